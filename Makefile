@@ -1,0 +1,43 @@
+# backoffice — the two commands a user needs: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+PORT ?= 3000
+
+.PHONY: run test deps lint fmt check build clean fuzz
+
+## Install what is missing (moto_server for DynamoDB/SQS emulation, cfn-lint for the template).
+deps:
+	@$(PYTHON) -c "import moto.server, flask_cors" 2>/dev/null || $(PYTHON) -m pip install --quiet 'moto[server]>=5.1,<6'
+	@$(PYTHON) -c "import openapi_spec_validator" 2>/dev/null || $(PYTHON) -m pip install --quiet 'openapi-spec-validator>=0.7'
+	@command -v cfn-lint >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet 'cfn-lint>=1,<2'
+
+## Build and serve the whole backoffice on http://127.0.0.1:$(PORT) with demo data (moto starts by itself).
+run: deps
+	cargo build --release -p backoffice-local
+	PORT=$(PORT) ./target/release/backoffice-local
+
+## The whole test suite: unit tests of the pure domain and integration tests against moto.
+test: deps
+	cargo test --workspace
+
+## Fuzz every operation with schemathesis against the local runner (FUZZ_EXAMPLES per operation).
+FUZZ_EXAMPLES ?= 50
+fuzz: deps
+	bash local/fuzz.sh $(FUZZ_EXAMPLES)
+
+lint: deps
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	cfn-lint template.yaml
+	@command -v sam >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet 'aws-sam-cli>=1.100,<2'
+	SAM_CLI_TELEMETRY=0 AWS_DEFAULT_REGION=us-east-1 sam validate --lint
+
+fmt:
+	cargo fmt --all
+
+## Lambda artifacts for arm64 (needs cargo-lambda: `pip install cargo-lambda` and zig).
+build:
+	sam build
+
+clean:
+	cargo clean

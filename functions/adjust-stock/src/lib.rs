@@ -1,0 +1,133 @@
+//! `adjust-stock`: catalog data (`PUT /stock/{sku}`) and quantity changes
+//! (`POST /stock/{sku}/adjustments`). Each request reads the item, decides in the pure domain,
+//! and writes item, ledger line, events and idempotency record in one transaction guarded by the
+//! item's version.
+
+mod input;
+
+use backoffice::AppContext;
+use backoffice::domain::Sku;
+use backoffice::domain::stock::{self, StockError, StockItem};
+use backoffice::http::command::{self, Decision, Idempotency, respond};
+use backoffice::http::{self, Problem, scopes};
+use backoffice::store::{Tx, events as event_store, keys, stock as stock_store};
+use backoffice::views::StockView;
+use lambda_http::http::StatusCode;
+use lambda_http::{Body, Request, Response};
+use serde::Serialize;
+
+pub async fn handler(ctx: &AppContext, req: Request) -> Response<Body> {
+    http::serve("adjust-stock", req, |req, correlation_id| async move {
+        match http::route_key(&req).as_str() {
+            "PUT /stock/{sku}" => register(ctx, &req, &correlation_id).await,
+            "POST /stock/{sku}/adjustments" => adjust(ctx, &req, &correlation_id).await,
+            _ => Err(http::unknown_route(&req)),
+        }
+    })
+    .await
+}
+
+fn sku_from_path(req: &Request) -> Result<Sku, Problem> {
+    Ok(Sku::parse("sku", &http::path_param(req, "sku").unwrap_or_default())?)
+}
+
+fn loaded_stock(loaded: &command::Loaded, sku: &Sku) -> Result<Option<StockItem>, Problem> {
+    loaded
+        .get(&(keys::sku_pk(sku), keys::STOCK_SK.to_owned()))
+        .cloned()
+        .map(stock_store::stock_from_item)
+        .transpose()
+        .map_err(Problem::from)
+}
+
+async fn register(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<Response<Body>, Problem> {
+    http::require(req, scopes::STOCK_WRITE)?;
+    let sku = sku_from_path(req)?;
+    let catalog = input::catalog(http::json_body(req)?)?;
+    let table = ctx.store.table().to_owned();
+    Ok(command::execute(&ctx.store, None, vec![stock_store::stock_key(&sku)], |loaded| {
+        let existing = loaded_stock(loaded, &sku)?;
+        let change = stock::register(existing.as_ref(), sku.clone(), catalog.clone(), chrono::Utc::now());
+        let mut tx = Tx::default();
+        stock_store::put_stock(&mut tx, &table, &change.item, existing.as_ref().map(|i| i.version))?;
+        event_store::put_events(
+            &mut tx,
+            &table,
+            &keys::sku_pk(&sku),
+            &change.events,
+            correlation_id,
+            change.item.updated_at,
+        )?;
+        let status = if existing.is_some() { StatusCode::OK } else { StatusCode::CREATED };
+        let location = existing.is_none().then(|| format!("/stock/{sku}"));
+        Ok(Decision::new(tx, respond(status, &StockView::from(&change.item), location)?))
+    })
+    .await)
+}
+
+#[derive(Serialize)]
+struct AdjustmentResponse {
+    movement: backoffice::store::stock::MovementView,
+    stock: StockView,
+}
+
+async fn adjust(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<Response<Body>, Problem> {
+    let caller = http::require(req, scopes::STOCK_WRITE)?;
+    let sku = sku_from_path(req)?;
+    let (adjustment, movement_context) = input::adjustment(http::json_body(req)?, &caller.subject)?;
+    let idem = Idempotency::from_request(
+        &caller.subject,
+        http::idempotency_key(req)?,
+        "POST",
+        req.uri().path(),
+        http::body::body_bytes(req),
+    );
+    let table = ctx.store.table().to_owned();
+    Ok(command::execute(&ctx.store, idem.as_ref(), vec![stock_store::stock_key(&sku)], |loaded| {
+        let item = loaded_stock(loaded, &sku)?
+            .ok_or_else(|| Problem::not_found(format!("SKU {sku} is not registered; PUT /stock/{sku} first")))?;
+        let change = stock::adjust(&item, adjustment.clone(), movement_context.clone(), chrono::Utc::now())
+            .map_err(|e| stock_problem(e, &item))?;
+        let mut tx = Tx::default();
+        stock_store::put_stock(&mut tx, &table, &change.item, Some(item.version))?;
+        let movement = change.movement.as_ref().ok_or_else(Problem::internal)?;
+        stock_store::put_movement(&mut tx, &table, movement)?;
+        event_store::put_events(
+            &mut tx,
+            &table,
+            &keys::sku_pk(&sku),
+            &change.events,
+            correlation_id,
+            change.item.updated_at,
+        )?;
+        tracing::info!(sku = %sku, kind = ?movement.kind, delta = movement.delta, "stock adjusted");
+        let body = AdjustmentResponse { movement: movement.into(), stock: StockView::from(&change.item) };
+        Ok(Decision::new(tx, respond(StatusCode::CREATED, &body, None)?))
+    })
+    .await)
+}
+
+fn stock_problem(error: StockError, item: &StockItem) -> Problem {
+    match error {
+        StockError::BelowReserved { on_hand_after, reserved } => Problem::conflict(
+            "below-reserved",
+            "On hand would drop below reserved",
+            format!("on_hand would become {on_hand_after} but {reserved} units are reserved for open orders"),
+        )
+        .with("on_hand", item.on_hand)
+        .with("reserved", reserved)
+        .with("on_hand_after", on_hand_after),
+        StockError::CountMismatch { expected, current } => Problem::conflict(
+            "count-mismatch",
+            "The count is stale",
+            format!(
+                "expected_on_hand was {expected} but on_hand is {current}; recount or resubmit with the current figure"
+            ),
+        )
+        .with_field("expected_on_hand")
+        .with("current_on_hand", current),
+        StockError::OutOfRange => {
+            Problem::invalid("delta", format!("on_hand must stay within 0..={}", stock::MAX_ON_HAND))
+        }
+    }
+}

@@ -1,0 +1,91 @@
+//! `cancel-order`: `POST /orders/{id}/cancel` with a `reason`. Allowed until the order ships;
+//! releases every reservation in one transaction. Cancelling a cancelled order is a harmless
+//! replay (200, nothing written). A paid order records the amount due back to the customer.
+
+use backoffice::AppContext;
+use backoffice::domain::order::{self, CancelError, CancelOutcome};
+use backoffice::domain::{OrderId, ShortText};
+use backoffice::http::command::{self, Decision, Idempotency, respond};
+use backoffice::http::{self, Problem, scopes};
+use backoffice::store::{Tx, keys, orders as order_store, stock as stock_store};
+use lambda_http::http::StatusCode;
+use lambda_http::{Body, Request, Response};
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CancelBody {
+    reason: String,
+}
+
+pub async fn handler(ctx: &AppContext, req: Request) -> Response<Body> {
+    http::serve("cancel-order", req, |req, correlation_id| async move {
+        match http::route_key(&req).as_str() {
+            "POST /orders/{id}/cancel" => cancel(ctx, &req, &correlation_id).await,
+            _ => Err(http::unknown_route(&req)),
+        }
+    })
+    .await
+}
+
+async fn cancel(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<Response<Body>, Problem> {
+    let caller = http::require(req, scopes::ORDERS_WRITE)?;
+    let id = OrderId::parse("id", &http::path_param(req, "id").unwrap_or_default())?;
+    let body: CancelBody = http::json_body(req)?;
+    let reason = ShortText::parse("reason", &body.reason, 200)?;
+    let idem = Idempotency::from_request(
+        &caller.subject,
+        http::idempotency_key(req)?,
+        "POST",
+        req.uri().path(),
+        http::body::body_bytes(req),
+    );
+    // The order names the SKUs whose reservations to release; lines never change, so reading
+    // them first is safe. The decision re-reads the order with the stock (version-checked).
+    let current =
+        ctx.store.order(&id).await?.ok_or_else(|| Problem::not_found(format!("order {id} does not exist")))?;
+    let mut keys = vec![order_store::order_key(&id)];
+    keys.extend(current.lines.iter().map(|l| stock_store::stock_key(&l.sku)));
+    let table = ctx.store.table().to_owned();
+    Ok(command::execute(&ctx.store, idem.as_ref(), keys, |loaded| {
+        let order_item = loaded
+            .get(&(keys::order_pk(&id), keys::ORDER_SK.to_owned()))
+            .cloned()
+            .ok_or_else(|| Problem::not_found(format!("order {id} does not exist")))?;
+        let order = order_store::order_from_item(order_item)?;
+        let stock = loaded
+            .iter()
+            .filter(|((_, sk), _)| sk == keys::STOCK_SK)
+            .map(|(_, item)| stock_store::stock_from_item(item.clone()))
+            .collect::<Result<Vec<_>, _>>()?;
+        let now = chrono::Utc::now();
+        let outcome = order::cancel(&order, reason.as_str(), &caller.subject, &order::by_sku(stock), now)
+            .map_err(cancel_problem)?;
+        let mut tx = Tx::default();
+        let result = match outcome {
+            CancelOutcome::AlreadyCancelled => order,
+            CancelOutcome::Cancelled(change) => {
+                order_store::put_order_change(&mut tx, &table, &change, Some(order.version), correlation_id, now)?;
+                tracing::info!(order_id = %id, "order cancelled");
+                change.order
+            }
+        };
+        Ok(Decision::new(tx, respond(StatusCode::OK, &result, None)?).about(&result.customer_id))
+    })
+    .await)
+}
+
+fn cancel_problem(error: CancelError) -> Problem {
+    match error {
+        CancelError::AlreadyShipped => Problem::conflict(
+            "already-shipped",
+            "The order has shipped",
+            "a shipped order cannot be cancelled; open a return instead",
+        ),
+        CancelError::MissingStock(sku) => {
+            tracing::error!(%sku, "order line refers to a missing stock item");
+            Problem::internal()
+        }
+        CancelError::NotAwaitingPayment | CancelError::HoldNotOver => Problem::internal(),
+    }
+}

@@ -1,0 +1,122 @@
+//! `event-relay`: the outbox publisher. Triggered by the table's stream, it sends every newly
+//! inserted domain-event item to the SQS queues its type routes to. The SQS message carries the
+//! event id, so a record relayed twice (a retried batch) is recognised by consumers.
+//!
+//! Failures are reported per record (`ReportBatchItemFailures`): Lambda retries the stream from
+//! the first failed record, so nothing after it is lost and nothing before it is sent again.
+
+use aws_lambda_events::dynamodb::{Event, EventRecord as StreamRecord};
+use aws_lambda_events::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
+use aws_sdk_sqs::types::{MessageAttributeValue, SendMessageBatchRequestEntry};
+use backoffice::AppContext;
+use backoffice::events::{Envelope, routes};
+use backoffice::store::events::EventRecord;
+
+/// One message to send, and the stream record it came from.
+struct Outgoing {
+    record_index: usize,
+    queue_url: String,
+    envelope: Envelope,
+}
+
+pub async fn handler(ctx: &AppContext, event: Event) -> DynamoDbEventResponse {
+    let mut failed: Option<usize> = None;
+    let mut outgoing = Vec::new();
+    for (index, record) in event.records.iter().enumerate() {
+        match messages_for(ctx, record) {
+            Ok(mut messages) => outgoing.extend(messages.drain(..).map(|(queue_url, envelope)| Outgoing {
+                record_index: index,
+                queue_url,
+                envelope,
+            })),
+            Err(reason) => {
+                tracing::error!(sequence = ?record.change.sequence_number, %reason, "cannot relay record");
+                failed = Some(failed.map_or(index, |f| f.min(index)));
+            }
+        }
+    }
+    // Send per queue, ten at a time, in stream order.
+    let mut queues: Vec<&str> = outgoing.iter().map(|o| o.queue_url.as_str()).collect();
+    queues.dedup();
+    queues.sort_unstable();
+    queues.dedup();
+    for queue in queues {
+        let batch: Vec<&Outgoing> = outgoing.iter().filter(|o| o.queue_url == queue).collect();
+        for chunk in batch.chunks(10) {
+            for index in send(ctx, queue, chunk).await {
+                failed = Some(failed.map_or(index, |f| f.min(index)));
+            }
+        }
+    }
+    let mut response = DynamoDbEventResponse::default();
+    if let Some(index) = failed {
+        let mut failure = DynamoDbBatchItemFailure::default();
+        failure.item_identifier = event.records[index].change.sequence_number.clone();
+        response.batch_item_failures.push(failure);
+    }
+    tracing::info!(records = event.records.len(), published = outgoing.len(), failed = failed.is_some(), "relayed");
+    response
+}
+
+/// The messages one stream record produces: none unless it is a new event item.
+fn messages_for(ctx: &AppContext, record: &StreamRecord) -> Result<Vec<(String, Envelope)>, String> {
+    if record.event_name != "INSERT" {
+        return Ok(Vec::new());
+    }
+    let is_event = record
+        .change
+        .keys
+        .get("sk")
+        .and_then(|sk| match sk {
+            serde_dynamo::AttributeValue::S(s) => Some(EventRecord::is_event_key(s)),
+            _ => None,
+        })
+        .unwrap_or(false);
+    if !is_event {
+        return Ok(Vec::new());
+    }
+    let event: EventRecord = serde_dynamo::from_item(record.change.new_image.clone()).map_err(|e| e.to_string())?;
+    routes(&event.event_type)
+        .iter()
+        .map(|queue| {
+            let url = ctx.queues.get(queue).ok_or_else(|| format!("no URL configured for {}", queue.url_variable()))?;
+            Ok((url.clone(), event.envelope()))
+        })
+        .collect()
+}
+
+/// Sends one SQS batch; returns the indexes of the stream records whose message was not taken.
+async fn send(ctx: &AppContext, queue_url: &str, chunk: &[&Outgoing]) -> Vec<usize> {
+    let mut entries = Vec::with_capacity(chunk.len());
+    for (i, o) in chunk.iter().enumerate() {
+        let attribute = |v: &str| MessageAttributeValue::builder().data_type("String").string_value(v).build();
+        let entry = match (attribute(&o.envelope.correlation_id), attribute(&o.envelope.event_type)) {
+            (Ok(correlation), Ok(kind)) => SendMessageBatchRequestEntry::builder()
+                .id(i.to_string())
+                .message_body(serde_json::to_string(&o.envelope).unwrap_or_default())
+                .message_attributes("correlation_id", correlation)
+                .message_attributes("event_type", kind)
+                .build(),
+            (Err(e), _) | (_, Err(e)) => Err(e),
+        };
+        match entry {
+            Ok(entry) => entries.push(entry),
+            Err(e) => {
+                tracing::error!(error = %e, "cannot build SQS entry");
+                return chunk.iter().map(|o| o.record_index).collect();
+            }
+        }
+    }
+    match ctx.sqs.send_message_batch().queue_url(queue_url).set_entries(Some(entries)).send().await {
+        Ok(out) => out
+            .failed
+            .iter()
+            .filter_map(|f| f.id.parse::<usize>().ok())
+            .filter_map(|i| chunk.get(i).map(|o| o.record_index))
+            .collect(),
+        Err(e) => {
+            tracing::error!(error = %aws_sdk_sqs::error::DisplayErrorContext(&e), queue = queue_url, "send failed");
+            chunk.iter().map(|o| o.record_index).collect()
+        }
+    }
+}

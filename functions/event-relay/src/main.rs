@@ -1,0 +1,13 @@
+use aws_lambda_events::dynamodb::Event;
+use lambda_runtime::{Error, LambdaEvent, run, service_fn};
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    backoffice::telemetry::init();
+    let ctx = backoffice::AppContext::from_env().await?;
+    let ctx = &ctx;
+    run(service_fn(move |event: LambdaEvent<Event>| async move {
+        Ok::<_, Error>(event_relay::handler(ctx, event.payload).await)
+    }))
+    .await
+}

@@ -1,0 +1,102 @@
+//! `expire-orders`: runs on a schedule (every minute in `template.yaml`). Finds orders still
+//! awaiting payment whose hold ran out — through the sparse index entry every unpaid order
+//! carries, never a Scan — and cancels each with reason `payment_timeout`, releasing its stock.
+//! Idempotent: an order cancelled, paid or already expired in the meantime is skipped, and every
+//! write is guarded by the versions it was decided on.
+
+use backoffice::AppContext;
+use backoffice::domain::OrderId;
+use backoffice::domain::order::{self, CancelError, CancelOutcome};
+use backoffice::store::{Retry, StoreError, Tx, orders as order_store, stock as stock_store};
+use serde::Serialize;
+
+/// What one run did, returned to the scheduler (and logged).
+#[derive(Debug, Default, Serialize, PartialEq, Eq)]
+pub struct ExpiryRun {
+    pub expired: usize,
+    pub skipped: usize,
+    pub failed: usize,
+}
+
+/// At most this many orders per run (pages of 100); the next run picks up the rest.
+const MAX_PER_RUN: usize = 1000;
+
+pub async fn handler(ctx: &AppContext, _event: serde_json::Value) -> ExpiryRun {
+    let mut run = ExpiryRun::default();
+    let now = chrono::Utc::now();
+    loop {
+        let due = match ctx.store.orders_past_payment_hold(now, 100).await {
+            Ok(due) => due,
+            Err(e) => {
+                tracing::error!(error = %e, "cannot list orders past their hold");
+                run.failed += 1;
+                break;
+            }
+        };
+        let page = due.len();
+        for id in due {
+            match expire_one(ctx, &id, now).await {
+                Ok(true) => run.expired += 1,
+                Ok(false) => run.skipped += 1,
+                Err(e) => {
+                    tracing::error!(order_id = %id, error = %e, "could not expire order");
+                    run.failed += 1;
+                }
+            }
+        }
+        // Expired orders leave the index, so the next page starts over from the oldest; stop
+        // when nothing moved (only skips or failures) or the run's budget is spent.
+        if page < 100 || run.expired + run.skipped + run.failed >= MAX_PER_RUN || run.expired == 0 {
+            break;
+        }
+    }
+    tracing::info!(expired = run.expired, skipped = run.skipped, failed = run.failed, "payment expiry run");
+    run
+}
+
+/// Cancels one order if it is still unpaid past its hold. `Ok(false)`: nothing to do.
+async fn expire_one(ctx: &AppContext, id: &OrderId, now: chrono::DateTime<chrono::Utc>) -> Result<bool, StoreError> {
+    let mut retry = Retry::default();
+    loop {
+        let result = async {
+            let Some(order) = ctx.store.order(id).await? else { return Ok(false) };
+            let keys = order.lines.iter().map(|l| stock_store::stock_key(&l.sku)).collect();
+            let stock = ctx
+                .store
+                .get_many(keys)
+                .await?
+                .into_values()
+                .map(stock_store::stock_from_item)
+                .collect::<Result<Vec<_>, _>>()?;
+            match order::expire(&order, &order::by_sku(stock), now) {
+                Ok(CancelOutcome::Cancelled(change)) => {
+                    let mut tx = Tx::default();
+                    let correlation_id = format!("expiry-{id}");
+                    order_store::put_order_change(
+                        &mut tx,
+                        ctx.store.table(),
+                        &change,
+                        Some(order.version),
+                        &correlation_id,
+                        now,
+                    )?;
+                    ctx.store.transact(tx).await?;
+                    tracing::info!(order_id = %id, "order expired: payment hold ran out");
+                    Ok(true)
+                }
+                Ok(CancelOutcome::AlreadyCancelled)
+                | Err(CancelError::NotAwaitingPayment | CancelError::HoldNotOver | CancelError::AlreadyShipped) => {
+                    Ok(false)
+                }
+                Err(CancelError::MissingStock(sku)) => {
+                    Err(StoreError::Corrupt(format!("order {id} refers to missing {sku}")))
+                }
+            }
+        }
+        .await;
+        match result {
+            Err(e) if e.is_retryable() && retry.again().await => {}
+            other => return other,
+        }
+    }
+}

@@ -1,0 +1,13 @@
+use aws_lambda_events::sqs::SqsEvent;
+use lambda_runtime::{Error, LambdaEvent, run, service_fn};
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    backoffice::telemetry::init();
+    let ctx = backoffice::AppContext::from_env().await?;
+    let ctx = &ctx;
+    run(service_fn(move |event: LambdaEvent<SqsEvent>| async move {
+        Ok::<_, Error>(fulfillment_worker::handler(ctx, event.payload).await)
+    }))
+    .await
+}

@@ -1,0 +1,131 @@
+//! `place-order`: `POST /orders`. The customer must exist and not be erased; without a
+//! `shipping_address` the customer's default shipping address is copied onto the order. Prices
+//! come from the stored stock items; every line is reserved or none is. One BatchGetItem reads
+//! the SKUs, the customer and the idempotency record, one
+//! TransactWriteItems writes the order, every reservation (each guarded by the item's version),
+//! the `order.placed` event and the idempotency record.
+
+use backoffice::AppContext;
+use backoffice::domain::order::{self, Address, OrderRequest, PlaceError};
+use backoffice::domain::{CustomerId, FieldError, OrderId, Sku};
+use backoffice::http::command::{self, Decision, Idempotency, respond};
+use backoffice::http::{self, Problem, scopes};
+use backoffice::store::{
+    Tx, customers as customer_store, events as event_store, keys, orders as order_store, stock as stock_store,
+};
+use lambda_http::http::StatusCode;
+use lambda_http::{Body, Request, Response};
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LineBody {
+    sku: String,
+    quantity: u64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PlaceOrderBody {
+    customer_id: String,
+    lines: Vec<LineBody>,
+    shipping_address: Option<Address>,
+}
+
+fn parse(body: PlaceOrderBody) -> Result<OrderRequest, FieldError> {
+    let customer_id = CustomerId::parse("customer_id", &body.customer_id)?;
+    let lines = body
+        .lines
+        .into_iter()
+        .enumerate()
+        .map(|(i, l)| Ok((Sku::parse(&format!("lines[{i}].sku"), &l.sku)?, l.quantity)))
+        .collect::<Result<Vec<_>, FieldError>>()?;
+    let address = body.shipping_address.map(|a| Address::parse("shipping_address", a)).transpose()?;
+    OrderRequest::new(customer_id, lines, address)
+}
+
+pub async fn handler(ctx: &AppContext, req: Request) -> Response<Body> {
+    http::serve("place-order", req, |req, correlation_id| async move {
+        match http::route_key(&req).as_str() {
+            "POST /orders" => place(ctx, &req, &correlation_id).await,
+            _ => Err(http::unknown_route(&req)),
+        }
+    })
+    .await
+}
+
+async fn place(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<Response<Body>, Problem> {
+    let caller = http::require(req, scopes::ORDERS_WRITE)?;
+    let request = parse(http::json_body(req)?)?;
+    let idem = Idempotency::from_request(
+        &caller.subject,
+        http::idempotency_key(req)?,
+        "POST",
+        req.uri().path(),
+        http::body::body_bytes(req),
+    );
+    let mut keys: Vec<_> = request.lines.iter().map(|(sku, _)| stock_store::stock_key(sku)).collect();
+    // The customer rides in the same BatchGetItem: still one read and one write in all.
+    keys.push(customer_store::customer_key(&request.customer_id));
+    let table = ctx.store.table().to_owned();
+    let hold = ctx.settings.payment_hold;
+    Ok(command::execute(&ctx.store, idem.as_ref(), keys, |loaded| {
+        let customer_key = (keys::customer_pk(&request.customer_id), keys::CUSTOMER_SK.to_owned());
+        let customer = loaded
+            .get(&customer_key)
+            .cloned()
+            .map(customer_store::customer_from_item)
+            .transpose()?
+            .ok_or_else(|| Problem::invalid("customer_id", "no customer with this id; create it with POST /customers"))?;
+        if customer.is_erased() {
+            return Err(Problem::invalid("customer_id", "this customer's personal data was erased; they cannot order"));
+        }
+        let mut request = request.clone();
+        if request.shipping_address.is_none() {
+            request.shipping_address = customer.default_shipping();
+        }
+        let stock = loaded
+            .iter()
+            .filter(|((_, sk), _)| sk == keys::STOCK_SK)
+            .map(|(_, item)| stock_store::stock_from_item(item.clone()))
+            .collect::<Result<Vec<_>, _>>()?;
+        let change = order::place(OrderId::new(), request, &order::by_sku(stock), hold, chrono::Utc::now())
+            .map_err(place_problem)?;
+        let mut tx = Tx::default();
+        order_store::put_order(&mut tx, &table, &change.order, None)?;
+        for ((read_version, item), line) in change.stock.iter().zip(&change.order.lines) {
+            stock_store::put_reservation(&mut tx, &table, item, line.quantity, *read_version)?;
+        }
+        let order_pk = keys::order_pk(&change.order.id);
+        event_store::put_events(&mut tx, &table, &order_pk, &change.events, correlation_id, change.order.placed_at)?;
+        let o = &change.order;
+        tracing::info!(order_id = %o.id, lines = o.lines.len(), total = o.total.amount(), currency = %o.currency(), "order placed");
+        Ok(Decision::new(tx, respond(StatusCode::CREATED, o, Some(format!("/orders/{}", o.id)))?).about(&o.customer_id))
+    })
+    .await)
+}
+
+fn place_problem(error: PlaceError) -> Problem {
+    match error {
+        PlaceError::UnknownSkus(skus) => {
+            Problem::invalid("lines", format!("{} SKU(s) are not in the catalog", skus.len()))
+                .with("unknown_skus", skus)
+        }
+        PlaceError::MixedCurrencies { order_currency, others } => Problem::new(
+            422,
+            "currency-mismatch",
+            "One currency per order",
+            format!("the order is in {order_currency}; these SKUs are priced in another currency"),
+        )
+        .with_field("lines")
+        .with("order_currency", order_currency)
+        .with("skus", others),
+        PlaceError::Shortages(shortages) => Problem::conflict(
+            "insufficient-stock",
+            "Not enough stock",
+            "nothing was reserved: at least one line asks for more than is available",
+        )
+        .with("shortages", shortages),
+        PlaceError::TotalOutOfRange => Problem::invalid("lines", "the order total is out of range"),
+    }
+}

@@ -1,0 +1,222 @@
+//! `process-return`: returns (RMA).
+//! * `POST /orders/{id}/returns` opens a return for shipped units within the return window.
+//!   The order counts units on open or received returns per SKU; the return and the order are
+//!   written together, conditioned on the order's version, so concurrent returns can never ask
+//!   for more than shipped.
+//! * `POST /returns/{id}/receive` records what arrived: resellable units go back on hand with a
+//!   `returned` ledger line, damaged ones are written off with a `damaged` line. The refund due
+//!   becomes unit price × received units, capped by what the order has paid and not refunded.
+//!   Receiving twice replays the first answer and changes nothing.
+//! * `POST /returns/{id}/reject` and `/cancel`, while requested.
+
+use backoffice::AppContext;
+use backoffice::domain::returns::{self, LineRequest, Receipt, Return, ReturnError, ReturnStatus};
+use backoffice::domain::{OrderId, ReturnId, order};
+use backoffice::http::command::{self, Decision, Idempotency, Loaded, respond};
+use backoffice::http::{self, Problem, scopes};
+use backoffice::store::{
+    Tx, events as event_store, keys, orders as order_store, returns as return_store, stock as stock_store,
+};
+use lambda_http::http::StatusCode;
+use lambda_http::{Body, Request, Response};
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LineBody {
+    sku: String,
+    quantity: u64,
+    reason: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RequestBody {
+    lines: Vec<LineBody>,
+    note: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReceiptBody {
+    sku: String,
+    received: u64,
+    damaged: u64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReceiveBody {
+    lines: Vec<ReceiptBody>,
+}
+
+pub async fn handler(ctx: &AppContext, req: Request) -> Response<Body> {
+    http::serve("process-return", req, |req, correlation_id| async move {
+        match http::route_key(&req).as_str() {
+            "POST /orders/{id}/returns" => open(ctx, &req, &correlation_id).await,
+            "POST /returns/{id}/receive" => receive(ctx, &req, &correlation_id).await,
+            "POST /returns/{id}/reject" => close(ctx, &req, ReturnStatus::Rejected, &correlation_id).await,
+            "POST /returns/{id}/cancel" => close(ctx, &req, ReturnStatus::Cancelled, &correlation_id).await,
+            _ => Err(http::unknown_route(&req)),
+        }
+    })
+    .await
+}
+
+fn return_problem(e: ReturnError) -> Problem {
+    match e {
+        ReturnError::Invalid { field, reason } => Problem::invalid(field, reason),
+        ReturnError::NotShipped => {
+            Problem::new(422, "not-shipped", "Not shipped", "only shipped or delivered orders take returns")
+                .with_field("id")
+        }
+        ReturnError::WindowClosed { deadline } => Problem::new(
+            422,
+            "return-window-closed",
+            "Return window closed",
+            format!("returns for this order closed at {deadline}"),
+        )
+        .with_field("id")
+        .with("deadline", deadline),
+        ReturnError::WrongStatus(status) => {
+            Problem::conflict("return-status", "Not possible in this status", format!("the return is {status:?}"))
+                .with("return_status", status)
+        }
+        ReturnError::RefundExceedsDue { due } => {
+            Problem::invalid("amount.amount", format!("at most {due} is due for this return")).with("due", due)
+        }
+    }
+}
+
+fn loaded_order(loaded: &Loaded, id: &OrderId) -> Result<order::Order, Problem> {
+    let item = loaded
+        .get(&(keys::order_pk(id), keys::ORDER_SK.to_owned()))
+        .cloned()
+        .ok_or_else(|| Problem::not_found(format!("order {id} does not exist")))?;
+    Ok(order_store::order_from_item(item)?)
+}
+
+fn loaded_return(loaded: &Loaded, id: &ReturnId) -> Result<Return, Problem> {
+    let item = loaded
+        .get(&(return_store::return_pk(id), keys::RETURN_SK.to_owned()))
+        .cloned()
+        .ok_or_else(|| Problem::not_found(format!("return {id} does not exist")))?;
+    Ok(return_store::return_from_item(item)?)
+}
+
+fn idempotency(req: &Request, subject: &str) -> Result<Option<Idempotency>, Problem> {
+    Ok(Idempotency::from_request(
+        subject,
+        http::idempotency_key(req)?,
+        "POST",
+        req.uri().path(),
+        http::body::body_bytes(req),
+    ))
+}
+
+async fn open(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<Response<Body>, Problem> {
+    let caller = http::require(req, scopes::RETURNS_WRITE)?;
+    let order_id = OrderId::parse("id", &http::path_param(req, "id").unwrap_or_default())?;
+    let body: RequestBody = http::json_body(req)?;
+    let lines: Vec<LineRequest> = body.lines.into_iter().map(|l| (l.sku, l.quantity, l.reason)).collect();
+    let idem = idempotency(req, &caller.subject)?;
+    let table = ctx.store.table().to_owned();
+    let window = ctx.settings.return_window;
+    Ok(command::execute(&ctx.store, idem.as_ref(), vec![order_store::order_key(&order_id)], |loaded| {
+        let order = loaded_order(loaded, &order_id)?;
+        let now = chrono::Utc::now();
+        let (ret, next, events) = returns::request(&order, ReturnId::new(), &lines, body.note.as_deref(), window, now)
+            .map_err(return_problem)?;
+        let mut tx = Tx::default();
+        return_store::put_return(&mut tx, &table, &ret, None)?;
+        order_store::put_order(&mut tx, &table, &next, Some(order.version))?;
+        event_store::put_events(&mut tx, &table, &keys::order_pk(&order_id), &events, correlation_id, now)?;
+        tracing::info!(order_id = %order_id, return_id = %ret.id, "return requested");
+        Ok(Decision::new(tx, respond(StatusCode::CREATED, &ret, Some(format!("/returns/{}", ret.id)))?))
+    })
+    .await)
+}
+
+async fn receive(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<Response<Body>, Problem> {
+    let caller = http::require(req, scopes::RETURNS_WRITE)?;
+    let id = ReturnId::parse("id", &http::path_param(req, "id").unwrap_or_default())?;
+    let body: ReceiveBody = http::json_body(req)?;
+    let receipts: Vec<Receipt> =
+        body.lines.into_iter().map(|l| Receipt { sku: l.sku, received: l.received, damaged: l.damaged }).collect();
+    let idem = idempotency(req, &caller.subject)?;
+    // The return names its order and SKUs; both are fixed once it exists.
+    let current =
+        ctx.store.return_by_id(&id).await?.ok_or_else(|| Problem::not_found(format!("return {id} does not exist")))?;
+    let mut keys = vec![return_store::return_key(&id), order_store::order_key(&current.order_id)];
+    keys.extend(current.lines.iter().map(|l| stock_store::stock_key(&l.sku)));
+    let table = ctx.store.table().to_owned();
+    Ok(command::execute(&ctx.store, idem.as_ref(), keys, |loaded| {
+        let ret = loaded_return(loaded, &id)?;
+        let order = loaded_order(loaded, &ret.order_id)?;
+        let stock = loaded
+            .iter()
+            .filter(|((_, sk), _)| sk == keys::STOCK_SK)
+            .map(|(_, item)| stock_store::stock_from_item(item.clone()))
+            .collect::<Result<Vec<_>, _>>()?;
+        let now = chrono::Utc::now();
+        let mut tx = Tx::default();
+        let result = match returns::receive(&ret, &order, &receipts, &order::by_sku(stock), &caller.subject, now)
+            .map_err(return_problem)?
+        {
+            None => ret,
+            Some(got) => {
+                return_store::put_return(&mut tx, &table, &got.ret, Some(ret.version))?;
+                order_store::put_order(&mut tx, &table, &got.order, Some(order.version))?;
+                for (read_version, item) in &got.stock {
+                    stock_store::put_stock(&mut tx, &table, item, Some(*read_version))?;
+                }
+                for m in &got.movements {
+                    stock_store::put_movement(&mut tx, &table, m)?;
+                }
+                event_store::put_events(&mut tx, &table, &keys::order_pk(&order.id), &got.events, correlation_id, now)?;
+                tracing::info!(return_id = %id, movements = got.movements.len(), "return received");
+                got.ret
+            }
+        };
+        Ok(Decision::new(tx, respond(StatusCode::OK, &result, None)?))
+    })
+    .await)
+}
+
+async fn close(
+    ctx: &AppContext,
+    req: &Request,
+    to: ReturnStatus,
+    correlation_id: &str,
+) -> Result<Response<Body>, Problem> {
+    let caller = http::require(req, scopes::RETURNS_WRITE)?;
+    let id = ReturnId::parse("id", &http::path_param(req, "id").unwrap_or_default())?;
+    if !http::body::body_bytes(req).iter().all(u8::is_ascii_whitespace) {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Empty {}
+        let _: Empty = http::json_body(req)?;
+    }
+    let idem = idempotency(req, &caller.subject)?;
+    let current =
+        ctx.store.return_by_id(&id).await?.ok_or_else(|| Problem::not_found(format!("return {id} does not exist")))?;
+    let keys = vec![return_store::return_key(&id), order_store::order_key(&current.order_id)];
+    let table = ctx.store.table().to_owned();
+    Ok(command::execute(&ctx.store, idem.as_ref(), keys, |loaded| {
+        let ret = loaded_return(loaded, &id)?;
+        let order = loaded_order(loaded, &ret.order_id)?;
+        let now = chrono::Utc::now();
+        let mut tx = Tx::default();
+        let result = match returns::close(&ret, &order, to, now).map_err(return_problem)? {
+            None => ret,
+            Some((next, next_order, events)) => {
+                return_store::put_return(&mut tx, &table, &next, Some(ret.version))?;
+                order_store::put_order(&mut tx, &table, &next_order, Some(order.version))?;
+                event_store::put_events(&mut tx, &table, &keys::order_pk(&order.id), &events, correlation_id, now)?;
+                next
+            }
+        };
+        Ok(Decision::new(tx, respond(StatusCode::OK, &result, None)?))
+    })
+    .await)
+}

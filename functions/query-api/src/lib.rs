@@ -1,0 +1,279 @@
+//! `query-api`: every read-only HTTP route. Reads use GetItem or Query on a key or index —
+//! never a Scan — and page with opaque cursors. Its IAM role can only read.
+
+use backoffice::AppContext;
+use backoffice::domain::replenishment::ReplenishmentStatus;
+use backoffice::domain::{CustomerId, OrderId, Sku};
+use backoffice::http::{self, Problem, scopes};
+use backoffice::store::page::{Page, parse_limit};
+use backoffice::store::stock::CursorOrStore;
+use backoffice::views::{StockView, etag};
+use lambda_http::http::StatusCode;
+use lambda_http::{Body, Request, Response};
+
+pub async fn handler(ctx: &AppContext, req: Request) -> Response<Body> {
+    http::serve("query-api", req, |req, _correlation_id| async move {
+        // Each route checks exactly the scope template.yaml gives it (customer data: its own).
+        let route = http::route_key(&req);
+        let scope = if route.starts_with("GET /customers/") { scopes::CUSTOMERS_READ } else { scopes::READ };
+        http::require(&req, scope)?;
+        match route.as_str() {
+            "GET /stock/{sku}" => stock(ctx, &req).await,
+            "GET /stock/{sku}/movements" => movements(ctx, &req).await,
+            "GET /stock" => low_stock(ctx, &req).await,
+            "GET /replenishments" => replenishments(ctx, &req).await,
+            "GET /orders/{id}" => order(ctx, &req).await,
+            "GET /orders/{id}/payments" => order_payments(ctx, &req).await,
+            "GET /orders/{id}/notifications" => order_notifications(ctx, &req).await,
+            "GET /receivables" => receivables(ctx, &req).await,
+            "GET /returns/{id}" => return_by_id(ctx, &req).await,
+            "GET /orders/{id}/returns" => order_returns(ctx, &req).await,
+            "GET /reports/sales" => sales_report(ctx, &req).await,
+            "GET /customers/{id}" => customer(ctx, &req).await,
+            "GET /customers/{id}/orders" => customer_orders(ctx, &req).await,
+            "GET /customers/{id}/export" => export(ctx, &req).await,
+            _ => Err(http::unknown_route(&req)),
+        }
+    })
+    .await
+}
+
+fn sku(req: &Request) -> Result<Sku, Problem> {
+    Ok(Sku::parse("sku", &http::path_param(req, "sku").unwrap_or_default())?)
+}
+
+fn paging(req: &Request) -> Result<(i32, Option<String>), Problem> {
+    Ok((parse_limit(http::query_param(req, "limit").as_deref())?, http::query_param(req, "cursor")))
+}
+
+fn page_result<T, U: serde::Serialize>(
+    page: Result<Page<T>, CursorOrStore>,
+    view: impl Fn(&T) -> U,
+) -> Result<Response<Body>, Problem> {
+    match page {
+        Ok(page) => Ok(http::json(
+            StatusCode::OK,
+            &Page { items: page.items.iter().map(view).collect(), next_cursor: page.next_cursor },
+        )),
+        Err(CursorOrStore::Cursor) => Err(Problem::invalid("cursor", "not a cursor this listing issued")),
+        Err(CursorOrStore::Store(e)) => Err(e.into()),
+    }
+}
+
+async fn stock(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Problem> {
+    http::only_query_params(req, &[])?;
+    let sku = sku(req)?;
+    let item =
+        ctx.store.stock(&sku).await?.ok_or_else(|| Problem::not_found(format!("SKU {sku} is not registered")))?;
+    Ok(http::with_header(http::json(StatusCode::OK, &StockView::from(&item)), "etag", &etag(item.version)))
+}
+
+async fn movements(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Problem> {
+    http::only_query_params(req, &["limit", "cursor"])?;
+    let sku = sku(req)?;
+    let (limit, cursor) = paging(req)?;
+    page_result(ctx.store.movements(&sku, limit, cursor.as_deref()).await, Clone::clone)
+}
+
+async fn low_stock(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Problem> {
+    http::only_query_params(req, &["low", "limit", "cursor"])?;
+    if http::query_param(req, "low").as_deref() != Some("true") {
+        return Err(Problem::invalid(
+            "low",
+            "only the low-stock listing is offered here (low=true); read single SKUs with GET /stock/{sku}",
+        ));
+    }
+    let (limit, cursor) = paging(req)?;
+    page_result(ctx.store.low_stock(limit, cursor.as_deref()).await, |i| StockView::from(i))
+}
+
+async fn replenishments(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Problem> {
+    http::only_query_params(req, &["status", "limit", "cursor"])?;
+    let status = ReplenishmentStatus::parse("status", http::query_param(req, "status").as_deref().unwrap_or("open"))?;
+    let (limit, cursor) = paging(req)?;
+    page_result(ctx.store.replenishments(status, limit, cursor.as_deref()).await, Clone::clone)
+}
+
+async fn order(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Problem> {
+    http::only_query_params(req, &[])?;
+    let id = OrderId::parse("id", &http::path_param(req, "id").unwrap_or_default())?;
+    let (mut order, events) = ctx
+        .store
+        .order_with_timeline(&id)
+        .await?
+        .ok_or_else(|| Problem::not_found(format!("order {id} does not exist")))?;
+    // Personal fields need `customers:read`; without it the order is shown without them.
+    if !http::identity::caller(req)?.has(scopes::CUSTOMERS_READ) {
+        order.shipping_address = None;
+    }
+    let view = OrderView { order: &order, timeline: events.iter().map(TimelineEntry::from).collect() };
+    Ok(http::with_header(http::json(StatusCode::OK, &view), "etag", &etag(order.version)))
+}
+
+/// An order with its timeline: every domain event of the order, oldest first.
+#[derive(serde::Serialize)]
+struct OrderView<'a> {
+    #[serde(flatten)]
+    order: &'a backoffice::domain::order::Order,
+    timeline: Vec<TimelineEntry>,
+}
+
+#[derive(serde::Serialize)]
+struct TimelineEntry {
+    id: String,
+    #[serde(rename = "type")]
+    event_type: String,
+    at: chrono::DateTime<chrono::Utc>,
+    payload: serde_json::Value,
+}
+
+impl From<&backoffice::store::events::EventRecord> for TimelineEntry {
+    fn from(e: &backoffice::store::events::EventRecord) -> Self {
+        let envelope = e.envelope();
+        Self { id: envelope.id, event_type: envelope.event_type, at: envelope.occurred_at, payload: envelope.payload }
+    }
+}
+
+fn customer_id(req: &Request) -> Result<CustomerId, Problem> {
+    Ok(CustomerId::parse("id", &http::path_param(req, "id").unwrap_or_default())?)
+}
+
+async fn customer(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Problem> {
+    http::require(req, scopes::CUSTOMERS_READ)?;
+    http::only_query_params(req, &[])?;
+    let id = customer_id(req)?;
+    let c =
+        ctx.store.customer(&id).await?.ok_or_else(|| Problem::not_found(format!("customer {id} does not exist")))?;
+    Ok(http::with_header(http::json(StatusCode::OK, &c), "etag", &etag(c.version)))
+}
+
+async fn customer_orders(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Problem> {
+    http::require(req, scopes::CUSTOMERS_READ)?;
+    http::only_query_params(req, &["limit", "cursor"])?;
+    let id = customer_id(req)?;
+    let (limit, cursor) = paging(req)?;
+    page_result(ctx.store.customer_orders(&id, limit, cursor.as_deref()).await, Clone::clone)
+}
+
+/// Everything held about a customer, as one JSON document (a data-subject access request).
+async fn export(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Problem> {
+    http::require(req, scopes::CUSTOMERS_READ)?;
+    http::only_query_params(req, &[])?;
+    let id = customer_id(req)?;
+    let items = ctx.store.everything_about(&id).await?;
+    if items.is_empty() {
+        return Err(Problem::not_found(format!("customer {id} does not exist")));
+    }
+    let items = items
+        .into_iter()
+        .map(|i| serde_dynamo::from_item::<_, serde_json::Value>(i).map_err(|_| Problem::internal()))
+        .collect::<Result<Vec<_>, _>>()?;
+    let body = serde_json::json!({
+        "customer_id": id,
+        "exported_at": chrono::Utc::now(),
+        "items": items,
+    });
+    Ok(http::json(StatusCode::OK, &body))
+}
+
+fn order_id(req: &Request) -> Result<OrderId, Problem> {
+    Ok(OrderId::parse("id", &http::path_param(req, "id").unwrap_or_default())?)
+}
+
+/// Payments and refunds of an order, with its balance.
+async fn order_payments(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Problem> {
+    http::only_query_params(req, &[])?;
+    let id = order_id(req)?;
+    let order = ctx.store.order(&id).await?.ok_or_else(|| Problem::not_found(format!("order {id} does not exist")))?;
+    let records = ctx.store.order_records(&id).await?;
+    let body = serde_json::json!({
+        "order_id": id,
+        "payments": records.payments,
+        "refunds": records.refunds,
+        "balance": {
+            "total": order.total,
+            "paid": order.amount_paid,
+            "refunded": order.amount_refunded,
+            "outstanding": order.outstanding(),
+            "refund_due": order.refund_due,
+            "payment_status": order.payment_status,
+        },
+    });
+    Ok(http::json(StatusCode::OK, &body))
+}
+
+/// The notifications sent to the customer about an order (what the local sender recorded).
+async fn order_notifications(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Problem> {
+    http::only_query_params(req, &[])?;
+    let id = order_id(req)?;
+    let mut records = ctx.store.order_records(&id).await?;
+    records.notifications.sort_by(|a, b| a.event_id.cmp(&b.event_id));
+    Ok(http::json(StatusCode::OK, &serde_json::json!({ "order_id": id, "items": records.notifications })))
+}
+
+/// Orders that still owe money, oldest first, and the outstanding total per currency.
+async fn receivables(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Problem> {
+    http::only_query_params(req, &["limit", "cursor"])?;
+    let (limit, cursor) = paging(req)?;
+    let page = match ctx.store.receivables(limit, cursor.as_deref()).await {
+        Ok(page) => page,
+        Err(CursorOrStore::Cursor) => return Err(Problem::invalid("cursor", "not a cursor this listing issued")),
+        Err(CursorOrStore::Store(e)) => return Err(e.into()),
+    };
+    let totals = ctx.store.receivable_totals().await?;
+    let items: Vec<serde_json::Value> = page
+        .items
+        .iter()
+        .map(|o| {
+            serde_json::json!({
+                "order_id": o.id, "customer_id": o.customer_id, "placed_at": o.placed_at, "status": o.status,
+                "payment_status": o.payment_status, "total": o.total, "paid": o.amount_paid, "outstanding": o.outstanding(),
+            })
+        })
+        .collect();
+    Ok(http::json(
+        StatusCode::OK,
+        &serde_json::json!({ "items": items, "next_cursor": page.next_cursor, "outstanding_by_currency": totals }),
+    ))
+}
+
+/// Daily sales per currency between two dates (inclusive, UTC days, at most 366 days).
+async fn sales_report(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Problem> {
+    http::only_query_params(req, &["from", "to"])?;
+    let date = |name: &str| -> Result<chrono::NaiveDate, Problem> {
+        let raw = http::query_param(req, name).ok_or_else(|| Problem::invalid(name, "is required (YYYY-MM-DD)"))?;
+        chrono::NaiveDate::parse_from_str(&raw, "%Y-%m-%d")
+            .map_err(|_| Problem::invalid(name, "must be a date YYYY-MM-DD"))
+    };
+    let (from, to) = (date("from")?, date("to")?);
+    if to < from {
+        return Err(Problem::invalid("to", "must not be before from"));
+    }
+    if (to - from).num_days() > 366 {
+        return Err(Problem::invalid("to", "at most 366 days per report"));
+    }
+    let days = ctx.store.sales_report(from, to).await?;
+    Ok(http::json(StatusCode::OK, &serde_json::json!({ "from": from, "to": to, "days": days })))
+}
+
+async fn return_by_id(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Problem> {
+    http::only_query_params(req, &[])?;
+    let id = backoffice::domain::ReturnId::parse("id", &http::path_param(req, "id").unwrap_or_default())?;
+    let r =
+        ctx.store.return_by_id(&id).await?.ok_or_else(|| Problem::not_found(format!("return {id} does not exist")))?;
+    Ok(http::with_header(http::json(StatusCode::OK, &r), "etag", &etag(r.version)))
+}
+
+/// An order's returns, oldest first (the order lists their ids; one BatchGetItem reads them).
+async fn order_returns(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Problem> {
+    http::only_query_params(req, &[])?;
+    let id = order_id(req)?;
+    let order = ctx.store.order(&id).await?.ok_or_else(|| Problem::not_found(format!("order {id} does not exist")))?;
+    let ids = order
+        .return_ids
+        .iter()
+        .map(|r| backoffice::domain::ReturnId::parse("return_id", r))
+        .collect::<Result<Vec<_>, _>>()?;
+    let items = ctx.store.returns(&ids).await?;
+    Ok(http::json(StatusCode::OK, &serde_json::json!({ "order_id": id, "items": items })))
+}

@@ -1,0 +1,267 @@
+//! `record-payment`: what the payment gateway captured (`POST /orders/{id}/payments`) and
+//! refunded (`POST /orders/{id}/refunds`).
+//!
+//! The gateway reference is unique per order: a payment item keyed by it is inserted in the same
+//! transaction as the order's new balance, and stores the response it got. Sending the
+//! reference again replays that response; the same reference with another amount is 409. The
+//! order is written only if its version is still the one the decision read, so two payments that
+//! together exceed the balance cannot both pass: the second re-reads and is refused (422).
+
+use backoffice::AppContext;
+use backoffice::domain::order::Order;
+use backoffice::domain::payment::{self, Payment, PaymentError, PaymentMethod, Refund};
+use backoffice::domain::{Money, OrderId};
+use backoffice::http::command::{self, Decision, Idempotency, Loaded, respond};
+use backoffice::http::{self, Problem, scopes};
+use backoffice::store::payments::{MoneyRecord, put_payment, put_refund};
+use backoffice::store::{Item, Tx, events as event_store, from_item, keys, orders as order_store, payments};
+use lambda_http::http::StatusCode;
+use lambda_http::{Body, Request, Response};
+use serde::{Deserialize, Serialize};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MoneyBody {
+    amount: i64,
+    currency: String,
+}
+
+impl MoneyBody {
+    fn parse(&self, field: &str) -> Result<Money, Problem> {
+        let currency = backoffice::domain::Currency::parse(&format!("{field}.currency"), &self.currency)?;
+        Ok(payment::positive(field, Money::new(self.amount, currency))?)
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PaymentBody {
+    amount: MoneyBody,
+    method: PaymentMethod,
+    gateway_reference: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RefundBody {
+    amount: MoneyBody,
+    reason: String,
+    gateway_reference: String,
+    return_id: Option<String>,
+}
+
+/// The answer to a payment or refund: the movement and the order's balance after it.
+#[derive(Serialize)]
+struct Recorded<'a, T> {
+    #[serde(flatten)]
+    movement: &'a T,
+    order_id: String,
+    balance: Balance,
+}
+
+#[derive(Serialize)]
+pub struct Balance {
+    pub total: Money,
+    pub paid: Money,
+    pub refunded: Money,
+    pub outstanding: Money,
+    pub refund_due: Money,
+    pub payment_status: backoffice::domain::order::PaymentStatus,
+}
+
+impl From<&Order> for Balance {
+    fn from(o: &Order) -> Self {
+        Self {
+            total: o.total,
+            paid: o.amount_paid,
+            refunded: o.amount_refunded,
+            outstanding: o.outstanding(),
+            refund_due: o.refund_due,
+            payment_status: o.payment_status,
+        }
+    }
+}
+
+pub async fn handler(ctx: &AppContext, req: Request) -> Response<Body> {
+    http::serve("record-payment", req, |req, correlation_id| async move {
+        match http::route_key(&req).as_str() {
+            "POST /orders/{id}/payments" => pay(ctx, &req, &correlation_id).await,
+            "POST /orders/{id}/refunds" => refund(ctx, &req, &correlation_id).await,
+            _ => Err(http::unknown_route(&req)),
+        }
+    })
+    .await
+}
+
+fn order_id(req: &Request) -> Result<OrderId, Problem> {
+    Ok(OrderId::parse("id", &http::path_param(req, "id").unwrap_or_default())?)
+}
+
+fn loaded_order(loaded: &Loaded, id: &OrderId) -> Result<Order, Problem> {
+    let item = loaded
+        .get(&(keys::order_pk(id), keys::ORDER_SK.to_owned()))
+        .cloned()
+        .ok_or_else(|| Problem::not_found(format!("order {id} does not exist")))?;
+    Ok(order_store::order_from_item(item)?)
+}
+
+fn key_pair(key: &Item) -> (String, String) {
+    let get = |k: &str| key.get(k).and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();
+    (get("pk"), get("sk"))
+}
+
+fn payment_problem(e: PaymentError) -> Problem {
+    match e {
+        PaymentError::Cancelled => {
+            Problem::conflict("order-cancelled", "The order is cancelled", "a cancelled order takes no payments")
+        }
+        PaymentError::CurrencyMismatch { order, given } => {
+            Problem::invalid("amount.currency", format!("the order is in {order}, not {given}"))
+        }
+        PaymentError::Overpayment { outstanding } => Problem::new(
+            422,
+            "overpayment",
+            "More than is owed",
+            format!("the order has {outstanding} outstanding; nothing was recorded"),
+        )
+        .with_field("amount.amount")
+        .with("outstanding", outstanding),
+        PaymentError::OverRefund { refundable } => Problem::new(
+            422,
+            "over-refund",
+            "More than was paid",
+            format!("at most {refundable} can still be refunded; nothing was recorded"),
+        )
+        .with_field("amount.amount")
+        .with("refundable", refundable),
+    }
+}
+
+/// A stored payment or refund with this reference: the same amount replays, another is 409.
+fn replay_or_conflict<T: serde::de::DeserializeOwned>(
+    stored: Option<&Item>,
+    amount: Money,
+    amount_of: impl Fn(&T) -> Money,
+) -> Result<Option<Decision>, Problem> {
+    let Some(item) = stored else { return Ok(None) };
+    let record: MoneyRecord<T> = from_item(item.clone())?;
+    if amount_of(&record.movement) != amount {
+        return Err(Problem::conflict(
+            "gateway-reference-reused",
+            "Gateway reference already used",
+            "this gateway reference was recorded with another amount",
+        )
+        .with_field("gateway_reference"));
+    }
+    let response =
+        backoffice::store::idempotency::StoredResponse { status: 201, body: record.response, location: None };
+    Ok(Some(Decision::new(Tx::default(), response)))
+}
+
+async fn pay(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<Response<Body>, Problem> {
+    let caller = http::require(req, scopes::PAYMENTS_WRITE)?;
+    let id = order_id(req)?;
+    let body: PaymentBody = http::json_body(req)?;
+    let amount = body.amount.parse("amount")?;
+    let reference = payment::gateway_reference("gateway_reference", &body.gateway_reference)?;
+    let idem = Idempotency::from_request(
+        &caller.subject,
+        http::idempotency_key(req)?,
+        "POST",
+        req.uri().path(),
+        http::body::body_bytes(req),
+    );
+    let ref_key = payments::payment_key(&id, &reference);
+    let keys = vec![order_store::order_key(&id), ref_key.clone()];
+    let table = ctx.store.table().to_owned();
+    Ok(command::execute(&ctx.store, idem.as_ref(), keys, |loaded| {
+        if let Some(replay) = replay_or_conflict::<Payment>(loaded.get(&key_pair(&ref_key)), amount, |p| p.amount)? {
+            return Ok(replay);
+        }
+        let order = loaded_order(loaded, &id)?;
+        let now = chrono::Utc::now();
+        let p = Payment { gateway_reference: reference.clone(), amount, method: body.method, recorded_at: now, recorded_by: caller.subject.clone() };
+        let settled = payment::record_payment(&order, &p).map_err(payment_problem)?;
+        let answer = Recorded { movement: &p, order_id: id.to_string(), balance: Balance::from(&settled.order) };
+        let response = respond(StatusCode::CREATED, &answer, None)?;
+        let mut tx = Tx::default();
+        order_store::put_order(&mut tx, &table, &settled.order, Some(order.version))?;
+        put_payment(&mut tx, &table, &id, &p, &response.body)?;
+        event_store::put_events(&mut tx, &table, &keys::order_pk(&id), &settled.events, correlation_id, now)?;
+        tracing::info!(order_id = %id, amount = amount.amount(), currency = %amount.currency(), status = ?settled.order.payment_status, "payment recorded");
+        Ok(Decision::new(tx, response))
+    })
+    .await)
+}
+
+async fn refund(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<Response<Body>, Problem> {
+    let caller = http::require(req, scopes::PAYMENTS_WRITE)?;
+    let id = order_id(req)?;
+    let body: RefundBody = http::json_body(req)?;
+    let amount = body.amount.parse("amount")?;
+    let reference = payment::gateway_reference("gateway_reference", &body.gateway_reference)?;
+    let reason = payment::reason(&body.reason)?;
+    let return_id =
+        body.return_id.as_deref().map(|r| backoffice::domain::ShortText::parse("return_id", r, 40)).transpose()?;
+    let idem = Idempotency::from_request(
+        &caller.subject,
+        http::idempotency_key(req)?,
+        "POST",
+        req.uri().path(),
+        http::body::body_bytes(req),
+    );
+    let ref_key = payments::refund_key(&id, &reference);
+    let return_key =
+        return_id.as_ref().map(|r| backoffice::domain::ReturnId::parse("return_id", r.as_str())).transpose()?;
+    let mut keys = vec![order_store::order_key(&id), ref_key.clone()];
+    keys.extend(return_key.iter().map(backoffice::store::returns::return_key));
+    let table = ctx.store.table().to_owned();
+    Ok(command::execute(&ctx.store, idem.as_ref(), keys, |loaded| {
+        if let Some(replay) = replay_or_conflict::<Refund>(loaded.get(&key_pair(&ref_key)), amount, |r| r.amount)? {
+            return Ok(replay);
+        }
+        let order = loaded_order(loaded, &id)?;
+        let now = chrono::Utc::now();
+        let r = Refund {
+            gateway_reference: reference.clone(),
+            amount,
+            reason: reason.clone(),
+            return_id: return_id.as_ref().map(ToString::to_string),
+            recorded_at: now,
+            recorded_by: caller.subject.clone(),
+        };
+        let settled = payment::record_refund(&order, &r).map_err(payment_problem)?;
+        let answer = Recorded { movement: &r, order_id: id.to_string(), balance: Balance::from(&settled.order) };
+        let response = respond(StatusCode::CREATED, &answer, None)?;
+        let mut tx = Tx::default();
+        let mut events = settled.events.clone();
+        // A refund for a return: at most what is still due for it; covering it closes the return.
+        if let Some(return_id) = &return_key {
+            let item = loaded
+                .get(&(backoffice::store::returns::return_pk(return_id), keys::RETURN_SK.to_owned()))
+                .cloned()
+                .ok_or_else(|| Problem::invalid("return_id", "no such return"))?;
+            let ret = backoffice::store::returns::return_from_item(item)?;
+            if ret.order_id != id {
+                return Err(Problem::invalid("return_id", "the return belongs to another order"));
+            }
+            let (next, return_events) =
+                backoffice::domain::returns::apply_refund(&ret, amount, now).map_err(|e| match e {
+                    backoffice::domain::returns::ReturnError::RefundExceedsDue { due } => {
+                        Problem::invalid("amount.amount", format!("at most {due} is due for this return"))
+                            .with("due", due)
+                    }
+                    other => Problem::conflict("return-status", "Return not refundable", other.to_string())
+                        .with_field("return_id"),
+                })?;
+            backoffice::store::returns::put_return(&mut tx, &table, &next, Some(ret.version))?;
+            events.extend(return_events);
+        }
+        order_store::put_order(&mut tx, &table, &settled.order, Some(order.version))?;
+        put_refund(&mut tx, &table, &id, &r, &response.body)?;
+        event_store::put_events(&mut tx, &table, &keys::order_pk(&id), &events, correlation_id, now)?;
+        tracing::info!(order_id = %id, amount = amount.amount(), currency = %amount.currency(), "refund recorded");
+        Ok(Decision::new(tx, response))
+    })
+    .await)
+}

@@ -1,0 +1,9 @@
+use lambda_http::{Error, run, service_fn};
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    backoffice::telemetry::init();
+    let ctx = backoffice::AppContext::from_env().await?;
+    let ctx = &ctx;
+    run(service_fn(move |req| async move { Ok::<_, Error>(record_payment::handler(ctx, req).await) })).await
+}

@@ -1,0 +1,218 @@
+//! `update-customer`: customer records (CRM) and data-subject requests.
+//!
+//! * `POST /customers` creates; the e-mail is claimed by a guard item in the same transaction,
+//!   so two customers can never share one (409 naming `email`).
+//! * `PATCH /customers/{id}` applies a JSON Merge Patch and requires `If-Match`: the write is
+//!   conditioned on exactly that version, so of two patches with the same ETag one wins and the
+//!   other gets 412. Changing the e-mail moves the guard in the same transaction.
+//! * `POST /customers/{id}/erase` replaces personal data with tombstones on the customer, frees
+//!   the e-mail, removes the address from their orders and deletes stored responses holding their
+//!   data, keeping ids, SKUs, amounts and dates. Repeatable: a second call finishes any sweep an
+//!   interrupted first call left.
+//!
+//! Nothing here logs personal data: only ids and counts.
+
+use backoffice::AppContext;
+use backoffice::domain::CustomerId;
+use backoffice::domain::customer::{self, CustomerError, CustomerInput};
+use backoffice::events::{CustomerChanged, DomainEvent};
+use backoffice::http::command::{self, Decision, Idempotency, respond};
+use backoffice::http::merge_patch::merge_patch;
+use backoffice::http::{self, Problem, scopes};
+use backoffice::store::{Tx, customers as store, events as event_store, keys};
+use backoffice::views::etag;
+use lambda_http::http::StatusCode;
+use lambda_http::{Body, Request, Response};
+
+pub async fn handler(ctx: &AppContext, req: Request) -> Response<Body> {
+    http::serve("update-customer", req, |req, correlation_id| async move {
+        match http::route_key(&req).as_str() {
+            "POST /customers" => create(ctx, &req, &correlation_id).await,
+            "PATCH /customers/{id}" => patch(ctx, &req, &correlation_id).await,
+            "POST /customers/{id}/erase" => erase(ctx, &req, &correlation_id).await,
+            _ => Err(http::unknown_route(&req)),
+        }
+    })
+    .await
+}
+
+fn customer_id(req: &Request) -> Result<CustomerId, Problem> {
+    Ok(CustomerId::parse("id", &http::path_param(req, "id").unwrap_or_default())?)
+}
+
+fn with_etag(response: Response<Body>, version: u64) -> Response<Body> {
+    http::with_header(response, "etag", &etag(version))
+}
+
+async fn create(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<Response<Body>, Problem> {
+    let caller = http::require(req, scopes::CUSTOMERS_WRITE)?;
+    let input: CustomerInput = http::json_body(req)?;
+    let id = CustomerId::parse("id", &backoffice::domain::ids::new_ulid_string())?;
+    let new = customer::create(id.clone(), input, chrono::Utc::now())?;
+    let email = new.email.clone().unwrap_or_default();
+    let idem = Idempotency::from_request(
+        &caller.subject,
+        http::idempotency_key(req)?,
+        "POST",
+        req.uri().path(),
+        http::body::body_bytes(req),
+    );
+    let table = ctx.store.table().to_owned();
+    let response = command::execute(&ctx.store, idem.as_ref(), vec![store::email_guard_key(&email)], |loaded| {
+        if loaded.contains_key(&(keys::email_pk(&email), keys::EMAIL_SK.to_owned())) {
+            return Err(Problem::conflict("already-taken", "Already in use", "another customer uses this e-mail")
+                .with_field("email"));
+        }
+        let mut tx = Tx::default();
+        store::put_customer(&mut tx, &table, &new, None)?;
+        store::claim_email(&mut tx, &table, &email, &id)?;
+        let event =
+            DomainEvent::CustomerRegistered(CustomerChanged { customer_id: id.to_string(), changed: Vec::new() });
+        event_store::put_events(&mut tx, &table, &keys::customer_pk(&id), &[event], correlation_id, new.created_at)?;
+        tracing::info!(customer_id = %id, "customer created");
+        Ok(Decision::new(tx, respond(StatusCode::CREATED, &new, Some(format!("/customers/{id}")))?).about(&id))
+    })
+    .await;
+    Ok(if response.status() == StatusCode::CREATED { with_etag(response, 1) } else { response })
+}
+
+/// The version an `If-Match: "N"` names. Weak validators and `*` are refused: the update must
+/// name the exact version it was made from.
+fn if_match(req: &Request) -> Result<u64, Problem> {
+    let Some(value) = req.headers().get("if-match") else {
+        return Err(Problem::new(
+            428,
+            "precondition-required",
+            "If-Match required",
+            "send the ETag you read as If-Match",
+        )
+        .with_field("if-match"));
+    };
+    value
+        .to_str()
+        .ok()
+        .and_then(|v| v.trim().strip_prefix('"')?.strip_suffix('"')?.parse::<u64>().ok())
+        .ok_or_else(|| Problem::invalid("if-match", "must be the ETag from GET /customers/{id}, e.g. \"3\""))
+}
+
+fn stale(current: u64) -> Problem {
+    Problem::new(412, "precondition-failed", "The record changed", "read the customer again and reapply your change")
+        .with_field("if-match")
+        .with("current_etag", etag(current))
+}
+
+async fn patch(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<Response<Body>, Problem> {
+    http::require(req, scopes::CUSTOMERS_WRITE)?;
+    let id = customer_id(req)?;
+    let expected = if_match(req)?;
+    let patch: serde_json::Value = http::json_body_as(req, &["application/merge-patch+json", "application/json"])?;
+    if !patch.is_object() {
+        return Err(Problem::invalid("body", "a JSON Merge Patch for a customer is an object"));
+    }
+    let current =
+        ctx.store.customer(&id).await?.ok_or_else(|| Problem::not_found(format!("customer {id} does not exist")))?;
+    if current.version != expected {
+        return Err(stale(current.version));
+    }
+    let mut document = serde_json::to_value(current.editable()).map_err(|_| Problem::internal())?;
+    merge_patch(&mut document, &patch);
+    let merged = serde_json::to_vec(&document).map_err(|_| Problem::internal())?;
+    let input: CustomerInput = http::body::parse_json(&merged)?;
+    let now = chrono::Utc::now();
+    let revised = customer::revise(&current, input, now).map_err(|e| match e {
+        CustomerError::Invalid(f) => Problem::from(f),
+        CustomerError::Erased => Problem::conflict("erased", "Erased", "this customer's personal data was erased"),
+    })?;
+
+    let mut tx = Tx::default();
+    let table = ctx.store.table();
+    store::put_customer(&mut tx, table, &revised, Some(expected))?;
+    let (old_email, new_email) = (current.email.clone().unwrap_or_default(), revised.email.clone().unwrap_or_default());
+    if old_email != new_email {
+        if ctx.store.email_holder(&new_email).await?.is_some_and(|holder| holder != id.as_str()) {
+            return Err(Problem::conflict("already-taken", "Already in use", "another customer uses this e-mail")
+                .with_field("email"));
+        }
+        store::release_email(&mut tx, table, &old_email, &id)?;
+        store::claim_email(&mut tx, table, &new_email, &id)?;
+    }
+    let changed = changed_fields(&serde_json::to_value(current.editable()).unwrap_or_default(), &document);
+    let event = DomainEvent::CustomerUpdated(CustomerChanged { customer_id: id.to_string(), changed });
+    event_store::put_events(&mut tx, table, &keys::customer_pk(&id), &[event], correlation_id, now)?;
+    match ctx.store.transact(tx).await {
+        Ok(()) => {}
+        // Someone else wrote a newer version since this ETag: exactly what 412 means.
+        Err(backoffice::store::StoreError::Conflict(backoffice::store::Guard::Version)) => {
+            let version = ctx.store.customer(&id).await?.map_or(expected, |c| c.version);
+            return Err(stale(version));
+        }
+        Err(e) => return Err(e.into()),
+    }
+    tracing::info!(customer_id = %id, version = revised.version, "customer updated");
+    Ok(with_etag(http::json(StatusCode::OK, &revised), revised.version))
+}
+
+/// Names (never values) of the top-level fields a patch changed.
+fn changed_fields(before: &serde_json::Value, after: &serde_json::Value) -> Vec<String> {
+    let (Some(b), Some(a)) = (before.as_object(), after.as_object()) else { return Vec::new() };
+    let mut names: Vec<String> = a.keys().chain(b.keys()).filter(|k| a.get(*k) != b.get(*k)).cloned().collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+#[derive(serde::Serialize)]
+struct ErasureReport {
+    customer: customer::Customer,
+    orders_redacted: usize,
+    stored_responses_deleted: usize,
+}
+
+async fn erase(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<Response<Body>, Problem> {
+    let caller = http::require(req, scopes::CUSTOMERS_WRITE)?;
+    let id = customer_id(req)?;
+    http::idempotency_key(req)?; // validated; erasure is idempotent by nature
+    let mut current =
+        ctx.store.customer(&id).await?.ok_or_else(|| Problem::not_found(format!("customer {id} does not exist")))?;
+    if !current.is_erased() {
+        let now = chrono::Utc::now();
+        let erased = customer::erase(&current, &caller.subject, now);
+        let mut tx = Tx::default();
+        let table = ctx.store.table();
+        store::put_customer(&mut tx, table, &erased, Some(current.version))?;
+        if let Some(email) = &current.email {
+            store::release_email(&mut tx, table, email, &id)?;
+        }
+        let event = DomainEvent::CustomerErased(CustomerChanged { customer_id: id.to_string(), changed: Vec::new() });
+        event_store::put_events(&mut tx, table, &keys::customer_pk(&id), &[event], correlation_id, now)?;
+        match ctx.store.transact(tx).await {
+            Ok(()) => current = erased,
+            Err(backoffice::store::StoreError::Conflict(backoffice::store::Guard::Version)) => {
+                return Err(Problem::conflict(
+                    "concurrent-change",
+                    "Changed meanwhile",
+                    "the customer changed; erase again",
+                ));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    // The sweep: every order loses its address, every stored response about them goes.
+    let mut orders_redacted = 0;
+    let mut stored_responses_deleted = 0;
+    for item in ctx.store.everything_about(&id).await? {
+        let pk = item.get("pk").and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();
+        let sk = item.get("sk").and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();
+        if sk == keys::ORDER_SK {
+            orders_redacted += usize::from(ctx.store.redact_order(&pk).await?);
+        } else if sk == keys::RETURN_SK {
+            ctx.store.remove_attribute(&pk, &sk, "note").await?;
+        } else if sk == keys::IDEMPOTENCY_SK {
+            ctx.store.delete(&pk, &sk).await?;
+            stored_responses_deleted += 1;
+        }
+    }
+    tracing::info!(customer_id = %id, orders_redacted, stored_responses_deleted, "customer erased");
+    let report = ErasureReport { customer: current, orders_redacted, stored_responses_deleted };
+    Ok(http::json(StatusCode::OK, &report))
+}

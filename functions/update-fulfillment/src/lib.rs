@@ -1,0 +1,114 @@
+//! `update-fulfillment`: the warehouse confirms packing and shipping (carrier and tracking
+//! number), the carrier confirms delivery. Each step is recorded only in order (409 otherwise);
+//! repeating the current step is a harmless replay. The follow-up work travels as events:
+//! `order.shipped` sends the fulfillment worker to commit the stock and the notifier to tell the
+//! customer.
+
+use backoffice::AppContext;
+use backoffice::domain::fulfillment::{self, Step, StepError};
+use backoffice::domain::{OrderId, ShortText};
+use backoffice::http::command::{self, Decision, Idempotency, respond};
+use backoffice::http::{self, Problem, scopes};
+use backoffice::store::{Tx, events as event_store, keys, orders as order_store};
+use lambda_http::http::StatusCode;
+use lambda_http::{Body, Request, Response};
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ShippedBody {
+    carrier: String,
+    tracking_number: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Empty {}
+
+enum Wanted {
+    Packed,
+    Shipped { carrier: String, tracking_number: String },
+    Delivered,
+}
+
+pub async fn handler(ctx: &AppContext, req: Request) -> Response<Body> {
+    http::serve("update-fulfillment", req, |req, correlation_id| async move {
+        // Who first: nothing about the body is said to a caller without the scope.
+        http::require(&req, scopes::FULFILLMENT_WRITE)?;
+        let wanted = match http::route_key(&req).as_str() {
+            "POST /orders/{id}/fulfillment/packed" => Wanted::Packed,
+            "POST /orders/{id}/fulfillment/shipped" => {
+                let body: ShippedBody = http::json_body(&req)?;
+                Wanted::Shipped {
+                    carrier: ShortText::parse("carrier", &body.carrier, 60)?.to_string(),
+                    tracking_number: ShortText::parse("tracking_number", &body.tracking_number, 60)?.to_string(),
+                }
+            }
+            "POST /orders/{id}/fulfillment/delivered" => Wanted::Delivered,
+            _ => return Err(http::unknown_route(&req)),
+        };
+        if !matches!(wanted, Wanted::Shipped { .. }) && !http::body::body_bytes(&req).is_empty() {
+            let _: Empty = http::json_body(&req)?;
+        }
+        step(ctx, &req, wanted, &correlation_id).await
+    })
+    .await
+}
+
+async fn step(
+    ctx: &AppContext,
+    req: &Request,
+    wanted: Wanted,
+    correlation_id: &str,
+) -> Result<Response<Body>, Problem> {
+    let caller = http::require(req, scopes::FULFILLMENT_WRITE)?;
+    let id = OrderId::parse("id", &http::path_param(req, "id").unwrap_or_default())?;
+    let idem = Idempotency::from_request(
+        &caller.subject,
+        http::idempotency_key(req)?,
+        "POST",
+        req.uri().path(),
+        http::body::body_bytes(req),
+    );
+    let table = ctx.store.table().to_owned();
+    Ok(command::execute(&ctx.store, idem.as_ref(), vec![order_store::order_key(&id)], |loaded| {
+        let item = loaded
+            .get(&(keys::order_pk(&id), keys::ORDER_SK.to_owned()))
+            .cloned()
+            .ok_or_else(|| Problem::not_found(format!("order {id} does not exist")))?;
+        let order = order_store::order_from_item(item)?;
+        let now = chrono::Utc::now();
+        let outcome: Result<Step, StepError> = match &wanted {
+            Wanted::Packed => fulfillment::pack(&order, now),
+            Wanted::Shipped { carrier, tracking_number } => fulfillment::ship(&order, carrier, tracking_number, now),
+            Wanted::Delivered => fulfillment::deliver(&order, now),
+        };
+        let mut tx = Tx::default();
+        let result = match outcome.map_err(step_problem)? {
+            None => order,
+            Some((next, events)) => {
+                order_store::put_order(&mut tx, &table, &next, Some(order.version))?;
+                event_store::put_events(&mut tx, &table, &keys::order_pk(&id), &events, correlation_id, now)?;
+                tracing::info!(order_id = %id, step = ?next.fulfillment_status, "fulfillment step recorded");
+                next
+            }
+        };
+        Ok(Decision::new(tx, respond(StatusCode::OK, &result, None)?).about(&result.customer_id))
+    })
+    .await)
+}
+
+fn step_problem(e: StepError) -> Problem {
+    match e {
+        StepError::OutOfOrder { current, wanted } => Problem::conflict(
+            "step-out-of-order",
+            "Fulfillment step out of order",
+            format!("the order is {current:?}; it cannot become {wanted:?} now"),
+        )
+        .with("fulfillment_status", current),
+        StepError::NotPaid => {
+            Problem::conflict("not-paid", "The order is not paid", "fulfillment starts once it is paid")
+        }
+        StepError::MissingStock(_) => Problem::internal(),
+    }
+}

@@ -1,0 +1,355 @@
+//! The local runner, as a library: the `backoffice-local` binary and the integration tests both
+//! use it. It provisions the template's resources in moto, builds one context per function (as
+//! Lambda gives each function its own process and environment), and invokes the handlers
+//! in-process with the events Lambda would send.
+
+pub mod apigw;
+pub mod auth;
+pub mod moto;
+pub mod provision;
+pub mod pumps;
+pub mod recorder;
+pub mod registry;
+pub mod server;
+pub mod template;
+
+pub use apigw::Identity;
+pub use moto::Moto;
+
+use apigw::{EventInput, PathTemplate};
+use backoffice::AppContext;
+use backoffice::http::Problem;
+use lambda_http::{Body, Response};
+use provision::Provisioned;
+use registry::{HttpFn, ScheduleFn, SqsFn, StreamFn};
+use std::collections::BTreeMap;
+use template::{EventSpec, Template};
+
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// API Gateway's own payload limit for HTTP APIs; bigger bodies never reach a function.
+pub const GATEWAY_MAX_BODY: usize = 10 * 1024 * 1024;
+
+pub struct Route {
+    pub method: String,
+    pub path: PathTemplate,
+    pub function: String,
+    /// The scopes the JWT authorizer demands for this route (`AuthorizationScopes`).
+    pub scopes: Vec<String>,
+    handler: HttpFn,
+}
+
+/// How requests that arrive over HTTP are authenticated.
+#[derive(Debug, Clone)]
+pub enum Auth {
+    /// Every request is the development identity with every scope (`make run`'s default).
+    Development,
+    /// Bearer JWTs are verified as API Gateway's authorizer would (`LOCAL_AUTH=jwt`).
+    Jwt(auth::JwtVerifier),
+}
+
+pub struct SqsConsumer {
+    pub function: String,
+    pub queue_logical_id: String,
+    pub queue_url: String,
+    pub queue_arn: String,
+    pub batch_size: usize,
+    handler: SqsFn,
+}
+
+pub struct StreamConsumer {
+    pub function: String,
+    pub batch_size: usize,
+    handler: StreamFn,
+}
+
+pub struct ScheduledFunction {
+    pub function: String,
+    pub expression: String,
+    handler: ScheduleFn,
+}
+
+pub struct Backoffice {
+    pub template: Template,
+    pub sdk: aws_config::SdkConfig,
+    pub resources: Provisioned,
+    pub routes: Vec<Route>,
+    pub sqs_consumers: Vec<SqsConsumer>,
+    pub stream_consumers: Vec<StreamConsumer>,
+    pub schedules: Vec<ScheduledFunction>,
+    /// Each function's context, by logical id, built from its resolved environment.
+    pub contexts: BTreeMap<String, AppContext>,
+    /// The identity requests carry when the caller does not say otherwise.
+    pub identity: Identity,
+    /// How `invoke` authenticates (tests call `invoke_as` with an explicit identity).
+    pub auth: Auth,
+    /// The AWS actions each function has performed (for the least-privilege test).
+    pub actions: recorder::ActionLog,
+    stream_state: tokio::sync::Mutex<pumps::StreamState>,
+}
+
+/// SDK configuration for the emulator at `endpoint`, with throwaway credentials.
+pub async fn sdk_for(endpoint: &str) -> aws_config::SdkConfig {
+    aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .endpoint_url(endpoint)
+        .region(aws_config::Region::new("us-east-1"))
+        .credentials_provider(aws_sdk_dynamodb::config::Credentials::new("local", "local", None, None, "local"))
+        .load()
+        .await
+}
+
+impl Backoffice {
+    /// Provisions the template in the emulator at `endpoint` (names prefixed with `prefix`) and
+    /// wires every function.
+    pub async fn new(template: Template, endpoint: &str, prefix: &str) -> Result<Self, BoxError> {
+        Self::with_overrides(template, endpoint, prefix, &[]).await
+    }
+
+    /// Like [`Backoffice::new`], with environment variables that replace the template's values
+    /// in every function that has them (e.g. a short `PAYMENT_HOLD_SECONDS`).
+    pub async fn with_overrides(
+        template: Template,
+        endpoint: &str,
+        prefix: &str,
+        overrides: &[(&str, &str)],
+    ) -> Result<Self, BoxError> {
+        let sdk = sdk_for(endpoint).await;
+        let resources = provision::provision(&sdk, &template, prefix).await?;
+        let mut routes = Vec::new();
+        let mut sqs_consumers = Vec::new();
+        let mut stream_consumers = Vec::new();
+        let mut schedules = Vec::new();
+        let mut contexts = BTreeMap::new();
+        let actions = recorder::ActionLog::default();
+        for (id, f) in &template.functions {
+            let mut env = resources.environment(&template, &f.environment).map_err(|e| format!("{id}: {e}"))?;
+            for (name, value) in overrides {
+                if let Some(v) = env.get_mut(*name) {
+                    *v = (*value).to_owned();
+                }
+            }
+            let mut ctx = AppContext::from_lookup(&sdk, &|name| env.get(name).cloned())?;
+            // Each function's clients record what they call, as IAM would see it.
+            let ddb = aws_sdk_dynamodb::config::Builder::from(&sdk).interceptor(actions.interceptor(id)).build();
+            ctx.store = backoffice::store::Store::new(aws_sdk_dynamodb::Client::from_conf(ddb), ctx.store.table());
+            let sqs = aws_sdk_sqs::config::Builder::from(&sdk).interceptor(actions.interceptor(id)).build();
+            ctx.sqs = aws_sdk_sqs::Client::from_conf(sqs);
+            for event in &f.events {
+                let missing = || format!("{id}: no {} handler for binary {}", kind(event), f.binary);
+                match event {
+                    EventSpec::Http { method, path, scopes } => routes.push(Route {
+                        method: method.clone(),
+                        path: PathTemplate::parse(path),
+                        function: id.clone(),
+                        scopes: scopes.clone(),
+                        handler: registry::http(&f.binary, ctx.clone()).ok_or_else(missing)?,
+                    }),
+                    EventSpec::Sqs { queue, batch_size } => sqs_consumers.push(SqsConsumer {
+                        function: id.clone(),
+                        queue_logical_id: queue.clone(),
+                        queue_url: resources
+                            .queue_urls
+                            .get(queue)
+                            .cloned()
+                            .ok_or_else(|| format!("{id}: unknown queue {queue}"))?,
+                        queue_arn: resources.queue_arns.get(queue).cloned().unwrap_or_default(),
+                        batch_size: (*batch_size).clamp(1, 10),
+                        handler: registry::sqs(&f.binary, ctx.clone()).ok_or_else(missing)?,
+                    }),
+                    EventSpec::Stream { batch_size } => stream_consumers.push(StreamConsumer {
+                        function: id.clone(),
+                        batch_size: *batch_size,
+                        handler: registry::stream(&f.binary, ctx.clone()).ok_or_else(missing)?,
+                    }),
+                    EventSpec::Schedule { expression } => schedules.push(ScheduledFunction {
+                        function: id.clone(),
+                        expression: expression.clone(),
+                        handler: registry::schedule(&f.binary, ctx.clone()).ok_or_else(missing)?,
+                    }),
+                }
+            }
+            contexts.insert(id.clone(), ctx);
+        }
+        routes.sort_by_key(|r| std::cmp::Reverse(r.path.specificity()));
+        let identity = Identity::Claims { subject: "local-developer".into(), scopes: template.all_scopes() };
+        Ok(Self {
+            template,
+            sdk,
+            resources,
+            routes,
+            sqs_consumers,
+            stream_consumers,
+            schedules,
+            contexts,
+            identity,
+            auth: Auth::Development,
+            actions,
+            stream_state: Default::default(),
+        })
+    }
+
+    /// The template path of the route `method path` would reach, e.g. `/orders/{id}`.
+    pub fn route_for(&self, method: &str, path: &str) -> Option<String> {
+        let path = path.split('?').next().unwrap_or(path);
+        self.routes
+            .iter()
+            .find(|r| (r.method == method || r.method == "ANY") && r.path.matches(path).is_some())
+            .map(|r| r.path.raw.clone())
+    }
+
+    /// Invokes the route for `method path?query` in-process: with the development identity, or
+    /// — with `Auth::Jwt` — as the JWT authorizer would, 401 without a valid bearer token and 403
+    /// when the token lacks the route's scope, before any function runs.
+    pub async fn invoke(
+        &self,
+        method: &str,
+        path_and_query: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> Response<Body> {
+        let Auth::Jwt(verifier) = &self.auth else {
+            return self.invoke_as(&self.identity, method, path_and_query, headers, body).await;
+        };
+        let bearer = headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("authorization"))
+            .and_then(|(_, v)| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")));
+        let unauthorized =
+            || Problem::new(401, "unauthenticated", "Authentication required", "send a valid bearer token");
+        let Some(token) = bearer else { return unauthorized().into_response() };
+        let claims = match verifier.verify(token.trim(), chrono::Utc::now().timestamp()) {
+            Ok(claims) => claims,
+            Err(why) => return unauthorized().with("reason", format!("{why:?}")).into_response(),
+        };
+        let scopes: Vec<String> = claims.scope.split_whitespace().map(str::to_owned).collect();
+        let path = path_and_query.split('?').next().unwrap_or(path_and_query);
+        if let Some(route) = self.routes.iter().find(|r| r.method == method && r.path.matches(path).is_some())
+            && !route.scopes.is_empty()
+            && !route.scopes.iter().any(|s| scopes.contains(s))
+        {
+            return Problem::new(
+                403,
+                "forbidden",
+                "Missing scope",
+                format!("this route needs one of {:?}", route.scopes),
+            )
+            .into_response();
+        }
+        let identity = Identity::Claims { subject: claims.sub, scopes };
+        self.invoke_as(&identity, method, path_and_query, headers, body).await
+    }
+
+    /// Invokes a route as `identity`, through the same API Gateway v2 event Lambda would get.
+    pub async fn invoke_as(
+        &self,
+        identity: &Identity,
+        method: &str,
+        path_and_query: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> Response<Body> {
+        let (raw_path, raw_query) = path_and_query.split_once('?').unwrap_or((path_and_query, ""));
+        if body.len() > GATEWAY_MAX_BODY {
+            return Problem::new(
+                413,
+                "payload-too-large",
+                "Request body too large",
+                "API Gateway accepts at most 10 MB",
+            )
+            .into_response();
+        }
+        let mut matched = None;
+        for route in &self.routes {
+            if (route.method == method || route.method == "ANY")
+                && let Some(params) = route.path.matches(raw_path)
+            {
+                matched = Some((route, params));
+                break;
+            }
+        }
+        let Some((route, params)) = matched else {
+            return Problem::not_found(format!("no route for {method} {raw_path}")).into_response();
+        };
+        let Ok(path_parameters) = params else {
+            return Problem::malformed("path", "the path is not valid percent-encoded UTF-8").into_response();
+        };
+        let Some(query) = apigw::query_parameters(raw_query) else {
+            return Problem::malformed("query", "the query string is not valid percent-encoded UTF-8").into_response();
+        };
+        let route_key = format!("{} {}", route.method, route.path.raw);
+        let event = apigw::event(EventInput {
+            method,
+            route_key: &route_key,
+            raw_path,
+            raw_query,
+            query,
+            headers: headers.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
+            path_parameters,
+            body,
+            identity,
+        });
+        match lambda_http::request::from_str(&event.to_string()) {
+            Ok(request) => (route.handler)(request).await,
+            Err(e) => {
+                tracing::error!(error = %e, "could not build the API Gateway event");
+                Problem::internal().into_response()
+            }
+        }
+    }
+}
+
+impl Backoffice {
+    /// Fires every scheduled function once, with the EventBridge "Scheduled Event" Lambda gets.
+    /// Returns each function's result.
+    pub async fn run_schedules(&self) -> Vec<(String, serde_json::Value)> {
+        let mut results = Vec::new();
+        for s in &self.schedules {
+            let event = serde_json::json!({
+                "version": "0",
+                "id": ulid::Ulid::new().to_string(),
+                "detail-type": "Scheduled Event",
+                "source": "aws.events",
+                "account": "000000000000",
+                "time": chrono::Utc::now().to_rfc3339(),
+                "region": "us-east-1",
+                "resources": [format!("arn:aws:events:us-east-1:000000000000:rule/{}", s.function)],
+                "detail": {},
+            });
+            results.push((s.function.clone(), (s.handler)(event).await));
+        }
+        results
+    }
+
+    /// Messages waiting in every queue of the template (visible, in flight), by logical id.
+    pub async fn queue_depths(&self) -> Result<BTreeMap<String, (u64, u64)>, BoxError> {
+        use aws_sdk_sqs::types::QueueAttributeName as A;
+        let sqs = aws_sdk_sqs::Client::new(&self.sdk);
+        let mut depths = BTreeMap::new();
+        for (id, url) in &self.resources.queue_urls {
+            let out = sqs
+                .get_queue_attributes()
+                .queue_url(url)
+                .attribute_names(A::ApproximateNumberOfMessages)
+                .attribute_names(A::ApproximateNumberOfMessagesNotVisible)
+                .send()
+                .await
+                .map_err(|e| e.into_service_error())?;
+            let attrs = out.attributes.unwrap_or_default();
+            let get = |a: &A| attrs.get(a).and_then(|v| v.parse().ok()).unwrap_or(0);
+            depths.insert(
+                id.clone(),
+                (get(&A::ApproximateNumberOfMessages), get(&A::ApproximateNumberOfMessagesNotVisible)),
+            );
+        }
+        Ok(depths)
+    }
+}
+
+fn kind(event: &EventSpec) -> &'static str {
+    match event {
+        EventSpec::Http { .. } => "HTTP",
+        EventSpec::Sqs { .. } => "SQS",
+        EventSpec::Stream { .. } => "stream",
+        EventSpec::Schedule { .. } => "schedule",
+    }
+}

@@ -1,0 +1,87 @@
+//! `backoffice-local`: the whole backoffice on your machine, no AWS account and no Docker.
+//! Starts moto (unless `AWS_ENDPOINT_URL` points at one), creates the table and queues from
+//! `template.yaml`, loads demo data, serves every HTTP route on 127.0.0.1:$PORT (3000) and runs
+//! the stream and queue pollers.
+
+use backoffice_local::{Backoffice, Moto, template};
+use std::sync::Arc;
+use std::time::Duration;
+
+mod demo;
+
+#[tokio::main]
+async fn main() -> Result<(), backoffice_local::BoxError> {
+    // `backoffice-local token [SCOPE...]`: prints a bearer token for LOCAL_AUTH=jwt (1 hour;
+    // every scope of template.yaml when none are named).
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("token") {
+        let template = template::load_default()?;
+        let scopes = if args.len() > 1 { args[1..].to_vec() } else { template.all_scopes() };
+        let verifier = backoffice_local::auth::JwtVerifier::from_env();
+        let claims = verifier.claims("local-operator", &scopes, chrono::Utc::now().timestamp(), 3600);
+        println!("{}", verifier.mint(&claims));
+        return Ok(());
+    }
+    backoffice::telemetry::init();
+    let port: u16 = std::env::var("PORT").ok().and_then(|p| p.parse().ok()).unwrap_or(3000);
+    let demo_data = std::env::var("DEMO_DATA").map(|v| v != "0" && v != "false").unwrap_or(true);
+
+    let (endpoint, _moto) = match std::env::var("AWS_ENDPOINT_URL") {
+        Ok(endpoint) => (endpoint, None),
+        Err(_) => {
+            let moto = Moto::start()?;
+            (moto.endpoint.clone(), Some(moto))
+        }
+    };
+    let template = template::load_default()?;
+    // Settings a user may shorten locally, e.g. PAYMENT_HOLD_SECONDS=60 to watch orders expire.
+    let overrides: Vec<(&str, String)> =
+        ["PAYMENT_HOLD_SECONDS"].iter().filter_map(|k| std::env::var(k).ok().map(|v| (*k, v))).collect();
+    let overrides: Vec<(&str, &str)> = overrides.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let mut app = Backoffice::with_overrides(template, &endpoint, "", &overrides).await?;
+    let verify_tokens = std::env::var("LOCAL_AUTH").map(|v| v == "jwt").unwrap_or(false);
+    if verify_tokens {
+        app.auth = backoffice_local::Auth::Jwt(backoffice_local::auth::JwtVerifier::from_env());
+    }
+    let app = Arc::new(app);
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
+    let _pollers = app.spawn_pollers(Duration::from_secs(2));
+    let schedule_every = std::env::var("LOCAL_SCHEDULE_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(10);
+    let _scheduler = app.spawn_scheduler(Duration::from_secs(schedule_every));
+    if demo_data {
+        demo::load(&app).await?;
+    }
+    let scopes = match &app.identity {
+        backoffice_local::Identity::Claims { scopes, .. } => scopes.join(" "),
+        backoffice_local::Identity::Anonymous => String::new(),
+    };
+    let base = format!("http://127.0.0.1:{port}");
+    if verify_tokens {
+        println!(
+            "\nBearer JWTs are verified (LOCAL_AUTH=jwt): HS256 with LOCAL_JWT_SECRET; issuer, audience, expiry and\n\
+             route scopes checked. Get a token with: backoffice-local token [SCOPE...]"
+        );
+    } else {
+        println!(
+            "\n*** LOCAL DEVELOPMENT IDENTITY: every request is served as `local-developer` with ALL scopes ({scopes}).\n\
+             *** Tokens are not verified (LOCAL_AUTH=jwt verifies them). Never expose this port."
+        );
+    }
+    println!(
+        "\nbackoffice is up on {base}\n  emulator (moto): {endpoint}\n  table: {}\n  routes:",
+        app.resources.table_name
+    );
+    for route in &app.routes {
+        println!("    {:<6} {:<32} -> {}", route.method, route.path.raw, route.function);
+    }
+    println!(
+        "  queues polled: {}",
+        app.sqs_consumers.iter().map(|c| c.queue_logical_id.as_str()).collect::<Vec<_>>().join(", ")
+    );
+    println!("\nTry:\n{}", demo::examples(&base));
+    tokio::select! {
+        _ = backoffice_local::server::serve(Arc::clone(&app), listener) => {}
+        _ = tokio::signal::ctrl_c() => println!("stopping"),
+    }
+    Ok(())
+}

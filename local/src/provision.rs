@@ -1,0 +1,149 @@
+//! Creates the template's table and queues in the emulator and resolves each function's
+//! environment (`!Ref Table` → table name, `!Ref Queue` → queue URL, `!GetAtt X.Arn` → ARN).
+
+use crate::template::{Template, referenced_id};
+use aws_sdk_dynamodb::types::{
+    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection, ProjectionType,
+    ScalarAttributeType, StreamSpecification, StreamViewType, TimeToLiveSpecification,
+};
+use aws_sdk_sqs::types::QueueAttributeName;
+use serde_yaml_ng::Value;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone)]
+pub struct Provisioned {
+    pub table_name: String,
+    pub stream_arn: Option<String>,
+    /// By logical id.
+    pub queue_urls: BTreeMap<String, String>,
+    pub queue_arns: BTreeMap<String, String>,
+}
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+fn key_type(t: &str) -> KeyType {
+    if t == "HASH" { KeyType::Hash } else { KeyType::Range }
+}
+
+fn schema(pairs: &[(String, String)]) -> Result<Vec<KeySchemaElement>, BoxError> {
+    pairs
+        .iter()
+        .map(|(name, t)| Ok(KeySchemaElement::builder().attribute_name(name).key_type(key_type(t)).build()?))
+        .collect()
+}
+
+/// Creates everything, names prefixed with `prefix` (tests use a unique prefix per test so they
+/// can run in parallel against one moto). Existing resources are reused.
+pub async fn provision(
+    sdk: &aws_config::SdkConfig,
+    template: &Template,
+    prefix: &str,
+) -> Result<Provisioned, BoxError> {
+    let ddb = aws_sdk_dynamodb::Client::new(sdk);
+    let spec = &template.table;
+    let table_name = format!("{prefix}backoffice");
+    let mut create = ddb
+        .create_table()
+        .table_name(&table_name)
+        .billing_mode(BillingMode::PayPerRequest)
+        .set_key_schema(Some(schema(&spec.key_schema)?));
+    for (name, t) in &spec.attributes {
+        let t = match t.as_str() {
+            "N" => ScalarAttributeType::N,
+            "B" => ScalarAttributeType::B,
+            _ => ScalarAttributeType::S,
+        };
+        create = create
+            .attribute_definitions(AttributeDefinition::builder().attribute_name(name).attribute_type(t).build()?);
+    }
+    for (name, keys) in &spec.indexes {
+        create = create.global_secondary_indexes(
+            GlobalSecondaryIndex::builder()
+                .index_name(name)
+                .set_key_schema(Some(schema(keys)?))
+                .projection(Projection::builder().projection_type(ProjectionType::All).build())
+                .build()?,
+        );
+    }
+    if let Some(view) = &spec.stream_view_type {
+        create = create.stream_specification(
+            StreamSpecification::builder()
+                .stream_enabled(true)
+                .stream_view_type(StreamViewType::from(view.as_str()))
+                .build()?,
+        );
+    }
+    match create.send().await {
+        Ok(_) => {}
+        Err(e) if aws_sdk_dynamodb::error::ProvideErrorMetadata::code(&e) == Some("ResourceInUseException") => {}
+        Err(e) => return Err(Box::new(e.into_service_error())),
+    }
+    if let Some(attr) = &spec.ttl_attribute {
+        let ttl = TimeToLiveSpecification::builder().attribute_name(attr).enabled(true).build()?;
+        let _ = ddb.update_time_to_live().table_name(&table_name).time_to_live_specification(ttl).send().await;
+    }
+    let described = ddb.describe_table().table_name(&table_name).send().await.map_err(|e| e.into_service_error())?;
+    let stream_arn = described.table.and_then(|t| t.latest_stream_arn);
+
+    let sqs = aws_sdk_sqs::Client::new(sdk);
+    let mut queue_urls = BTreeMap::new();
+    let mut queue_arns = BTreeMap::new();
+    // Dead-letter queues first: the others' redrive policies name them.
+    let mut order: Vec<&String> = template.queues.keys().collect();
+    order.sort_by_key(|id| template.queues[*id].dead_letter.is_some());
+    for id in order {
+        let q = &template.queues[id];
+        let mut create = sqs.create_queue().queue_name(format!("{prefix}{id}"));
+        if let Some(v) = q.visibility_timeout {
+            create = create.attributes(QueueAttributeName::VisibilityTimeout, v.to_string());
+        }
+        if let Some((dlq, max)) = &q.dead_letter {
+            let arn = queue_arns.get(dlq).ok_or_else(|| format!("{id}: dead-letter queue {dlq} unknown"))?;
+            let policy = serde_json::json!({ "deadLetterTargetArn": arn, "maxReceiveCount": max }).to_string();
+            create = create.attributes(QueueAttributeName::RedrivePolicy, policy);
+        }
+        let url = create.send().await.map_err(|e| e.into_service_error())?.queue_url.ok_or("no queue url")?;
+        let attrs = sqs
+            .get_queue_attributes()
+            .queue_url(&url)
+            .attribute_names(QueueAttributeName::QueueArn)
+            .send()
+            .await
+            .map_err(|e| e.into_service_error())?;
+        let arn = attrs.attributes.and_then(|mut a| a.remove(&QueueAttributeName::QueueArn)).ok_or("no queue arn")?;
+        queue_urls.insert(id.clone(), url);
+        queue_arns.insert(id.clone(), arn);
+    }
+    Ok(Provisioned { table_name, stream_arn, queue_urls, queue_arns })
+}
+
+impl Provisioned {
+    /// Resolves a function's environment the way CloudFormation would for these resources.
+    pub fn environment(
+        &self,
+        template: &Template,
+        raw: &BTreeMap<String, Value>,
+    ) -> Result<BTreeMap<String, String>, String> {
+        raw.iter()
+            .map(|(name, value)| {
+                let resolved = match value {
+                    Value::String(s) => s.clone(),
+                    Value::Number(n) => n.to_string(),
+                    Value::Bool(b) => b.to_string(),
+                    other => {
+                        let id = referenced_id(other).ok_or_else(|| format!("{name}: unsupported value {other:?}"))?;
+                        let is_arn = matches!(other, Value::Tagged(t) if t.tag == "!GetAtt");
+                        if id == template.table.logical_id {
+                            self.table_name.clone()
+                        } else if is_arn {
+                            self.queue_arns.get(&id).cloned().ok_or_else(|| format!("{name}: unknown {id}"))?
+                        } else {
+                            self.queue_urls.get(&id).cloned().ok_or_else(|| format!("{name}: unknown {id}"))?
+                        }
+                    }
+                };
+                Ok((name.clone(), resolved))
+            })
+            .collect()
+    }
+}

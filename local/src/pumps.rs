@@ -1,0 +1,274 @@
+//! Moves events the way Lambda's event source mappings do: stream records to the stream
+//! consumers (retrying from the first reported failure) and SQS batches to the queue consumers
+//! (deleting what succeeded; what failed becomes visible again after a delay, and moto moves it
+//! to the dead-letter queue after `maxReceiveCount` receives).
+
+use crate::{Backoffice, BoxError};
+use aws_lambda_events::dynamodb::{Event as StreamEvent, EventRecord, StreamRecord};
+use aws_lambda_events::sqs::SqsEvent;
+use aws_sdk_dynamodbstreams::types::ShardIteratorType;
+use aws_sdk_sqs::types::{DeleteMessageBatchRequestEntry, MessageSystemAttributeName};
+use serde_json::{Map, Value, json};
+use std::collections::{HashSet, VecDeque};
+use std::sync::Arc;
+use std::time::Duration;
+
+#[derive(Default)]
+pub struct StreamState {
+    shards: Vec<(String, Option<String>)>,
+    initialised: bool,
+    /// Records not yet accepted, per stream consumer.
+    pending: Vec<VecDeque<EventRecord>>,
+}
+
+fn convert(record: aws_sdk_dynamodbstreams::types::Record, arn: &str) -> EventRecord {
+    let mut out = EventRecord::default();
+    out.aws_region = "us-east-1".into();
+    out.event_id = record.event_id.unwrap_or_default();
+    out.event_name = record.event_name.map(|n| n.as_str().to_owned()).unwrap_or_default();
+    out.event_source = Some("aws:dynamodb".into());
+    out.event_version = record.event_version;
+    out.event_source_arn = Some(arn.to_owned());
+    let mut change = StreamRecord::default();
+    if let Some(s) = record.dynamodb {
+        change.keys = serde_dynamo::Item::from(s.keys.unwrap_or_default());
+        change.new_image = serde_dynamo::Item::from(s.new_image.unwrap_or_default());
+        change.old_image = serde_dynamo::Item::from(s.old_image.unwrap_or_default());
+        change.sequence_number = s.sequence_number;
+        change.size_bytes = s.size_bytes.unwrap_or_default();
+        if let Some(t) = s.approximate_creation_date_time {
+            change.approximate_creation_date_time =
+                chrono::DateTime::from_timestamp(t.secs(), t.subsec_nanos()).unwrap_or_default();
+        }
+    }
+    out.change = change;
+    out
+}
+
+impl Backoffice {
+    /// Reads what the table stream has and hands it to the stream consumers. Returns how many
+    /// records were accepted.
+    pub async fn pump_stream(&self) -> Result<usize, BoxError> {
+        let Some(arn) = self.resources.stream_arn.clone() else {
+            return Ok(0);
+        };
+        if self.stream_consumers.is_empty() {
+            return Ok(0);
+        }
+        let client = aws_sdk_dynamodbstreams::Client::new(&self.sdk);
+        let mut state = self.stream_state.lock().await;
+        if !state.initialised {
+            let described =
+                client.describe_stream().stream_arn(&arn).send().await.map_err(|e| e.into_service_error())?;
+            for shard in described.stream_description.map(|d| d.shards.unwrap_or_default()).unwrap_or_default() {
+                let Some(id) = shard.shard_id else { continue };
+                let iterator = client
+                    .get_shard_iterator()
+                    .stream_arn(&arn)
+                    .shard_id(&id)
+                    .shard_iterator_type(ShardIteratorType::TrimHorizon)
+                    .send()
+                    .await
+                    .map_err(|e| e.into_service_error())?
+                    .shard_iterator;
+                state.shards.push((id, iterator));
+            }
+            state.pending = self.stream_consumers.iter().map(|_| VecDeque::new()).collect();
+            state.initialised = true;
+        }
+        let mut fresh = Vec::new();
+        for (_, iterator) in state.shards.iter_mut() {
+            let Some(it) = iterator.clone() else { continue };
+            let out = client.get_records().shard_iterator(it).send().await.map_err(|e| e.into_service_error())?;
+            *iterator = out.next_shard_iterator;
+            fresh.extend(out.records.unwrap_or_default().into_iter().map(|r| convert(r, &arn)));
+        }
+        let mut accepted = 0;
+        for (consumer, pending) in self.stream_consumers.iter().zip(state.pending.iter_mut()) {
+            pending.extend(fresh.iter().cloned());
+            while !pending.is_empty() {
+                let take = consumer.batch_size.min(pending.len());
+                let mut event = StreamEvent::default();
+                event.records = pending.iter().take(take).cloned().collect();
+                let response = (consumer.handler)(event.clone()).await;
+                let failed_at = response.batch_item_failures.first().and_then(|f| {
+                    let seq = f.item_identifier.as_deref()?;
+                    event.records.iter().position(|r| r.change.sequence_number.as_deref() == Some(seq))
+                });
+                match failed_at {
+                    None => {
+                        pending.drain(..take);
+                        accepted += take;
+                    }
+                    Some(index) => {
+                        // Lambda retries from the failed record on; so do we, next round.
+                        pending.drain(..index);
+                        accepted += index;
+                        tracing::warn!(function = %consumer.function, "stream batch failed; will retry");
+                        break;
+                    }
+                }
+            }
+        }
+        Ok(accepted)
+    }
+
+    /// Receives one batch from every consumed queue and invokes its consumer. Returns how many
+    /// messages were delivered. Failed messages become visible again after `retry_delay`.
+    pub async fn pump_queues(&self, wait_seconds: i32, retry_delay: Duration) -> Result<usize, BoxError> {
+        let futures = self.sqs_consumers.iter().map(|c| self.pump_queue(c, wait_seconds, retry_delay));
+        let mut total = 0;
+        for result in futures::future::join_all(futures).await {
+            total += result?;
+        }
+        Ok(total)
+    }
+
+    async fn pump_queue(
+        &self,
+        consumer: &crate::SqsConsumer,
+        wait_seconds: i32,
+        retry_delay: Duration,
+    ) -> Result<usize, BoxError> {
+        let sqs = aws_sdk_sqs::Client::new(&self.sdk);
+        let out = sqs
+            .receive_message()
+            .queue_url(&consumer.queue_url)
+            .max_number_of_messages(consumer.batch_size as i32)
+            .wait_time_seconds(wait_seconds)
+            .message_system_attribute_names(MessageSystemAttributeName::All)
+            .message_attribute_names("All")
+            .send()
+            .await
+            .map_err(|e| e.into_service_error())?;
+        let messages = out.messages.unwrap_or_default();
+        if messages.is_empty() {
+            return Ok(0);
+        }
+        let records: Vec<Value> = messages
+            .iter()
+            .map(|m| {
+                let attributes: Map<String, Value> = m
+                    .attributes
+                    .iter()
+                    .flatten()
+                    .map(|(k, v)| (k.as_str().to_owned(), Value::String(v.clone())))
+                    .collect();
+                let message_attributes: Map<String, Value> = m
+                    .message_attributes
+                    .iter()
+                    .flatten()
+                    .map(|(k, v)| {
+                        (
+                            k.clone(),
+                            json!({
+                                "stringValue": v.string_value,
+                                "dataType": v.data_type,
+                                "stringListValues": [],
+                                "binaryListValues": [],
+                            }),
+                        )
+                    })
+                    .collect();
+                json!({
+                    "messageId": m.message_id,
+                    "receiptHandle": m.receipt_handle,
+                    "body": m.body,
+                    "attributes": attributes,
+                    "messageAttributes": message_attributes,
+                    "md5OfBody": m.md5_of_body,
+                    "eventSource": "aws:sqs",
+                    "eventSourceARN": consumer.queue_arn,
+                    "awsRegion": "us-east-1",
+                })
+            })
+            .collect();
+        let event: SqsEvent = serde_json::from_value(json!({ "Records": records }))?;
+        let response = (consumer.handler)(event).await;
+        let failed: HashSet<String> = response.batch_item_failures.into_iter().map(|f| f.item_identifier).collect();
+        let mut deletes = Vec::new();
+        for (i, m) in messages.iter().enumerate() {
+            let id = m.message_id.clone().unwrap_or_default();
+            let handle = m.receipt_handle.clone().unwrap_or_default();
+            if failed.contains(&id) {
+                let _ = sqs
+                    .change_message_visibility()
+                    .queue_url(&consumer.queue_url)
+                    .receipt_handle(handle)
+                    .visibility_timeout(retry_delay.as_secs() as i32)
+                    .send()
+                    .await;
+            } else {
+                deletes
+                    .push(DeleteMessageBatchRequestEntry::builder().id(i.to_string()).receipt_handle(handle).build()?);
+            }
+        }
+        if !deletes.is_empty() {
+            sqs.delete_message_batch()
+                .queue_url(&consumer.queue_url)
+                .set_entries(Some(deletes))
+                .send()
+                .await
+                .map_err(|e| e.into_service_error())?;
+        }
+        Ok(messages.len())
+    }
+
+    /// Pumps the stream and the queues until two rounds in a row find nothing to do: every
+    /// event raised so far has been relayed and consumed (failed messages wait for their retry).
+    pub async fn settle(&self) -> Result<(), BoxError> {
+        let mut idle = 0;
+        for _ in 0..200 {
+            let moved = self.pump_stream().await? + self.pump_queues(0, Duration::from_secs(1)).await?;
+            idle = if moved == 0 { idle + 1 } else { 0 };
+            if idle >= 2 {
+                return Ok(());
+            }
+        }
+        Err("events still flowing after 200 rounds".into())
+    }
+
+    /// Background pollers for the runner: the stream every 200 ms, each queue by long polling.
+    pub fn spawn_pollers(self: &Arc<Self>, retry_delay: Duration) -> Vec<tokio::task::JoinHandle<()>> {
+        let stream = {
+            let me = Arc::clone(self);
+            tokio::spawn(async move {
+                loop {
+                    if let Err(e) = me.pump_stream().await {
+                        tracing::warn!(error = %e, "stream poll failed");
+                    }
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+            })
+        };
+        let queues = {
+            let me = Arc::clone(self);
+            tokio::spawn(async move {
+                loop {
+                    match me.pump_queues(1, retry_delay).await {
+                        Ok(_) => {}
+                        Err(e) => {
+                            tracing::warn!(error = %e, "queue poll failed");
+                            tokio::time::sleep(Duration::from_millis(500)).await;
+                        }
+                    }
+                }
+            })
+        };
+        vec![stream, queues]
+    }
+
+    /// Fires the scheduled functions every `period` (locally much more often than their rate, so
+    /// a short payment hold is seen to expire promptly).
+    pub fn spawn_scheduler(self: &Arc<Self>, period: Duration) -> tokio::task::JoinHandle<()> {
+        let me = Arc::clone(self);
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(period).await;
+                for (function, result) in me.run_schedules().await {
+                    tracing::debug!(%function, %result, "scheduled run");
+                }
+            }
+        })
+    }
+}

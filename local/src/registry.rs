@@ -1,0 +1,67 @@
+//! Which handler each function binary runs. The one place the runner names the function crates;
+//! adding a function means one line here and its resource in `template.yaml`.
+
+use aws_lambda_events::dynamodb::Event as StreamEvent;
+use aws_lambda_events::sqs::{SqsBatchResponse, SqsEvent};
+use aws_lambda_events::streams::DynamoDbEventResponse;
+use backoffice::AppContext;
+use futures::future::BoxFuture;
+use lambda_http::{Body, Request, Response};
+use std::sync::Arc;
+
+pub type HttpFn = Arc<dyn Fn(Request) -> BoxFuture<'static, Response<Body>> + Send + Sync>;
+pub type SqsFn = Arc<dyn Fn(SqsEvent) -> BoxFuture<'static, SqsBatchResponse> + Send + Sync>;
+pub type ScheduleFn = Arc<dyn Fn(serde_json::Value) -> BoxFuture<'static, serde_json::Value> + Send + Sync>;
+pub type StreamFn = Arc<dyn Fn(StreamEvent) -> BoxFuture<'static, DynamoDbEventResponse> + Send + Sync>;
+
+macro_rules! handler {
+    ($ctx:expr, $f:path) => {{
+        let ctx: AppContext = $ctx;
+        Arc::new(move |input| {
+            let ctx = ctx.clone();
+            Box::pin(async move { $f(&ctx, input).await }) as BoxFuture<'static, _>
+        })
+    }};
+}
+
+pub fn http(binary: &str, ctx: AppContext) -> Option<HttpFn> {
+    Some(match binary {
+        "adjust-stock" => handler!(ctx, adjust_stock::handler),
+        "query-api" => handler!(ctx, query_api::handler),
+        "place-order" => handler!(ctx, place_order::handler),
+        "cancel-order" => handler!(ctx, cancel_order::handler),
+        "update-customer" => handler!(ctx, update_customer::handler),
+        "record-payment" => handler!(ctx, record_payment::handler),
+        "update-fulfillment" => handler!(ctx, update_fulfillment::handler),
+        "process-return" => handler!(ctx, process_return::handler),
+        _ => return None,
+    })
+}
+
+pub fn sqs(binary: &str, ctx: AppContext) -> Option<SqsFn> {
+    Some(match binary {
+        "stock-alerts" => handler!(ctx, stock_alerts::handler),
+        "fulfillment-worker" => handler!(ctx, fulfillment_worker::handler),
+        "notifier" => handler!(ctx, notifier::handler),
+        "sales-report" => handler!(ctx, sales_report::handler),
+        _ => return None,
+    })
+}
+
+pub fn stream(binary: &str, ctx: AppContext) -> Option<StreamFn> {
+    Some(match binary {
+        "event-relay" => handler!(ctx, event_relay::handler),
+        _ => return None,
+    })
+}
+
+pub fn schedule(binary: &str, ctx: AppContext) -> Option<ScheduleFn> {
+    Some(match binary {
+        "expire-orders" => Arc::new(move |event| {
+            let ctx = ctx.clone();
+            Box::pin(async move { serde_json::to_value(expire_orders::handler(&ctx, event).await).unwrap_or_default() })
+                as BoxFuture<'static, _>
+        }),
+        _ => return None,
+    })
+}

@@ -1,0 +1,238 @@
+//! Reads `template.yaml`: the table, the queues and the functions with their events and
+//! environment. The runner and the tests provision and wire exactly what AWS would get.
+
+use serde_yaml_ng::Value;
+use std::collections::BTreeMap;
+
+#[derive(Debug)]
+pub struct Template {
+    pub table: TableSpec,
+    /// Queues by logical id, with the logical id of their dead-letter queue and receive limit.
+    pub queues: BTreeMap<String, QueueSpec>,
+    pub functions: BTreeMap<String, FunctionSpec>,
+}
+
+#[derive(Debug, Clone)]
+pub struct TableSpec {
+    pub logical_id: String,
+    pub key_schema: Vec<(String, String)>,
+    pub attributes: Vec<(String, String)>,
+    /// (index name, key schema)
+    pub indexes: Vec<(String, Vec<(String, String)>)>,
+    pub stream_view_type: Option<String>,
+    pub ttl_attribute: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct QueueSpec {
+    pub visibility_timeout: Option<u64>,
+    pub dead_letter: Option<(String, u32)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct FunctionSpec {
+    /// The cargo binary (`Metadata.BuildProperties.Binary`), which names the handler.
+    pub binary: String,
+    /// Globals merged with the function's own variables, values still unresolved.
+    pub environment: BTreeMap<String, Value>,
+    pub events: Vec<EventSpec>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum EventSpec {
+    Http {
+        method: String,
+        path: String,
+        scopes: Vec<String>,
+    },
+    Sqs {
+        queue: String,
+        batch_size: usize,
+    },
+    Stream {
+        batch_size: usize,
+    },
+    /// An EventBridge schedule (`rate(...)` or `cron(...)`); the runner fires it on its own period.
+    Schedule {
+        expression: String,
+    },
+}
+
+#[derive(Debug)]
+pub struct TemplateError(pub String);
+
+impl std::fmt::Display for TemplateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "template.yaml: {}", self.0)
+    }
+}
+
+impl std::error::Error for TemplateError {}
+
+fn err<T>(msg: impl Into<String>) -> Result<T, TemplateError> {
+    Err(TemplateError(msg.into()))
+}
+
+/// `!GetAtt X.Arn` / `{"Fn::GetAtt": ...}` / `!Ref X` → the logical id X.
+pub fn referenced_id(value: &Value) -> Option<String> {
+    match value {
+        Value::Tagged(t) if t.tag == "!GetAtt" || t.tag == "!Ref" => {
+            t.value.as_str().map(|s| s.split('.').next().unwrap_or(s).to_owned())
+        }
+        Value::Mapping(m) => m
+            .get("Ref")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .or_else(|| m.get("Fn::GetAtt").and_then(|v| v.as_sequence()?.first()?.as_str().map(str::to_owned))),
+        _ => None,
+    }
+}
+
+fn str_at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
+    path.iter().try_fold(v, |v, k| v.get(*k)).and_then(Value::as_str)
+}
+
+fn key_pairs(v: Option<&Value>, a: &str, b: &str) -> Vec<(String, String)> {
+    v.and_then(Value::as_sequence)
+        .map(|seq| {
+            seq.iter().filter_map(|e| Some((e.get(a)?.as_str()?.to_owned(), e.get(b)?.as_str()?.to_owned()))).collect()
+        })
+        .unwrap_or_default()
+}
+
+impl Template {
+    pub fn parse(text: &str) -> Result<Self, TemplateError> {
+        let doc: Value = serde_yaml_ng::from_str(text).map_err(|e| TemplateError(e.to_string()))?;
+        let resources = doc.get("Resources").and_then(Value::as_mapping).ok_or(TemplateError("no Resources".into()))?;
+        let global_env = doc
+            .get("Globals")
+            .and_then(|g| g.get("Function"))
+            .and_then(|f| f.get("Environment"))
+            .and_then(|e| e.get("Variables"))
+            .and_then(Value::as_mapping)
+            .cloned()
+            .unwrap_or_default();
+
+        let mut table = None;
+        let mut queues = BTreeMap::new();
+        let mut functions = BTreeMap::new();
+        for (id, resource) in resources {
+            let id = id.as_str().unwrap_or_default().to_owned();
+            let props = resource.get("Properties").cloned().unwrap_or(Value::Null);
+            match str_at(resource, &["Type"]) {
+                Some("AWS::DynamoDB::Table") => {
+                    if table.is_some() {
+                        return err("more than one table; the backoffice is single-table");
+                    }
+                    let indexes = props
+                        .get("GlobalSecondaryIndexes")
+                        .and_then(Value::as_sequence)
+                        .map(|seq| {
+                            seq.iter()
+                                .filter_map(|i| {
+                                    Some((
+                                        i.get("IndexName")?.as_str()?.to_owned(),
+                                        key_pairs(i.get("KeySchema"), "AttributeName", "KeyType"),
+                                    ))
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    table = Some(TableSpec {
+                        logical_id: id,
+                        key_schema: key_pairs(props.get("KeySchema"), "AttributeName", "KeyType"),
+                        attributes: key_pairs(props.get("AttributeDefinitions"), "AttributeName", "AttributeType"),
+                        indexes,
+                        stream_view_type: str_at(&props, &["StreamSpecification", "StreamViewType"]).map(str::to_owned),
+                        ttl_attribute: str_at(&props, &["TimeToLiveSpecification", "AttributeName"]).map(str::to_owned),
+                    });
+                }
+                Some("AWS::SQS::Queue") => {
+                    let dead_letter = props.get("RedrivePolicy").and_then(|r| {
+                        let target = referenced_id(r.get("deadLetterTargetArn")?)?;
+                        let max = r.get("maxReceiveCount")?.as_u64()? as u32;
+                        Some((target, max))
+                    });
+                    let visibility_timeout = props.get("VisibilityTimeout").and_then(Value::as_u64);
+                    queues.insert(id, QueueSpec { visibility_timeout, dead_letter });
+                }
+                Some("AWS::Serverless::Function") => {
+                    let binary = str_at(resource, &["Metadata", "BuildProperties", "Binary"])
+                        .ok_or_else(|| TemplateError(format!("{id}: no Metadata.BuildProperties.Binary")))?
+                        .to_owned();
+                    let mut environment: BTreeMap<String, Value> =
+                        global_env.iter().filter_map(|(k, v)| Some((k.as_str()?.to_owned(), v.clone()))).collect();
+                    if let Some(vars) =
+                        props.get("Environment").and_then(|e| e.get("Variables")).and_then(Value::as_mapping)
+                    {
+                        for (k, v) in vars {
+                            if let Some(k) = k.as_str() {
+                                environment.insert(k.to_owned(), v.clone());
+                            }
+                        }
+                    }
+                    let mut events = Vec::new();
+                    for (name, event) in props.get("Events").and_then(Value::as_mapping).into_iter().flatten() {
+                        let p = event.get("Properties").cloned().unwrap_or(Value::Null);
+                        let batch = |d: usize| p.get("BatchSize").and_then(Value::as_u64).map_or(d, |b| b as usize);
+                        events.push(match str_at(event, &["Type"]) {
+                            Some("HttpApi") => EventSpec::Http {
+                                method: str_at(&p, &["Method"]).unwrap_or("ANY").to_ascii_uppercase(),
+                                path: str_at(&p, &["Path"]).unwrap_or("/").to_owned(),
+                                scopes: p
+                                    .get("Auth")
+                                    .and_then(|a| a.get("AuthorizationScopes"))
+                                    .and_then(Value::as_sequence)
+                                    .map(|s| s.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect())
+                                    .unwrap_or_default(),
+                            },
+                            Some("SQS") => EventSpec::Sqs {
+                                queue: p
+                                    .get("Queue")
+                                    .and_then(referenced_id)
+                                    .ok_or_else(|| TemplateError(format!("{id}.{name:?}: SQS event without queue")))?,
+                                batch_size: batch(10),
+                            },
+                            Some("DynamoDB") => EventSpec::Stream { batch_size: batch(100) },
+                            Some("Schedule") | Some("ScheduleV2") => EventSpec::Schedule {
+                                expression: str_at(&p, &["Schedule"]).unwrap_or_default().to_owned(),
+                            },
+                            other => return err(format!("{id}: event type {other:?} is not supported locally")),
+                        });
+                    }
+                    functions.insert(id, FunctionSpec { binary, environment, events });
+                }
+                _ => {}
+            }
+        }
+        let table = table.ok_or(TemplateError("no AWS::DynamoDB::Table".into()))?;
+        Ok(Self { table, queues, functions })
+    }
+
+    /// Every scope any route asks for: what the local development identity holds.
+    pub fn all_scopes(&self) -> Vec<String> {
+        let mut scopes: Vec<String> = self
+            .functions
+            .values()
+            .flat_map(|f| f.events.iter())
+            .filter_map(|e| match e {
+                EventSpec::Http { scopes, .. } => Some(scopes.clone()),
+                _ => None,
+            })
+            .flatten()
+            .collect();
+        scopes.sort();
+        scopes.dedup();
+        scopes
+    }
+}
+
+/// The project's `template.yaml`, found from the crate or the working directory.
+pub fn load_default() -> Result<Template, TemplateError> {
+    let candidates = [
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../template.yaml"),
+        std::path::PathBuf::from("template.yaml"),
+    ];
+    let path = candidates.iter().find(|p| p.exists()).ok_or(TemplateError("template.yaml not found".into()))?;
+    Template::parse(&std::fs::read_to_string(path).map_err(|e| TemplateError(e.to_string()))?)
+}

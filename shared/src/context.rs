@@ -1,0 +1,78 @@
+//! What a function needs at run time, built once per process (in `main`, or once per function
+//! by the local runner) and shared by every invocation: AWS clients and settings.
+
+use crate::events::Queue;
+use crate::store::Store;
+use std::collections::HashMap;
+
+#[derive(Debug, thiserror::Error)]
+#[error("missing or invalid setting {0}")]
+pub struct ConfigError(pub &'static str);
+
+#[derive(Clone, Debug)]
+pub struct AppContext {
+    pub store: Store,
+    pub sqs: aws_sdk_sqs::Client,
+    /// Queue URLs this function was given (only publishers need any).
+    pub queues: HashMap<Queue, String>,
+    pub settings: Settings,
+}
+
+/// Business settings, from the environment (`template.yaml` sets the production values).
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// How long a placed order holds its stock while waiting for payment
+    /// (`PAYMENT_HOLD_SECONDS`, default 3600).
+    pub payment_hold: chrono::Duration,
+    /// How long after delivery a return may be opened (`RETURN_WINDOW_DAYS`, default 30).
+    /// Brazil's consumer code gives distance buyers at least 7 days, the EU at least 14: never
+    /// set it below the minimum where you sell.
+    pub return_window: chrono::Duration,
+}
+
+impl Settings {
+    pub fn from_lookup(lookup: &dyn Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let hold = match lookup("PAYMENT_HOLD_SECONDS") {
+            None => 3600,
+            Some(v) => v.parse::<i64>().ok().filter(|s| *s >= 0).ok_or(ConfigError("PAYMENT_HOLD_SECONDS"))?,
+        };
+        let window = match lookup("RETURN_WINDOW_DAYS") {
+            None => 30,
+            Some(v) => {
+                v.parse::<i64>().ok().filter(|d| (0..=3650).contains(d)).ok_or(ConfigError("RETURN_WINDOW_DAYS"))?
+            }
+        };
+        Ok(Self { payment_hold: chrono::Duration::seconds(hold), return_window: chrono::Duration::days(window) })
+    }
+}
+
+/// Loads the shared AWS configuration once. `AWS_ENDPOINT_URL` (moto locally) is honoured.
+/// The SDK keeps its standard retries (3 attempts, jittered backoff from 1 s) for throttling
+/// and transient errors; commands retry again on top, within `store::RETRY_BUDGET`.
+pub async fn sdk_config() -> aws_config::SdkConfig {
+    aws_config::defaults(aws_config::BehaviorVersion::latest()).load().await
+}
+
+impl AppContext {
+    /// Builds the context from a variable lookup: `std::env::var` on Lambda, the function's
+    /// `Environment` from `template.yaml` in the local runner.
+    pub fn from_lookup(
+        sdk: &aws_config::SdkConfig,
+        lookup: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Self, ConfigError> {
+        let table = lookup("TABLE_NAME").ok_or(ConfigError("TABLE_NAME"))?;
+        let queues = Queue::ALL.iter().filter_map(|q| lookup(q.url_variable()).map(|url| (*q, url))).collect();
+        Ok(Self {
+            store: Store::new(aws_sdk_dynamodb::Client::new(sdk), table),
+            sqs: aws_sdk_sqs::Client::new(sdk),
+            queues,
+            settings: Settings::from_lookup(lookup)?,
+        })
+    }
+
+    /// From the process environment, as on Lambda.
+    pub async fn from_env() -> Result<Self, ConfigError> {
+        let sdk = sdk_config().await;
+        Self::from_lookup(&sdk, &|name| std::env::var(name).ok())
+    }
+}

@@ -1,0 +1,363 @@
+//! Customer records (CRM). Every field but the id, dates and consent flag is personal data:
+//! it never goes into logs or events, and `erase` replaces it with tombstones.
+
+use super::contact::{Email, Phone, TaxId};
+use super::ids::CustomerId;
+use super::order::Address;
+use super::text::{FieldError, ShortText};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+pub const MAX_ADDRESSES: usize = 10;
+pub const MAX_TAGS: usize = 20;
+pub const MAX_NOTES_CHARS: usize = 2000;
+pub const ERASED: &str = "[erased]";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AddressKind {
+    Shipping,
+    Billing,
+}
+
+/// An address as clients send it (and as `PATCH` merges it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AddressInput {
+    pub kind: AddressKind,
+    #[serde(default)]
+    pub default: bool,
+    pub recipient: String,
+    pub line1: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line2: Option<String>,
+    pub city: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    pub postal_code: String,
+    pub country: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConsentInput {
+    pub granted: bool,
+}
+
+/// The editable representation of a customer: the create body, and what `PATCH` merges into.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CustomerInput {
+    pub name: String,
+    pub email: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_id: Option<TaxId>,
+    #[serde(default)]
+    pub addresses: Vec<AddressInput>,
+    pub marketing_consent: ConsentInput,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerAddress {
+    pub kind: AddressKind,
+    pub default: bool,
+    #[serde(flatten)]
+    pub address: Address,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Consent {
+    pub granted: bool,
+    /// When consent was last given or withdrawn.
+    pub changed_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Erasure {
+    pub by: String,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Customer {
+    pub id: CustomerId,
+    pub name: String,
+    /// Absent once erased.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_id: Option<TaxId>,
+    pub addresses: Vec<CustomerAddress>,
+    pub marketing_consent: Consent,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+    pub tags: Vec<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub erasure: Option<Erasure>,
+    pub version: u64,
+}
+
+/// The checked contents of a [`CustomerInput`].
+struct Checked {
+    name: String,
+    email: Email,
+    phone: Option<Phone>,
+    tax_id: Option<TaxId>,
+    addresses: Vec<CustomerAddress>,
+    consent: bool,
+    notes: Option<String>,
+    tags: Vec<String>,
+}
+
+fn check(input: CustomerInput) -> Result<Checked, FieldError> {
+    let name = ShortText::parse("name", &input.name, 200)?.to_string();
+    let email = Email::parse("email", &input.email)?;
+    let phone = input.phone.as_deref().map(|p| Phone::parse("phone", p)).transpose()?;
+    let tax_id = input.tax_id.map(|t| TaxId::parse("tax_id", t)).transpose()?;
+    if input.addresses.len() > MAX_ADDRESSES {
+        return Err(FieldError::new("addresses", format!("at most {MAX_ADDRESSES} addresses")));
+    }
+    let mut addresses = Vec::with_capacity(input.addresses.len());
+    for (i, a) in input.addresses.into_iter().enumerate() {
+        let field = format!("addresses[{i}]");
+        let address = Address::parse(
+            &field,
+            Address {
+                recipient: a.recipient,
+                line1: a.line1,
+                line2: a.line2,
+                city: a.city,
+                region: a.region,
+                postal_code: a.postal_code,
+                country: a.country,
+            },
+        )?;
+        if a.default && addresses.iter().any(|x: &CustomerAddress| x.default && x.kind == a.kind) {
+            return Err(FieldError::new(
+                format!("{field}.default"),
+                format!(
+                    "only one default {} address is allowed",
+                    if a.kind == AddressKind::Shipping { "shipping" } else { "billing" }
+                ),
+            ));
+        }
+        addresses.push(CustomerAddress { kind: a.kind, default: a.default, address });
+    }
+    let notes = match input.notes.as_deref() {
+        Some(n) if n.chars().count() > MAX_NOTES_CHARS => {
+            return Err(FieldError::new("notes", format!("must be at most {MAX_NOTES_CHARS} characters")));
+        }
+        Some(n) if n.trim().is_empty() => None,
+        Some(n) => Some(n.to_owned()),
+        None => None,
+    };
+    if input.tags.len() > MAX_TAGS {
+        return Err(FieldError::new("tags", format!("at most {MAX_TAGS} tags")));
+    }
+    let mut tags = Vec::with_capacity(input.tags.len());
+    for (i, t) in input.tags.iter().enumerate() {
+        let tag = t.trim().to_lowercase();
+        let ok = (1..=40).contains(&tag.len()) && tag.chars().all(|c| c.is_alphanumeric() || "-_ ".contains(c));
+        if !ok {
+            return Err(FieldError::new(format!("tags[{i}]"), "must be 1 to 40 letters, digits, spaces, '-' or '_'"));
+        }
+        if !tags.contains(&tag) {
+            tags.push(tag);
+        }
+    }
+    Ok(Checked { name, email, phone, tax_id, addresses, consent: input.marketing_consent.granted, notes, tags })
+}
+
+/// A new customer from a create request.
+pub fn create(id: CustomerId, input: CustomerInput, now: DateTime<Utc>) -> Result<Customer, FieldError> {
+    let c = check(input)?;
+    Ok(Customer {
+        id,
+        name: c.name,
+        email: Some(c.email.as_str().to_owned()),
+        phone: c.phone.map(|p| p.as_str().to_owned()),
+        tax_id: c.tax_id,
+        addresses: c.addresses,
+        marketing_consent: Consent { granted: c.consent, changed_at: now },
+        notes: c.notes,
+        tags: c.tags,
+        created_at: now,
+        updated_at: now,
+        erasure: None,
+        version: 1,
+    })
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CustomerError {
+    #[error("{0}")]
+    Invalid(#[from] FieldError),
+    #[error("the customer's personal data was erased")]
+    Erased,
+}
+
+impl Customer {
+    pub fn is_erased(&self) -> bool {
+        self.erasure.is_some()
+    }
+
+    /// The editable representation, which a JSON Merge Patch is applied to.
+    pub fn editable(&self) -> CustomerInput {
+        CustomerInput {
+            name: self.name.clone(),
+            email: self.email.clone().unwrap_or_default(),
+            phone: self.phone.clone(),
+            tax_id: self.tax_id.clone(),
+            addresses: self
+                .addresses
+                .iter()
+                .map(|a| AddressInput {
+                    kind: a.kind,
+                    default: a.default,
+                    recipient: a.address.recipient.clone(),
+                    line1: a.address.line1.clone(),
+                    line2: a.address.line2.clone(),
+                    city: a.address.city.clone(),
+                    region: a.address.region.clone(),
+                    postal_code: a.address.postal_code.clone(),
+                    country: a.address.country.clone(),
+                })
+                .collect(),
+            marketing_consent: ConsentInput { granted: self.marketing_consent.granted },
+            notes: self.notes.clone(),
+            tags: self.tags.clone(),
+        }
+    }
+
+    /// The default shipping address, copied onto orders placed without one.
+    pub fn default_shipping(&self) -> Option<Address> {
+        self.addresses.iter().find(|a| a.kind == AddressKind::Shipping && a.default).map(|a| a.address.clone())
+    }
+}
+
+/// The customer after an edit (the patched editable representation). Consent keeps its time
+/// unless it changed.
+pub fn revise(current: &Customer, input: CustomerInput, now: DateTime<Utc>) -> Result<Customer, CustomerError> {
+    if current.is_erased() {
+        return Err(CustomerError::Erased);
+    }
+    let c = check(input)?;
+    let consent = if c.consent == current.marketing_consent.granted {
+        current.marketing_consent.clone()
+    } else {
+        Consent { granted: c.consent, changed_at: now }
+    };
+    Ok(Customer {
+        id: current.id.clone(),
+        name: c.name,
+        email: Some(c.email.as_str().to_owned()),
+        phone: c.phone.map(|p| p.as_str().to_owned()),
+        tax_id: c.tax_id,
+        addresses: c.addresses,
+        marketing_consent: consent,
+        notes: c.notes,
+        tags: c.tags,
+        created_at: current.created_at,
+        updated_at: now,
+        erasure: None,
+        version: current.version + 1,
+    })
+}
+
+/// Replaces every piece of personal data with a tombstone; keeps the id and dates.
+pub fn erase(current: &Customer, by: &str, now: DateTime<Utc>) -> Customer {
+    Customer {
+        id: current.id.clone(),
+        name: ERASED.to_owned(),
+        email: None,
+        phone: None,
+        tax_id: None,
+        addresses: Vec::new(),
+        marketing_consent: Consent { granted: false, changed_at: now },
+        notes: None,
+        tags: Vec::new(),
+        created_at: current.created_at,
+        updated_at: now,
+        erasure: Some(Erasure { by: by.to_owned(), at: now }),
+        version: current.version + 1,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input() -> CustomerInput {
+        serde_json::from_value(serde_json::json!({
+            "name": "Ana Souza",
+            "email": " Ana@Example.com",
+            "phone": "+5511912345678",
+            "tax_id": {"country": "BR", "number": "529.982.247-25"},
+            "addresses": [
+                {"kind": "shipping", "default": true, "recipient": "Ana", "line1": "Rua A, 1", "city": "São Paulo",
+                 "postal_code": "01000-000", "country": "BR"},
+                {"kind": "billing", "default": true, "recipient": "Ana", "line1": "Rua B, 2", "city": "São Paulo",
+                 "postal_code": "01000-000", "country": "BR"}
+            ],
+            "marketing_consent": {"granted": true},
+            "tags": ["VIP", "vip", "wholesale"]
+        }))
+        .unwrap()
+    }
+
+    fn now() -> DateTime<Utc> {
+        DateTime::from_timestamp(1_800_000_000, 0).unwrap()
+    }
+
+    #[test]
+    fn creates_with_normalised_fields() {
+        let c = create(CustomerId::parse("id", "C1").unwrap(), input(), now()).unwrap();
+        assert_eq!(c.email.as_deref(), Some("ana@example.com"));
+        assert_eq!(c.tags, vec!["vip", "wholesale"]);
+        assert_eq!(c.tax_id.as_ref().unwrap().number, "52998224725");
+        assert_eq!(c.default_shipping().unwrap().line1, "Rua A, 1");
+        assert_eq!(c.marketing_consent.changed_at, now());
+    }
+
+    #[test]
+    fn one_default_per_kind() {
+        let mut i = input();
+        let mut second = i.addresses[0].clone();
+        second.line1 = "Rua C".into();
+        i.addresses.push(second);
+        assert_eq!(create(CustomerId::parse("id", "C1").unwrap(), i, now()).unwrap_err().field, "addresses[2].default");
+    }
+
+    #[test]
+    fn notes_are_bounded() {
+        let mut i = input();
+        i.notes = Some("x".repeat(MAX_NOTES_CHARS + 1));
+        assert_eq!(create(CustomerId::parse("id", "C1").unwrap(), i, now()).unwrap_err().field, "notes");
+    }
+
+    #[test]
+    fn revising_keeps_consent_time_unless_it_changes_and_erased_customers_are_frozen() {
+        let c = create(CustomerId::parse("id", "C1").unwrap(), input(), now()).unwrap();
+        let later = now() + chrono::Duration::hours(1);
+        let mut edit = c.editable();
+        edit.name = "Ana S.".into();
+        let r = revise(&c, edit.clone(), later).unwrap();
+        assert_eq!((r.version, r.marketing_consent.changed_at), (2, now()));
+        edit.marketing_consent.granted = false;
+        let r = revise(&c, edit.clone(), later).unwrap();
+        assert_eq!(r.marketing_consent, Consent { granted: false, changed_at: later });
+        let gone = erase(&c, "dpo", later);
+        assert_eq!((gone.name.as_str(), gone.email.as_deref(), gone.addresses.len()), (ERASED, None, 0));
+        assert_eq!(revise(&gone, edit, later), Err(CustomerError::Erased));
+    }
+}

@@ -1,0 +1,619 @@
+//! Orders: placement with all-or-nothing reservation, and cancellation (by a person or by the
+//! payment hold expiring), as pure decisions over the order and the stock items it touches.
+
+use super::ids::{CustomerId, OrderId, Sku};
+use super::money::{Currency, Money};
+use super::stock::{self, StockItem};
+use super::text::{FieldError, ShortText};
+use crate::events::DomainEvent;
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+
+pub const MAX_LINES: usize = 50;
+pub const MAX_LINE_QUANTITY: u64 = 1000;
+/// The reason recorded when the payment hold runs out.
+pub const PAYMENT_TIMEOUT: &str = "payment_timeout";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderStatus {
+    PendingPayment,
+    Paid,
+    /// Delivered: nothing left to do but returns.
+    Completed,
+    Cancelled,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentStatus {
+    Unpaid,
+    PartiallyPaid,
+    Paid,
+    PartiallyRefunded,
+    Refunded,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FulfillmentStatus {
+    Unfulfilled,
+    Picking,
+    Packed,
+    Shipped,
+    Delivered,
+}
+
+/// Where to ship. Personal data: never logged.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Address {
+    pub recipient: String,
+    pub line1: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line2: Option<String>,
+    pub city: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    pub postal_code: String,
+    /// ISO 3166-1 alpha-2.
+    pub country: String,
+}
+
+impl Address {
+    /// Checks every part of an address as given by a client (`field` is its JSON path).
+    pub fn parse(field: &str, raw: Address) -> Result<Self, FieldError> {
+        let text =
+            |name: &str, v: &str, max| ShortText::parse(&format!("{field}.{name}"), v, max).map(|t| t.to_string());
+        let optional = |name: &str, v: &Option<String>, max| v.as_deref().map(|v| text(name, v, max)).transpose();
+        let country = raw.country.trim();
+        if country.len() != 2 || !country.chars().all(|c| c.is_ascii_uppercase()) {
+            return Err(FieldError::new(format!("{field}.country"), "must be an ISO 3166-1 alpha-2 code such as BR"));
+        }
+        Ok(Address {
+            recipient: text("recipient", &raw.recipient, 200)?,
+            line1: text("line1", &raw.line1, 200)?,
+            line2: optional("line2", &raw.line2, 200)?,
+            city: text("city", &raw.city, 100)?,
+            region: optional("region", &raw.region, 100)?,
+            postal_code: text("postal_code", &raw.postal_code, 20)?,
+            country: country.to_owned(),
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderLine {
+    pub sku: Sku,
+    pub name: String,
+    pub quantity: u64,
+    pub unit_price: Money,
+    pub line_total: Money,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Shipment {
+    pub carrier: String,
+    pub tracking_number: String,
+    pub shipped_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cancellation {
+    pub reason: String,
+    pub by: String,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Order {
+    pub id: OrderId,
+    pub customer_id: CustomerId,
+    pub status: OrderStatus,
+    pub payment_status: PaymentStatus,
+    pub fulfillment_status: FulfillmentStatus,
+    pub lines: Vec<OrderLine>,
+    pub total: Money,
+    pub amount_paid: Money,
+    pub amount_refunded: Money,
+    /// What the shop owes back after a cancellation (paid − refunded); zero otherwise.
+    pub refund_due: Money,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shipping_address: Option<Address>,
+    pub placed_at: DateTime<Utc>,
+    pub payment_due_at: DateTime<Utc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancellation: Option<Cancellation>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shipment: Option<Shipment>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub packed_at: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivered_at: Option<DateTime<Utc>>,
+    /// Units per SKU on open or received returns (never more than shipped).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub returns_requested: BTreeMap<String, u64>,
+    /// The order's returns, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub return_ids: Vec<String>,
+    /// Set once shipping has taken the units out of on_hand and reserved (exactly once).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub stock_committed: bool,
+    /// Set when the customer's personal data was erased: the address is gone, the accounting
+    /// record (ids, SKUs, amounts, dates) stays.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub personal_data_erased: bool,
+    pub version: u64,
+}
+
+impl Order {
+    /// Still holding stock and waiting for money: what the expiry looks for.
+    pub fn awaiting_payment(&self) -> bool {
+        self.status == OrderStatus::PendingPayment && self.payment_status == PaymentStatus::Unpaid
+    }
+
+    pub fn currency(&self) -> Currency {
+        self.total.currency()
+    }
+
+    /// What the customer still owes (never negative).
+    pub fn outstanding(&self) -> Money {
+        self.total.checked_sub(self.amount_paid).unwrap_or(Money::zero(self.currency()))
+    }
+
+    /// Owed money on an order that is still to be honoured: listed under receivables.
+    pub fn is_receivable(&self) -> bool {
+        self.status != OrderStatus::Cancelled && self.outstanding().amount() > 0
+    }
+}
+
+/// A parsed order request: SKUs unique (duplicates merged), quantities 1..=1000, 1..=50 lines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderRequest {
+    pub customer_id: CustomerId,
+    pub lines: Vec<(Sku, u64)>,
+    pub shipping_address: Option<Address>,
+}
+
+impl OrderRequest {
+    /// Duplicate SKUs are merged into one line (their quantities added, the first position
+    /// kept); the merged quantity must still be within the per-line limit.
+    pub fn new(
+        customer_id: CustomerId,
+        lines: Vec<(Sku, u64)>,
+        shipping_address: Option<Address>,
+    ) -> Result<Self, FieldError> {
+        if lines.is_empty() || lines.len() > MAX_LINES {
+            return Err(FieldError::new("lines", format!("must have 1 to {MAX_LINES} lines")));
+        }
+        let mut merged: Vec<(Sku, u64)> = Vec::with_capacity(lines.len());
+        for (i, (sku, quantity)) in lines.into_iter().enumerate() {
+            if !(1..=MAX_LINE_QUANTITY).contains(&quantity) {
+                return Err(FieldError::new(
+                    format!("lines[{i}].quantity"),
+                    format!("must be from 1 to {MAX_LINE_QUANTITY}"),
+                ));
+            }
+            match merged.iter_mut().find(|(s, _)| *s == sku) {
+                Some((_, q)) => {
+                    *q += quantity;
+                    if *q > MAX_LINE_QUANTITY {
+                        return Err(FieldError::new(
+                            format!("lines[{i}].quantity"),
+                            format!("{sku} appears more than once; together at most {MAX_LINE_QUANTITY}"),
+                        ));
+                    }
+                }
+                None => merged.push((sku, quantity)),
+            }
+        }
+        Ok(Self { customer_id, lines: merged, shipping_address })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Shortage {
+    pub sku: Sku,
+    pub requested: u64,
+    pub available: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PlaceError {
+    #[error("unknown SKUs")]
+    UnknownSkus(Vec<Sku>),
+    #[error("one order takes one currency")]
+    MixedCurrencies { order_currency: Currency, others: Vec<Sku> },
+    #[error("not enough stock")]
+    Shortages(Vec<Shortage>),
+    #[error("the order total is out of range")]
+    TotalOutOfRange,
+}
+
+/// A decision that changes an order and the stock items of its lines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderChange {
+    pub order: Order,
+    /// (version read, new state) per stock item touched.
+    pub stock: Vec<(u64, StockItem)>,
+    pub events: Vec<DomainEvent>,
+}
+
+/// Places an order: prices from the stock items, every line reserved or none.
+pub fn place(
+    id: OrderId,
+    request: OrderRequest,
+    stock: &HashMap<Sku, StockItem>,
+    hold: Duration,
+    now: DateTime<Utc>,
+) -> Result<OrderChange, PlaceError> {
+    let unknown: Vec<Sku> =
+        request.lines.iter().filter(|(s, _)| !stock.contains_key(s)).map(|(s, _)| s.clone()).collect();
+    if !unknown.is_empty() {
+        return Err(PlaceError::UnknownSkus(unknown));
+    }
+    let items: Vec<(&StockItem, u64)> = request.lines.iter().map(|(s, q)| (&stock[s], *q)).collect();
+    let currency = items[0].0.catalog.unit_price.currency();
+    let others: Vec<Sku> =
+        items.iter().filter(|(i, _)| i.catalog.unit_price.currency() != currency).map(|(i, _)| i.sku.clone()).collect();
+    if !others.is_empty() {
+        return Err(PlaceError::MixedCurrencies { order_currency: currency, others });
+    }
+    let mut lines = Vec::with_capacity(items.len());
+    let mut total = Money::zero(currency);
+    for (item, quantity) in &items {
+        let line_total = item.catalog.unit_price.checked_mul(*quantity).map_err(|_| PlaceError::TotalOutOfRange)?;
+        total = total.checked_add(line_total).map_err(|_| PlaceError::TotalOutOfRange)?;
+        lines.push(OrderLine {
+            sku: item.sku.clone(),
+            name: item.catalog.name.to_string(),
+            quantity: *quantity,
+            unit_price: item.catalog.unit_price,
+            line_total,
+        });
+    }
+    let mut shortages = Vec::new();
+    let mut reserved = Vec::with_capacity(items.len());
+    for (item, quantity) in &items {
+        match stock::reserve(item, *quantity, now) {
+            Ok(next) => reserved.push((item.version, next)),
+            Err(available) => shortages.push(Shortage { sku: item.sku.clone(), requested: *quantity, available }),
+        }
+    }
+    if !shortages.is_empty() {
+        return Err(PlaceError::Shortages(shortages));
+    }
+    let zero = Money::zero(currency);
+    let order = Order {
+        id,
+        customer_id: request.customer_id,
+        status: OrderStatus::PendingPayment,
+        payment_status: PaymentStatus::Unpaid,
+        fulfillment_status: FulfillmentStatus::Unfulfilled,
+        lines,
+        total,
+        amount_paid: zero,
+        amount_refunded: zero,
+        refund_due: zero,
+        shipping_address: request.shipping_address,
+        placed_at: now,
+        payment_due_at: now + hold,
+        cancellation: None,
+        shipment: None,
+        packed_at: None,
+        delivered_at: None,
+        stock_committed: false,
+        returns_requested: BTreeMap::new(),
+        return_ids: Vec::new(),
+        personal_data_erased: false,
+        version: 1,
+    };
+    let mut events = vec![DomainEvent::OrderPlaced(crate::events::OrderPlaced::of(&order))];
+    let pairs: Vec<(Option<&StockItem>, &StockItem)> =
+        items.iter().zip(&reserved).map(|((before, _), (_, after))| (Some(*before), after)).collect();
+    events.extend(stock::level_events_many(&pairs));
+    Ok(OrderChange { order, stock: reserved, events })
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CancelError {
+    #[error("the order has shipped; open a return instead")]
+    AlreadyShipped,
+    #[error("the order is no longer awaiting payment")]
+    NotAwaitingPayment,
+    #[error("the payment hold has not run out yet")]
+    HoldNotOver,
+    #[error("stock item {0} is missing")]
+    MissingStock(Sku),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CancelOutcome {
+    /// Cancelled before: nothing to do, the request is a harmless replay.
+    AlreadyCancelled,
+    Cancelled(Box<OrderChange>),
+}
+
+/// Cancels an order that has not shipped, releasing every reservation.
+pub fn cancel(
+    order: &Order,
+    reason: &str,
+    by: &str,
+    stock: &HashMap<Sku, StockItem>,
+    now: DateTime<Utc>,
+) -> Result<CancelOutcome, CancelError> {
+    if order.status == OrderStatus::Cancelled {
+        return Ok(CancelOutcome::AlreadyCancelled);
+    }
+    if matches!(order.fulfillment_status, FulfillmentStatus::Shipped | FulfillmentStatus::Delivered) {
+        return Err(CancelError::AlreadyShipped);
+    }
+    let mut released = Vec::with_capacity(order.lines.len());
+    let mut pairs = Vec::with_capacity(order.lines.len());
+    for line in &order.lines {
+        let item = stock.get(&line.sku).ok_or_else(|| CancelError::MissingStock(line.sku.clone()))?;
+        let next = stock::release(item, line.quantity, now);
+        pairs.push((item, next.clone()));
+        released.push((item.version, next));
+    }
+    let refund_due = order.amount_paid.checked_sub(order.amount_refunded).unwrap_or(Money::zero(order.currency()));
+    let cancelled = Order {
+        status: OrderStatus::Cancelled,
+        refund_due,
+        cancellation: Some(Cancellation { reason: reason.to_owned(), by: by.to_owned(), at: now }),
+        version: order.version + 1,
+        ..order.clone()
+    };
+    let mut events = vec![DomainEvent::OrderCancelled(crate::events::OrderCancelled {
+        order_id: order.id.to_string(),
+        customer_id: order.customer_id.to_string(),
+        reason: reason.to_owned(),
+        refund_due,
+        released: order
+            .lines
+            .iter()
+            .map(|l| crate::events::LineQuantity { sku: l.sku.to_string(), quantity: l.quantity })
+            .collect(),
+    })];
+    let level_pairs: Vec<(Option<&StockItem>, &StockItem)> = pairs.iter().map(|(b, a)| (Some(*b), a)).collect();
+    events.extend(stock::level_events_many(&level_pairs));
+    Ok(CancelOutcome::Cancelled(Box::new(OrderChange { order: cancelled, stock: released, events })))
+}
+
+/// The payment hold ran out: cancels with reason `payment_timeout`, but only an order that is
+/// still pending and unpaid — a paid order never expires.
+pub fn expire(
+    order: &Order,
+    stock: &HashMap<Sku, StockItem>,
+    now: DateTime<Utc>,
+) -> Result<CancelOutcome, CancelError> {
+    if !order.awaiting_payment() {
+        return Err(CancelError::NotAwaitingPayment);
+    }
+    if now < order.payment_due_at {
+        return Err(CancelError::HoldNotOver);
+    }
+    cancel(order, PAYMENT_TIMEOUT, "system:payment-expiry", stock, now)
+}
+
+/// Stock items by SKU, for the decisions above.
+pub fn by_sku(items: impl IntoIterator<Item = StockItem>) -> HashMap<Sku, StockItem> {
+    items.into_iter().map(|i| (i.sku.clone(), i)).collect()
+}
+
+/// Quantities per SKU, for tests and reports.
+pub fn quantities(order: &Order) -> BTreeMap<Sku, u64> {
+    order.lines.iter().map(|l| (l.sku.clone(), l.quantity)).collect()
+}
+
+/// Fixtures shared by the domain's unit tests.
+#[cfg(test)]
+pub(crate) mod tests_support {
+    use super::*;
+    use crate::domain::stock::Catalog;
+
+    pub fn stock_item(sku: &str, on_hand: u64) -> StockItem {
+        StockItem {
+            sku: Sku::parse("sku", sku).unwrap(),
+            catalog: Catalog {
+                name: ShortText::parse("name", sku, 200).unwrap(),
+                unit_price: Money::parse_price("p", 250, "BRL").unwrap(),
+                reorder_point: 0,
+                reorder_quantity: 10,
+            },
+            on_hand,
+            reserved: 0,
+            version: 1,
+            updated_at: Utc::now(),
+        }
+    }
+
+    /// An order for 4 units of one SKU, placed against 10 on hand, and the stock after it.
+    pub fn placed_with_stock() -> (Order, HashMap<Sku, StockItem>) {
+        let stock = by_sku(vec![stock_item("FIX-1", 10)]);
+        let request = OrderRequest::new(
+            CustomerId::parse("c", "cust-1").unwrap(),
+            vec![(Sku::parse("sku", "FIX-1").unwrap(), 4)],
+            None,
+        )
+        .unwrap();
+        let change = place(OrderId::new(), request, &stock, Duration::minutes(60), Utc::now()).unwrap();
+        (change.order, by_sku(change.stock.into_iter().map(|(_, i)| i)))
+    }
+
+    /// A placed order whose total is `total` minor units.
+    pub fn placed_order(total: i64) -> Order {
+        let (mut order, _) = placed_with_stock();
+        order.total = Money::new(total, order.currency());
+        order
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::stock::Catalog;
+
+    fn now() -> DateTime<Utc> {
+        DateTime::from_timestamp(1_800_000_000, 0).unwrap()
+    }
+
+    fn item(sku: &str, on_hand: u64, reserved: u64, price: i64, currency: &str) -> StockItem {
+        StockItem {
+            sku: Sku::parse("sku", sku).unwrap(),
+            catalog: Catalog {
+                name: ShortText::parse("name", sku, 200).unwrap(),
+                unit_price: Money::parse_price("p", price, currency).unwrap(),
+                reorder_point: 2,
+                reorder_quantity: 10,
+            },
+            on_hand,
+            reserved,
+            version: 4,
+            updated_at: now(),
+        }
+    }
+
+    fn request(lines: &[(&str, u64)]) -> Result<OrderRequest, FieldError> {
+        OrderRequest::new(
+            CustomerId::parse("c", "cust-1").unwrap(),
+            lines.iter().map(|(s, q)| (Sku::parse("sku", s).unwrap(), *q)).collect(),
+            None,
+        )
+    }
+
+    fn given(items: Vec<StockItem>) -> HashMap<Sku, StockItem> {
+        by_sku(items)
+    }
+
+    #[test]
+    fn duplicate_skus_are_merged_and_limits_hold() {
+        let r = request(&[("A", 2), ("B", 1), ("A", 3)]).unwrap();
+        assert_eq!(r.lines.iter().map(|(s, q)| (s.as_str(), *q)).collect::<Vec<_>>(), vec![("A", 5), ("B", 1)]);
+        assert_eq!(request(&[]).unwrap_err().field, "lines");
+        assert_eq!(request(&[("A", 0)]).unwrap_err().field, "lines[0].quantity");
+        assert_eq!(request(&[("A", 1001)]).unwrap_err().field, "lines[0].quantity");
+        assert_eq!(request(&[("A", 600), ("A", 600)]).unwrap_err().field, "lines[1].quantity");
+        let many: Vec<(String, u64)> = (0..51).map(|i| (format!("S{i}"), 1)).collect();
+        let many: Vec<(&str, u64)> = many.iter().map(|(s, q)| (s.as_str(), *q)).collect();
+        assert_eq!(request(&many).unwrap_err().field, "lines");
+    }
+
+    #[test]
+    fn placing_prices_from_stock_and_reserves_every_line() {
+        let stock = given(vec![item("A", 10, 0, 1990, "BRL"), item("B", 5, 1, 500, "BRL")]);
+        let change =
+            place(OrderId::new(), request(&[("A", 3), ("B", 2)]).unwrap(), &stock, Duration::minutes(60), now())
+                .unwrap();
+        assert_eq!(change.order.total.amount(), 3 * 1990 + 2 * 500);
+        assert_eq!(change.order.lines[0].line_total.amount(), 5970);
+        assert_eq!(change.order.status, OrderStatus::PendingPayment);
+        assert_eq!(change.order.payment_due_at, now() + Duration::minutes(60));
+        let reserved: Vec<(u64, u64)> = change.stock.iter().map(|(v, i)| (*v, i.reserved)).collect();
+        assert_eq!(reserved, vec![(4, 3), (4, 3)]);
+        // B drops to 5 - 3 = 2 available = its reorder point: low
+        assert!(change.events.iter().any(|e| matches!(e, DomainEvent::StockLow(l) if l.levels[0].sku == "B")));
+        assert_eq!(change.events[0].event_type(), "order.placed");
+    }
+
+    #[test]
+    fn a_short_line_refuses_the_whole_order() {
+        let stock = given(vec![item("A", 10, 0, 100, "BRL"), item("B", 5, 4, 100, "BRL")]);
+        let err = place(OrderId::new(), request(&[("A", 3), ("B", 2)]).unwrap(), &stock, Duration::zero(), now())
+            .unwrap_err();
+        let PlaceError::Shortages(s) = err else { panic!("{err:?}") };
+        assert_eq!((s[0].sku.as_str(), s[0].requested, s[0].available), ("B", 2, 1));
+    }
+
+    #[test]
+    fn unknown_skus_mixed_currencies_and_overflow_are_refused() {
+        let stock = given(vec![
+            item("A", 10, 0, 100, "BRL"),
+            item("U", 10, 0, 100, "USD"),
+            item("X", 10, 0, i64::MAX / 2, "BRL"),
+        ]);
+        let hold = Duration::zero();
+        assert!(matches!(
+            place(OrderId::new(), request(&[("A", 1), ("Z", 1)]).unwrap(), &stock, hold, now()),
+            Err(PlaceError::UnknownSkus(s)) if s[0].as_str() == "Z"
+        ));
+        assert!(matches!(
+            place(OrderId::new(), request(&[("A", 1), ("U", 1)]).unwrap(), &stock, hold, now()),
+            Err(PlaceError::MixedCurrencies { others, .. }) if others[0].as_str() == "U"
+        ));
+        assert_eq!(
+            place(OrderId::new(), request(&[("X", 3)]).unwrap(), &stock, hold, now()),
+            Err(PlaceError::TotalOutOfRange)
+        );
+    }
+
+    fn placed() -> (Order, HashMap<Sku, StockItem>) {
+        let stock = given(vec![item("A", 10, 0, 100, "BRL")]);
+        let change = place(OrderId::new(), request(&[("A", 4)]).unwrap(), &stock, Duration::minutes(1), now()).unwrap();
+        (change.order, by_sku(change.stock.into_iter().map(|(_, i)| i)))
+    }
+
+    #[test]
+    fn cancelling_releases_exactly_what_was_reserved_and_twice_is_a_replay() {
+        let (order, stock) = placed();
+        let CancelOutcome::Cancelled(change) = cancel(&order, "customer asked", "op", &stock, now()).unwrap() else {
+            panic!()
+        };
+        assert_eq!(change.stock[0].1.reserved, 0);
+        assert_eq!(change.order.status, OrderStatus::Cancelled);
+        assert_eq!(change.order.refund_due.amount(), 0);
+        assert_eq!(cancel(&change.order, "again", "op", &stock, now()).unwrap(), CancelOutcome::AlreadyCancelled);
+    }
+
+    #[test]
+    fn shipped_orders_cannot_be_cancelled() {
+        let (mut order, stock) = placed();
+        order.fulfillment_status = FulfillmentStatus::Shipped;
+        assert_eq!(cancel(&order, "late", "op", &stock, now()), Err(CancelError::AlreadyShipped));
+    }
+
+    #[test]
+    fn only_unpaid_orders_past_their_hold_expire() {
+        let (mut order, stock) = placed();
+        assert_eq!(expire(&order, &stock, now()), Err(CancelError::HoldNotOver));
+        let later = now() + Duration::minutes(2);
+        assert!(
+            matches!(expire(&order, &stock, later), Ok(CancelOutcome::Cancelled(c)) if c.order.cancellation.as_ref().unwrap().reason == PAYMENT_TIMEOUT)
+        );
+        order.payment_status = PaymentStatus::Paid;
+        assert_eq!(expire(&order, &stock, later), Err(CancelError::NotAwaitingPayment));
+    }
+
+    #[test]
+    fn a_paid_order_cancelled_owes_the_money_back() {
+        let (mut order, stock) = placed();
+        order.amount_paid = order.total;
+        order.payment_status = PaymentStatus::Paid;
+        order.status = OrderStatus::Paid;
+        let CancelOutcome::Cancelled(change) =
+            cancel(&order, "out of stock at the warehouse", "op", &stock, now()).unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(change.order.refund_due, order.total);
+    }
+
+    #[test]
+    fn addresses_are_checked_field_by_field() {
+        let raw = Address {
+            recipient: "Ana".into(),
+            line1: "Rua A, 1".into(),
+            line2: None,
+            city: "São Paulo".into(),
+            region: Some("SP".into()),
+            postal_code: "01000-000".into(),
+            country: "br".into(),
+        };
+        assert_eq!(Address::parse("shipping_address", raw.clone()).unwrap_err().field, "shipping_address.country");
+        let ok = Address { country: "BR".into(), ..raw.clone() };
+        assert!(Address::parse("shipping_address", ok).is_ok());
+        let empty_city = Address { country: "BR".into(), city: " ".into(), ..raw };
+        assert_eq!(Address::parse("shipping_address", empty_city).unwrap_err().field, "shipping_address.city");
+    }
+}

@@ -1,0 +1,225 @@
+//! Payments and refunds against an order: the balance can never be overpaid, and refunds can
+//! never exceed what was paid. The store writes each decision conditioned on the order's version,
+//! so concurrent payments or refunds re-decide on the new balance instead of both passing.
+
+use super::money::Money;
+use super::order::{Order, OrderStatus, PaymentStatus};
+use super::text::{FieldError, ShortText};
+use crate::events::{DomainEvent, MoneyMovement, OrderPaid};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentMethod {
+    Card,
+    Pix,
+    Boleto,
+    BankTransfer,
+    Cash,
+    Other,
+}
+
+/// The gateway's own id for a capture or refund: unique per order, 1–100 visible characters.
+pub fn gateway_reference(field: &str, raw: &str) -> Result<String, FieldError> {
+    let ok = !raw.is_empty() && raw.len() <= 100 && raw.chars().all(|c| c.is_ascii_graphic());
+    if ok { Ok(raw.to_owned()) } else { Err(FieldError::new(field, "must be 1 to 100 visible ASCII characters")) }
+}
+
+/// A positive amount.
+pub fn positive(field: &str, amount: Money) -> Result<Money, FieldError> {
+    if amount.amount() > 0 {
+        Ok(amount)
+    } else {
+        Err(FieldError::new(format!("{field}.amount"), "must be greater than zero"))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Payment {
+    pub gateway_reference: String,
+    pub amount: Money,
+    pub method: PaymentMethod,
+    pub recorded_at: DateTime<Utc>,
+    pub recorded_by: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Refund {
+    pub gateway_reference: String,
+    pub amount: Money,
+    pub reason: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub return_id: Option<String>,
+    pub recorded_at: DateTime<Utc>,
+    pub recorded_by: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PaymentError {
+    #[error("the order is cancelled")]
+    Cancelled,
+    #[error("the order is in {order}, the amount in {given}")]
+    CurrencyMismatch { order: String, given: String },
+    #[error("the amount exceeds what is owed")]
+    Overpayment { outstanding: Money },
+    #[error("the refund exceeds what was paid and not yet refunded")]
+    OverRefund { refundable: Money },
+}
+
+/// The order after a decision, and the events to write with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settled {
+    pub order: Order,
+    pub events: Vec<DomainEvent>,
+}
+
+fn same_currency(order: &Order, amount: Money) -> Result<(), PaymentError> {
+    if amount.currency() == order.currency() {
+        Ok(())
+    } else {
+        Err(PaymentError::CurrencyMismatch {
+            order: order.currency().to_string(),
+            given: amount.currency().to_string(),
+        })
+    }
+}
+
+pub fn record_payment(order: &Order, payment: &Payment) -> Result<Settled, PaymentError> {
+    if order.status == OrderStatus::Cancelled {
+        return Err(PaymentError::Cancelled);
+    }
+    same_currency(order, payment.amount)?;
+    let outstanding = order.outstanding();
+    if payment.amount.amount() > outstanding.amount() {
+        return Err(PaymentError::Overpayment { outstanding });
+    }
+    let paid = order.amount_paid.checked_add(payment.amount).map_err(|_| PaymentError::Overpayment { outstanding })?;
+    let fully = paid == order.total;
+    let next = Order {
+        amount_paid: paid,
+        payment_status: if fully { PaymentStatus::Paid } else { PaymentStatus::PartiallyPaid },
+        status: if fully { OrderStatus::Paid } else { order.status },
+        version: order.version + 1,
+        ..order.clone()
+    };
+    let mut events = vec![DomainEvent::PaymentRecorded(MoneyMovement {
+        order_id: order.id.to_string(),
+        gateway_reference: payment.gateway_reference.clone(),
+        amount: payment.amount,
+        return_id: None,
+    })];
+    if fully {
+        events.push(DomainEvent::OrderPaid(OrderPaid {
+            order_id: order.id.to_string(),
+            customer_id: order.customer_id.to_string(),
+            total: order.total,
+        }));
+    }
+    Ok(Settled { order: next, events })
+}
+
+pub fn record_refund(order: &Order, refund: &Refund) -> Result<Settled, PaymentError> {
+    same_currency(order, refund.amount)?;
+    let refundable = order.amount_paid.checked_sub(order.amount_refunded).unwrap_or(Money::zero(order.currency()));
+    if refund.amount.amount() > refundable.amount() {
+        return Err(PaymentError::OverRefund { refundable });
+    }
+    let refunded =
+        order.amount_refunded.checked_add(refund.amount).map_err(|_| PaymentError::OverRefund { refundable })?;
+    let refund_due = order
+        .refund_due
+        .checked_sub(refund.amount)
+        .ok()
+        .filter(|m| m.amount() >= 0)
+        .unwrap_or(Money::zero(order.currency()));
+    let next = Order {
+        amount_refunded: refunded,
+        payment_status: if refunded == order.amount_paid {
+            PaymentStatus::Refunded
+        } else {
+            PaymentStatus::PartiallyRefunded
+        },
+        refund_due,
+        version: order.version + 1,
+        ..order.clone()
+    };
+    let events = vec![DomainEvent::RefundRecorded(MoneyMovement {
+        order_id: order.id.to_string(),
+        gateway_reference: refund.gateway_reference.clone(),
+        amount: refund.amount,
+        return_id: refund.return_id.clone(),
+    })];
+    Ok(Settled { order: next, events })
+}
+
+/// Parses a refund's reason.
+pub fn reason(raw: &str) -> Result<String, FieldError> {
+    ShortText::parse("reason", raw, 200).map(|t| t.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::order::tests_support::placed_order;
+
+    fn pay(amount: i64) -> Payment {
+        Payment {
+            gateway_reference: format!("pay-{amount}"),
+            amount: Money::new(amount, placed_order(1000).currency()),
+            method: PaymentMethod::Pix,
+            recorded_at: Utc::now(),
+            recorded_by: "finance".into(),
+        }
+    }
+
+    fn refund(amount: i64) -> Refund {
+        Refund {
+            gateway_reference: format!("ref-{amount}"),
+            amount: Money::new(amount, placed_order(1000).currency()),
+            reason: "damaged".into(),
+            return_id: None,
+            recorded_at: Utc::now(),
+            recorded_by: "finance".into(),
+        }
+    }
+
+    #[test]
+    fn partial_payments_then_paid_emits_order_paid_once() {
+        let order = placed_order(1000);
+        let first = record_payment(&order, &pay(400)).unwrap();
+        assert_eq!(first.order.payment_status, PaymentStatus::PartiallyPaid);
+        assert_eq!(first.order.status, OrderStatus::PendingPayment);
+        assert_eq!(first.events.len(), 1);
+        let second = record_payment(&first.order, &pay(600)).unwrap();
+        assert_eq!((second.order.payment_status, second.order.status), (PaymentStatus::Paid, OrderStatus::Paid));
+        assert!(second.events.iter().any(|e| e.event_type() == "order.paid"));
+        assert!(!second.order.awaiting_payment());
+    }
+
+    #[test]
+    fn overpaying_paying_cancelled_and_other_currencies_are_refused() {
+        let order = placed_order(1000);
+        assert!(
+            matches!(record_payment(&order, &pay(1001)), Err(PaymentError::Overpayment { outstanding }) if outstanding.amount() == 1000)
+        );
+        let mut cancelled = order.clone();
+        cancelled.status = OrderStatus::Cancelled;
+        assert_eq!(record_payment(&cancelled, &pay(1)), Err(PaymentError::Cancelled));
+        let mut usd = pay(1);
+        usd.amount = Money::new(1, crate::domain::Currency::parse("c", "USD").unwrap());
+        assert!(matches!(record_payment(&order, &usd), Err(PaymentError::CurrencyMismatch { .. })));
+    }
+
+    #[test]
+    fn refunds_never_exceed_what_was_paid() {
+        let paid = record_payment(&placed_order(1000), &pay(1000)).unwrap().order;
+        let part = record_refund(&paid, &refund(300)).unwrap().order;
+        assert_eq!(part.payment_status, PaymentStatus::PartiallyRefunded);
+        assert!(
+            matches!(record_refund(&part, &refund(701)), Err(PaymentError::OverRefund { refundable }) if refundable.amount() == 700)
+        );
+        let all = record_refund(&part, &refund(700)).unwrap().order;
+        assert_eq!(all.payment_status, PaymentStatus::Refunded);
+    }
+}

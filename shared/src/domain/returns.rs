@@ -1,0 +1,452 @@
+//! Returns (RMA): requested for shipped units within the return window, received with what
+//! actually came back, and refunded up to what is due. The order counts the units on open or
+//! received returns per SKU, and every decision writes the order conditioned on its version, so
+//! concurrent returns can never ask for more units than were shipped.
+
+use super::MovementId;
+use super::ids::{OrderId, ReturnId, Sku};
+use super::money::Money;
+use super::order::{FulfillmentStatus, Order};
+use super::stock::{Movement, MovementKind, StockItem};
+use super::text::ShortText;
+use crate::events::{DomainEvent, ReturnEvent};
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReturnStatus {
+    Requested,
+    Received,
+    Refunded,
+    Rejected,
+    Cancelled,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReturnLine {
+    pub sku: Sku,
+    pub quantity: u64,
+    pub reason: String,
+    pub unit_price: Money,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub received: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub damaged: Option<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Return {
+    pub id: ReturnId,
+    pub order_id: OrderId,
+    pub customer_id: String,
+    pub status: ReturnStatus,
+    pub lines: Vec<ReturnLine>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Requested: an estimate (requested units). Received: unit price × received units, capped
+    /// by what the order has paid and not yet refunded.
+    pub refund_due: Money,
+    pub refunded: Money,
+    pub requested_at: DateTime<Utc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub received_at: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed_at: Option<DateTime<Utc>>,
+    pub version: u64,
+}
+
+/// A refusal, naming the request field (or rule) at fault.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReturnError {
+    #[error("{field}: {reason}")]
+    Invalid { field: String, reason: String },
+    #[error("the order has not shipped")]
+    NotShipped,
+    #[error("the return window closed at {deadline}")]
+    WindowClosed { deadline: DateTime<Utc> },
+    #[error("the return is {0:?}")]
+    WrongStatus(ReturnStatus),
+    #[error("more than is due for this return")]
+    RefundExceedsDue { due: Money },
+}
+
+fn invalid(field: impl Into<String>, reason: impl Into<String>) -> ReturnError {
+    ReturnError::Invalid { field: field.into(), reason: reason.into() }
+}
+
+fn refundable(order: &Order) -> Money {
+    order.amount_paid.checked_sub(order.amount_refunded).unwrap_or(Money::zero(order.currency()))
+}
+
+fn value_of(order: &Order, lines: impl Iterator<Item = (Money, u64)>) -> Money {
+    let sum = lines.fold(Money::zero(order.currency()), |acc, (price, q)| {
+        price.checked_mul(q).and_then(|v| acc.checked_add(v)).unwrap_or(acc)
+    });
+    let cap = refundable(order);
+    if sum.amount() > cap.amount() { cap } else { sum }
+}
+
+fn event(r: &Return) -> ReturnEvent {
+    ReturnEvent {
+        return_id: r.id.to_string(),
+        order_id: r.order_id.to_string(),
+        customer_id: r.customer_id.clone(),
+        refund_due: r.refund_due,
+        refunded: r.refunded,
+    }
+}
+
+/// A requested line: (sku, quantity, reason) as the client sent it.
+pub type LineRequest = (String, u64, String);
+
+/// Opens a return. The order must have shipped; if it was delivered, `window` from delivery.
+pub fn request(
+    order: &Order,
+    id: ReturnId,
+    lines: &[LineRequest],
+    note: Option<&str>,
+    window: Duration,
+    now: DateTime<Utc>,
+) -> Result<(Return, Order, Vec<DomainEvent>), ReturnError> {
+    if !matches!(order.fulfillment_status, FulfillmentStatus::Shipped | FulfillmentStatus::Delivered) {
+        return Err(ReturnError::NotShipped);
+    }
+    if let Some(delivered) = order.delivered_at {
+        let deadline = delivered + window;
+        if now > deadline {
+            return Err(ReturnError::WindowClosed { deadline });
+        }
+    }
+    if lines.is_empty() || lines.len() > order.lines.len() {
+        return Err(invalid("lines", "list 1 line per returned SKU of the order"));
+    }
+    let mut requested = order.returns_requested.clone();
+    let mut out = Vec::with_capacity(lines.len());
+    for (i, (sku, quantity, reason)) in lines.iter().enumerate() {
+        let sku = Sku::parse(&format!("lines[{i}].sku"), sku).map_err(|e| invalid(e.field, e.reason))?;
+        let line = order
+            .lines
+            .iter()
+            .find(|l| l.sku == sku)
+            .ok_or_else(|| invalid(format!("lines[{i}].sku"), format!("{sku} is not in this order")))?;
+        if out.iter().any(|l: &ReturnLine| l.sku == sku) {
+            return Err(invalid(format!("lines[{i}].sku"), "each SKU once per return"));
+        }
+        let reason =
+            ShortText::parse(&format!("lines[{i}].reason"), reason, 200).map_err(|e| invalid(e.field, e.reason))?;
+        let already = requested.get(sku.as_str()).copied().unwrap_or(0);
+        let returnable = line.quantity.saturating_sub(already);
+        if *quantity == 0 || *quantity > returnable {
+            return Err(ReturnError::Invalid {
+                field: format!("lines[{i}].quantity"),
+                reason: format!(
+                    "must be from 1 to {returnable} ({} shipped, {already} already on returns)",
+                    line.quantity
+                ),
+            });
+        }
+        *requested.entry(sku.to_string()).or_insert(0) += quantity;
+        out.push(ReturnLine {
+            sku,
+            quantity: *quantity,
+            reason: reason.to_string(),
+            unit_price: line.unit_price,
+            received: None,
+            damaged: None,
+        });
+    }
+    let note = note
+        .map(|n| ShortText::parse("note", n, 1000).map(|t| t.to_string()))
+        .transpose()
+        .map_err(|e| invalid(e.field, e.reason))?;
+    let ret = Return {
+        id,
+        order_id: order.id,
+        customer_id: order.customer_id.to_string(),
+        status: ReturnStatus::Requested,
+        refund_due: value_of(order, out.iter().map(|l| (l.unit_price, l.quantity))),
+        refunded: Money::zero(order.currency()),
+        lines: out,
+        note,
+        requested_at: now,
+        received_at: None,
+        closed_at: None,
+        version: 1,
+    };
+    let mut return_ids = order.return_ids.clone();
+    return_ids.push(id.to_string());
+    let next = Order { returns_requested: requested, return_ids, version: order.version + 1, ..order.clone() };
+    let events = vec![DomainEvent::ReturnRequested(event(&ret))];
+    Ok((ret, next, events))
+}
+
+/// What arrived for one SKU.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Receipt {
+    pub sku: String,
+    pub received: u64,
+    pub damaged: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Received {
+    pub ret: Return,
+    pub order: Order,
+    /// (version read, new state) per stock item.
+    pub stock: Vec<(u64, StockItem)>,
+    pub movements: Vec<Movement>,
+    pub events: Vec<DomainEvent>,
+}
+
+/// Records what came back. `Ok(None)`: the return was already received (a replay).
+pub fn receive(
+    ret: &Return,
+    order: &Order,
+    receipts: &[Receipt],
+    stock: &HashMap<Sku, StockItem>,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Received>, ReturnError> {
+    match ret.status {
+        ReturnStatus::Requested => {}
+        ReturnStatus::Received | ReturnStatus::Refunded => return Ok(None),
+        other => return Err(ReturnError::WrongStatus(other)),
+    }
+    let mut lines = ret.lines.clone();
+    for (i, r) in receipts.iter().enumerate() {
+        let line = lines
+            .iter_mut()
+            .find(|l| l.sku.as_str() == r.sku)
+            .ok_or_else(|| invalid(format!("lines[{i}].sku"), format!("{} is not on this return", r.sku)))?;
+        if line.received.is_some() {
+            return Err(invalid(format!("lines[{i}].sku"), "each SKU once"));
+        }
+        if r.received > line.quantity {
+            return Err(invalid(
+                format!("lines[{i}].received"),
+                format!("at most the {} units requested", line.quantity),
+            ));
+        }
+        if r.damaged > r.received {
+            return Err(invalid(format!("lines[{i}].damaged"), "at most the units received"));
+        }
+        line.received = Some(r.received);
+        line.damaged = Some(r.damaged);
+    }
+    for line in lines.iter_mut() {
+        line.received.get_or_insert(0);
+        line.damaged.get_or_insert(0);
+    }
+    let mut changes = Vec::new();
+    let mut movements = Vec::new();
+    let mut requested = order.returns_requested.clone();
+    for line in &lines {
+        let (received, damaged) = (line.received.unwrap_or(0), line.damaged.unwrap_or(0));
+        // Units requested but never received are free to be returned again.
+        if let Some(q) = requested.get_mut(line.sku.as_str()) {
+            *q = q.saturating_sub(line.quantity - received);
+        }
+        if received == 0 {
+            continue;
+        }
+        let item = stock.get(&line.sku).ok_or_else(|| invalid("lines", format!("{} has no stock item", line.sku)))?;
+        let back = StockItem { on_hand: item.on_hand + received, ..item.clone() };
+        let written_off =
+            StockItem { on_hand: back.on_hand - damaged, version: item.version + 1, updated_at: now, ..back.clone() };
+        let reference = ShortText::parse("reference", &ret.id.to_string(), 100).ok();
+        let movement = |kind, delta: i64, after: &StockItem| Movement {
+            id: MovementId::new(),
+            sku: line.sku.clone(),
+            kind,
+            delta,
+            on_hand_after: after.on_hand,
+            reserved_after: after.reserved,
+            reference: reference.clone(),
+            note: None,
+            actor: actor.to_owned(),
+            at: now,
+        };
+        movements.push(movement(MovementKind::Returned, received as i64, &back));
+        if damaged > 0 {
+            movements.push(movement(MovementKind::Damaged, -(damaged as i64), &written_off));
+        }
+        changes.push((item.version, written_off));
+    }
+    let refund_due = value_of(order, lines.iter().map(|l| (l.unit_price, l.received.unwrap_or(0))));
+    let next_ret = Return {
+        status: ReturnStatus::Received,
+        lines,
+        refund_due,
+        received_at: Some(now),
+        version: ret.version + 1,
+        ..ret.clone()
+    };
+    let next_order = Order { returns_requested: requested, version: order.version + 1, ..order.clone() };
+    let events = vec![DomainEvent::ReturnReceived(event(&next_ret))];
+    Ok(Some(Received { ret: next_ret, order: next_order, stock: changes, movements, events }))
+}
+
+/// Rejects or cancels a requested return, freeing its units. `Ok(None)`: already so.
+pub fn close(
+    ret: &Return,
+    order: &Order,
+    to: ReturnStatus,
+    now: DateTime<Utc>,
+) -> Result<Option<(Return, Order, Vec<DomainEvent>)>, ReturnError> {
+    if ret.status == to {
+        return Ok(None);
+    }
+    if ret.status != ReturnStatus::Requested {
+        return Err(ReturnError::WrongStatus(ret.status));
+    }
+    let mut requested = order.returns_requested.clone();
+    for line in &ret.lines {
+        if let Some(q) = requested.get_mut(line.sku.as_str()) {
+            *q = q.saturating_sub(line.quantity);
+        }
+    }
+    let next = Return {
+        status: to,
+        refund_due: Money::zero(ret.refund_due.currency()),
+        closed_at: Some(now),
+        version: ret.version + 1,
+        ..ret.clone()
+    };
+    let next_order = Order { returns_requested: requested, version: order.version + 1, ..order.clone() };
+    let e = event(&next);
+    let events = vec![if to == ReturnStatus::Rejected {
+        DomainEvent::ReturnRejected(e)
+    } else {
+        DomainEvent::ReturnCancelled(e)
+    }];
+    Ok(Some((next, next_order, events)))
+}
+
+/// A refund recorded against a return: at most what is still due for it. Covering the due amount
+/// moves the return to refunded.
+pub fn apply_refund(
+    ret: &Return,
+    amount: Money,
+    now: DateTime<Utc>,
+) -> Result<(Return, Vec<DomainEvent>), ReturnError> {
+    if !matches!(ret.status, ReturnStatus::Received | ReturnStatus::Refunded) {
+        return Err(ReturnError::WrongStatus(ret.status));
+    }
+    let due = ret.refund_due.checked_sub(ret.refunded).unwrap_or(Money::zero(ret.refund_due.currency()));
+    if amount.currency() != due.currency() || amount.amount() > due.amount() {
+        return Err(ReturnError::RefundExceedsDue { due });
+    }
+    let refunded = ret.refunded.checked_add(amount).map_err(|_| ReturnError::RefundExceedsDue { due })?;
+    let covered = refunded.amount() >= ret.refund_due.amount();
+    let next = Return {
+        refunded,
+        status: if covered { ReturnStatus::Refunded } else { ret.status },
+        closed_at: if covered { Some(now) } else { ret.closed_at },
+        version: ret.version + 1,
+        ..ret.clone()
+    };
+    let events = if covered { vec![DomainEvent::ReturnRefunded(event(&next))] } else { Vec::new() };
+    Ok((next, events))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::order::tests_support::placed_with_stock;
+    use crate::domain::order::{OrderStatus, PaymentStatus};
+
+    fn shipped(delivered_days_ago: Option<i64>) -> (Order, HashMap<Sku, StockItem>) {
+        let (mut order, stock) = placed_with_stock(); // 4 × FIX-1 at 2.50
+        order.status = OrderStatus::Paid;
+        order.payment_status = PaymentStatus::Paid;
+        order.amount_paid = order.total;
+        order.fulfillment_status = FulfillmentStatus::Shipped;
+        if let Some(days) = delivered_days_ago {
+            order.fulfillment_status = FulfillmentStatus::Delivered;
+            order.delivered_at = Some(Utc::now() - Duration::days(days));
+        }
+        (order, stock)
+    }
+
+    fn line(q: u64) -> Vec<LineRequest> {
+        vec![("FIX-1".into(), q, "too small".into())]
+    }
+
+    #[test]
+    fn requests_are_bounded_by_what_shipped_and_not_yet_returned() {
+        let (order, _) = shipped(Some(1));
+        let (ret, order2, _) =
+            request(&order, ReturnId::new(), &line(3), None, Duration::days(30), Utc::now()).unwrap();
+        assert_eq!(ret.refund_due.amount(), 750);
+        assert_eq!(order2.returns_requested["FIX-1"], 3);
+        let err = request(&order2, ReturnId::new(), &line(2), None, Duration::days(30), Utc::now()).unwrap_err();
+        assert!(matches!(err, ReturnError::Invalid { ref field, .. } if field == "lines[0].quantity"), "{err:?}");
+        assert!(request(&order2, ReturnId::new(), &line(1), None, Duration::days(30), Utc::now()).is_ok());
+    }
+
+    #[test]
+    fn window_shipping_sku_and_zero_are_checked() {
+        let (late, _) = shipped(Some(31));
+        assert!(matches!(
+            request(&late, ReturnId::new(), &line(1), None, Duration::days(30), Utc::now()),
+            Err(ReturnError::WindowClosed { .. })
+        ));
+        let (mut unshipped, _) = shipped(None);
+        unshipped.fulfillment_status = FulfillmentStatus::Packed;
+        assert_eq!(
+            request(&unshipped, ReturnId::new(), &line(1), None, Duration::days(30), Utc::now()),
+            Err(ReturnError::NotShipped)
+        );
+        let (order, _) = shipped(Some(1));
+        let other = vec![("OTHER-1".to_string(), 1, "x".to_string())];
+        assert!(
+            matches!(request(&order, ReturnId::new(), &other, None, Duration::days(30), Utc::now()), Err(ReturnError::Invalid { field, .. }) if field == "lines[0].sku")
+        );
+        assert!(
+            matches!(request(&order, ReturnId::new(), &line(0), None, Duration::days(30), Utc::now()), Err(ReturnError::Invalid { field, .. }) if field == "lines[0].quantity")
+        );
+    }
+
+    #[test]
+    fn receiving_restocks_resellable_units_and_refunds_what_came_back() {
+        let (order, stock) = shipped(Some(1));
+        let (ret, order, _) = request(&order, ReturnId::new(), &line(4), None, Duration::days(30), Utc::now()).unwrap();
+        let receipt = [Receipt { sku: "FIX-1".into(), received: 3, damaged: 1 }];
+        let got = receive(&ret, &order, &receipt, &stock, "warehouse", Utc::now()).unwrap().unwrap();
+        let before = &stock[&Sku::parse("s", "FIX-1").unwrap()];
+        assert_eq!(got.stock[0].1.on_hand, before.on_hand + 2, "3 received, 1 written off");
+        assert_eq!(
+            got.movements.iter().map(|m| (m.kind, m.delta)).collect::<Vec<_>>(),
+            vec![(MovementKind::Returned, 3), (MovementKind::Damaged, -1)]
+        );
+        assert_eq!(got.ret.refund_due.amount(), 3 * 250);
+        assert_eq!(got.order.returns_requested["FIX-1"], 3, "the unit that never came back is free again");
+        assert_eq!(
+            receive(&got.ret, &got.order, &receipt, &stock, "w", Utc::now()).unwrap(),
+            None,
+            "twice is a replay"
+        );
+        let too_many = [Receipt { sku: "FIX-1".into(), received: 5, damaged: 0 }];
+        assert!(
+            matches!(receive(&ret, &order, &too_many, &stock, "w", Utc::now()), Err(ReturnError::Invalid { field, .. }) if field == "lines[0].received")
+        );
+    }
+
+    #[test]
+    fn refunds_against_a_return_are_capped_by_what_is_due() {
+        let (order, stock) = shipped(Some(1));
+        let (ret, order, _) = request(&order, ReturnId::new(), &line(2), None, Duration::days(30), Utc::now()).unwrap();
+        let got =
+            receive(&ret, &order, &[Receipt { sku: "FIX-1".into(), received: 2, damaged: 0 }], &stock, "w", Utc::now())
+                .unwrap()
+                .unwrap();
+        let brl = |a| Money::new(a, got.ret.refund_due.currency());
+        assert!(matches!(apply_refund(&got.ret, brl(501), Utc::now()), Err(ReturnError::RefundExceedsDue { .. })));
+        let (part, events) = apply_refund(&got.ret, brl(200), Utc::now()).unwrap();
+        assert!(events.is_empty());
+        let (done, events) = apply_refund(&part, brl(300), Utc::now()).unwrap();
+        assert_eq!((done.status, events.len()), (ReturnStatus::Refunded, 1));
+    }
+}

@@ -1,0 +1,150 @@
+//! The shape every command runs in: read what the decision needs plus the idempotency record in
+//! one BatchGet → pure decision → one TransactWriteItems carrying the effects and the stored
+//! response. Retried from the top when someone else wrote first.
+
+use super::problem::Problem;
+use crate::store::idempotency::{self, IdempotencyKey, Replay, StoredResponse};
+use crate::store::{Guard, Item, Store, StoreError, Tx};
+use lambda_http::http::StatusCode;
+use lambda_http::{Body, Response};
+use std::collections::HashMap;
+
+/// A request's idempotency key and fingerprint, when the client sent a key.
+pub struct Idempotency {
+    pub key: IdempotencyKey,
+    pub fingerprint: String,
+}
+
+impl Idempotency {
+    pub fn from_request(caller: &str, raw_key: Option<String>, method: &str, path: &str, body: &[u8]) -> Option<Self> {
+        raw_key.map(|k| Self {
+            key: IdempotencyKey::new(caller, &k),
+            fingerprint: idempotency::fingerprint(method, path, body),
+        })
+    }
+}
+
+/// What a decision produced: the writes and the response to send (and store, for replays).
+pub struct Decision {
+    pub tx: Tx,
+    pub response: StoredResponse,
+    /// The customer whose personal data the response holds, if any (so the stored replay can be
+    /// found and erased with the rest of their data).
+    pub about: Option<crate::domain::CustomerId>,
+}
+
+impl Decision {
+    pub fn new(tx: Tx, response: StoredResponse) -> Self {
+        Self { tx, response, about: None }
+    }
+
+    pub fn about(mut self, customer: &crate::domain::CustomerId) -> Self {
+        self.about = Some(customer.clone());
+        self
+    }
+}
+
+pub type Loaded = HashMap<(String, String), Item>;
+
+enum AttemptError {
+    Store(StoreError),
+    Final(Problem),
+}
+
+impl AttemptError {
+    fn retryable(&self) -> bool {
+        match self {
+            // The idempotency record appeared under us: go round again and replay it.
+            AttemptError::Store(StoreError::Conflict(Guard::Idempotency | Guard::Insert | Guard::Rule)) => true,
+            AttemptError::Store(StoreError::Conflict(Guard::Unique(_))) => false,
+            AttemptError::Store(e) => e.is_retryable(),
+            AttemptError::Final(_) => false,
+        }
+    }
+}
+
+/// Runs a command. `keys` are the items the decision needs; `decide` gets them (absent items are
+/// missing from the map) and returns the writes and the response, or a problem to answer with.
+pub async fn execute<F>(store: &Store, idem: Option<&Idempotency>, keys: Vec<Item>, mut decide: F) -> Response<Body>
+where
+    F: FnMut(&Loaded) -> Result<Decision, Problem>,
+{
+    let now = chrono::Utc::now();
+    let mut keys = keys;
+    if let Some(i) = idem {
+        keys.push(i.key.key());
+    }
+    let mut retry = crate::store::Retry::default();
+    let result = loop {
+        let outcome = attempt_once(store, idem, keys.clone(), &mut decide, now).await;
+        match outcome {
+            Err(ref e) if e.retryable() && retry.again().await => {}
+            other => break other,
+        }
+    };
+    match result {
+        Ok((stored, replayed)) => {
+            let mut response =
+                super::json_text(StatusCode::from_u16(stored.status).unwrap_or(StatusCode::OK), stored.body);
+            if let Some(location) = stored.location {
+                response = super::with_header(response, "location", &location);
+            }
+            if replayed {
+                response = super::with_header(response, "idempotent-replayed", "true");
+            }
+            response
+        }
+        Err(AttemptError::Final(problem)) => problem.into_response(),
+        Err(AttemptError::Store(e)) => Problem::from(e).into_response(),
+    }
+}
+
+async fn attempt_once<F>(
+    store: &Store,
+    idem: Option<&Idempotency>,
+    keys: Vec<Item>,
+    decide: &mut F,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(StoredResponse, bool), AttemptError>
+where
+    F: FnMut(&Loaded) -> Result<Decision, Problem>,
+{
+    let loaded = store.get_many(keys).await.map_err(AttemptError::Store)?;
+    if let Some(i) = idem {
+        let record_key = (i.key.pk().to_owned(), crate::store::keys::IDEMPOTENCY_SK.to_owned());
+        if let Some(record) = loaded.get(&record_key) {
+            return match idempotency::replay(record.clone(), &i.fingerprint).map_err(AttemptError::Store)? {
+                Replay::Same(stored) => Ok((stored, true)),
+                Replay::DifferentRequest => Err(AttemptError::Final(
+                    Problem::new(
+                        422,
+                        "idempotency-key-reused",
+                        "Idempotency key reused",
+                        "this Idempotency-Key was already used with a different request",
+                    )
+                    .with_field("idempotency-key"),
+                )),
+            };
+        }
+    }
+    let Decision { mut tx, response, about } = decide(&loaded).map_err(AttemptError::Final)?;
+    if let Some(i) = idem {
+        idempotency::put_record(&mut tx, store.table(), &i.key, &i.fingerprint, &response, about.as_ref(), now)
+            .map_err(AttemptError::Store)?;
+    }
+    // A decision may write nothing (a harmless replay such as a second cancel).
+    if !tx.is_empty() {
+        store.transact(tx).await.map_err(AttemptError::Store)?;
+    }
+    Ok((response, false))
+}
+
+/// A stored response from a status and a serialisable body.
+pub fn respond<T: serde::Serialize>(
+    status: StatusCode,
+    body: &T,
+    location: Option<String>,
+) -> Result<StoredResponse, Problem> {
+    let body = serde_json::to_string(body).map_err(|_| Problem::internal())?;
+    Ok(StoredResponse { status: status.as_u16(), body, location })
+}

@@ -1,0 +1,13 @@
+//! `backoffice`: everything the backoffice functions share — the pure domain, the DynamoDB
+//! store, domain events and their envelope, HTTP glue and telemetry.
+
+pub mod context;
+pub mod domain;
+pub mod events;
+pub mod http;
+pub mod sqs;
+pub mod store;
+pub mod telemetry;
+pub mod views;
+
+pub use context::AppContext;

@@ -1,0 +1,181 @@
+//! Customers, their e-mail guard, and everything held about a customer (for export and erasure).
+
+use super::keys::{self, CUSTOMER_SK, EMAIL_SK, GSI2};
+use super::page::{Page, decode_cursor, encode_cursor};
+use super::stock::CursorOrStore;
+use super::{Guard, Item, Store, StoreError, Tx, from_item, n, s, to_item};
+use crate::domain::CustomerId;
+use crate::domain::customer::Customer;
+use crate::domain::order::Order;
+use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem};
+use serde::{Deserialize, Serialize};
+
+#[derive(Serialize, Deserialize)]
+struct CustomerRecord {
+    pk: String,
+    sk: String,
+    #[serde(flatten)]
+    customer: Customer,
+    gsi2pk: String,
+    gsi2sk: String,
+}
+
+pub fn customer_key(id: &CustomerId) -> Item {
+    super::key(keys::customer_pk(id), CUSTOMER_SK)
+}
+
+pub fn email_guard_key(email: &str) -> Item {
+    super::key(keys::email_pk(email), EMAIL_SK)
+}
+
+pub fn customer_from_item(item: Item) -> Result<Customer, StoreError> {
+    from_item::<CustomerRecord>(item).map(|r| r.customer)
+}
+
+pub fn put_customer(tx: &mut Tx, table: &str, c: &Customer, expected_version: Option<u64>) -> Result<(), StoreError> {
+    let record = CustomerRecord {
+        pk: keys::customer_pk(&c.id),
+        sk: CUSTOMER_SK.to_owned(),
+        customer: c.clone(),
+        gsi2pk: keys::customer_pk(&c.id),
+        gsi2sk: CUSTOMER_SK.to_owned(),
+    };
+    tx.put_versioned(table, to_item(&record)?, expected_version)
+}
+
+/// Claims an e-mail address for a customer: fails (`Guard::Unique("email")`) if anyone holds it.
+pub fn claim_email(tx: &mut Tx, table: &str, email: &str, id: &CustomerId) -> Result<(), StoreError> {
+    let mut item = email_guard_key(email);
+    item.insert("customer_id".to_owned(), s(id.as_str()));
+    let put = Put::builder()
+        .table_name(table)
+        .set_item(Some(item))
+        .condition_expression("attribute_not_exists(pk)")
+        .build()
+        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    tx.push(TransactWriteItem::builder().put(put).build(), Guard::Unique("email"));
+    Ok(())
+}
+
+/// Frees an e-mail address the customer holds.
+pub fn release_email(tx: &mut Tx, table: &str, email: &str, id: &CustomerId) -> Result<(), StoreError> {
+    let delete = Delete::builder()
+        .table_name(table)
+        .set_key(Some(email_guard_key(email)))
+        .condition_expression("attribute_not_exists(pk) OR customer_id = :id")
+        .expression_attribute_values(":id", s(id.as_str()))
+        .build()
+        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    tx.push(TransactWriteItem::builder().delete(delete).build(), Guard::Version);
+    Ok(())
+}
+
+impl Store {
+    pub async fn customer(&self, id: &CustomerId) -> Result<Option<Customer>, StoreError> {
+        self.get(&keys::customer_pk(id), CUSTOMER_SK).await?.map(customer_from_item).transpose()
+    }
+
+    /// Who holds an e-mail address, if anyone.
+    pub async fn email_holder(&self, email: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .get(&keys::email_pk(email), EMAIL_SK)
+            .await?
+            .and_then(|i| i.get("customer_id").and_then(|v| v.as_s().ok()).cloned()))
+    }
+
+    /// A customer's orders, newest first, through gsi2.
+    pub async fn customer_orders(
+        &self,
+        id: &CustomerId,
+        limit: i32,
+        cursor: Option<&str>,
+    ) -> Result<Page<Order>, CursorOrStore> {
+        let gsi2pk = keys::customer_pk(id);
+        let start =
+            cursor.map(|c| decode_cursor(c, &[("gsi2pk", &gsi2pk)])).transpose().map_err(|_| CursorOrStore::Cursor)?;
+        let out = self
+            .client()
+            .query()
+            .table_name(self.table())
+            .index_name(GSI2)
+            .key_condition_expression("gsi2pk = :p AND begins_with(gsi2sk, :orders)")
+            .expression_attribute_values(":p", s(&gsi2pk))
+            .expression_attribute_values(":orders", s("ORDER#"))
+            .scan_index_forward(false)
+            .limit(limit)
+            .set_exclusive_start_key(start)
+            .send()
+            .await
+            .map_err(|e| CursorOrStore::Store(super::sdk_error(&e)))?;
+        let items = out
+            .items
+            .unwrap_or_default()
+            .into_iter()
+            .map(super::orders::order_from_item)
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Page { items, next_cursor: out.last_evaluated_key.as_ref().map(encode_cursor) })
+    }
+
+    /// Every item that holds data about a customer: their own partition (record and events)
+    /// and everything indexed under them in gsi2 (orders, stored responses).
+    pub async fn everything_about(&self, id: &CustomerId) -> Result<Vec<Item>, StoreError> {
+        let pk = keys::customer_pk(id);
+        let query = |index: Option<&str>, key_attr: &str| {
+            self.client()
+                .query()
+                .table_name(self.table())
+                .set_index_name(index.map(str::to_owned))
+                .key_condition_expression("#k = :p")
+                .expression_attribute_names("#k", key_attr)
+                .expression_attribute_values(":p", s(&pk))
+        };
+        let mut items = self.query_all(query(None, "pk")).await?;
+        // The customer item is in both; keep one copy.
+        let indexed = self.query_all(query(Some(GSI2), "gsi2pk")).await?;
+        items.extend(indexed.into_iter().filter(|item| item.get("pk").and_then(|v| v.as_s().ok()) != Some(&pk)));
+        Ok(items)
+    }
+
+    /// Removes the personal data an order holds (its shipping address); keeps ids, SKUs,
+    /// amounts and dates. Bumps the version so a concurrent writer that read the old order
+    /// cannot put the address back. `Ok(false)`: nothing left to remove.
+    pub async fn redact_order(&self, pk: &str) -> Result<bool, StoreError> {
+        let result = self
+            .client()
+            .update_item()
+            .table_name(self.table())
+            .set_key(Some(super::key(pk, keys::ORDER_SK)))
+            .update_expression("REMOVE shipping_address SET personal_data_erased = :t, version = version + :one")
+            .condition_expression("attribute_exists(pk) AND attribute_not_exists(personal_data_erased)")
+            .expression_attribute_values(":t", aws_sdk_dynamodb::types::AttributeValue::Bool(true))
+            .expression_attribute_values(":one", n(1))
+            .send()
+            .await;
+        super::conditional_write(result)
+    }
+
+    /// Removes one attribute (free text that may hold personal data) from an item.
+    pub async fn remove_attribute(&self, pk: &str, sk: &str, attribute: &str) -> Result<(), StoreError> {
+        self.client()
+            .update_item()
+            .table_name(self.table())
+            .set_key(Some(super::key(pk, sk)))
+            .update_expression("REMOVE #a")
+            .expression_attribute_names("#a", attribute)
+            .send()
+            .await
+            .map_err(|e| super::sdk_error(&e))?;
+        Ok(())
+    }
+
+    pub async fn delete(&self, pk: &str, sk: &str) -> Result<(), StoreError> {
+        self.client()
+            .delete_item()
+            .table_name(self.table())
+            .set_key(Some(super::key(pk, sk)))
+            .send()
+            .await
+            .map_err(|e| super::sdk_error(&e))?;
+        Ok(())
+    }
+}

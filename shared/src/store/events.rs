@@ -1,0 +1,76 @@
+//! Domain events as items (the transactional outbox). Each is written in the same transaction as
+//! the state change that raised it; the stream relay publishes it.
+
+use super::keys::EVENT_PREFIX;
+use super::{Guard, Item, StoreError, Tx, from_item, to_item};
+use crate::domain::EventId;
+use crate::events::{DomainEvent, Envelope};
+use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// The stored form of an event; `payload` is the JSON payload as text.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct EventRecord {
+    pub pk: String,
+    pub sk: String,
+    pub event_id: String,
+    #[serde(rename = "type")]
+    pub event_type: String,
+    pub occurred_at: DateTime<Utc>,
+    pub correlation_id: String,
+    pub payload: String,
+}
+
+impl EventRecord {
+    pub fn is_event_key(sk: &str) -> bool {
+        sk.starts_with(EVENT_PREFIX)
+    }
+
+    pub fn from_item(item: Item) -> Result<Self, StoreError> {
+        from_item(item)
+    }
+
+    /// The SQS envelope for this event. The payload was written by us as JSON; if it somehow is
+    /// not, it travels as a string rather than being dropped.
+    pub fn envelope(&self) -> Envelope {
+        Envelope {
+            id: self.event_id.clone(),
+            event_type: self.event_type.clone(),
+            occurred_at: self.occurred_at,
+            correlation_id: self.correlation_id.clone(),
+            payload: serde_json::from_str(&self.payload).unwrap_or_else(|_| self.payload.clone().into()),
+        }
+    }
+}
+
+/// Adds one insert-only item per event under the aggregate's partition key.
+pub fn put_events(
+    tx: &mut Tx,
+    table: &str,
+    aggregate_pk: &str,
+    events: &[DomainEvent],
+    correlation_id: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    for event in events {
+        let id = EventId::new();
+        let record = EventRecord {
+            pk: aggregate_pk.to_owned(),
+            sk: format!("{EVENT_PREFIX}{id}"),
+            event_id: id.to_string(),
+            event_type: event.event_type().to_owned(),
+            occurred_at: now,
+            correlation_id: correlation_id.to_owned(),
+            payload: event.payload_json(),
+        };
+        let put = Put::builder()
+            .table_name(table)
+            .set_item(Some(to_item(&record)?))
+            .condition_expression("attribute_not_exists(pk)")
+            .build()
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        tx.push(TransactWriteItem::builder().put(put).build(), Guard::Insert);
+    }
+    Ok(())
+}

@@ -1,0 +1,76 @@
+//! The single-table key layout, in one place. `docs/ARCHITECTURE.md` mirrors this table.
+//!
+//! | item                      | pk                              | sk                   | gsi1pk / gsi1sk (sparse)             |
+//! |---------------------------|---------------------------------|----------------------|--------------------------------------|
+//! | stock item                | `SKU#{sku}`                     | `STOCK`              | `STOCK#LOW` / `{sku}` while low      |
+//! | ledger movement           | `SKU#{sku}`                     | `MOVE#{ulid}`        |                                      |
+//! | replenishment suggestion  | `SKU#{sku}`                     | `REPLENISHMENT`      | `REPLENISHMENT#{status}` / `{sku}`   |
+//! | domain event (outbox)     | aggregate's pk                  | `EVENT#{ulid}`       |                                      |
+//! | order                     | `ORDER#{ulid}`                  | `ORDER`              | `ORDER#AWAITING_PAYMENT` / `{due}#{id}` while unpaid |
+//! | order event (outbox)      | `ORDER#{ulid}`                  | `EVENT#{ulid}`       |                                      |
+//! | customer                  | `CUSTOMER#{ulid}`               | `CUSTOMER`           | gsi2: `CUSTOMER#{id}` / `CUSTOMER`   |
+//! | customer event            | `CUSTOMER#{ulid}`               | `EVENT#{ulid}`       |                                      |
+//! | payment / refund          | `ORDER#{ulid}`                  | `PAYMENT#`/`REFUND#{hash(ref)}` |                           |
+//! | return (RMA)              | `RETURN#{ulid}`                 | `RETURN`             | gsi2: `CUSTOMER#{id}` / `RETURN#{id}` |
+//! | pick list                 | `ORDER#{ulid}`                  | `PICKLIST`           |                                      |
+//! | notification              | `ORDER#{ulid}`                  | `NOTIFICATION#{event}` |                                    |
+//! | sales report row          | `REPORT#SALES`                  | `{date}#{currency}`  |                                      |
+//! | applied-event marker      | `APPLIED#{consumer}#{event}`    | `APPLIED`            | (expires after 30 days)              |
+//! | e-mail guard              | `EMAIL#{sha256(email)}`         | `EMAIL`              |                                      |
+//! | idempotency record        | `IDEMPOTENCY#{caller}#{key}`    | `IDEMPOTENCY`        |                                      |
+//!
+//! `gsi2` gathers everything held about a customer under `CUSTOMER#{id}`: the customer item,
+//! their orders (`ORDER#{id}`, newest last) and the idempotency records whose stored response
+//! holds their data (`IDEMPOTENCY#…`). Export and erasure read it; nothing needs a Scan.
+//!
+//! `gsi3` holds orders with an outstanding balance (`RECEIVABLE` / `{placed_at}#{id}`): receivables.
+//!
+//! SKUs and ULIDs cannot contain `#`, so no key can be forged across entity boundaries.
+
+use crate::domain::{CustomerId, OrderId, Sku};
+
+pub const GSI1: &str = "gsi1";
+pub const GSI2: &str = "gsi2";
+pub const GSI3: &str = "gsi3";
+pub const RECEIVABLE_GSI3PK: &str = "RECEIVABLE";
+pub const SALES_REPORT_PK: &str = "REPORT#SALES";
+pub const CUSTOMER_SK: &str = "CUSTOMER";
+pub const RETURN_SK: &str = "RETURN";
+pub const EMAIL_SK: &str = "EMAIL";
+pub const STOCK_SK: &str = "STOCK";
+pub const MOVE_PREFIX: &str = "MOVE#";
+pub const EVENT_PREFIX: &str = "EVENT#";
+pub const REPLENISHMENT_SK: &str = "REPLENISHMENT";
+pub const LOW_STOCK_GSI1PK: &str = "STOCK#LOW";
+pub const IDEMPOTENCY_SK: &str = "IDEMPOTENCY";
+pub const ORDER_SK: &str = "ORDER";
+pub const AWAITING_PAYMENT_GSI1PK: &str = "ORDER#AWAITING_PAYMENT";
+
+pub fn order_pk(id: &OrderId) -> String {
+    format!("ORDER#{id}")
+}
+
+pub fn sku_pk(sku: &Sku) -> String {
+    format!("SKU#{sku}")
+}
+
+pub fn replenishment_gsi1pk(status: &str) -> String {
+    format!("REPLENISHMENT#{status}")
+}
+
+/// Idempotency keys are scoped to the caller, so two clients can never replay each other's
+/// responses. The key itself is hashed: clients choose it, and it must not shape our keys.
+pub fn idempotency_pk(caller: &str, key_hash: &str) -> String {
+    format!("IDEMPOTENCY#{caller}#{key_hash}")
+}
+
+pub fn customer_pk(id: &CustomerId) -> String {
+    format!("CUSTOMER#{id}")
+}
+
+/// The e-mail guard's key holds a hash, so no personal data sits in a key.
+pub fn email_pk(normalised_email: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let hash: String = Sha256::digest(normalised_email.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+    format!("EMAIL#{hash}")
+}

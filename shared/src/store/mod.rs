@@ -1,0 +1,331 @@
+//! DynamoDB single-table adapter: key layout, item mapping, and transactions whose conditions
+//! enforce the invariants. Conditional-check failures are mapped to meanings here, never leaked
+//! as SDK errors.
+
+pub mod customers;
+pub mod events;
+pub mod idempotency;
+pub mod keys;
+pub mod orders;
+pub mod page;
+pub mod payments;
+pub mod replenishment;
+pub mod reports;
+pub mod returns;
+pub mod stock;
+
+use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes, TransactWriteItem};
+use std::collections::HashMap;
+
+pub type Item = HashMap<String, AttributeValue>;
+
+/// What a failed condition in a transaction protected; tells the caller how to react.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Guard {
+    /// The aggregate changed since it was read (version check): re-read and decide again.
+    Version,
+    /// The idempotency record appeared: the same request already happened; replay it.
+    Idempotency,
+    /// A business rule condition (for example `available >= :qty`).
+    Rule,
+    /// An insert-only item (event, ledger line) already exists.
+    Insert,
+    /// A uniqueness guard (such as a customer's e-mail) is held by someone else: final, 409,
+    /// naming the field.
+    Unique(&'static str),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("condition failed: {0:?}")]
+    Conflict(Guard),
+    /// Another transaction touched the same items at the same moment (DynamoDB's
+    /// `TransactionConflict`) or the table throttled us: safe to retry.
+    #[error("contention, retry: {0}")]
+    Contention(String),
+    #[error("the table is unavailable: {0}")]
+    Unavailable(String),
+    #[error("stored item does not map to the domain: {0}")]
+    Corrupt(String),
+}
+
+impl StoreError {
+    pub fn is_retryable(&self) -> bool {
+        matches!(self, StoreError::Contention(_) | StoreError::Conflict(Guard::Version))
+    }
+}
+
+/// The table handle every function shares. Cheap to clone (the SDK client is an `Arc`).
+#[derive(Clone, Debug)]
+pub struct Store {
+    client: Client,
+    table: String,
+}
+
+/// Items of one transaction, each tagged with what its condition guards.
+#[derive(Default)]
+pub struct Tx {
+    items: Vec<(TransactWriteItem, Guard)>,
+}
+
+impl Tx {
+    pub fn push(&mut self, item: TransactWriteItem, guard: Guard) {
+        self.items.push((item, guard));
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Puts an aggregate's whole new state, only if the stored version is still
+    /// `expected_version` (`None`: only if it does not exist yet).
+    pub fn put_versioned(&mut self, table: &str, item: Item, expected_version: Option<u64>) -> Result<(), StoreError> {
+        let put = aws_sdk_dynamodb::types::Put::builder().table_name(table).set_item(Some(item));
+        let put = match expected_version {
+            Some(v) => put.condition_expression("version = :expected").expression_attribute_values(":expected", n(v)),
+            None => put.condition_expression("attribute_not_exists(pk)"),
+        };
+        let put = put.build().map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        self.push(TransactWriteItem::builder().put(put).build(), Guard::Version);
+        Ok(())
+    }
+}
+
+/// The outcome of a single conditional write: `Ok(false)` when its condition failed.
+pub(crate) fn conditional_write<T, E>(
+    result: Result<T, aws_sdk_dynamodb::error::SdkError<E>>,
+) -> Result<bool, StoreError>
+where
+    E: std::fmt::Debug + ProvideErrorMetadata,
+{
+    match result {
+        Ok(_) => Ok(true),
+        Err(e) if e.code() == Some("ConditionalCheckFailedException") => Ok(false),
+        Err(e) => Err(sdk_error(&e)),
+    }
+}
+
+pub fn s(v: impl Into<String>) -> AttributeValue {
+    AttributeValue::S(v.into())
+}
+
+pub fn n(v: impl ToString) -> AttributeValue {
+    AttributeValue::N(v.to_string())
+}
+
+pub fn key(pk: impl Into<String>, sk: impl Into<String>) -> Item {
+    HashMap::from([("pk".to_owned(), s(pk)), ("sk".to_owned(), s(sk))])
+}
+
+fn sdk_error<E>(e: &aws_sdk_dynamodb::error::SdkError<E>) -> StoreError
+where
+    E: std::fmt::Debug + aws_sdk_dynamodb::error::ProvideErrorMetadata,
+{
+    let code = e.code().unwrap_or_default();
+    if code.contains("Throttl") || code == "ProvisionedThroughputExceededException" || code == "RequestLimitExceeded" {
+        StoreError::Contention(code.to_owned())
+    } else {
+        StoreError::Unavailable(format!("{code}: {}", e.message().unwrap_or("no message")))
+    }
+}
+
+use aws_sdk_dynamodb::error::ProvideErrorMetadata;
+
+impl Store {
+    pub fn new(client: Client, table: impl Into<String>) -> Self {
+        Self { client, table: table.into() }
+    }
+
+    pub fn table(&self) -> &str {
+        &self.table
+    }
+
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// Reads up to 100 items by key in one strongly consistent round trip. Missing items are
+    /// simply absent from the map (keyed by `pk` + `\u{0}` + `sk`).
+    pub async fn get_many(&self, keys: Vec<Item>) -> Result<HashMap<(String, String), Item>, StoreError> {
+        let mut found = HashMap::new();
+        let mut pending = keys;
+        // BatchGetItem may return unprocessed keys under load; ask again for exactly those.
+        for _ in 0..8 {
+            if pending.is_empty() {
+                break;
+            }
+            let request = KeysAndAttributes::builder()
+                .set_keys(Some(std::mem::take(&mut pending)))
+                .consistent_read(true)
+                .build()
+                .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+            let out = self
+                .client
+                .batch_get_item()
+                .request_items(&self.table, request)
+                .send()
+                .await
+                .map_err(|e| sdk_error(&e))?;
+            for item in out.responses.and_then(|mut r| r.remove(&self.table)).unwrap_or_default() {
+                if let (Some(AttributeValue::S(pk)), Some(AttributeValue::S(sk))) = (item.get("pk"), item.get("sk")) {
+                    found.insert((pk.clone(), sk.clone()), item);
+                }
+            }
+            pending = out.unprocessed_keys.and_then(|mut u| u.remove(&self.table)).map(|k| k.keys).unwrap_or_default();
+        }
+        if pending.is_empty() { Ok(found) } else { Err(StoreError::Contention("unprocessed keys".into())) }
+    }
+
+    pub async fn get(&self, pk: &str, sk: &str) -> Result<Option<Item>, StoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(key(pk, sk)))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| sdk_error(&e))?;
+        Ok(out.item)
+    }
+
+    /// Writes every item or none. A failed condition comes back as the [`Guard`] it protected.
+    pub async fn transact(&self, tx: Tx) -> Result<(), StoreError> {
+        let (items, guards): (Vec<_>, Vec<_>) = tx.items.into_iter().unzip();
+        let result = self.client.transact_write_items().set_transact_items(Some(items)).send().await;
+        let err = match result {
+            Ok(_) => return Ok(()),
+            Err(err) => err,
+        };
+        if let Some(
+            aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError::TransactionCanceledException(
+                cancelled,
+            ),
+        ) = err.as_service_error()
+        {
+            let reasons = cancelled.cancellation_reasons();
+            // A failed business rule or idempotency record is more telling than a version bump
+            // that happened alongside it, so report the most specific guard that failed.
+            let mut failed: Vec<Guard> = reasons
+                .iter()
+                .zip(&guards)
+                .filter(|(r, _)| r.code() == Some("ConditionalCheckFailed"))
+                .map(|(_, g)| *g)
+                .collect();
+            failed.sort_by_key(|g| match g {
+                Guard::Idempotency => 0,
+                Guard::Unique(_) => 1,
+                Guard::Rule => 2,
+                Guard::Insert => 3,
+                Guard::Version => 4,
+            });
+            if let Some(guard) = failed.first() {
+                return Err(StoreError::Conflict(*guard));
+            }
+            if reasons.iter().any(|r| matches!(r.code(), Some("TransactionConflict") | Some("ThrottlingError"))) {
+                return Err(StoreError::Contention("TransactionConflict".into()));
+            }
+        }
+        if err.code() == Some("TransactionInProgressException") {
+            return Err(StoreError::Contention("TransactionInProgress".into()));
+        }
+        Err(sdk_error(&err))
+    }
+
+    /// Every item a query matches, following `LastEvaluatedKey` page after page. For reads whose
+    /// size is bounded by design (one order's partition, one customer's data, a report range);
+    /// listings page with cursors instead.
+    pub async fn query_all(
+        &self,
+        query: aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder,
+    ) -> Result<Vec<Item>, StoreError> {
+        let mut items = Vec::new();
+        let mut start = None;
+        loop {
+            let out = query.clone().set_exclusive_start_key(start).send().await.map_err(|e| sdk_error(&e))?;
+            items.extend(out.items.unwrap_or_default());
+            start = out.last_evaluated_key;
+            if start.is_none() {
+                return Ok(items);
+            }
+        }
+    }
+
+    /// One conditional write outside a transaction. `Ok(false)` when the condition failed.
+    pub async fn put_if(
+        &self,
+        item: Item,
+        condition: &str,
+        names: &[(&str, &str)],
+        values: HashMap<String, AttributeValue>,
+    ) -> Result<bool, StoreError> {
+        let mut request =
+            self.client.put_item().table_name(&self.table).set_item(Some(item)).condition_expression(condition);
+        for (placeholder, name) in names {
+            request = request.expression_attribute_names(*placeholder, *name);
+        }
+        if !values.is_empty() {
+            request = request.set_expression_attribute_values(Some(values));
+        }
+        conditional_write(request.send().await)
+    }
+}
+
+/// Retrying a read-decide-write cycle that lost a race (or was throttled): exponential backoff
+/// with full jitter, capped at 100 ms, for at most [`MAX_ATTEMPTS`] attempts and [`RETRY_BUDGET`]
+/// of wall time. A hot SKU degrades into waiting and then into a 503 the client can retry —
+/// never into a lost update — and the budget keeps every request inside the functions' 15 s
+/// timeout even when the SDK's own retries (for throttling, up to ~3 s per call) add their
+/// delays: under endless throttling a command answers 503 after about 11 s.
+pub struct Retry {
+    attempt: u32,
+    started: std::time::Instant,
+}
+
+/// A backstop only: the time budget is what bounds a request.
+pub const MAX_ATTEMPTS: u32 = 500;
+pub const RETRY_BUDGET: std::time::Duration = std::time::Duration::from_secs(8);
+
+impl Default for Retry {
+    fn default() -> Self {
+        Self { attempt: 0, started: std::time::Instant::now() }
+    }
+}
+
+impl Retry {
+    /// Waits before the next attempt; `false` when the attempts or the time budget are spent.
+    pub async fn again(&mut self) -> bool {
+        if self.attempt + 1 >= MAX_ATTEMPTS || self.started.elapsed() >= RETRY_BUDGET {
+            return false;
+        }
+        let cap_us = (2_000u64 << self.attempt.min(6)).min(100_000);
+        tokio::time::sleep(std::time::Duration::from_micros(jitter(cap_us))).await;
+        self.attempt += 1;
+        true
+    }
+}
+
+/// A cheap, good-enough uniform value in `0..bound` for backoff jitter (not for anything secret).
+fn jitter(bound: u64) -> u64 {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos() as u64)
+        .unwrap_or(0);
+    let mixed = (nanos ^ (nanos >> 7)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    if bound == 0 { 0 } else { mixed % bound }
+}
+
+/// Converts a mapping struct into an item.
+pub fn to_item<T: serde::Serialize>(record: &T) -> Result<Item, StoreError> {
+    serde_dynamo::to_item(record).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+/// Converts an item into a mapping struct.
+pub fn from_item<T: serde::de::DeserializeOwned>(item: Item) -> Result<T, StoreError> {
+    serde_dynamo::from_item(item).map_err(|e| StoreError::Corrupt(e.to_string()))
+}

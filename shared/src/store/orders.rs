@@ -1,0 +1,129 @@
+//! Orders as items, and the transaction items of an order decision.
+
+use super::events::{EventRecord, put_events};
+use super::keys::{self, GSI1};
+use super::{Item, Store, StoreError, Tx, from_item, s, to_item};
+use crate::domain::OrderId;
+use crate::domain::order::{Order, OrderChange};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+#[derive(Serialize, Deserialize)]
+struct OrderRecord {
+    pk: String,
+    sk: String,
+    #[serde(flatten)]
+    order: Order,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    gsi1pk: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    gsi1sk: Option<String>,
+    /// The customer's "everything about me" index entry.
+    gsi2pk: String,
+    gsi2sk: String,
+    /// Present while the order has an outstanding balance (receivables, oldest first).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    gsi3pk: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    gsi3sk: Option<String>,
+}
+
+/// Sortable text form of an instant, used in index sort keys.
+fn sortable(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+}
+
+pub fn order_key(id: &OrderId) -> Item {
+    super::key(keys::order_pk(id), keys::ORDER_SK)
+}
+
+pub fn order_from_item(item: Item) -> Result<Order, StoreError> {
+    from_item::<OrderRecord>(item).map(|r| r.order)
+}
+
+/// Puts an order's new state if its stored version is still `expected_version` (`None`: new).
+pub fn put_order(tx: &mut Tx, table: &str, order: &Order, expected_version: Option<u64>) -> Result<(), StoreError> {
+    let awaiting = order.awaiting_payment();
+    let record = OrderRecord {
+        pk: keys::order_pk(&order.id),
+        sk: keys::ORDER_SK.to_owned(),
+        order: order.clone(),
+        gsi1pk: awaiting.then(|| keys::AWAITING_PAYMENT_GSI1PK.to_owned()),
+        gsi1sk: awaiting.then(|| format!("{}#{}", sortable(order.payment_due_at), order.id)),
+        gsi2pk: keys::customer_pk(&order.customer_id),
+        gsi2sk: format!("ORDER#{}", order.id),
+        gsi3pk: order.is_receivable().then(|| keys::RECEIVABLE_GSI3PK.to_owned()),
+        gsi3sk: order.is_receivable().then(|| format!("{}#{}", sortable(order.placed_at), order.id)),
+    };
+    tx.put_versioned(table, to_item(&record)?, expected_version)
+}
+
+/// The writes of an order decision: the order, every stock item it touched (each guarded by the
+/// version it was decided on), and its events under the order's partition.
+pub fn put_order_change(
+    tx: &mut Tx,
+    table: &str,
+    change: &OrderChange,
+    expected_order_version: Option<u64>,
+    correlation_id: &str,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    put_order(tx, table, &change.order, expected_order_version)?;
+    for (read_version, item) in &change.stock {
+        super::stock::put_stock(tx, table, item, Some(*read_version))?;
+    }
+    put_events(tx, table, &keys::order_pk(&change.order.id), &change.events, correlation_id, at)
+}
+
+impl Store {
+    pub async fn order(&self, id: &OrderId) -> Result<Option<Order>, StoreError> {
+        self.get(&keys::order_pk(id), keys::ORDER_SK).await?.map(order_from_item).transpose()
+    }
+
+    /// The order and its events, oldest first, in one Query on the order's partition.
+    pub async fn order_with_timeline(&self, id: &OrderId) -> Result<Option<(Order, Vec<EventRecord>)>, StoreError> {
+        let query = self
+            .client()
+            .query()
+            .table_name(self.table())
+            .key_condition_expression("pk = :pk")
+            .expression_attribute_values(":pk", s(keys::order_pk(id)))
+            .consistent_read(true);
+        let mut order = None;
+        let mut events = Vec::new();
+        for item in self.query_all(query).await? {
+            match item.get("sk").and_then(|v| v.as_s().ok()).map(String::as_str) {
+                Some(keys::ORDER_SK) => order = Some(order_from_item(item)?),
+                Some(sk) if EventRecord::is_event_key(sk) => events.push(EventRecord::from_item(item)?),
+                _ => {}
+            }
+        }
+        Ok(order.map(|o| (o, events)))
+    }
+
+    /// Orders still awaiting payment whose hold ended at or before `now`, oldest first.
+    pub async fn orders_past_payment_hold(&self, now: DateTime<Utc>, limit: i32) -> Result<Vec<OrderId>, StoreError> {
+        let out = self
+            .client()
+            .query()
+            .table_name(self.table())
+            .index_name(GSI1)
+            .key_condition_expression("gsi1pk = :p AND gsi1sk <= :cut")
+            .expression_attribute_values(":p", s(keys::AWAITING_PAYMENT_GSI1PK))
+            // '~' sorts after every ULID character: includes orders due exactly now.
+            .expression_attribute_values(":cut", s(format!("{}#~", sortable(now))))
+            .limit(limit)
+            .send()
+            .await
+            .map_err(|e| super::sdk_error(&e))?;
+        out.items
+            .unwrap_or_default()
+            .into_iter()
+            .map(|i| {
+                let raw =
+                    i.get("pk").and_then(|v| v.as_s().ok()).and_then(|pk| pk.strip_prefix("ORDER#")).unwrap_or("");
+                OrderId::parse("pk", raw).map_err(|e| StoreError::Corrupt(e.to_string()))
+            })
+            .collect()
+    }
+}

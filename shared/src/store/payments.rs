@@ -1,0 +1,191 @@
+//! Payments, refunds, receivables, pick lists and notifications: the items that hang off an
+//! order (all under the order's partition, so one Query reads an order's money trail).
+
+use super::keys::{self, GSI3};
+use super::page::{Page, decode_cursor, encode_cursor};
+use super::stock::CursorOrStore;
+use super::{Guard, Item, Store, StoreError, Tx, from_item, s, to_item};
+use crate::domain::OrderId;
+use crate::domain::order::Order;
+use crate::domain::payment::{Payment, Refund};
+use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+fn reference_hash(reference: &str) -> String {
+    Sha256::digest(reference.as_bytes()).iter().take(16).map(|b| format!("{b:02x}")).collect()
+}
+
+pub fn payment_key(order: &OrderId, reference: &str) -> Item {
+    super::key(keys::order_pk(order), format!("PAYMENT#{}", reference_hash(reference)))
+}
+
+pub fn refund_key(order: &OrderId, reference: &str) -> Item {
+    super::key(keys::order_pk(order), format!("REFUND#{}", reference_hash(reference)))
+}
+
+/// A payment or refund as stored: the movement and the response its first request got, which a
+/// resend of the same gateway reference replays.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct MoneyRecord<T> {
+    pub pk: String,
+    pub sk: String,
+    #[serde(flatten)]
+    pub movement: T,
+    pub response: String,
+}
+
+fn put_insert(tx: &mut Tx, table: &str, item: Item, guard: Guard) -> Result<(), StoreError> {
+    let put = Put::builder()
+        .table_name(table)
+        .set_item(Some(item))
+        .condition_expression("attribute_not_exists(pk)")
+        .build()
+        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    tx.push(TransactWriteItem::builder().put(put).build(), guard);
+    Ok(())
+}
+
+/// Records a payment once per gateway reference (a concurrent duplicate fails this condition and
+/// replays on its retry).
+pub fn put_payment(tx: &mut Tx, table: &str, order: &OrderId, p: &Payment, response: &str) -> Result<(), StoreError> {
+    let key = payment_key(order, &p.gateway_reference);
+    let record = MoneyRecord {
+        pk: keys::order_pk(order),
+        sk: key["sk"].as_s().cloned().unwrap_or_default(),
+        movement: p.clone(),
+        response: response.to_owned(),
+    };
+    put_insert(tx, table, to_item(&record)?, Guard::Idempotency)
+}
+
+pub fn put_refund(tx: &mut Tx, table: &str, order: &OrderId, r: &Refund, response: &str) -> Result<(), StoreError> {
+    let key = refund_key(order, &r.gateway_reference);
+    let record = MoneyRecord {
+        pk: keys::order_pk(order),
+        sk: key["sk"].as_s().cloned().unwrap_or_default(),
+        movement: r.clone(),
+        response: response.to_owned(),
+    };
+    put_insert(tx, table, to_item(&record)?, Guard::Idempotency)
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PickList {
+    pub order_id: String,
+    pub lines: Vec<crate::events::LineQuantity>,
+    pub created_at: DateTime<Utc>,
+}
+
+pub fn put_pick_list(tx: &mut Tx, table: &str, order: &Order, now: DateTime<Utc>) -> Result<(), StoreError> {
+    let list = PickList {
+        order_id: order.id.to_string(),
+        lines: order
+            .lines
+            .iter()
+            .map(|l| crate::events::LineQuantity { sku: l.sku.to_string(), quantity: l.quantity })
+            .collect(),
+        created_at: now,
+    };
+    let mut item = to_item(&list)?;
+    item.extend(super::key(keys::order_pk(&order.id), "PICKLIST"));
+    put_insert(tx, table, item, Guard::Insert)
+}
+
+/// A customer notification, written by the notifier's table sender.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Notification {
+    pub event_id: String,
+    pub event_type: String,
+    pub order_id: String,
+    /// Who to tell (the contact details are resolved by the provider adapter, not stored here).
+    pub customer_id: String,
+    pub text: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Everything recorded against an order besides the order itself.
+#[derive(Debug, Default)]
+pub struct OrderRecords {
+    pub payments: Vec<Payment>,
+    pub refunds: Vec<Refund>,
+    pub notifications: Vec<Notification>,
+}
+
+impl Store {
+    /// Payments, refunds and notifications of an order: one Query on its partition.
+    pub async fn order_records(&self, id: &OrderId) -> Result<OrderRecords, StoreError> {
+        let query = self
+            .client()
+            .query()
+            .table_name(self.table())
+            .key_condition_expression("pk = :pk")
+            .expression_attribute_values(":pk", s(keys::order_pk(id)));
+        let mut records = OrderRecords::default();
+        for item in self.query_all(query).await? {
+            let sk = item.get("sk").and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();
+            if sk.starts_with("PAYMENT#") {
+                records.payments.push(from_item::<MoneyRecord<Payment>>(item)?.movement);
+            } else if sk.starts_with("REFUND#") {
+                records.refunds.push(from_item::<MoneyRecord<Refund>>(item)?.movement);
+            } else if sk.starts_with("NOTIFICATION#") {
+                records.notifications.push(from_item(item)?);
+            }
+        }
+        Ok(records)
+    }
+
+    /// Writes a notification once per event. `Ok(false)`: it was already written.
+    pub async fn save_notification(&self, n: &Notification) -> Result<bool, StoreError> {
+        let mut item = to_item(n)?;
+        item.insert("pk".into(), s(format!("ORDER#{}", n.order_id)));
+        item.insert("sk".into(), s(format!("NOTIFICATION#{}", n.event_id)));
+        self.put_if(item, "attribute_not_exists(pk)", &[], Default::default()).await
+    }
+
+    /// Orders with an outstanding balance, oldest first, through the sparse gsi3.
+    pub async fn receivables(&self, limit: i32, cursor: Option<&str>) -> Result<Page<Order>, CursorOrStore> {
+        let start = cursor
+            .map(|c| decode_cursor(c, &[("gsi3pk", keys::RECEIVABLE_GSI3PK)]))
+            .transpose()
+            .map_err(|_| CursorOrStore::Cursor)?;
+        let out = self
+            .client()
+            .query()
+            .table_name(self.table())
+            .index_name(GSI3)
+            .key_condition_expression("gsi3pk = :p")
+            .expression_attribute_values(":p", s(keys::RECEIVABLE_GSI3PK))
+            .limit(limit)
+            .set_exclusive_start_key(start)
+            .send()
+            .await
+            .map_err(|e| CursorOrStore::Store(super::sdk_error(&e)))?;
+        let items = out
+            .items
+            .unwrap_or_default()
+            .into_iter()
+            .map(super::orders::order_from_item)
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Page { items, next_cursor: out.last_evaluated_key.as_ref().map(encode_cursor) })
+    }
+
+    /// Outstanding totals per currency over every receivable (reads the whole sparse index:
+    /// cost grows with the number of open receivables, not with all orders).
+    pub async fn receivable_totals(&self) -> Result<std::collections::BTreeMap<String, i64>, StoreError> {
+        let query = self
+            .client()
+            .query()
+            .table_name(self.table())
+            .index_name(GSI3)
+            .key_condition_expression("gsi3pk = :p")
+            .expression_attribute_values(":p", s(keys::RECEIVABLE_GSI3PK));
+        let mut totals = std::collections::BTreeMap::new();
+        for item in self.query_all(query).await? {
+            let order = super::orders::order_from_item(item)?;
+            *totals.entry(order.currency().code().to_owned()).or_insert(0) += order.outstanding().amount();
+        }
+        Ok(totals)
+    }
+}

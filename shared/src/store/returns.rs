@@ -1,0 +1,62 @@
+//! Returns as items: `RETURN#{id}` / `RETURN`, indexed under their customer (gsi2) so export and
+//! erasure find them.
+
+use super::keys;
+use super::{Item, Store, StoreError, Tx, from_item, to_item};
+use crate::domain::ReturnId;
+use crate::domain::returns::Return;
+use serde::{Deserialize, Serialize};
+
+#[derive(Serialize, Deserialize)]
+struct ReturnRecord {
+    pk: String,
+    sk: String,
+    #[serde(flatten)]
+    ret: Return,
+    gsi2pk: String,
+    gsi2sk: String,
+}
+
+pub fn return_pk(id: &ReturnId) -> String {
+    format!("RETURN#{id}")
+}
+
+pub fn return_key(id: &ReturnId) -> Item {
+    super::key(return_pk(id), keys::RETURN_SK)
+}
+
+pub fn return_from_item(item: Item) -> Result<Return, StoreError> {
+    from_item::<ReturnRecord>(item).map(|r| r.ret)
+}
+
+pub fn put_return(tx: &mut Tx, table: &str, ret: &Return, expected_version: Option<u64>) -> Result<(), StoreError> {
+    let customer = crate::domain::CustomerId::parse("customer_id", &ret.customer_id)
+        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let record = ReturnRecord {
+        pk: return_pk(&ret.id),
+        sk: keys::RETURN_SK.to_owned(),
+        ret: ret.clone(),
+        gsi2pk: keys::customer_pk(&customer),
+        gsi2sk: format!("RETURN#{}", ret.id),
+    };
+    tx.put_versioned(table, to_item(&record)?, expected_version)
+}
+
+impl Store {
+    pub async fn return_by_id(&self, id: &ReturnId) -> Result<Option<Return>, StoreError> {
+        self.get(&return_pk(id), keys::RETURN_SK).await?.map(return_from_item).transpose()
+    }
+
+    /// Several returns in one BatchGetItem (an order's returns), in the order of `ids`.
+    pub async fn returns(&self, ids: &[ReturnId]) -> Result<Vec<Return>, StoreError> {
+        let mut found: Vec<Return> = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(100) {
+            let items = self.get_many(chunk.iter().map(return_key).collect()).await?;
+            for item in items.into_values() {
+                found.push(return_from_item(item)?);
+            }
+        }
+        found.sort_by_key(|r| r.id);
+        Ok(found)
+    }
+}

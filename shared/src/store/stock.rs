@@ -1,0 +1,259 @@
+//! Stock items and ledger movements as items.
+
+use super::keys::{self, GSI1, LOW_STOCK_GSI1PK, MOVE_PREFIX, STOCK_SK};
+use super::page::{Page, decode_cursor, encode_cursor};
+use super::{Guard, Item, Store, StoreError, Tx, from_item, n, s, to_item};
+use crate::domain::stock::{Catalog, Movement, MovementKind, StockItem};
+use crate::domain::{Money, ShortText, Sku};
+use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+#[derive(Serialize, Deserialize)]
+struct StockRecord {
+    pk: String,
+    sk: String,
+    sku: String,
+    name: String,
+    price_amount: i64,
+    currency: String,
+    on_hand: u64,
+    reserved: u64,
+    /// Denormalised `on_hand − reserved`, so conditions can test it directly.
+    available: u64,
+    reorder_point: u64,
+    reorder_quantity: u64,
+    version: u64,
+    updated_at: DateTime<Utc>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    gsi1pk: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    gsi1sk: Option<String>,
+}
+
+fn record(item: &StockItem) -> StockRecord {
+    let low = item.is_low();
+    StockRecord {
+        pk: keys::sku_pk(&item.sku),
+        sk: STOCK_SK.to_owned(),
+        sku: item.sku.to_string(),
+        name: item.catalog.name.to_string(),
+        price_amount: item.catalog.unit_price.amount(),
+        currency: item.catalog.unit_price.currency().code().to_owned(),
+        on_hand: item.on_hand,
+        reserved: item.reserved,
+        available: item.available(),
+        reorder_point: item.catalog.reorder_point,
+        reorder_quantity: item.catalog.reorder_quantity,
+        version: item.version,
+        updated_at: item.updated_at,
+        gsi1pk: low.then(|| LOW_STOCK_GSI1PK.to_owned()),
+        gsi1sk: low.then(|| item.sku.to_string()),
+    }
+}
+
+pub fn stock_from_item(item: Item) -> Result<StockItem, StoreError> {
+    let r: StockRecord = from_item(item)?;
+    let corrupt = |e: crate::domain::FieldError| StoreError::Corrupt(e.to_string());
+    Ok(StockItem {
+        sku: Sku::parse("sku", &r.sku).map_err(corrupt)?,
+        catalog: Catalog {
+            name: ShortText::parse("name", &r.name, 200).map_err(corrupt)?,
+            unit_price: Money::parse_price("unit_price", r.price_amount, &r.currency).map_err(corrupt)?,
+            reorder_point: r.reorder_point,
+            reorder_quantity: r.reorder_quantity,
+        },
+        on_hand: r.on_hand,
+        reserved: r.reserved,
+        version: r.version,
+        updated_at: r.updated_at,
+    })
+}
+
+pub fn stock_key(sku: &Sku) -> Item {
+    super::key(keys::sku_pk(sku), STOCK_SK)
+}
+
+/// Puts the new state of a stock item, only if the stored version is still `expected_version`
+/// (`None`: only if the item does not exist yet).
+pub fn put_stock(tx: &mut Tx, table: &str, item: &StockItem, expected_version: Option<u64>) -> Result<(), StoreError> {
+    tx.put_versioned(table, to_item(&record(item))?, expected_version)
+}
+
+/// Reserves `quantity` units for an order. When the reservation leaves the item above its
+/// reorder point (the common case) it is a commutative update — `reserved += q`,
+/// `available -= q` — conditioned on `available >= q + reorder_point + 1` and the reorder point
+/// being unchanged, so concurrent orders for the same SKU do not conflict with each other and
+/// the item can never end up low without its flag. A reservation that enters the low band takes
+/// the exact path (the whole item, guarded by the version read), which sets the sparse
+/// low-stock entry and goes with the `stock.low` event.
+pub fn put_reservation(
+    tx: &mut Tx,
+    table: &str,
+    after: &StockItem,
+    quantity: u64,
+    read_version: u64,
+) -> Result<(), StoreError> {
+    if after.is_low() {
+        return put_stock(tx, table, after, Some(read_version));
+    }
+    let update = aws_sdk_dynamodb::types::Update::builder()
+        .table_name(table)
+        .set_key(Some(stock_key(&after.sku)))
+        .update_expression(
+            "SET reserved = reserved + :q, available = available - :q, version = version + :one, updated_at = :now",
+        )
+        .condition_expression("available >= :min AND reorder_point = :rp")
+        .expression_attribute_values(":q", n(quantity))
+        .expression_attribute_values(":one", n(1))
+        .expression_attribute_values(":now", s(after.updated_at.to_rfc3339()))
+        .expression_attribute_values(":min", n(quantity + after.catalog.reorder_point + 1))
+        .expression_attribute_values(":rp", n(after.catalog.reorder_point))
+        .build()
+        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    tx.push(TransactWriteItem::builder().update(update).build(), Guard::Rule);
+    Ok(())
+}
+
+#[derive(Serialize, Deserialize)]
+struct MovementRecord {
+    pk: String,
+    sk: String,
+    id: String,
+    sku: String,
+    kind: MovementKind,
+    delta: i64,
+    on_hand_after: u64,
+    reserved_after: u64,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    reference: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    note: Option<String>,
+    actor: String,
+    at: DateTime<Utc>,
+}
+
+/// A ledger line as read back (the API's view of a movement).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct MovementView {
+    pub id: String,
+    pub sku: String,
+    pub kind: MovementKind,
+    pub delta: i64,
+    pub on_hand_after: u64,
+    pub reserved_after: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    pub actor: String,
+    pub at: DateTime<Utc>,
+}
+
+impl From<&Movement> for MovementView {
+    fn from(m: &Movement) -> Self {
+        Self {
+            id: m.id.to_string(),
+            sku: m.sku.to_string(),
+            kind: m.kind,
+            delta: m.delta,
+            on_hand_after: m.on_hand_after,
+            reserved_after: m.reserved_after,
+            reference: m.reference.as_ref().map(ToString::to_string),
+            note: m.note.as_ref().map(ToString::to_string),
+            actor: m.actor.clone(),
+            at: m.at,
+        }
+    }
+}
+
+/// Appends a ledger line; insert-only, so a line can never be overwritten.
+pub fn put_movement(tx: &mut Tx, table: &str, m: &Movement) -> Result<(), StoreError> {
+    let view = MovementView::from(m);
+    let rec = MovementRecord {
+        pk: keys::sku_pk(&m.sku),
+        sk: format!("{MOVE_PREFIX}{}", m.id),
+        id: view.id,
+        sku: view.sku,
+        kind: view.kind,
+        delta: view.delta,
+        on_hand_after: view.on_hand_after,
+        reserved_after: view.reserved_after,
+        reference: view.reference,
+        note: view.note,
+        actor: view.actor,
+        at: view.at,
+    };
+    let put = Put::builder()
+        .table_name(table)
+        .set_item(Some(to_item(&rec)?))
+        .condition_expression("attribute_not_exists(pk)")
+        .build()
+        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    tx.push(TransactWriteItem::builder().put(put).build(), Guard::Insert);
+    Ok(())
+}
+
+impl Store {
+    pub async fn stock(&self, sku: &Sku) -> Result<Option<StockItem>, StoreError> {
+        self.get(&keys::sku_pk(sku), STOCK_SK).await?.map(stock_from_item).transpose()
+    }
+
+    /// A SKU's ledger, newest first.
+    pub async fn movements(
+        &self,
+        sku: &Sku,
+        limit: i32,
+        cursor: Option<&str>,
+    ) -> Result<Page<MovementView>, CursorOrStore> {
+        let pk = keys::sku_pk(sku);
+        let start = cursor.map(|c| decode_cursor(c, &[("pk", &pk)])).transpose().map_err(|_| CursorOrStore::Cursor)?;
+        let out = self
+            .client()
+            .query()
+            .table_name(self.table())
+            .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
+            .expression_attribute_values(":pk", s(&pk))
+            .expression_attribute_values(":prefix", s(MOVE_PREFIX))
+            .scan_index_forward(false)
+            .limit(limit)
+            .set_exclusive_start_key(start)
+            .send()
+            .await
+            .map_err(|e| CursorOrStore::Store(super::sdk_error(&e)))?;
+        let items =
+            out.items.unwrap_or_default().into_iter().map(from_item::<MovementView>).collect::<Result<Vec<_>, _>>()?;
+        Ok(Page { items, next_cursor: out.last_evaluated_key.as_ref().map(encode_cursor) })
+    }
+
+    /// Items at or below their reorder point, through the sparse `gsi1` (never a Scan).
+    pub async fn low_stock(&self, limit: i32, cursor: Option<&str>) -> Result<Page<StockItem>, CursorOrStore> {
+        let start = cursor
+            .map(|c| decode_cursor(c, &[("gsi1pk", LOW_STOCK_GSI1PK)]))
+            .transpose()
+            .map_err(|_| CursorOrStore::Cursor)?;
+        let out = self
+            .client()
+            .query()
+            .table_name(self.table())
+            .index_name(GSI1)
+            .key_condition_expression("gsi1pk = :low")
+            .expression_attribute_values(":low", s(LOW_STOCK_GSI1PK))
+            .limit(limit)
+            .set_exclusive_start_key(start)
+            .send()
+            .await
+            .map_err(|e| CursorOrStore::Store(super::sdk_error(&e)))?;
+        let items = out.items.unwrap_or_default().into_iter().map(stock_from_item).collect::<Result<Vec<_>, _>>()?;
+        Ok(Page { items, next_cursor: out.last_evaluated_key.as_ref().map(encode_cursor) })
+    }
+}
+
+/// A paginated read fails either because the cursor is not ours (400) or the store failed.
+#[derive(Debug, thiserror::Error)]
+pub enum CursorOrStore {
+    #[error("invalid cursor")]
+    Cursor,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}

@@ -1,0 +1,153 @@
+//! Low-stock alerts through the real outbox: table stream → event-relay → SQS → stock-alerts.
+
+use backoffice::store::events::EventRecord;
+use backoffice_tests::{TestApp, spawn_app};
+use serde_json::json;
+use std::time::Duration;
+
+async fn open_suggestions(t: &TestApp) -> Vec<serde_json::Value> {
+    let r = t.get("/replenishments?status=open").await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    r.body["items"].as_array().cloned().unwrap_or_default()
+}
+
+async fn low_skus(t: &TestApp) -> Vec<String> {
+    let r = t.get("/stock?low=true").await;
+    r.body["items"].as_array().unwrap().iter().map(|i| i["sku"].as_str().unwrap().to_owned()).collect()
+}
+
+/// The stored `stock.low` events of a SKU, as the envelopes the relay sends.
+async fn stored_low_events(t: &TestApp, sku: &str) -> Vec<backoffice::events::Envelope> {
+    t.table_items()
+        .await
+        .into_iter()
+        .filter(|i| i.get("pk").and_then(|v| v.as_s().ok()).map(String::as_str) == Some(&format!("SKU#{sku}")))
+        .filter(|i| i.get("type").and_then(|v| v.as_s().ok()).map(String::as_str) == Some("stock.low"))
+        .map(|i| EventRecord::from_item(i).unwrap().envelope())
+        .collect()
+}
+
+#[tokio::test]
+async fn low_stock_opens_exactly_one_suggestion_even_when_the_alert_arrives_three_times() {
+    let t = spawn_app().await;
+    t.register("LOW-1", 10).await;
+    t.adjust("LOW-1", json!({"delta": 30, "reason": "received"})).await;
+    t.app.settle().await.unwrap();
+    assert!(open_suggestions(&t).await.is_empty(), "30 available is above the reorder point");
+
+    // Falls to the reorder point: at or below counts as low.
+    t.adjust("LOW-1", json!({"delta": -20, "reason": "damaged"})).await;
+    let low = stored_low_events(&t, "LOW-1").await;
+    let alert = low.iter().max_by_key(|e| e.id.clone()).unwrap().clone();
+    // The relay will publish it once; deliver two more copies, as SQS at-least-once may.
+    for _ in 0..2 {
+        t.sqs()
+            .send_message()
+            .queue_url(t.queue_url("StockAlertsQueue"))
+            .message_body(serde_json::to_string(&alert).unwrap())
+            .send()
+            .await
+            .unwrap();
+    }
+    t.app.settle().await.unwrap();
+
+    let open = open_suggestions(&t).await;
+    assert_eq!(open.len(), 1, "{open:?}");
+    assert_eq!(open[0]["sku"], "LOW-1");
+    assert_eq!(open[0]["suggested_quantity"], 25);
+    assert_eq!(open[0]["available_at_alert"], 10);
+    assert_eq!(low_skus(&t).await, vec!["LOW-1"]);
+    assert_eq!(t.queue_depth("StockAlertsQueue").await, 0, "all three deliveries consumed");
+
+    // A receipt that lifts available above the reorder point closes it.
+    t.adjust("LOW-1", json!({"delta": 40, "reason": "received"})).await;
+    t.app.settle().await.unwrap();
+    assert!(open_suggestions(&t).await.is_empty());
+    assert!(low_skus(&t).await.is_empty());
+    let closed = t.get("/replenishments?status=closed").await;
+    assert_eq!(closed.body["items"][0]["sku"], "LOW-1");
+
+    // The old alert redelivered after the close changes nothing.
+    t.sqs()
+        .send_message()
+        .queue_url(t.queue_url("StockAlertsQueue"))
+        .message_body(serde_json::to_string(&alert).unwrap())
+        .send()
+        .await
+        .unwrap();
+    t.app.settle().await.unwrap();
+    assert!(open_suggestions(&t).await.is_empty(), "a stale alert must not reopen");
+}
+
+#[tokio::test]
+async fn a_malformed_message_goes_to_the_dead_letter_queue_and_the_other_nine_are_processed() {
+    let t = spawn_app().await;
+    let queue = t.queue_url("StockAlertsQueue");
+    let mut entries = Vec::new();
+    for i in 0..9 {
+        let envelope = json!({
+            "id": format!("evt-{i}"), "type": "stock.low", "occurred_at": "2026-11-23T10:00:00Z",
+            "correlation_id": "batch-test",
+            "payload": {"levels": [{"sku": format!("BATCH-{i}"), "on_hand": 1, "reserved": 0, "available": 1,
+                        "reorder_point": 5, "reorder_quantity": 10, "stock_version": 3}]},
+        });
+        entries.push((format!("m{i}"), envelope.to_string()));
+    }
+    entries.insert(4, ("poison".into(), "{\"id\": 1, this is not an envelope".into()));
+    let mut batch = t.sqs().send_message_batch().queue_url(&queue);
+    for (id, body) in entries {
+        batch = batch.entries(
+            aws_sdk_sqs::types::SendMessageBatchRequestEntry::builder().id(id).message_body(body).build().unwrap(),
+        );
+    }
+    batch.send().await.unwrap();
+
+    // Receive until the poison message has used up maxReceiveCount (5) and moved on.
+    for _ in 0..30 {
+        t.app.pump_queues(0, Duration::ZERO).await.unwrap();
+        if t.queue_depth("StockAlertsDeadLetterQueue").await == 1 && t.queue_depth("StockAlertsQueue").await == 0 {
+            break;
+        }
+    }
+    assert_eq!(t.queue_depth("StockAlertsDeadLetterQueue").await, 1);
+    assert_eq!(t.queue_depth("StockAlertsQueue").await, 0);
+    let dead = t.sqs().receive_message().queue_url(t.queue_url("StockAlertsDeadLetterQueue")).send().await.unwrap();
+    assert!(dead.messages.unwrap()[0].body.as_deref().unwrap().contains("not an envelope"));
+    assert_eq!(open_suggestions(&t).await.len(), 9);
+}
+
+#[tokio::test]
+async fn a_failed_relay_is_retried_from_the_stream_and_nothing_is_lost() {
+    let t = spawn_app().await;
+    // Point the relay at a queue that does not exist: publishing fails, the stream keeps the record.
+    let mut broken = t.app.contexts["EventRelayFunction"].clone();
+    for url in broken.queues.values_mut() {
+        *url = format!("{url}-missing");
+    }
+    t.register("RELAY-1", 5).await; // registering an empty SKU raises stock.low
+    let items = t.table_items().await;
+    let event_item = items
+        .into_iter()
+        .find(|i| i.get("type").and_then(|v| v.as_s().ok()).is_some_and(|s| s == "stock.low"))
+        .expect("stock.low stored with the item");
+    let mut record = aws_lambda_events::dynamodb::EventRecord::default();
+    record.event_name = "INSERT".into();
+    record.change.sequence_number = Some("42".into());
+    record.change.keys = serde_dynamo::Item::from(
+        event_item
+            .iter()
+            .filter(|(k, _)| *k == "pk" || *k == "sk")
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect::<std::collections::HashMap<_, _>>(),
+    );
+    record.change.new_image = serde_dynamo::Item::from(event_item);
+    let mut event = aws_lambda_events::dynamodb::Event::default();
+    event.records = vec![record];
+    let response = event_relay::handler(&broken, event).await;
+    assert_eq!(response.batch_item_failures.len(), 1);
+    assert_eq!(response.batch_item_failures[0].item_identifier.as_deref(), Some("42"));
+
+    // The real relay, fed from the stream, still delivers it.
+    t.app.settle().await.unwrap();
+    assert_eq!(open_suggestions(&t).await.len(), 1);
+}

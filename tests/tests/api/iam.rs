@@ -1,0 +1,184 @@
+//! Least privilege: each function's IAM statements in template.yaml against the AWS actions its
+//! code performs. `REQUIRED` is the one table of them; the test checks the template grants
+//! exactly that, and — after driving every operation — that each function called nothing else.
+
+use backoffice_tests::{JSON, spawn_app_with};
+use serde_json::json;
+use serde_yaml_ng::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The AWS actions each function's code calls (store methods → DynamoDB actions; transactions
+/// count as the actions of their items).
+const REQUIRED: &[(&str, &[&str])] = &[
+    ("AdjustStockFunction", &["dynamodb:BatchGetItem", "dynamodb:PutItem"]),
+    ("QueryApiFunction", &["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:Query"]),
+    ("EventRelayFunction", &["sqs:SendMessage"]),
+    ("StockAlertsFunction", &["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]),
+    ("PlaceOrderFunction", &["dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]),
+    ("CancelOrderFunction", &["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem"]),
+    ("ExpireOrdersFunction", &["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"]),
+    (
+        "UpdateCustomerFunction",
+        &[
+            "dynamodb:BatchGetItem",
+            "dynamodb:DeleteItem",
+            "dynamodb:GetItem",
+            "dynamodb:PutItem",
+            "dynamodb:Query",
+            "dynamodb:UpdateItem",
+        ],
+    ),
+    ("RecordPaymentFunction", &["dynamodb:BatchGetItem", "dynamodb:PutItem"]),
+    ("UpdateFulfillmentFunction", &["dynamodb:BatchGetItem", "dynamodb:PutItem"]),
+    ("FulfillmentWorkerFunction", &["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem"]),
+    ("NotifierFunction", &["dynamodb:PutItem"]),
+    ("SalesReportFunction", &["dynamodb:PutItem", "dynamodb:UpdateItem"]),
+    ("ProcessReturnFunction", &["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem"]),
+];
+
+fn template() -> Value {
+    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../template.yaml");
+    serde_yaml_ng::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// Actions and resources granted to each function by its inline policy statements.
+fn granted() -> BTreeMap<String, (BTreeSet<String>, Vec<Value>)> {
+    let doc = template();
+    let mut out = BTreeMap::new();
+    for (id, resource) in doc["Resources"].as_mapping().unwrap() {
+        if resource["Type"].as_str() != Some("AWS::Serverless::Function") {
+            continue;
+        }
+        let mut actions = BTreeSet::new();
+        let mut resources = Vec::new();
+        for policy in resource["Properties"]["Policies"].as_sequence().into_iter().flatten() {
+            assert!(policy.get("Statement").is_some(), "{id:?}: only inline statements, no managed policies");
+            for st in policy["Statement"].as_sequence().unwrap() {
+                assert_eq!(st["Effect"].as_str(), Some("Allow"));
+                for a in st["Action"].as_sequence().unwrap() {
+                    actions.insert(a.as_str().unwrap().to_owned());
+                }
+                match &st["Resource"] {
+                    Value::Sequence(list) => resources.extend(list.iter().cloned()),
+                    other => resources.push(other.clone()),
+                }
+            }
+        }
+        out.insert(id.as_str().unwrap().to_owned(), (actions, resources));
+    }
+    out
+}
+
+#[test]
+fn the_template_grants_exactly_the_actions_the_code_needs() {
+    let granted = granted();
+    let required: BTreeMap<String, BTreeSet<String>> =
+        REQUIRED.iter().map(|(f, a)| ((*f).to_owned(), a.iter().map(|s| (*s).to_owned()).collect())).collect();
+    assert_eq!(
+        granted.keys().collect::<Vec<_>>(),
+        required.keys().collect::<Vec<_>>(),
+        "every function is in the table"
+    );
+    for (function, (actions, resources)) in &granted {
+        assert_eq!(actions, &required[function], "{function}");
+        assert!(actions.iter().all(|a| !a.contains('*')), "{function}: wildcard action");
+        for r in resources {
+            assert_ne!(r.as_str(), Some("*"), "{function}: `*` resource");
+            assert!(
+                matches!(r, Value::Tagged(_)),
+                "{function}: resources reference the template's own table or queues: {r:?}"
+            );
+        }
+    }
+    let read_only: BTreeSet<String> =
+        ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query"].iter().map(|s| (*s).to_owned()).collect();
+    assert!(granted["QueryApiFunction"].0.is_subset(&read_only), "the query function is read-only");
+
+    // Workers (queue, stream and schedule consumers) have no HTTP routes.
+    let doc = template();
+    for (id, resource) in doc["Resources"].as_mapping().unwrap() {
+        let events: Vec<&str> = resource["Properties"]["Events"]
+            .as_mapping()
+            .map(|m| m.values().filter_map(|e| e["Type"].as_str()).collect())
+            .unwrap_or_default();
+        if events.iter().any(|t| *t != "HttpApi") {
+            assert!(events.iter().all(|t| *t != "HttpApi"), "{id:?} mixes HTTP with worker events");
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_function_calls_only_what_its_policy_grants() {
+    let t = spawn_app_with(&[("PAYMENT_HOLD_SECONDS", "0")]).await;
+    // Drive every operation once.
+    t.stocked("IAM-1", 12, 1000, "BRL", 10).await;
+    t.adjust("IAM-1", json!({"set_on_hand": 11, "expected_on_hand": 12, "reason": "count"})).await;
+    t.app.settle().await.unwrap();
+    t.adjust("IAM-1", json!({"delta": 20, "reason": "received"})).await; // closes the suggestion
+    let customer = t.create_customer("iam@example.com").await.body["id"].as_str().unwrap().to_owned();
+    let patch =
+        t.call("PATCH", &format!("/customers/{customer}"), &[JSON, ("if-match", "\"1\"")], r#"{"name":"New"}"#).await;
+    assert_eq!(patch.status, 200, "{}", patch.text);
+    let body = json!({"customer_id": customer, "lines": [{"sku": "IAM-1", "quantity": 2}]}).to_string();
+    let order = t.call("POST", "/orders", &[JSON, ("idempotency-key", "iam")], &body).await.body;
+    let id = order["id"].as_str().unwrap().to_owned();
+    let to_expire = t.call("POST", "/orders", &[JSON], &body).await.body["id"].as_str().unwrap().to_owned();
+    let to_cancel = t.call("POST", "/orders", &[JSON], &body).await.body["id"].as_str().unwrap().to_owned();
+    t.call("POST", &format!("/orders/{to_cancel}/cancel"), &[JSON], r#"{"reason":"x"}"#).await;
+    t.pay(&id, order["total"]["amount"].as_i64().unwrap(), "gw").await;
+    t.app.settle().await.unwrap();
+    t.app.run_schedules().await;
+    assert_eq!(t.get(&format!("/orders/{to_expire}")).await.body["status"], "cancelled");
+    t.step(&id, "packed", "").await;
+    t.step(&id, "shipped", r#"{"carrier":"C","tracking_number":"T"}"#).await;
+    t.step(&id, "delivered", "").await;
+    t.app.settle().await.unwrap();
+    let ret = t
+        .call(
+            "POST",
+            &format!("/orders/{id}/returns"),
+            &[JSON],
+            r#"{"lines":[{"sku":"IAM-1","quantity":1,"reason":"x"}]}"#,
+        )
+        .await;
+    let rid = ret.body["id"].as_str().unwrap().to_owned();
+    t.call(
+        "POST",
+        &format!("/returns/{rid}/receive"),
+        &[JSON],
+        r#"{"lines":[{"sku":"IAM-1","received":1,"damaged":0}]}"#,
+    )
+    .await;
+    let refund = json!({"amount": {"amount": 1000, "currency": "BRL"}, "reason": "r", "gateway_reference": "rf", "return_id": rid});
+    assert_eq!(t.call("POST", &format!("/orders/{id}/refunds"), &[JSON], &refund.to_string()).await.status, 201);
+    t.app.settle().await.unwrap();
+    for path in [
+        "/stock/IAM-1".to_owned(),
+        "/stock/IAM-1/movements".into(),
+        "/stock?low=true".into(),
+        "/replenishments".into(),
+        format!("/orders/{id}"),
+        format!("/orders/{id}/payments"),
+        format!("/orders/{id}/notifications"),
+        format!("/orders/{id}/returns"),
+        format!("/returns/{rid}"),
+        "/receivables".into(),
+        "/reports/sales?from=2026-01-01&to=2026-12-31".into(),
+        format!("/customers/{customer}"),
+        format!("/customers/{customer}/orders"),
+        format!("/customers/{customer}/export"),
+    ] {
+        assert_eq!(t.get(&path).await.status, 200, "{path}");
+    }
+    assert_eq!(t.call("POST", &format!("/customers/{customer}/erase"), &[], "").await.status, 200);
+
+    let called = t.app.actions.snapshot();
+    let required: BTreeMap<&str, BTreeSet<&str>> =
+        REQUIRED.iter().map(|(f, a)| (*f, a.iter().copied().collect())).collect();
+    assert_eq!(called.len(), REQUIRED.len(), "every function ran: {:?}", called.keys().collect::<Vec<_>>());
+    for (function, actions) in &called {
+        let allowed = &required[function.as_str()];
+        let extra: Vec<&String> = actions.iter().filter(|a| !allowed.contains(a.as_str())).collect();
+        assert!(extra.is_empty(), "{function} called {extra:?}, which its policy does not grant");
+    }
+}

@@ -1,0 +1,17 @@
+//! One integration-test binary (one link, one moto) with a module per area.
+
+mod alerts;
+mod auth;
+mod bad_input;
+mod contract;
+mod customers;
+mod faults;
+mod fulfillment;
+mod iam;
+mod idempotency;
+mod orders;
+mod payments;
+mod returns;
+mod runner;
+mod sample_events;
+mod stock;

@@ -1,0 +1,311 @@
+//! Placing, cancelling and expiring orders: no oversell, all-or-nothing, idempotent.
+
+use backoffice_tests::{JSON, TestApp, spawn_app, spawn_app_with};
+use serde_json::json;
+
+async fn reserved(t: &TestApp, sku: &str) -> (u64, u64, u64) {
+    let s = t.stock(sku).await;
+    (s["on_hand"].as_u64().unwrap(), s["reserved"].as_u64().unwrap(), s["available"].as_u64().unwrap())
+}
+
+#[tokio::test]
+async fn fifty_concurrent_orders_never_oversell() {
+    let t = spawn_app().await;
+    t.stocked("HOT-SKU", 40, 1990, "BRL", 0).await;
+    let quantities: Vec<u64> = (0..50).map(|i| i % 3 + 1).collect();
+    let replies =
+        futures::future::join_all(quantities.iter().map(|q| async { t.place_order(&[("HOT-SKU", *q)], None).await }))
+            .await;
+
+    let mut accepted = 0;
+    for (reply, q) in replies.iter().zip(&quantities) {
+        match reply.status {
+            201 => accepted += q,
+            _ => {
+                let p = reply.problem(409);
+                assert_eq!(p["type"], "/problems/insufficient-stock");
+                assert_eq!(p["shortages"][0]["requested"].as_u64(), Some(*q));
+            }
+        }
+    }
+    let (on_hand, reserved, available) = reserved(&t, "HOT-SKU").await;
+    assert!(accepted <= 40, "accepted {accepted} of 40");
+    assert_eq!(on_hand, 40);
+    assert_eq!(reserved, accepted, "reserved equals the sum of accepted quantities");
+    assert_eq!(available, 40 - accepted);
+    assert!(accepted >= 38, "with 1–3 unit orders nearly everything sells: {accepted}");
+    let orders = replies.iter().filter(|r| r.status == 201).count();
+    assert_eq!(t.count_items_with_sk("ORDER").await, orders);
+    t.assert_conserved().await;
+}
+
+#[tokio::test]
+async fn an_order_with_one_short_sku_reserves_nothing() {
+    let t = spawn_app().await;
+    t.stocked("PLENTY", 100, 500, "BRL", 0).await;
+    t.stocked("SCARCE", 10, 700, "BRL", 0).await;
+    let t = &t;
+    let replies = futures::future::join_all(
+        (0..20u64)
+            .map(|i| async move { (i % 2 + 1, t.place_order(&[("PLENTY", 1), ("SCARCE", i % 2 + 1)], None).await) }),
+    )
+    .await;
+    let accepted: Vec<u64> = replies.iter().filter(|(_, r)| r.status == 201).map(|(q, _)| *q).collect();
+    for (_, r) in replies.iter().filter(|(_, r)| r.status != 201) {
+        let p = r.problem(409);
+        let short: Vec<&str> = p["shortages"].as_array().unwrap().iter().map(|s| s["sku"].as_str().unwrap()).collect();
+        assert_eq!(short, vec!["SCARCE"], "only the short SKU is named");
+    }
+    assert_eq!(reserved(t, "PLENTY").await.1, accepted.len() as u64, "refused orders left nothing reserved");
+    assert_eq!(reserved(t, "SCARCE").await.1, accepted.iter().sum::<u64>());
+    assert!(reserved(t, "SCARCE").await.1 <= 10);
+}
+
+#[tokio::test]
+async fn ten_concurrent_replays_create_one_order() {
+    let t = spawn_app().await;
+    t.stocked("IDEM-SKU", 20, 1000, "BRL", 0).await;
+    let replies =
+        futures::future::join_all((0..10).map(|_| async { t.place_order(&[("IDEM-SKU", 3)], Some("cart-77")).await }))
+            .await;
+    assert!(replies.iter().all(|r| r.status == 201), "{:?}", replies.iter().map(|r| &r.text).collect::<Vec<_>>());
+    let bodies: std::collections::HashSet<&str> = replies.iter().map(|r| r.text.as_str()).collect();
+    assert_eq!(bodies.len(), 1, "every replay gets the same body");
+    assert_eq!(t.count_items_with_sk("ORDER").await, 1);
+    assert_eq!(reserved(&t, "IDEM-SKU").await.1, 3, "one reservation");
+
+    let other = t.place_order(&[("IDEM-SKU", 4)], Some("cart-77")).await;
+    assert_eq!(other.problem(422)["field"], "idempotency-key");
+    assert_eq!(t.count_items_with_sk("ORDER").await, 1);
+}
+
+#[tokio::test]
+async fn a_placed_order_is_priced_from_stock_and_merges_duplicate_skus() {
+    let t = spawn_app().await;
+    t.stocked("A-1", 10, 1990, "BRL", 0).await;
+    t.stocked("B-1", 10, 250, "BRL", 0).await;
+    let r = t.place_order(&[("A-1", 2), ("B-1", 3), ("A-1", 1)], None).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let id = r.body["id"].as_str().unwrap();
+    assert_eq!(r.headers["location"], format!("/orders/{id}"));
+    assert_eq!(r.body["status"], "pending_payment");
+    assert_eq!(r.body["lines"].as_array().unwrap().len(), 2);
+    assert_eq!(r.body["lines"][0]["quantity"], 3);
+    assert_eq!(r.body["lines"][0]["unit_price"], json!({"amount": 1990, "currency": "BRL"}));
+    assert_eq!(r.body["lines"][0]["line_total"]["amount"], 5970);
+    assert_eq!(r.body["total"], json!({"amount": 5970 + 750, "currency": "BRL"}));
+    assert_eq!(reserved(&t, "A-1").await, (10, 3, 7));
+}
+
+#[tokio::test]
+async fn cancel_releases_exactly_what_was_reserved_and_a_second_cancel_changes_nothing() {
+    let t = spawn_app().await;
+    t.stocked("C-1", 10, 100, "BRL", 0).await;
+    t.stocked("C-2", 10, 100, "BRL", 0).await;
+    let other = t.place_order(&[("C-1", 1)], None).await;
+    assert_eq!(other.status, 201);
+    let r = t.place_order(&[("C-1", 3), ("C-2", 2)], None).await;
+    let id = r.body["id"].as_str().unwrap().to_owned();
+    assert_eq!((reserved(&t, "C-1").await.1, reserved(&t, "C-2").await.1), (4, 2));
+
+    let path = format!("/orders/{id}/cancel");
+    let c = t.call("POST", &path, &[JSON], r#"{"reason":"customer changed their mind"}"#).await;
+    assert_eq!(c.status, 200, "{}", c.text);
+    assert_eq!(c.body["status"], "cancelled");
+    assert_eq!(c.body["cancellation"]["reason"], "customer changed their mind");
+    assert_eq!(c.body["refund_due"]["amount"], 0);
+    assert_eq!((reserved(&t, "C-1").await.1, reserved(&t, "C-2").await.1), (1, 0), "the other order keeps its unit");
+
+    let before = t.table_items().await;
+    let again = t.call("POST", &path, &[JSON], r#"{"reason":"again"}"#).await;
+    assert_eq!(again.status, 200);
+    assert_eq!(again.body["version"], c.body["version"]);
+    assert_eq!(t.table_items().await, before, "a second cancel writes nothing");
+
+    let timeline = t.get(&format!("/orders/{id}")).await;
+    let types: Vec<&str> =
+        timeline.body["timeline"].as_array().unwrap().iter().map(|e| e["type"].as_str().unwrap()).collect();
+    assert_eq!(types, vec!["order.placed", "order.cancelled"]);
+    assert_eq!(timeline.body["payment_status"], "unpaid");
+    assert_eq!(timeline.body["fulfillment_status"], "unfulfilled");
+}
+
+#[tokio::test]
+async fn unpaid_orders_expire_after_the_hold_and_paid_ones_never_do() {
+    let t = spawn_app_with(&[("PAYMENT_HOLD_SECONDS", "1")]).await;
+    t.stocked("EXP-1", 10, 100, "BRL", 0).await;
+    let unpaid = t.place_order(&[("EXP-1", 2)], None).await.body["id"].as_str().unwrap().to_owned();
+    let paid = t.place_order(&[("EXP-1", 3)], None).await.body["id"].as_str().unwrap().to_owned();
+    // Given the second order was paid (as record-payment will write it; its index entry is left
+    // in place on purpose, so the expiry's own rule is what protects it).
+    let client = aws_sdk_dynamodb::Client::new(&t.app.sdk);
+    client
+        .update_item()
+        .table_name(&t.app.resources.table_name)
+        .key("pk", aws_sdk_dynamodb::types::AttributeValue::S(format!("ORDER#{paid}")))
+        .key("sk", aws_sdk_dynamodb::types::AttributeValue::S("ORDER".into()))
+        .update_expression("SET payment_status = :p, #s = :p, version = version + :one")
+        .expression_attribute_names("#s", "status")
+        .expression_attribute_values(":p", aws_sdk_dynamodb::types::AttributeValue::S("paid".into()))
+        .expression_attribute_values(":one", aws_sdk_dynamodb::types::AttributeValue::N("1".into()))
+        .send()
+        .await
+        .unwrap();
+
+    let early = t.app.run_schedules().await;
+    assert_eq!(early[0].1["expired"], 0, "nothing is due yet: {early:?}");
+    tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
+    let run = t.app.run_schedules().await;
+    assert_eq!(run[0].0, "ExpireOrdersFunction");
+    assert_eq!(run[0].1["expired"], 1, "{run:?}");
+
+    let o = t.get(&format!("/orders/{unpaid}")).await;
+    assert_eq!(o.body["status"], "cancelled");
+    assert_eq!(o.body["cancellation"]["reason"], "payment_timeout");
+    assert_eq!(t.get(&format!("/orders/{paid}")).await.body["status"], "paid");
+    assert_eq!(reserved(&t, "EXP-1").await.1, 3, "only the paid order still holds stock");
+
+    let again = t.app.run_schedules().await;
+    assert_eq!(again[0].1["expired"], 0, "expiry is idempotent");
+    assert_eq!(reserved(&t, "EXP-1").await.1, 3);
+}
+
+#[tokio::test]
+async fn place_order_costs_two_dynamodb_round_trips() {
+    let t = spawn_app().await;
+    t.stocked("RT-1", 10, 100, "BRL", 0).await;
+    t.stocked("RT-2", 10, 100, "BRL", 0).await;
+    let (ctx, counter) = t.counted_context("PlaceOrderFunction");
+    let body =
+        json!({"customer_id": t.customer, "lines": [{"sku": "RT-1", "quantity": 1}, {"sku": "RT-2", "quantity": 2}]})
+            .to_string();
+    let req = t.request("POST /orders", "/orders", &body, &[JSON, ("idempotency-key", "rt")]);
+    let response = place_order::handler(&ctx, req).await;
+    assert_eq!(response.status(), 201);
+    assert_eq!(counter.calls(), vec!["BatchGetItem", "TransactWriteItems"]);
+}
+
+#[tokio::test]
+async fn order_placed_reaches_the_fulfillment_queue_and_low_stock_is_raised() {
+    let t = spawn_app().await;
+    t.stocked("FUL-1", 6, 100, "BRL", 3).await;
+    let r = t.place_order(&[("FUL-1", 3)], None).await;
+    assert_eq!(r.status, 201);
+    // Relay only: the outbox hands order.placed to the fulfillment queue...
+    t.app.pump_stream().await.unwrap();
+    assert_eq!(t.queue_depth("FulfillmentQueue").await, 1, "order.placed reached the fulfillment queue");
+    // ...where the worker acknowledges it (nothing to do before payment).
+    t.app.settle().await.unwrap();
+    assert_eq!(t.queue_depth("FulfillmentQueue").await, 0);
+    let open = t.get("/replenishments?status=open").await;
+    assert_eq!(open.body["items"][0]["sku"], "FUL-1", "available 3 = reorder point 3: low");
+}
+
+#[tokio::test]
+async fn bad_orders_are_problems_naming_the_field_and_write_nothing() {
+    let t = spawn_app().await;
+    t.stocked("OK-1", 10, 100, "BRL", 0).await;
+    t.stocked("USD-1", 10, 100, "USD", 0).await;
+    t.stocked("HUGE-1", 10, i64::MAX / 2, "BRL", 0).await;
+    let c = t.customer.as_str();
+    let fifty_one: Vec<serde_json::Value> = (0..51).map(|i| json!({"sku": format!("S-{i}"), "quantity": 1})).collect();
+    let line = |q: serde_json::Value| json!({"customer_id": c, "lines": [{"sku": "OK-1", "quantity": q}]}).to_string();
+    let cases: Vec<(&str, String, u16, &str)> = vec![
+        ("empty lines", json!({"customer_id": c, "lines": []}).to_string(), 422, "lines"),
+        ("51 lines", json!({"customer_id": c, "lines": fifty_one}).to_string(), 422, "lines"),
+        ("quantity 0", line(json!(0)), 422, "lines[0].quantity"),
+        ("quantity 1001", line(json!(1001)), 422, "lines[0].quantity"),
+        ("quantity \"3\"", line(json!("3")), 422, "lines[0].quantity"),
+        ("negative quantity", line(json!(-1)), 422, "lines[0].quantity"),
+        ("unknown field", json!({"customer_id": c, "lines": [], "coupon": "X"}).to_string(), 422, "coupon"),
+        ("client-sent price", json!({"customer_id": c, "lines": [{"sku": "OK-1", "quantity": 1, "unit_price": 1}]}).to_string(), 422, "lines[0].unit_price"),
+        ("missing customer", json!({"lines": [{"sku": "OK-1", "quantity": 1}]}).to_string(), 422, "customer_id"),
+        ("unknown customer", json!({"customer_id": "nobody", "lines": [{"sku": "OK-1", "quantity": 1}]}).to_string(), 422, "customer_id"),
+        ("missing body", String::new(), 400, "body"),
+        ("bad sku", json!({"customer_id": c, "lines": [{"sku": "a b", "quantity": 1}]}).to_string(), 422, "lines[0].sku"),
+        ("unknown sku", json!({"customer_id": c, "lines": [{"sku": "NOPE", "quantity": 1}]}).to_string(), 422, "lines"),
+        ("two currencies", json!({"customer_id": c, "lines": [{"sku": "OK-1", "quantity": 1}, {"sku": "USD-1", "quantity": 1}]}).to_string(), 422, "lines"),
+        ("total overflows i64", json!({"customer_id": c, "lines": [{"sku": "HUGE-1", "quantity": 3}]}).to_string(), 422, "lines"),
+        ("bad country", json!({"customer_id": c, "lines": [{"sku": "OK-1", "quantity": 1}], "shipping_address": {"recipient": "A", "line1": "B", "city": "C", "postal_code": "1", "country": "Brazil"}}).to_string(), 422, "shipping_address.country"),
+    ];
+    let before = t.table_items().await;
+    for (name, body, status, field) in &cases {
+        let r = t.call("POST", "/orders", &[JSON], body).await;
+        let p = r.problem(*status);
+        assert_eq!(p["field"], *field, "{name}: {}", r.text);
+    }
+    let unknown = t.call("POST", "/orders", &[JSON], &cases[12].1).await;
+    assert_eq!(unknown.body["unknown_skus"], json!(["NOPE"]));
+    let mixed = t.call("POST", "/orders", &[JSON], &cases[13].1).await;
+    assert_eq!(mixed.body["skus"], json!(["USD-1"]));
+    let wrong_type = t.call("POST", "/orders", &[("content-type", "text/plain")], &line(json!(1))).await;
+    assert_eq!(wrong_type.problem(415)["field"], "content-type");
+    assert_eq!(
+        t.call("POST", "/orders/not-an-id/cancel", &[JSON], r#"{"reason":"x"}"#).await.problem(422)["field"],
+        "id"
+    );
+    let missing = format!("/orders/{}/cancel", backoffice::domain::OrderId::new());
+    t.call("POST", &missing, &[JSON], r#"{"reason":"x"}"#).await.problem(404);
+    assert_eq!(t.table_items().await, before, "bad orders wrote nothing");
+}
+
+/// AWS round trips per command (each HTTP attempt counted by an SDK interceptor), uncontended.
+#[tokio::test]
+async fn each_command_costs_the_documented_round_trips() {
+    let t = spawn_app().await;
+    t.stocked("RT-A", 10, 100, "BRL", 0).await;
+    let order = t.place_order(&[("RT-A", 2)], None).await.body;
+    let id = order["id"].as_str().unwrap().to_owned();
+    let total = order["total"]["amount"].as_i64().unwrap();
+    let run = |function: &'static str,
+               route: &'static str,
+               path: String,
+               body: String,
+               params: Vec<(&'static str, String)>| {
+        let t = &t;
+        async move {
+            let (ctx, counter) = t.counted_context(function);
+            let req = t.request(route, &path, &body, &[JSON]);
+            let params: std::collections::HashMap<String, String> =
+                params.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+            let req = lambda_http::RequestExt::with_path_parameters(req, params);
+            let binary = &t.app.template.functions[function].binary;
+            let handler = backoffice_local::registry::http(binary, ctx).unwrap();
+            let status = handler(req).await.status().as_u16();
+            assert!(status < 300, "{route}: {status}");
+            counter.calls()
+        }
+    };
+    let adjust = run(
+        "AdjustStockFunction",
+        "POST /stock/{sku}/adjustments",
+        "/stock/RT-A/adjustments".into(),
+        json!({"delta": 1, "reason": "found"}).to_string(),
+        vec![("sku", "RT-A".into())],
+    )
+    .await;
+    assert_eq!(adjust, vec!["BatchGetItem", "TransactWriteItems"]);
+    let pay = run(
+        "RecordPaymentFunction",
+        "POST /orders/{id}/payments",
+        format!("/orders/{id}/payments"),
+        json!({"amount": {"amount": total, "currency": "BRL"}, "method": "pix", "gateway_reference": "rt"}).to_string(),
+        vec![("id", id.clone())],
+    )
+    .await;
+    assert_eq!(pay, vec!["BatchGetItem", "TransactWriteItems"]);
+    let read =
+        run("QueryApiFunction", "GET /orders/{id}", format!("/orders/{id}"), String::new(), vec![("id", id.clone())])
+            .await;
+    assert_eq!(read, vec!["Query"], "an order and its timeline: one Query");
+    let other = t.place_order(&[("RT-A", 1)], None).await.body["id"].as_str().unwrap().to_owned();
+    let cancel = run(
+        "CancelOrderFunction",
+        "POST /orders/{id}/cancel",
+        format!("/orders/{other}/cancel"),
+        json!({"reason": "x"}).to_string(),
+        vec![("id", other.clone())],
+    )
+    .await;
+    assert_eq!(cancel, vec!["GetItem", "BatchGetItem", "TransactWriteItems"]);
+}

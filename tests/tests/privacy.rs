@@ -1,0 +1,81 @@
+//! Personal data never reaches the logs: the log output of a create, a patch and an order is
+//! captured at the production level (`info`, as template.yaml sets RUST_LOG) and searched.
+//!
+//! Its own test binary: the capturing subscriber is the process-wide default, so no other
+//! test's threads share (or disable) its log call sites.
+
+use backoffice_tests::{JSON, spawn_app};
+use serde_json::json;
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn personal_data_never_appears_in_logs() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .json()
+        .with_env_filter(tracing_subscriber::EnvFilter::new("info"))
+        .with_writer(move || writer.clone())
+        .finish();
+    tracing::subscriber::set_global_default(subscriber).expect("the only subscriber in this binary");
+
+    let t = spawn_app().await;
+    t.stocked("LOG-SKU", 5, 990, "BRL", 0).await;
+    let body = json!({
+        "name": "Beatriz Quintanilha", "email": "beatriz.q@example.org", "phone": "+5531999887766",
+        "tax_id": {"country": "BR", "number": "111.444.777-35"},
+        "addresses": [{"kind": "shipping", "default": true, "recipient": "Beatriz Quintanilha",
+                       "line1": "Rua Sapucaí, 383", "city": "Belo Horizonte", "postal_code": "30150-050", "country": "BR"}],
+        "marketing_consent": {"granted": true}
+    });
+    let created = t.call("POST", "/customers", &[JSON], &body.to_string()).await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    let id = created.body["id"].as_str().unwrap().to_owned();
+    let patched = t
+        .call(
+            "PATCH",
+            &format!("/customers/{id}"),
+            &[JSON, ("if-match", "\"1\"")],
+            r#"{"phone":"+5531911112222","notes":"Portão azul"}"#,
+        )
+        .await;
+    assert_eq!(patched.status, 200, "{}", patched.text);
+    let order = json!({"customer_id": id, "lines": [{"sku": "LOG-SKU", "quantity": 1}],
+                       "shipping_address": {"recipient": "Beatriz Quintanilha", "line1": "Avenida Afonso Pena, 1212",
+                                            "city": "Belo Horizonte", "postal_code": "30130-005", "country": "BR"}});
+    assert_eq!(t.call("POST", "/orders", &[JSON], &order.to_string()).await.status, 201);
+
+    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    for expected in ["customer created", "customer updated", "order placed"] {
+        assert!(logs.contains(expected), "the capture works: {expected} missing from\n{logs}");
+    }
+    for personal in [
+        "Beatriz",
+        "Quintanilha",
+        "beatriz.q",
+        "+5531999887766",
+        "+5531911112222",
+        "11144477735",
+        "111.444.777-35",
+        "Sapucaí",
+        "Afonso Pena",
+        "30150-050",
+        "Portão",
+    ] {
+        assert!(!logs.contains(personal), "{personal} leaked into the logs:\n{logs}");
+    }
+}
