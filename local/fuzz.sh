@@ -25,4 +25,4 @@ token=$("$runner" token)
 st run openapi.yaml --url "http://127.0.0.1:$port" \
     --header "Authorization: Bearer $token" \
     --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,negative_data_rejection \
-    --max-examples "$examples" --generation-deterministic --workers 2 --no-color
+    --max-examples "$examples" --generation-deterministic --workers 1 --no-color
