@@ -5,6 +5,7 @@
 
 pub mod apigw;
 pub mod auth;
+pub mod capture;
 pub mod moto;
 pub mod provision;
 pub mod pumps;
@@ -85,6 +86,8 @@ pub struct Backoffice {
     pub auth: Auth,
     /// The AWS actions each function has performed (for the least-privilege test).
     pub actions: recorder::ActionLog,
+    /// Every invocation and AWS exchange per function, when built with [`Backoffice::capturing`].
+    pub capture: Option<capture::Capture>,
     stream_state: tokio::sync::Mutex<pumps::StreamState>,
 }
 
@@ -113,6 +116,21 @@ impl Backoffice {
         prefix: &str,
         overrides: &[(&str, &str)],
     ) -> Result<Self, BoxError> {
+        Self::build(template, endpoint, prefix, overrides, None).await
+    }
+
+    /// Like [`Backoffice::new`], capturing every invocation and AWS exchange (for benchmarks).
+    pub async fn capturing(template: Template, endpoint: &str, prefix: &str) -> Result<Self, BoxError> {
+        Self::build(template, endpoint, prefix, &[], Some(capture::Capture::default())).await
+    }
+
+    async fn build(
+        template: Template,
+        endpoint: &str,
+        prefix: &str,
+        overrides: &[(&str, &str)],
+        capture: Option<capture::Capture>,
+    ) -> Result<Self, BoxError> {
         let sdk = sdk_for(endpoint).await;
         let resources = provision::provision(&sdk, &template, prefix).await?;
         let mut routes = Vec::new();
@@ -130,10 +148,15 @@ impl Backoffice {
             }
             let mut ctx = AppContext::from_lookup(&sdk, &|name| env.get(name).cloned())?;
             // Each function's clients record what they call, as IAM would see it.
-            let ddb = aws_sdk_dynamodb::config::Builder::from(&sdk).interceptor(actions.interceptor(id)).build();
-            ctx.store = backoffice::store::Store::new(aws_sdk_dynamodb::Client::from_conf(ddb), ctx.store.table());
-            let sqs = aws_sdk_sqs::config::Builder::from(&sdk).interceptor(actions.interceptor(id)).build();
-            ctx.sqs = aws_sdk_sqs::Client::from_conf(sqs);
+            let mut ddb = aws_sdk_dynamodb::config::Builder::from(&sdk).interceptor(actions.interceptor(id));
+            let mut sqs = aws_sdk_sqs::config::Builder::from(&sdk).interceptor(actions.interceptor(id));
+            if let Some(capture) = &capture {
+                ddb = ddb.interceptor(capture.interceptor(id));
+                sqs = sqs.interceptor(capture.interceptor(id));
+            }
+            ctx.store =
+                backoffice::store::Store::new(aws_sdk_dynamodb::Client::from_conf(ddb.build()), ctx.store.table());
+            ctx.sqs = aws_sdk_sqs::Client::from_conf(sqs.build());
             for event in &f.events {
                 let missing = || format!("{id}: no {} handler for binary {}", kind(event), f.binary);
                 match event {
@@ -184,6 +207,7 @@ impl Backoffice {
             identity,
             auth: Auth::Development,
             actions,
+            capture,
             stream_state: Default::default(),
         })
     }
@@ -288,6 +312,9 @@ impl Backoffice {
             body,
             identity,
         });
+        if let Some(capture) = &self.capture {
+            capture.invocation(&route.function, event.clone());
+        }
         match lambda_http::request::from_str(&event.to_string()) {
             Ok(request) => (route.handler)(request).await,
             Err(e) => {
@@ -315,6 +342,9 @@ impl Backoffice {
                 "resources": [format!("arn:aws:events:us-east-1:000000000000:rule/{}", s.function)],
                 "detail": {},
             });
+            if let Some(capture) = &self.capture {
+                capture.invocation(&s.function, event.clone());
+            }
             results.push((s.function.clone(), (s.handler)(event).await));
         }
         results

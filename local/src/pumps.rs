@@ -90,6 +90,9 @@ impl Backoffice {
                 let take = consumer.batch_size.min(pending.len());
                 let mut event = StreamEvent::default();
                 event.records = pending.iter().take(take).cloned().collect();
+                if let Some(capture) = &self.capture {
+                    capture.invocation(&consumer.function, serde_json::to_value(&event)?);
+                }
                 let response = (consumer.handler)(event.clone()).await;
                 let failed_at = response.batch_item_failures.first().and_then(|f| {
                     let seq = f.item_identifier.as_deref()?;
@@ -183,7 +186,11 @@ impl Backoffice {
                 })
             })
             .collect();
-        let event: SqsEvent = serde_json::from_value(json!({ "Records": records }))?;
+        let event = json!({ "Records": records });
+        if let Some(capture) = &self.capture {
+            capture.invocation(&consumer.function, event.clone());
+        }
+        let event: SqsEvent = serde_json::from_value(event)?;
         let response = (consumer.handler)(event).await;
         let failed: HashSet<String> = response.batch_item_failures.into_iter().map(|f| f.item_identifier).collect();
         let mut deletes = Vec::new();

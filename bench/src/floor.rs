@@ -1,0 +1,235 @@
+//! The floor for per-request CPU: the same AWS SDK calls, with the payloads a handler sent
+//! (recorded), issued bare. Each call is built once; an iteration clones and sends it.
+
+use crate::dynamo_json::{Error, item, names, opt_item, string, values};
+use aws_sdk_dynamodb::operation::batch_get_item::builders::BatchGetItemFluentBuilder;
+use aws_sdk_dynamodb::operation::delete_item::builders::DeleteItemFluentBuilder;
+use aws_sdk_dynamodb::operation::get_item::builders::GetItemFluentBuilder;
+use aws_sdk_dynamodb::operation::put_item::builders::PutItemFluentBuilder;
+use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
+use aws_sdk_dynamodb::operation::transact_write_items::builders::TransactWriteItemsFluentBuilder;
+use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
+use aws_sdk_dynamodb::types::{
+    ConditionCheck, Delete, KeysAndAttributes, Put, ReturnValue, Select, TransactWriteItem, Update,
+};
+use aws_sdk_sqs::operation::send_message::builders::SendMessageFluentBuilder;
+use aws_sdk_sqs::operation::send_message_batch::builders::SendMessageBatchFluentBuilder;
+use aws_sdk_sqs::types::{MessageAttributeValue, SendMessageBatchRequestEntry};
+use backoffice_local::capture::Exchange;
+use serde_json::Value;
+use std::collections::HashMap;
+
+#[derive(Clone, Debug)]
+pub enum Call {
+    BatchGet(BatchGetItemFluentBuilder),
+    Transact(TransactWriteItemsFluentBuilder),
+    Get(GetItemFluentBuilder),
+    Query(QueryFluentBuilder),
+    Put(PutItemFluentBuilder),
+    Update(UpdateItemFluentBuilder),
+    Delete(DeleteItemFluentBuilder),
+    SendBatch(SendMessageBatchFluentBuilder),
+    Send(SendMessageFluentBuilder),
+}
+
+impl Call {
+    /// Builds the call the exchange recorded, on the given clients.
+    pub fn from_exchange(
+        x: &Exchange,
+        ddb: &aws_sdk_dynamodb::Client,
+        sqs: &aws_sdk_sqs::Client,
+    ) -> Result<Self, Error> {
+        let r: Value = serde_json::from_str(&x.request)?;
+        Ok(match x.operation() {
+            "BatchGetItem" => {
+                let mut b = ddb.batch_get_item();
+                for (table, ka) in r["RequestItems"].as_object().ok_or("RequestItems")? {
+                    let keys = ka["Keys"].as_array().ok_or("Keys")?.iter().map(item).collect::<Result<Vec<_>, _>>()?;
+                    let ka = KeysAndAttributes::builder()
+                        .set_keys(Some(keys))
+                        .set_consistent_read(ka.get("ConsistentRead").and_then(Value::as_bool))
+                        .set_projection_expression(string(ka, "ProjectionExpression"))
+                        .set_expression_attribute_names(names(ka))
+                        .build()?;
+                    b = b.request_items(table, ka);
+                }
+                Call::BatchGet(b)
+            }
+            "TransactWriteItems" => {
+                let items = r["TransactItems"]
+                    .as_array()
+                    .ok_or("TransactItems")?
+                    .iter()
+                    .map(transact_item)
+                    .collect::<Result<Vec<_>, _>>()?;
+                Call::Transact(
+                    ddb.transact_write_items()
+                        .set_transact_items(Some(items))
+                        .set_client_request_token(string(&r, "ClientRequestToken")),
+                )
+            }
+            "GetItem" => Call::Get(
+                ddb.get_item()
+                    .set_table_name(string(&r, "TableName"))
+                    .set_key(opt_item(&r, "Key")?)
+                    .set_consistent_read(r.get("ConsistentRead").and_then(Value::as_bool))
+                    .set_projection_expression(string(&r, "ProjectionExpression"))
+                    .set_expression_attribute_names(names(&r)),
+            ),
+            "Query" => Call::Query(
+                ddb.query()
+                    .set_table_name(string(&r, "TableName"))
+                    .set_index_name(string(&r, "IndexName"))
+                    .set_key_condition_expression(string(&r, "KeyConditionExpression"))
+                    .set_filter_expression(string(&r, "FilterExpression"))
+                    .set_projection_expression(string(&r, "ProjectionExpression"))
+                    .set_expression_attribute_names(names(&r))
+                    .set_expression_attribute_values(values(&r)?)
+                    .set_scan_index_forward(r.get("ScanIndexForward").and_then(Value::as_bool))
+                    .set_consistent_read(r.get("ConsistentRead").and_then(Value::as_bool))
+                    .set_limit(r.get("Limit").and_then(Value::as_i64).map(|l| l as i32))
+                    .set_exclusive_start_key(opt_item(&r, "ExclusiveStartKey")?)
+                    .set_select(string(&r, "Select").map(|s| Select::from(s.as_str()))),
+            ),
+            "PutItem" => Call::Put(
+                ddb.put_item()
+                    .set_table_name(string(&r, "TableName"))
+                    .set_item(opt_item(&r, "Item")?)
+                    .set_condition_expression(string(&r, "ConditionExpression"))
+                    .set_expression_attribute_names(names(&r))
+                    .set_expression_attribute_values(values(&r)?)
+                    .set_return_values(string(&r, "ReturnValues").map(|s| ReturnValue::from(s.as_str()))),
+            ),
+            "UpdateItem" => Call::Update(
+                ddb.update_item()
+                    .set_table_name(string(&r, "TableName"))
+                    .set_key(opt_item(&r, "Key")?)
+                    .set_update_expression(string(&r, "UpdateExpression"))
+                    .set_condition_expression(string(&r, "ConditionExpression"))
+                    .set_expression_attribute_names(names(&r))
+                    .set_expression_attribute_values(values(&r)?)
+                    .set_return_values(string(&r, "ReturnValues").map(|s| ReturnValue::from(s.as_str()))),
+            ),
+            "DeleteItem" => Call::Delete(
+                ddb.delete_item()
+                    .set_table_name(string(&r, "TableName"))
+                    .set_key(opt_item(&r, "Key")?)
+                    .set_condition_expression(string(&r, "ConditionExpression"))
+                    .set_expression_attribute_names(names(&r))
+                    .set_expression_attribute_values(values(&r)?),
+            ),
+            "SendMessageBatch" => {
+                let entries = r["Entries"]
+                    .as_array()
+                    .ok_or("Entries")?
+                    .iter()
+                    .map(|e| {
+                        Ok(SendMessageBatchRequestEntry::builder()
+                            .set_id(string(e, "Id"))
+                            .set_message_body(string(e, "MessageBody"))
+                            .set_delay_seconds(e.get("DelaySeconds").and_then(Value::as_i64).map(|d| d as i32))
+                            .set_message_group_id(string(e, "MessageGroupId"))
+                            .set_message_deduplication_id(string(e, "MessageDeduplicationId"))
+                            .set_message_attributes(message_attributes(e)?)
+                            .build()?)
+                    })
+                    .collect::<Result<Vec<_>, Error>>()?;
+                Call::SendBatch(sqs.send_message_batch().set_queue_url(string(&r, "QueueUrl")).set_entries(Some(entries)))
+            }
+            "SendMessage" => Call::Send(
+                sqs.send_message()
+                    .set_queue_url(string(&r, "QueueUrl"))
+                    .set_message_body(string(&r, "MessageBody"))
+                    .set_delay_seconds(r.get("DelaySeconds").and_then(Value::as_i64).map(|d| d as i32))
+                    .set_message_attributes(message_attributes(&r)?),
+            ),
+            other => return Err(format!("the floor does not know {other}").into()),
+        })
+    }
+
+    /// Sends a copy of the call; an error response is a failed floor.
+    pub async fn send(&self) -> Result<(), Error> {
+        match self.clone() {
+            Call::BatchGet(b) => drop(b.send().await?),
+            Call::Transact(b) => drop(b.send().await?),
+            Call::Get(b) => drop(b.send().await?),
+            Call::Query(b) => drop(b.send().await?),
+            Call::Put(b) => drop(b.send().await?),
+            Call::Update(b) => drop(b.send().await?),
+            Call::Delete(b) => drop(b.send().await?),
+            Call::SendBatch(b) => drop(b.send().await?),
+            Call::Send(b) => drop(b.send().await?),
+        }
+        Ok(())
+    }
+}
+
+fn transact_item(t: &Value) -> Result<TransactWriteItem, Error> {
+    let b = TransactWriteItem::builder();
+    Ok(if let Some(p) = t.get("Put") {
+        b.put(
+            Put::builder()
+                .set_table_name(string(p, "TableName"))
+                .set_item(opt_item(p, "Item")?)
+                .set_condition_expression(string(p, "ConditionExpression"))
+                .set_expression_attribute_names(names(p))
+                .set_expression_attribute_values(values(p)?)
+                .build()?,
+        )
+        .build()
+    } else if let Some(u) = t.get("Update") {
+        b.update(
+            Update::builder()
+                .set_table_name(string(u, "TableName"))
+                .set_key(opt_item(u, "Key")?)
+                .set_update_expression(string(u, "UpdateExpression"))
+                .set_condition_expression(string(u, "ConditionExpression"))
+                .set_expression_attribute_names(names(u))
+                .set_expression_attribute_values(values(u)?)
+                .build()?,
+        )
+        .build()
+    } else if let Some(c) = t.get("ConditionCheck") {
+        b.condition_check(
+            ConditionCheck::builder()
+                .set_table_name(string(c, "TableName"))
+                .set_key(opt_item(c, "Key")?)
+                .set_condition_expression(string(c, "ConditionExpression"))
+                .set_expression_attribute_names(names(c))
+                .set_expression_attribute_values(values(c)?)
+                .build()?,
+        )
+        .build()
+    } else if let Some(d) = t.get("Delete") {
+        b.delete(
+            Delete::builder()
+                .set_table_name(string(d, "TableName"))
+                .set_key(opt_item(d, "Key")?)
+                .set_condition_expression(string(d, "ConditionExpression"))
+                .set_expression_attribute_names(names(d))
+                .set_expression_attribute_values(values(d)?)
+                .build()?,
+        )
+        .build()
+    } else {
+        return Err("unknown transact item".into());
+    })
+}
+
+fn message_attributes(e: &Value) -> Result<Option<HashMap<String, MessageAttributeValue>>, Error> {
+    let Some(attrs) = e.get("MessageAttributes").and_then(Value::as_object) else { return Ok(None) };
+    attrs
+        .iter()
+        .map(|(k, v)| {
+            Ok((
+                k.clone(),
+                MessageAttributeValue::builder()
+                    .set_data_type(string(v, "DataType"))
+                    .set_string_value(string(v, "StringValue"))
+                    .build()?,
+            ))
+        })
+        .collect::<Result<HashMap<_, _>, Error>>()
+        .map(Some)
+}
+

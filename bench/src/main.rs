@@ -1,0 +1,145 @@
+//! `make bench`: every figure beside its floor, in one run; exits non-zero when a ratio misses
+//! its target. Method and results: `BENCHMARKS.md`.
+//!
+//! 1. Record a scenario through every function against moto (capture on).
+//! 2. Round trips and capacity units per operation, from the recording.
+//! 3. Per-request instructions under callgrind: handler vs the same SDK calls bare, both
+//!    against the replayed responses.
+//! 4. Cold start (exec → first response) of every function vs a hello-world `lambda_http`
+//!    binary, through the Runtime API emulator; peak RSS of each after 200 invocations.
+//! 5. 200 concurrent place-orders through the local runner vs 200 bare TransactWriteItems of
+//!    the same size, against one moto; no oversell; the runner's peak RSS.
+//! 6. Deployment zip sizes (arm64, cargo lambda), unless BENCH_ZIP=0.
+
+mod e2e;
+mod measure;
+
+use backoffice_bench::capacity;
+use backoffice_local::capture::Recording;
+use backoffice_local::{Backoffice, BoxError, Moto, template};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub struct Row {
+    pub section: &'static str,
+    pub name: String,
+    pub figure: String,
+    pub floor: String,
+    pub ratio: Option<f64>,
+    /// The target the ratio (or figure) must meet, and whether it did.
+    pub target: String,
+    pub pass: bool,
+}
+
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root").to_path_buf()
+}
+
+/// A binary of the release build (`BENCH_PROFILE=debug` only to debug the bench itself: the
+/// figures then mean nothing).
+pub fn release(binary: &str) -> PathBuf {
+    let profile = std::env::var("BENCH_PROFILE").unwrap_or_else(|_| "release".into());
+    root().join("target").join(profile).join(binary)
+}
+
+#[tokio::main]
+async fn main() -> Result<(), BoxError> {
+    std::env::set_current_dir(root())?;
+    for binary in ["probe", "hello", "backoffice-local"] {
+        if !release(binary).exists() {
+            return Err(format!("{} is missing: run `make bench` (it builds the release binaries)", binary).into());
+        }
+    }
+    let out_dir = root().join("target/bench");
+    std::fs::create_dir_all(&out_dir)?;
+    let moto = Moto::start()?;
+    let app = Backoffice::capturing(template::load_default()?, &moto.endpoint, "bench-").await?;
+    println!("recording the scenario against moto at {} ...", moto.endpoint);
+    let recordings = backoffice_bench::scenario::record(&app).await?;
+    for (binary, recording) in &recordings {
+        std::fs::write(out_dir.join(format!("{binary}.json")), serde_json::to_string_pretty(recording)?)?;
+    }
+    let environments = environments(&app)?;
+
+    round_trips(&recordings);
+    let mut rows = Vec::new();
+    rows.extend(measure::instructions(&recordings, &environments, &out_dir).await?);
+    rows.extend(measure::cold_starts(&recordings, &environments).await?);
+    rows.extend(e2e::throughput(&moto, &recordings).await?);
+    if std::env::var("BENCH_ZIP").map(|v| v != "0").unwrap_or(true) {
+        rows.extend(measure::zip_sizes(recordings.keys())?);
+    } else {
+        println!("\n(zip sizes skipped: BENCH_ZIP=0)");
+    }
+    let failed = report(&rows);
+    std::fs::write(
+        out_dir.join("results.tsv"),
+        rows.iter()
+            .map(|r| format!("{}\t{}\t{}\t{}\t{:?}\t{}\t{}\n", r.section, r.name, r.figure, r.floor, r.ratio, r.target, r.pass))
+            .collect::<String>(),
+    )?;
+    drop(app);
+    drop(moto);
+    if failed > 0 {
+        eprintln!("\n{failed} figure(s) missed their target");
+        std::process::exit(1);
+    }
+    println!("\nevery figure met its target");
+    Ok(())
+}
+
+/// Each function binary's resolved environment (table name, queue URLs, settings).
+fn environments(app: &Backoffice) -> Result<BTreeMap<String, BTreeMap<String, String>>, BoxError> {
+    app.template
+        .functions
+        .values()
+        .map(|f| Ok((f.binary.clone(), app.resources.environment(&app.template, &f.environment)?)))
+        .collect()
+}
+
+fn round_trips(recordings: &BTreeMap<String, Recording>) {
+    println!("\n== AWS round trips and DynamoDB capacity per operation (recorded against moto) ==");
+    println!("{:<20} {:<44} {:>3} {:>6} {:>6}", "function", "operation measured", "rt", "RCU", "WCU");
+    for (binary, r) in recordings {
+        let units = capacity::of_invocation(&r.exchanges);
+        let calls: Vec<&str> = r.exchanges.iter().map(|x| x.operation()).collect();
+        let what = r.event["routeKey"].as_str().map(str::to_owned).unwrap_or_else(|| describe_event(&r.event));
+        println!(
+            "{:<20} {:<44} {:>3} {:>6.1} {:>6.1}  {}",
+            binary,
+            what,
+            calls.len(),
+            units.read,
+            units.write,
+            calls.join(" + ")
+        );
+    }
+}
+
+fn describe_event(event: &serde_json::Value) -> String {
+    match event["Records"].as_array() {
+        Some(records) => {
+            let source = records.first().and_then(|r| r["eventSource"].as_str()).unwrap_or("?");
+            format!("{} record(s) from {source}", records.len())
+        }
+        None => "scheduled event".into(),
+    }
+}
+
+fn report(rows: &[Row]) -> usize {
+    println!("\n== summary ==");
+    println!("{:<14} {:<34} {:>16} {:>16} {:>8}  target", "measure", "subject", "figure", "floor", "ratio");
+    let mut failed = 0;
+    for r in rows {
+        let ratio = r.ratio.map(|x| format!("{x:.2}")).unwrap_or_else(|| "-".into());
+        let mark = if r.pass { "ok" } else { "MISSED" };
+        println!(
+            "{:<14} {:<34} {:>16} {:>16} {:>8}  {} {}",
+            r.section, r.name, r.figure, r.floor, ratio, r.target, mark
+        );
+        if !r.pass {
+            failed += 1;
+        }
+    }
+    failed
+}

@@ -1,0 +1,96 @@
+//! Serves recorded AWS responses on a loopback port: each `X-Amz-Target` gets its recorded
+//! responses in order, round and round, so a handler (or its floor) repeating one invocation
+//! gets the answers it got from moto. Counts what it served so a run can be checked.
+
+use backoffice_local::capture::Exchange;
+use http_body_util::{BodyExt, Full};
+use hyper::body::{Bytes, Incoming};
+use hyper::{Request, Response};
+use hyper_util::rt::TokioIo;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+#[derive(Default)]
+struct State {
+    by_target: HashMap<String, Vec<Exchange>>,
+    next: HashMap<String, usize>,
+    served: usize,
+    unknown: usize,
+}
+
+#[derive(Clone)]
+pub struct Replay {
+    state: Arc<Mutex<State>>,
+    pub endpoint: String,
+}
+
+impl Replay {
+    pub async fn start(exchanges: &[Exchange]) -> std::io::Result<Self> {
+        let mut state = State::default();
+        for x in exchanges {
+            state.by_target.entry(x.target.clone()).or_default().push(x.clone());
+        }
+        let state = Arc::new(Mutex::new(state));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let endpoint = format!("http://{}", listener.local_addr()?);
+        let shared = state.clone();
+        tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                let state = shared.clone();
+                tokio::spawn(async move {
+                    let service = hyper::service::service_fn(move |req| answer(state.clone(), req));
+                    let _ = hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
+                });
+            }
+        });
+        Ok(Self { state, endpoint })
+    }
+
+    /// Starts every target from its first recorded response again; returns (served, unknown)
+    /// since the last reset.
+    pub fn reset(&self) -> (usize, usize) {
+        let mut s = self.state.lock().expect("replay state");
+        s.next.clear();
+        let counts = (s.served, s.unknown);
+        s.served = 0;
+        s.unknown = 0;
+        counts
+    }
+}
+
+async fn answer(state: Arc<Mutex<State>>, req: Request<Incoming>) -> Result<Response<Full<Bytes>>, hyper::Error> {
+    let target = req.headers().get("x-amz-target").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    // Read the whole request, as a real endpoint would, before answering.
+    let _ = req.into_body().collect().await?;
+    let recorded = {
+        let mut s = state.lock().expect("replay state");
+        let found = s.by_target.get(&target).map(|list| {
+            let i = s.next.get(&target).copied().unwrap_or(0);
+            (list[i % list.len()].clone(), i + 1)
+        });
+        match found {
+            Some((x, next)) => {
+                s.next.insert(target.clone(), next);
+                s.served += 1;
+                Some(x)
+            }
+            None => {
+                s.unknown += 1;
+                None
+            }
+        }
+    };
+    let Some(x) = recorded else {
+        let body = format!(r#"{{"__type":"com.amazon.coral.validate#ValidationException","message":"{target} was not recorded"}}"#);
+        return Ok(Response::builder()
+            .status(400)
+            .header("content-type", "application/x-amz-json-1.0")
+            .body(Full::new(Bytes::from(body)))
+            .expect("static response"));
+    };
+    let mut response = Response::builder().status(x.status);
+    for (k, v) in &x.headers {
+        response = response.header(k, v);
+    }
+    Ok(response.body(Full::new(Bytes::from(x.response))).expect("recorded response"))
+}

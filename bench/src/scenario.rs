@@ -1,0 +1,124 @@
+//! The recorded scenario: one shop day through every function, driven in-process against moto
+//! with capture on, one invocation at a time. From it each function gets one representative
+//! invocation (its event and the AWS exchanges it made) for the replay-based measurements.
+
+use backoffice_local::capture::Recording;
+use backoffice_local::{Backoffice, BoxError};
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+
+const JSON: (&str, &str) = ("content-type", "application/json");
+
+/// SKUs of the recorded place-order (two lines, like the end-to-end load).
+pub const SKU_A: &str = "BENCH-A";
+pub const SKU_H: &str = "BENCH-H";
+
+async fn call(app: &Backoffice, method: &str, path: &str, headers: &[(&str, &str)], body: Value) -> Result<Value, BoxError> {
+    let body = if body.is_null() { String::new() } else { body.to_string() };
+    let response = app.invoke(method, path, headers, body.as_bytes()).await;
+    let status = response.status();
+    let bytes = response.body().to_vec();
+    let value: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    if !status.is_success() {
+        return Err(format!("{method} {path} answered {status}: {value}").into());
+    }
+    Ok(value)
+}
+
+pub async fn stock(app: &Backoffice, sku: &str, reorder_point: u64, units: i64) -> Result<(), BoxError> {
+    let item = json!({"name": format!("Benchmark item {sku}"), "unit_price": {"amount": 1990, "currency": "BRL"},
+                      "reorder_point": reorder_point, "reorder_quantity": 50});
+    call(app, "PUT", &format!("/stock/{sku}"), &[JSON], item).await?;
+    let receipt = json!({"delta": units, "reason": "received", "reference": "PO-BENCH"});
+    call(app, "POST", &format!("/stock/{sku}/adjustments"), &[JSON], receipt).await?;
+    Ok(())
+}
+
+pub fn customer_body(email: &str) -> Value {
+    json!({
+        "name": "Benchmark Buyer", "email": email,
+        "addresses": [{"kind": "shipping", "default": true, "recipient": "Benchmark Buyer", "line1": "Rua Teste, 1",
+                       "city": "Curitiba", "postal_code": "80000-000", "country": "BR"}],
+        "marketing_consent": {"granted": false},
+    })
+}
+
+pub fn order_body(customer: &str, lines: &[(&str, u64)]) -> Value {
+    let lines: Vec<Value> = lines.iter().map(|(sku, q)| json!({"sku": sku, "quantity": q})).collect();
+    json!({"customer_id": customer, "lines": lines})
+}
+
+/// Runs the scenario and returns, per function binary, the invocation to measure: the first of
+/// its preferred route (HTTP) or the first that called AWS (the others).
+pub async fn record(app: &Backoffice) -> Result<BTreeMap<String, Recording>, BoxError> {
+    stock(app, SKU_A, 5, 500).await?;
+    stock(app, SKU_H, 5, 500).await?;
+    stock(app, "BENCH-L", 5, 6).await?;
+    let customer = call(app, "POST", "/customers", &[JSON], customer_body("bench@example.com")).await?;
+    let customer = customer["id"].as_str().ok_or("customer id")?.to_owned();
+    let order = call(
+        app,
+        "POST",
+        "/orders",
+        &[JSON, ("idempotency-key", "bench-order-1")],
+        order_body(&customer, &[(SKU_A, 1), (SKU_H, 1)]),
+    )
+    .await?;
+    let id = order["id"].as_str().ok_or("order id")?.to_owned();
+    let total = order["total"].clone();
+    call(app, "GET", &format!("/orders/{id}"), &[], Value::Null).await?;
+    let payment = json!({"amount": total, "method": "pix", "gateway_reference": "gw-bench-1"});
+    call(app, "POST", &format!("/orders/{id}/payments"), &[JSON], payment).await?;
+    app.settle().await?;
+    call(app, "POST", &format!("/orders/{id}/fulfillment/packed"), &[], Value::Null).await?;
+    let shipped = json!({"carrier": "Correios", "tracking_number": "BR123456789"});
+    call(app, "POST", &format!("/orders/{id}/fulfillment/shipped"), &[JSON], shipped).await?;
+    call(app, "POST", &format!("/orders/{id}/fulfillment/delivered"), &[], Value::Null).await?;
+    app.settle().await?;
+    let ret = json!({"lines": [{"sku": SKU_A, "quantity": 1, "reason": "did not fit"}]});
+    call(app, "POST", &format!("/orders/{id}/returns"), &[JSON], ret).await?;
+    // A second order, cancelled; a third takes BENCH-L to its reorder point (stock.low).
+    let second = call(app, "POST", "/orders", &[JSON], order_body(&customer, &[(SKU_A, 2)])).await?;
+    let second = second["id"].as_str().ok_or("order id")?.to_owned();
+    call(app, "POST", &format!("/orders/{second}/cancel"), &[JSON], json!({"reason": "customer changed their mind"}))
+        .await?;
+    call(app, "POST", "/orders", &[JSON], order_body(&customer, &[("BENCH-L", 2)])).await?;
+    app.settle().await?;
+    app.run_schedules().await;
+    // The adjustment measured is a plain receipt on a SKU with history.
+    let receipt = json!({"delta": 10, "reason": "received", "reference": "PO-BENCH-2"});
+    call(app, "POST", &format!("/stock/{SKU_A}/adjustments"), &[JSON], receipt).await?;
+
+    let capture = app.capture.as_ref().ok_or("the runner was not built with capture")?;
+    let mut chosen = BTreeMap::new();
+    for (id, f) in &app.template.functions {
+        let recordings = capture.recordings(id);
+        let wanted = preferred_route(&f.binary);
+        let pick = recordings
+            .iter()
+            .filter(|r| r.exchanges.iter().all(|x| x.status == 200))
+            .find(|r| match wanted {
+                Some(route) => r.event["routeKey"] == route,
+                None => !r.exchanges.is_empty(),
+            })
+            .or_else(|| recordings.first())
+            .ok_or_else(|| format!("{id} was never invoked by the scenario"))?;
+        chosen.insert(f.binary.clone(), pick.clone());
+    }
+    Ok(chosen)
+}
+
+/// The route measured for each HTTP function: its busiest or most characteristic one.
+fn preferred_route(binary: &str) -> Option<&'static str> {
+    Some(match binary {
+        "adjust-stock" => "POST /stock/{sku}/adjustments",
+        "query-api" => "GET /orders/{id}",
+        "place-order" => "POST /orders",
+        "cancel-order" => "POST /orders/{id}/cancel",
+        "update-customer" => "POST /customers",
+        "record-payment" => "POST /orders/{id}/payments",
+        "update-fulfillment" => "POST /orders/{id}/fulfillment/shipped",
+        "process-return" => "POST /orders/{id}/returns",
+        _ => return None,
+    })
+}

@@ -1,0 +1,149 @@
+//! Optional capture, per function, of every event it is invoked with and every AWS exchange it
+//! makes (request body, response status, headers and body), in order. The benchmarks record a
+//! real scenario against moto with it, then replay the exchanges to measure a function's own
+//! cost apart from the emulator's. Off unless a runner is built with [`crate::Backoffice::capturing`].
+
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::interceptors::context::{
+    AfterDeserializationInterceptorContextRef, BeforeTransmitInterceptorContextRef,
+};
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_types::config_bag::{ConfigBag, Storable, StoreReplace};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+/// One AWS call as it crossed the wire.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Exchange {
+    /// The `X-Amz-Target` header, e.g. `DynamoDB_20120810.TransactWriteItems`.
+    pub target: String,
+    pub request: String,
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub response: String,
+}
+
+impl Exchange {
+    /// The operation name, e.g. `TransactWriteItems`.
+    pub fn operation(&self) -> &str {
+        self.target.rsplit('.').next().unwrap_or(&self.target)
+    }
+}
+
+/// What happened to one function, in order.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub enum Entry {
+    /// The event the function was invoked with, exactly as Lambda would send it.
+    Invocation(serde_json::Value),
+    Exchange(Exchange),
+}
+
+/// One invocation and the AWS exchanges it made.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Recording {
+    pub event: serde_json::Value,
+    pub exchanges: Vec<Exchange>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Capture(Arc<Mutex<BTreeMap<String, Vec<Entry>>>>);
+
+impl Capture {
+    pub fn invocation(&self, function: &str, event: serde_json::Value) {
+        self.push(function, Entry::Invocation(event));
+    }
+
+    fn push(&self, function: &str, entry: Entry) {
+        if let Ok(mut m) = self.0.lock() {
+            m.entry(function.to_owned()).or_default().push(entry);
+        }
+    }
+
+    pub fn interceptor(&self, function: &str) -> Capturer {
+        Capturer { capture: self.clone(), function: function.to_owned() }
+    }
+
+    /// Every invocation of `function` with its exchanges. Exact when the function's invocations
+    /// did not overlap (the benchmarks drive one at a time).
+    pub fn recordings(&self, function: &str) -> Vec<Recording> {
+        let entries = self.0.lock().map(|m| m.get(function).cloned().unwrap_or_default()).unwrap_or_default();
+        let mut out: Vec<Recording> = Vec::new();
+        for entry in entries {
+            match entry {
+                Entry::Invocation(event) => out.push(Recording { event, exchanges: Vec::new() }),
+                Entry::Exchange(x) => {
+                    if let Some(last) = out.last_mut() {
+                        last.exchanges.push(x);
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The request half of an exchange, kept in the config bag between transmit and deserialization.
+#[derive(Debug, Clone)]
+struct Pending {
+    target: String,
+    request: String,
+}
+
+impl Storable for Pending {
+    type Storer = StoreReplace<Self>;
+}
+
+#[derive(Debug, Clone)]
+pub struct Capturer {
+    capture: Capture,
+    function: String,
+}
+
+impl Intercept for Capturer {
+    fn name(&self) -> &'static str {
+        "ExchangeCapture"
+    }
+
+    fn read_before_transmit(
+        &self,
+        context: &BeforeTransmitInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let request = context.request();
+        let target = request.headers().get("x-amz-target").unwrap_or_default().to_owned();
+        let body = request.body().bytes().map(|b| String::from_utf8_lossy(b).into_owned()).unwrap_or_default();
+        cfg.interceptor_state().store_put(Pending { target, request: body });
+        Ok(())
+    }
+
+    fn read_after_deserialization(
+        &self,
+        context: &AfterDeserializationInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let Some(pending) = cfg.load::<Pending>().cloned() else { return Ok(()) };
+        let response = context.response();
+        let headers = response
+            .headers()
+            .iter()
+            .filter(|(k, _)| !k.eq_ignore_ascii_case("content-length") && !k.eq_ignore_ascii_case("date"))
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect();
+        let body = response.body().bytes().map(|b| String::from_utf8_lossy(b).into_owned()).unwrap_or_default();
+        self.capture.push(
+            &self.function,
+            Entry::Exchange(Exchange {
+                target: pending.target,
+                request: pending.request,
+                status: response.status().as_u16(),
+                headers,
+                response: body,
+            }),
+        );
+        Ok(())
+    }
+}
