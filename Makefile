@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PYTHON ?= python3
 PORT ?= 3000
 
-.PHONY: run test deps lint fmt check build clean fuzz
+.PHONY: run test deps lint fmt check build clean fuzz bench
 
 ## Install what is missing (moto_server for DynamoDB/SQS emulation, cfn-lint for the template).
 deps:
@@ -24,6 +24,14 @@ test: deps
 FUZZ_EXAMPLES ?= 50
 fuzz: deps
 	bash local/fuzz.sh $(FUZZ_EXAMPLES)
+
+## Benchmarks (BENCHMARKS.md; never part of `make test`): each figure beside its floor, and a
+## non-zero exit when a ratio misses its target. Needs valgrind; installs cargo-lambda (with zig).
+bench: deps
+	@command -v valgrind >/dev/null 2>&1 || { echo "make bench needs valgrind (apt-get install valgrind)"; exit 1; }
+	@command -v cargo-lambda >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet cargo-lambda
+	cargo build --release --workspace --bins
+	./target/release/bench
 
 lint: deps
 	cargo fmt --all -- --check

@@ -52,7 +52,8 @@ pub fn of_invocation(exchanges: &[Exchange]) -> Units {
         key_of(key).and_then(|k| known.get(&k).copied()).unwrap_or(1024)
     };
     for x in exchanges {
-        let (Ok(req), Ok(resp)) = (serde_json::from_str::<Value>(&x.request), serde_json::from_str::<Value>(&x.response))
+        let (Ok(req), Ok(resp)) =
+            (serde_json::from_str::<Value>(&x.request), serde_json::from_str::<Value>(&x.response))
         else {
             continue;
         };
@@ -102,7 +103,8 @@ pub fn of_invocation(exchanges: &[Exchange]) -> Units {
                     let size = if let Some(p) = t.get("Put") {
                         item_size(&p["Item"])
                     } else {
-                        let inner = t.get("Update").or(t.get("Delete")).or(t.get("ConditionCheck")).unwrap_or(&Value::Null);
+                        let inner =
+                            t.get("Update").or(t.get("Delete")).or(t.get("ConditionCheck")).unwrap_or(&Value::Null);
                         sized(&known, &inner["Key"])
                     };
                     units.write += 2.0 * kb(size);

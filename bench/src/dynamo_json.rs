@@ -41,9 +41,9 @@ pub fn opt_item(v: &Value, field: &str) -> Result<Option<HashMap<String, Attribu
 }
 
 pub fn names(v: &Value) -> Option<HashMap<String, String>> {
-    v.get("ExpressionAttributeNames").and_then(Value::as_object).map(|o| {
-        o.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned())).collect()
-    })
+    v.get("ExpressionAttributeNames")
+        .and_then(Value::as_object)
+        .map(|o| o.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned())).collect())
 }
 
 pub fn values(v: &Value) -> Result<Option<HashMap<String, AttributeValue>>, Error> {
@@ -61,8 +61,10 @@ mod tests {
 
     #[test]
     fn nested_values_round_trip_into_sdk_types() {
-        let v = item(&json!({"a": {"S": "x"}, "n": {"N": "12"}, "m": {"M": {"l": {"L": [{"BOOL": true}, {"NULL": true}]}}}}))
-            .unwrap();
+        let v = item(
+            &json!({"a": {"S": "x"}, "n": {"N": "12"}, "m": {"M": {"l": {"L": [{"BOOL": true}, {"NULL": true}]}}}}),
+        )
+        .unwrap();
         assert_eq!(v["a"], AttributeValue::S("x".into()));
         assert_eq!(v["n"], AttributeValue::N("12".into()));
         let AttributeValue::M(m) = &v["m"] else { panic!("not a map") };

@@ -62,7 +62,13 @@ impl Runner {
         Ok(Self { child, base: format!("http://127.0.0.1:{port}"), table, http })
     }
 
-    async fn call(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &Value) -> Result<(u16, Value), BoxError> {
+    async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &Value,
+    ) -> Result<(u16, Value), BoxError> {
         let mut req = hyper::Request::builder().method(method).uri(format!("{}{path}", self.base));
         for (k, v) in headers {
             req = req.header(*k, *v);
@@ -92,7 +98,11 @@ impl Runner {
 }
 
 /// Statuses of one runner round and its wall time.
-async fn runner_round(runner: &Runner, round: usize, customer: &str) -> Result<(Duration, BTreeMap<u16, usize>), BoxError> {
+async fn runner_round(
+    runner: &Runner,
+    round: usize,
+    customer: &str,
+) -> Result<(Duration, BTreeMap<u16, usize>), BoxError> {
     let (a, h) = (format!("LOAD{round}-A"), format!("LOAD{round}-H"));
     runner.stock(&a, 1000).await?;
     runner.stock(&h, HOT_STOCK).await?;
@@ -124,7 +134,14 @@ async fn runner_round(runner: &Runner, round: usize, customer: &str) -> Result<(
 
 /// The recorded place-order transaction, made unique: new ids, this round's SKUs, the
 /// runner's table and customer.
-fn bare_payload(template: &str, from_table: &str, to_table: &str, from_customer: &str, to_customer: &str, round: usize) -> String {
+fn bare_payload(
+    template: &str,
+    from_table: &str,
+    to_table: &str,
+    from_customer: &str,
+    to_customer: &str,
+    round: usize,
+) -> String {
     let mut text = template.replace(from_table, to_table).replace(from_customer, "\u{0}CUSTOMER\u{0}");
     text = text.replace(SKU_A, &format!("BARE{round}-A")).replace(SKU_H, &format!("BARE{round}-H"));
     let mut fresh: BTreeMap<String, String> = BTreeMap::new();
@@ -135,7 +152,11 @@ fn bare_payload(template: &str, from_table: &str, to_table: &str, from_customer:
         let token_end = (i..bytes.len()).find(|&j| !bytes[j].is_ascii_alphanumeric()).unwrap_or(bytes.len());
         let token = &text[i..token_end];
         let boundary = i == 0 || !bytes[i - 1].is_ascii_alphanumeric();
-        if boundary && token.len() == 26 && token.parse::<ulid::Ulid>().is_ok() && token.bytes().all(|b| !b.is_ascii_lowercase()) {
+        if boundary
+            && token.len() == 26
+            && token.parse::<ulid::Ulid>().is_ok()
+            && token.bytes().all(|b| !b.is_ascii_lowercase())
+        {
             out.push_str(fresh.entry(token.to_owned()).or_insert_with(|| ulid::Ulid::new().to_string()));
             i = token_end;
         } else if boundary && token.len() == 32 && token.bytes().all(|b| b.is_ascii_hexdigit()) {
@@ -161,7 +182,8 @@ async fn bare_round(
 ) -> Result<(Duration, usize, usize), BoxError> {
     runner.stock(&format!("BARE{round}-A"), 1000).await?;
     runner.stock(&format!("BARE{round}-H"), HOT_STOCK).await?;
-    let transact = place.exchanges.iter().find(|x| x.operation() == "TransactWriteItems").ok_or("no recorded transaction")?;
+    let transact =
+        place.exchanges.iter().find(|x| x.operation() == "TransactWriteItems").ok_or("no recorded transaction")?;
     let recorded: Value = serde_json::from_str(&transact.request)?;
     let from_table = recorded["TransactItems"][0]
         .as_object()
@@ -169,7 +191,7 @@ async fn bare_round(
         .and_then(|v| v["TableName"].as_str())
         .ok_or("recorded table")?
         .to_owned();
-    let body: Value = serde_json::from_str(&place.event["body"].as_str().unwrap_or("{}").to_owned())?;
+    let body: Value = serde_json::from_str(place.event["body"].as_str().unwrap_or("{}"))?;
     let from_customer = body["customer_id"].as_str().ok_or("recorded customer")?.to_owned();
     let sdk = backoffice_local::sdk_for(&moto.endpoint).await;
     let ddb = aws_sdk_dynamodb::Client::new(&sdk);
@@ -190,11 +212,16 @@ async fn bare_round(
 
 fn peak_rss_kb(pid: u32) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    status.lines().find_map(|l| l.strip_prefix("VmHWM:")).and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }
 
 pub async fn throughput(moto: &Moto, recordings: &BTreeMap<String, Recording>) -> Result<Vec<Row>, BoxError> {
-    println!("\n== end to end: {ORDERS} concurrent place-orders through the runner vs {ORDERS} bare TransactWriteItems (same moto) ==");
+    println!(
+        "\n== end to end: {ORDERS} concurrent place-orders through the runner vs {ORDERS} bare TransactWriteItems (same moto) =="
+    );
     let runner = Runner::start(moto).await?;
     let customer = runner.ok("POST", "/customers", scenario::customer_body("load@example.com")).await?;
     let customer = customer["id"].as_str().ok_or("customer id")?.to_owned();
@@ -209,7 +236,10 @@ pub async fn throughput(moto: &Moto, recordings: &BTreeMap<String, Recording>) -
         runner_rates.push(rate);
         let (t, ok, refused) = bare_round(&runner, moto, place, round, &customer).await?;
         let rate = ORDERS as f64 / t.as_secs_f64();
-        println!("round {round}: bare   {rate:>7.1} tx/s     ({:.2} s; {ok} committed, {refused} cancelled)", t.as_secs_f64());
+        println!(
+            "round {round}: bare   {rate:>7.1} tx/s     ({:.2} s; {ok} committed, {refused} cancelled)",
+            t.as_secs_f64()
+        );
         bare_rates.push(rate);
     }
     let rss = runner.child.id().and_then(peak_rss_kb).unwrap_or(u64::MAX);

@@ -134,7 +134,9 @@ impl Call {
                             .build()?)
                     })
                     .collect::<Result<Vec<_>, Error>>()?;
-                Call::SendBatch(sqs.send_message_batch().set_queue_url(string(&r, "QueueUrl")).set_entries(Some(entries)))
+                Call::SendBatch(
+                    sqs.send_message_batch().set_queue_url(string(&r, "QueueUrl")).set_entries(Some(entries)),
+                )
             }
             "SendMessage" => Call::Send(
                 sqs.send_message()
@@ -232,4 +234,3 @@ fn message_attributes(e: &Value) -> Result<Option<HashMap<String, MessageAttribu
         .collect::<Result<HashMap<_, _>, Error>>()
         .map(Some)
 }
-

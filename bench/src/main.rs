@@ -9,7 +9,7 @@
 //!    binary, through the Runtime API emulator; peak RSS of each after 200 invocations.
 //! 5. 200 concurrent place-orders through the local runner vs 200 bare TransactWriteItems of
 //!    the same size, against one moto; no oversell; the runner's peak RSS.
-//! 6. Deployment zip sizes (arm64, cargo lambda), unless BENCH_ZIP=0.
+//! 6. Deployment zip sizes (arm64, cargo lambda).
 
 mod e2e;
 mod measure;
@@ -62,20 +62,32 @@ async fn main() -> Result<(), BoxError> {
     let environments = environments(&app)?;
 
     round_trips(&recordings);
+    // `BENCH_ONLY=cpu,cold,e2e,zip` runs some sections (while working on one); all by default.
+    let only = std::env::var("BENCH_ONLY").unwrap_or_default();
+    let run = |section: &str| only.is_empty() || only.split(',').any(|s| s == section);
     let mut rows = Vec::new();
-    rows.extend(measure::instructions(&recordings, &environments, &out_dir).await?);
-    rows.extend(measure::cold_starts(&recordings, &environments).await?);
-    rows.extend(e2e::throughput(&moto, &recordings).await?);
-    if std::env::var("BENCH_ZIP").map(|v| v != "0").unwrap_or(true) {
+    if run("cpu") {
+        rows.extend(measure::instructions(&recordings, &environments, &out_dir).await?);
+    }
+    if run("cold") {
+        rows.extend(measure::cold_starts(&recordings, &environments).await?);
+    }
+    if run("e2e") {
+        rows.extend(e2e::throughput(&moto, &recordings).await?);
+    }
+    if run("zip") {
         rows.extend(measure::zip_sizes(recordings.keys())?);
-    } else {
-        println!("\n(zip sizes skipped: BENCH_ZIP=0)");
     }
     let failed = report(&rows);
     std::fs::write(
         out_dir.join("results.tsv"),
         rows.iter()
-            .map(|r| format!("{}\t{}\t{}\t{}\t{:?}\t{}\t{}\n", r.section, r.name, r.figure, r.floor, r.ratio, r.target, r.pass))
+            .map(|r| {
+                format!(
+                    "{}\t{}\t{}\t{}\t{:?}\t{}\t{}\n",
+                    r.section, r.name, r.figure, r.floor, r.ratio, r.target, r.pass
+                )
+            })
             .collect::<String>(),
     )?;
     drop(app);

@@ -24,7 +24,12 @@ const COLD_RUNS: usize = 11;
 const RSS_INVOCATIONS: usize = 200;
 
 /// The environment a function gets on Lambda, plus the replay endpoint.
-fn function_env(runtime_api: &str, binary: &str, env: &BTreeMap<String, String>, endpoint: &str) -> Vec<(String, String)> {
+fn function_env(
+    runtime_api: &str,
+    binary: &str,
+    env: &BTreeMap<String, String>,
+    endpoint: &str,
+) -> Vec<(String, String)> {
     let mut all = lambda_environment(runtime_api, binary);
     all.extend(env.iter().map(|(k, v)| (k.clone(), v.clone())));
     all.push(("AWS_ENDPOINT_URL".into(), endpoint.into()));
@@ -57,7 +62,10 @@ async fn callgrind(
     let stderr = String::from_utf8_lossy(&output.stderr);
     let (served, unknown) = replay.reset();
     let probe = stderr.lines().find_map(|l| l.strip_prefix("PROBE ")).unwrap_or("").to_owned();
-    let healthy = probe.starts_with("status=2") || probe == "failures=0" || probe.starts_with("result=") || probe.starts_with("calls=");
+    let healthy = probe.starts_with("status=2")
+        || probe == "failures=0"
+        || probe.starts_with("result=")
+        || probe.starts_with("calls=");
     if !output.status.success() || !healthy || unknown > 0 || served != iterations * expected_calls {
         return Err(format!(
             "{binary} {mode}: exit {:?}, probe said {probe:?}, replay served {served} (expected {}), {unknown} unrecorded\n{}",
@@ -74,7 +82,11 @@ async fn callgrind(
         .ok_or_else(|| format!("no callgrind total for {binary} {mode}").into())
 }
 
-pub async fn instructions(recordings: &BTreeMap<String, Recording>, envs: &Environments, dir: &Path) -> Result<Vec<Row>, BoxError> {
+pub async fn instructions(
+    recordings: &BTreeMap<String, Recording>,
+    envs: &Environments,
+    dir: &Path,
+) -> Result<Vec<Row>, BoxError> {
     println!("\n== per-request instructions (callgrind; handler vs the same SDK calls bare, replayed responses) ==");
     let mut rows = Vec::new();
     for (binary, recording) in recordings {
@@ -90,7 +102,9 @@ pub async fn instructions(recordings: &BTreeMap<String, Recording>, envs: &Envir
         }
         let (handler, floor) = (per["handler"], per["floor"]);
         let ratio = handler as f64 / floor.max(1) as f64;
-        println!("{binary:<20} handler {handler:>10} instr/request   floor {floor:>10}   ratio {ratio:.2}   ({calls} AWS calls)");
+        println!(
+            "{binary:<20} handler {handler:>10} instr/request   floor {floor:>10}   ratio {ratio:.2}   ({calls} AWS calls)"
+        );
         rows.push(Row {
             section: "cpu",
             name: binary.clone(),
@@ -106,7 +120,10 @@ pub async fn instructions(recordings: &BTreeMap<String, Recording>, envs: &Envir
 
 fn peak_rss_kb(pid: u32) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    status.lines().find_map(|l| l.strip_prefix("VmHWM:")).and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }
 
 struct ColdStart {
@@ -116,7 +133,12 @@ struct ColdStart {
 
 /// Starts `binary` `COLD_RUNS` times and times exec → its first response; the last run then
 /// serves `RSS_INVOCATIONS` more events and reports its peak RSS.
-async fn cold_start(binary: &str, event: &[u8], env: &BTreeMap<String, String>, replay: &Replay) -> Result<ColdStart, BoxError> {
+async fn cold_start(
+    binary: &str,
+    event: &[u8],
+    env: &BTreeMap<String, String>,
+    replay: &Replay,
+) -> Result<ColdStart, BoxError> {
     let mut times = Vec::new();
     let mut peak = None;
     for run in 0..COLD_RUNS {
@@ -135,7 +157,9 @@ async fn cold_start(binary: &str, event: &[u8], env: &BTreeMap<String, String>, 
             .await
             .map_err(|_| format!("{binary}: no response within 20 s"))??;
         if !outcome.ok {
-            return Err(format!("{binary}: the first invocation failed: {}", String::from_utf8_lossy(&outcome.body)).into());
+            return Err(
+                format!("{binary}: the first invocation failed: {}", String::from_utf8_lossy(&outcome.body)).into()
+            );
         }
         times.push(outcome.at - start);
         if run == COLD_RUNS - 1 {
@@ -166,7 +190,12 @@ pub async fn cold_starts(recordings: &BTreeMap<String, Recording>, envs: &Enviro
     let floor_replay = Replay::start(&[]).await?;
     let floor = cold_start("hello", http_event.as_bytes(), &BTreeMap::new(), &floor_replay).await?;
     let floor_time = median(floor.times);
-    println!("{:<20} {:>8.2} ms   peak RSS {:>6} kB   (floor)", "hello", ms(floor_time), floor.peak_rss_kb.unwrap_or(0));
+    println!(
+        "{:<20} {:>8.2} ms   peak RSS {:>6} kB   (floor)",
+        "hello",
+        ms(floor_time),
+        floor.peak_rss_kb.unwrap_or(0)
+    );
     let mut rows = Vec::new();
     for (binary, recording) in recordings {
         let replay = Replay::start(&recording.exchanges).await?;

@@ -39,7 +39,9 @@ impl Replay {
                 let state = shared.clone();
                 tokio::spawn(async move {
                     let service = hyper::service::service_fn(move |req| answer(state.clone(), req));
-                    let _ = hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(TokioIo::new(stream), service)
+                        .await;
                 });
             }
         });
@@ -81,7 +83,9 @@ async fn answer(state: Arc<Mutex<State>>, req: Request<Incoming>) -> Result<Resp
         }
     };
     let Some(x) = recorded else {
-        let body = format!(r#"{{"__type":"com.amazon.coral.validate#ValidationException","message":"{target} was not recorded"}}"#);
+        let body = format!(
+            r#"{{"__type":"com.amazon.coral.validate#ValidationException","message":"{target} was not recorded"}}"#
+        );
         return Ok(Response::builder()
             .status(400)
             .header("content-type", "application/x-amz-json-1.0")

@@ -13,7 +13,13 @@ const JSON: (&str, &str) = ("content-type", "application/json");
 pub const SKU_A: &str = "BENCH-A";
 pub const SKU_H: &str = "BENCH-H";
 
-async fn call(app: &Backoffice, method: &str, path: &str, headers: &[(&str, &str)], body: Value) -> Result<Value, BoxError> {
+async fn call(
+    app: &Backoffice,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Value,
+) -> Result<Value, BoxError> {
     let body = if body.is_null() { String::new() } else { body.to_string() };
     let response = app.invoke(method, path, headers, body.as_bytes()).await;
     let status = response.status();

@@ -6,7 +6,7 @@
 //! (`LOCAL_JWT_SECRET`), so no key server is needed; on AWS the authorizer verifies RS256 tokens
 //! against the issuer's published keys. Everything after the signature check is the same.
 
-use hmac::{Hmac, Mac};
+use hmac::{Hmac, KeyInit, Mac};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 

@@ -50,7 +50,29 @@ impl Settings {
 /// The SDK keeps its standard retries (3 attempts, jittered backoff from 1 s) for throttling
 /// and transient errors; commands retry again on top, within `store::RETRY_BUDGET`.
 pub async fn sdk_config() -> aws_config::SdkConfig {
-    aws_config::defaults(aws_config::BehaviorVersion::latest()).load().await
+    aws_config::defaults(aws_config::BehaviorVersion::latest()).http_client(https_client()).load().await
+}
+
+/// The roots AWS service endpoints (DynamoDB, SQS, their VPC and FIPS endpoints) chain to:
+/// Amazon Root CA 1–4 and Starfield Services Root G2 (Amazon Trust Services).
+const AWS_ROOTS: &[u8] = include_bytes!("aws_roots.pem");
+
+/// The SDK's own HTTPS client (rustls with aws-lc), trusting only the AWS roots. The default
+/// trust store reads every file of the system's certificate directory at start-up: on this
+/// project's benchmark that was about 8 ms of a 12 ms cold start (see BENCHMARKS.md).
+/// `BACKOFFICE_NATIVE_ROOTS=1` restores the system store (e.g. behind a TLS-inspecting proxy).
+fn https_client() -> aws_sdk_dynamodb::config::SharedHttpClient {
+    use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
+    let trust = if std::env::var_os("BACKOFFICE_NATIVE_ROOTS").is_some() {
+        tls::TrustStore::default()
+    } else {
+        tls::TrustStore::empty().with_pem_certificate(AWS_ROOTS)
+    };
+    let context = tls::TlsContext::builder().with_trust_store(trust).build().unwrap_or_default();
+    aws_smithy_http_client::Builder::new()
+        .tls_provider(tls::Provider::Rustls(CryptoMode::AwsLc))
+        .tls_context(context)
+        .build_https()
 }
 
 impl AppContext {

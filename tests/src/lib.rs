@@ -444,21 +444,23 @@ pub fn sqs_event(bodies: &[String]) -> aws_lambda_events::sqs::SqsEvent {
 pub struct Throttle {
     operation: &'static str,
     left: std::sync::Arc<std::sync::atomic::AtomicUsize>,
-    in_flight: std::sync::Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl Throttle {
     pub fn new(operation: &'static str, count: usize) -> Self {
-        Self {
-            operation,
-            left: std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(count)),
-            in_flight: Default::default(),
-        }
+        Self { operation, left: std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(count)) }
     }
 
     pub fn remaining(&self) -> usize {
         self.left.load(std::sync::atomic::Ordering::SeqCst)
     }
+}
+
+#[derive(Debug, Clone)]
+struct ThrottledRequest;
+
+impl aws_smithy_types::config_bag::Storable for ThrottledRequest {
+    type Storer = aws_smithy_types::config_bag::StoreReplace<Self>;
 }
 
 impl aws_smithy_runtime_api::client::interceptors::Intercept for Throttle {
@@ -478,7 +480,8 @@ impl aws_smithy_runtime_api::client::interceptors::Intercept for Throttle {
             && self.left.fetch_update(SeqCst, SeqCst, |n| n.checked_sub(1)).is_ok()
         {
             context.request_mut().headers_mut().insert("x-amz-target", "DynamoDB_20120810.ThrottledByTest");
-            self.in_flight.fetch_add(1, SeqCst);
+            // Marks this request (not whichever response comes back next: calls run concurrently).
+            cfg.interceptor_state().store_put(ThrottledRequest);
         }
         Ok(())
     }
@@ -489,10 +492,10 @@ impl aws_smithy_runtime_api::client::interceptors::Intercept for Throttle {
             '_,
         >,
         _runtime_components: &aws_smithy_runtime_api::client::runtime_components::RuntimeComponents,
-        _cfg: &mut aws_smithy_types::config_bag::ConfigBag,
+        cfg: &mut aws_smithy_types::config_bag::ConfigBag,
     ) -> Result<(), aws_smithy_runtime_api::box_error::BoxError> {
-        use std::sync::atomic::Ordering::SeqCst;
-        if self.in_flight.fetch_update(SeqCst, SeqCst, |n| n.checked_sub(1)).is_ok() {
+        if cfg.load::<ThrottledRequest>().is_some() {
+            cfg.interceptor_state().unset::<ThrottledRequest>();
             let response = context.response_mut();
             response.headers_mut().remove("x-amzn-errortype");
             *response.status_mut() = aws_smithy_runtime_api::http::StatusCode::try_from(400u16)?;

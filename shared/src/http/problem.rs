@@ -31,6 +31,9 @@ pub struct ProblemDetails {
     pub field: Option<String>,
     #[serde(flatten)]
     pub extensions: Map<String, Value>,
+    /// Seconds for the `Retry-After` header, when retrying the same request may succeed.
+    #[serde(skip)]
+    pub retry_after: Option<u32>,
 }
 
 impl Problem {
@@ -42,6 +45,7 @@ impl Problem {
             detail: detail.into(),
             field: None,
             extensions: Map::new(),
+            retry_after: None,
         }))
     }
 
@@ -60,6 +64,11 @@ impl Problem {
         };
         let name = name.as_str();
         self.0.extensions.insert(name.to_owned(), serde_json::to_value(value).unwrap_or(Value::Null));
+        self
+    }
+
+    pub fn retry_after(mut self, seconds: u32) -> Self {
+        self.0.retry_after = Some(seconds);
         self
     }
 
@@ -82,7 +91,7 @@ impl Problem {
     }
 
     pub fn unavailable(detail: impl Into<String>) -> Self {
-        Self::new(503, "unavailable", "Temporarily unavailable, retry", detail)
+        Self::new(503, "unavailable", "Temporarily unavailable, retry", detail).retry_after(1)
     }
 
     pub fn internal() -> Self {
@@ -98,6 +107,9 @@ impl Problem {
         response
             .headers_mut()
             .insert(lambda_http::http::header::CONTENT_TYPE, lambda_http::http::HeaderValue::from_static(CONTENT_TYPE));
+        if let Some(seconds) = self.retry_after {
+            response.headers_mut().insert(lambda_http::http::header::RETRY_AFTER, seconds.into());
+        }
         response
     }
 }
@@ -118,9 +130,15 @@ impl From<crate::store::StoreError> for Problem {
                 format!("another record already uses this {field}"),
             )
             .with_field(field),
-            StoreError::Contention(_) | StoreError::Conflict(_) => {
-                Problem::unavailable("too many concurrent changes to the same records; retry shortly")
-            }
+            // Lost races (and throttling of a hot partition) that outlasted the retry budget: the
+            // records are too busy right now. A conflict with their current state, not a server
+            // failure: nothing was written and the request may be retried as it is.
+            StoreError::Contention(_) | StoreError::Conflict(_) => Problem::conflict(
+                "contention",
+                "Too many concurrent changes",
+                "these records are changing too fast right now; nothing was written, retry shortly",
+            )
+            .retry_after(1),
             StoreError::Unavailable(msg) => {
                 tracing::error!(error = %msg, "store unavailable");
                 Problem::unavailable("the data store did not answer; retry shortly")
