@@ -47,8 +47,14 @@ async fn callgrind(
     expected_calls: usize,
 ) -> Result<u64, BoxError> {
     replay.reset();
+    // BENCH_PROFILES=dir keeps each run's profile for callgrind_annotate.
+    let out = match std::env::var("BENCH_PROFILES") {
+        Ok(dir) => format!("{dir}/{binary}.{mode}.{iterations}.callgrind"),
+        Err(_) => "/dev/null".into(),
+    };
     let output = tokio::process::Command::new("valgrind")
-        .args(["--tool=callgrind", "--callgrind-out-file=/dev/null"])
+        .arg("--tool=callgrind")
+        .arg(format!("--callgrind-out-file={out}"))
         .arg(release("probe"))
         .args([binary, mode, &iterations.to_string()])
         .arg(file)
