@@ -308,4 +308,32 @@ async fn each_command_costs_the_documented_round_trips() {
     )
     .await;
     assert_eq!(cancel, vec!["GetItem", "BatchGetItem", "TransactWriteItems"]);
+    let customer = json!({"name": "Round Trip", "email": format!("rt-{}@example.com", t.prefix),
+                          "addresses": [], "marketing_consent": {"granted": false}});
+    let create =
+        run("UpdateCustomerFunction", "POST /customers", "/customers".into(), customer.to_string(), vec![]).await;
+    assert_eq!(create, vec!["BatchGetItem", "TransactWriteItems"], "customer, e-mail guard: one read, one write");
+    t.app.settle().await.unwrap();
+    let packed = run(
+        "UpdateFulfillmentFunction",
+        "POST /orders/{id}/fulfillment/packed",
+        format!("/orders/{id}/fulfillment/packed"),
+        String::new(),
+        vec![("id", id.clone())],
+    )
+    .await;
+    assert_eq!(packed, vec!["BatchGetItem", "TransactWriteItems"]);
+    for step in ["shipped", "delivered"] {
+        let body = if step == "shipped" { r#"{"carrier":"C","tracking_number":"T1"}"# } else { "" };
+        assert_eq!(t.step(&id, step, body).await.status, 200);
+    }
+    let ret = run(
+        "ProcessReturnFunction",
+        "POST /orders/{id}/returns",
+        format!("/orders/{id}/returns"),
+        json!({"lines": [{"sku": "RT-A", "quantity": 1, "reason": "x"}]}).to_string(),
+        vec![("id", id.clone())],
+    )
+    .await;
+    assert_eq!(ret, vec!["BatchGetItem", "TransactWriteItems"]);
 }
