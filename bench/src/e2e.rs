@@ -5,6 +5,7 @@
 
 use crate::{Row, release};
 use backoffice_bench::floor::Call;
+use backoffice_bench::peak_rss_kb;
 use backoffice_bench::scenario::{self, SKU_A, SKU_H};
 use backoffice_local::capture::Recording;
 use backoffice_local::{BoxError, Moto};
@@ -208,14 +209,6 @@ async fn bare_round(
     let elapsed = start.elapsed();
     let ok = results.iter().filter(|r| r.is_ok()).count();
     Ok((elapsed, ok, ORDERS - ok))
-}
-
-fn peak_rss_kb(pid: u32) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }
 
 pub async fn throughput(moto: &Moto, recordings: &BTreeMap<String, Recording>) -> Result<Vec<Row>, BoxError> {

@@ -2,6 +2,7 @@
 //! deployment zip sizes.
 
 use crate::{Row, release, root};
+use backoffice_bench::peak_rss_kb;
 use backoffice_bench::replay::Replay;
 use backoffice_bench::runtime_api::{RuntimeApi, lambda_environment};
 use backoffice_local::BoxError;
@@ -122,14 +123,6 @@ pub async fn instructions(
         });
     }
     Ok(rows)
-}
-
-fn peak_rss_kb(pid: u32) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }
 
 struct ColdStart {
