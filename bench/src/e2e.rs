@@ -90,9 +90,7 @@ impl Runner {
     }
 
     async fn stock(&self, sku: &str, units: i64) -> Result<(), BoxError> {
-        let item = json!({"name": format!("Load item {sku}"), "unit_price": {"amount": 1990, "currency": "BRL"},
-                          "reorder_point": 5, "reorder_quantity": 50});
-        self.ok("PUT", &format!("/stock/{sku}"), item).await?;
+        self.ok("PUT", &format!("/stock/{sku}"), scenario::catalog_body(sku, 5)).await?;
         self.ok("POST", &format!("/stock/{sku}/adjustments"), json!({"delta": units, "reason": "received"})).await?;
         Ok(())
     }

@@ -17,3 +17,27 @@ pub fn peak_rss_kb(pid: u32) -> Option<u64> {
         .find_map(|l| l.strip_prefix("VmHWM:"))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }
+
+/// Serves HTTP/1 on `listener` in the background, one task per connection, with `answer` for
+/// every request (the replay server and the Runtime API emulator).
+pub fn serve<S, F>(
+    listener: tokio::net::TcpListener,
+    state: S,
+    answer: fn(S, hyper::Request<hyper::body::Incoming>) -> F,
+) where
+    S: Clone + Send + Sync + 'static,
+    F: std::future::Future<Output = Result<hyper::Response<http_body_util::Full<hyper::body::Bytes>>, hyper::Error>>
+        + Send
+        + 'static,
+{
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let state = state.clone();
+            tokio::spawn(async move {
+                let service = hyper::service::service_fn(move |req| answer(state.clone(), req));
+                let io = hyper_util::rt::TokioIo::new(stream);
+                let _ = hyper::server::conn::http1::Builder::new().serve_connection(io, service).await;
+            });
+        }
+    });
+}

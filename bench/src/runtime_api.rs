@@ -5,7 +5,6 @@
 use http_body_util::{BodyExt, Full};
 use hyper::body::{Bytes, Incoming};
 use hyper::{Method, Request, Response};
-use hyper_util::rt::TokioIo;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
@@ -43,18 +42,7 @@ impl RuntimeApi {
             waiting: Mutex::new(HashMap::new()),
             init_error: Mutex::new(None),
         });
-        let server = shared.clone();
-        tokio::spawn(async move {
-            while let Ok((stream, _)) = listener.accept().await {
-                let shared = server.clone();
-                tokio::spawn(async move {
-                    let service = hyper::service::service_fn(move |req| route(shared.clone(), req));
-                    let _ = hyper::server::conn::http1::Builder::new()
-                        .serve_connection(TokioIo::new(stream), service)
-                        .await;
-                });
-            }
-        });
+        crate::serve(listener, shared.clone(), route);
         Ok(Self { address, queue, shared })
     }
 

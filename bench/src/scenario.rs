@@ -32,12 +32,16 @@ async fn call(
 }
 
 pub async fn stock(app: &Backoffice, sku: &str, reorder_point: u64, units: i64) -> Result<(), BoxError> {
-    let item = json!({"name": format!("Benchmark item {sku}"), "unit_price": {"amount": 1990, "currency": "BRL"},
-                      "reorder_point": reorder_point, "reorder_quantity": 50});
-    call(app, "PUT", &format!("/stock/{sku}"), &[JSON], item).await?;
+    call(app, "PUT", &format!("/stock/{sku}"), &[JSON], catalog_body(sku, reorder_point)).await?;
     let receipt = json!({"delta": units, "reason": "received", "reference": "PO-BENCH"});
     call(app, "POST", &format!("/stock/{sku}/adjustments"), &[JSON], receipt).await?;
     Ok(())
+}
+
+/// A catalog entry (`PUT /stock/{sku}`) at 19.90 BRL.
+pub fn catalog_body(sku: &str, reorder_point: u64) -> Value {
+    json!({"name": format!("Benchmark item {sku}"), "unit_price": {"amount": 1990, "currency": "BRL"},
+           "reorder_point": reorder_point, "reorder_quantity": 50})
 }
 
 pub fn customer_body(email: &str) -> Value {
