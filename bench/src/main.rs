@@ -31,6 +31,12 @@ pub struct Row {
     pub pass: bool,
 }
 
+/// `BENCH_FUNCTIONS=place-order,query-api` measures some functions (while working on them);
+/// all by default.
+pub fn selected(binary: &str) -> bool {
+    std::env::var("BENCH_FUNCTIONS").map_or(true, |only| only.split(',').any(|b| b == binary))
+}
+
 pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root").to_path_buf()
 }

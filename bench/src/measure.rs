@@ -1,7 +1,7 @@
 //! Per-request instructions (callgrind), cold starts and peak RSS (Runtime API emulator), and
 //! deployment zip sizes.
 
-use crate::{Row, release, root};
+use crate::{Row, release, root, selected};
 use backoffice_bench::peak_rss_kb;
 use backoffice_bench::replay::Replay;
 use backoffice_bench::runtime_api::{RuntimeApi, lambda_environment};
@@ -21,7 +21,7 @@ const ZIP_LIMIT: u64 = 4 * 1024 * 1024;
 /// Iterations of the two callgrind runs; per request = difference / (HIGH − LOW).
 const LOW: usize = 2;
 const HIGH: usize = 12;
-const COLD_RUNS: usize = 11;
+const COLD_RUNS: usize = 21;
 const RSS_INVOCATIONS: usize = 200;
 
 /// The environment a function gets on Lambda, plus the replay endpoint.
@@ -96,7 +96,7 @@ pub async fn instructions(
 ) -> Result<Vec<Row>, BoxError> {
     println!("\n== per-request instructions (callgrind; handler vs the same SDK calls bare, replayed responses) ==");
     let mut rows = Vec::new();
-    for (binary, recording) in recordings {
+    for (binary, recording) in recordings.iter().filter(|(b, _)| selected(b)) {
         let replay = Replay::start(&recording.exchanges).await?;
         let env = function_env("127.0.0.1:9", binary, &envs[binary], &replay.endpoint);
         let file = dir.join(format!("{binary}.json"));
@@ -125,55 +125,69 @@ pub async fn instructions(
     Ok(rows)
 }
 
-struct ColdStart {
-    times: Vec<Duration>,
-    peak_rss_kb: Option<u64>,
+/// One function to start: its binary, the event it gets first, its environment and the
+/// replayed AWS responses it will ask for.
+struct Subject<'a> {
+    binary: &'a str,
+    event: &'a [u8],
+    env: &'a BTreeMap<String, String>,
+    replay: &'a Replay,
 }
 
-/// Starts `binary` `COLD_RUNS` times and times exec → its first response; the last run then
-/// serves `RSS_INVOCATIONS` more events and reports its peak RSS.
-async fn cold_start(
-    binary: &str,
-    event: &[u8],
-    env: &BTreeMap<String, String>,
-    replay: &Replay,
-) -> Result<ColdStart, BoxError> {
-    let mut times = Vec::new();
-    let mut peak = None;
-    for run in 0..COLD_RUNS {
-        let api = RuntimeApi::start().await?;
-        replay.reset();
-        let response = api.invoke(event);
-        let start = Instant::now();
-        let mut child = tokio::process::Command::new(release(binary))
-            .env_clear()
-            .envs(function_env(&api.address, binary, env, &replay.endpoint))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .kill_on_drop(true)
-            .spawn()?;
-        let outcome = tokio::time::timeout(Duration::from_secs(20), response)
-            .await
-            .map_err(|_| format!("{binary}: no response within 20 s"))??;
-        if !outcome.ok {
-            return Err(
-                format!("{binary}: the first invocation failed: {}", String::from_utf8_lossy(&outcome.body)).into()
-            );
+/// Starts the subject once and times exec → its first response. With `load`, the process
+/// then serves that many more invocations and its peak RSS is returned.
+async fn start_once(s: &Subject<'_>, load: usize) -> Result<(Duration, Option<u64>), BoxError> {
+    let api = RuntimeApi::start().await?;
+    s.replay.reset();
+    let response = api.invoke(s.event);
+    // `BENCH_WRAP="strace -f -o /tmp/trace"` runs each start under a tracer or profiler
+    // (the times are then the tool's, not the function's).
+    let wrap = std::env::var("BENCH_WRAP").unwrap_or_default();
+    let mut words = wrap.split_whitespace();
+    let mut command = match words.next() {
+        Some(tool) => {
+            let mut c = tokio::process::Command::new(tool);
+            c.args(words).arg(release(s.binary));
+            c
         }
-        times.push(outcome.at - start);
-        if run == COLD_RUNS - 1 {
-            for _ in 0..RSS_INVOCATIONS {
-                replay.reset();
-                let o = api.invoke(event).await?;
-                if !o.ok {
-                    return Err(format!("{binary}: an invocation failed under load").into());
-                }
-            }
-            peak = child.id().and_then(peak_rss_kb);
-        }
-        child.kill().await?;
+        None => tokio::process::Command::new(release(s.binary)),
+    };
+    let start = Instant::now();
+    let mut child = command
+        .env_clear()
+        .envs(function_env(&api.address, s.binary, s.env, &s.replay.endpoint))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()?;
+    let outcome = tokio::time::timeout(Duration::from_secs(20), response)
+        .await
+        .map_err(|_| format!("{}: no response within 20 s", s.binary))??;
+    if !outcome.ok {
+        return Err(format!("{}: the first invocation failed: {}", s.binary, String::from_utf8_lossy(&outcome.body))
+            .into());
     }
-    Ok(ColdStart { times, peak_rss_kb: peak })
+    let time = outcome.at - start;
+    let mut peak = None;
+    if load > 0 {
+        for _ in 0..load {
+            s.replay.reset();
+            if !api.invoke(s.event).await?.ok {
+                return Err(format!("{}: an invocation failed under load", s.binary).into());
+            }
+        }
+        peak = child.id().and_then(peak_rss_kb);
+    }
+    if wrap.is_empty() {
+        child.kill().await?;
+    } else {
+        // A profiler around the function writes its report on SIGTERM, not on SIGKILL.
+        if let Some(pid) = child.id() {
+            std::process::Command::new("kill").args(["-TERM", &pid.to_string()]).status()?;
+        }
+        child.wait().await?;
+    }
+    Ok((time, peak))
 }
 
 fn median(mut v: Vec<Duration>) -> Duration {
@@ -181,28 +195,39 @@ fn median(mut v: Vec<Duration>) -> Duration {
     v[v.len() / 2]
 }
 
+/// Cold starts of every function, each interleaved with as many of the floor's: start floor,
+/// start function, and again, `COLD_RUNS` times. This machine's noise (a shared VM) comes in
+/// bursts of seconds; interleaving puts both sides of a ratio in the same bursts.
 pub async fn cold_starts(recordings: &BTreeMap<String, Recording>, envs: &Environments) -> Result<Vec<Row>, BoxError> {
     println!(
-        "\n== cold start: exec -> first response through the Runtime API emulator (median of {COLD_RUNS}); peak RSS after {RSS_INVOCATIONS} more =="
+        "\n== cold start: exec -> first response through the Runtime API emulator (median of {COLD_RUNS}, interleaved with the floor's); peak RSS after {RSS_INVOCATIONS} more =="
     );
     let http_event = recordings["query-api"].event.to_string();
+    let no_env = BTreeMap::new();
     let floor_replay = Replay::start(&[]).await?;
-    let floor = cold_start("hello", http_event.as_bytes(), &BTreeMap::new(), &floor_replay).await?;
-    let floor_time = median(floor.times);
-    println!(
-        "{:<20} {:>8.2} ms   peak RSS {:>6} kB   (floor)",
-        "hello",
-        ms(floor_time),
-        floor.peak_rss_kb.unwrap_or(0)
-    );
+    let floor = Subject { binary: "hello", event: http_event.as_bytes(), env: &no_env, replay: &floor_replay };
+    let (_, floor_rss) = start_once(&floor, RSS_INVOCATIONS).await?;
+    let floor_rss = floor_rss.unwrap_or(0);
+    println!("{:<20} peak RSS {floor_rss:>6} kB   (floor)", "hello");
     let mut rows = Vec::new();
-    for (binary, recording) in recordings {
+    for (binary, recording) in recordings.iter().filter(|(b, _)| selected(b)) {
         let replay = Replay::start(&recording.exchanges).await?;
-        let measured = cold_start(binary, recording.event.to_string().as_bytes(), &envs[binary], &replay).await?;
-        let time = median(measured.times);
+        let event = recording.event.to_string();
+        let subject = Subject { binary, event: event.as_bytes(), env: &envs[binary], replay: &replay };
+        let (mut floor_times, mut times) = (Vec::new(), Vec::new());
+        for _ in 0..COLD_RUNS {
+            floor_times.push(start_once(&floor, 0).await?.0);
+            times.push(start_once(&subject, 0).await?.0);
+        }
+        let (_, rss) = start_once(&subject, RSS_INVOCATIONS).await?;
+        let (time, floor_time) = (median(times), median(floor_times));
         let ratio = time.as_secs_f64() / floor_time.as_secs_f64();
-        let rss = measured.peak_rss_kb.unwrap_or(u64::MAX);
-        println!("{binary:<20} {:>8.2} ms   peak RSS {rss:>6} kB   ratio {ratio:.2}", ms(time));
+        let rss = rss.unwrap_or(u64::MAX);
+        println!(
+            "{binary:<20} {:>8.2} ms   floor {:>6.2} ms   ratio {ratio:.2}   peak RSS {rss:>6} kB",
+            ms(time),
+            ms(floor_time)
+        );
         rows.push(Row {
             section: "cold start",
             name: binary.clone(),
@@ -216,7 +241,7 @@ pub async fn cold_starts(recordings: &BTreeMap<String, Recording>, envs: &Enviro
             section: "peak RSS",
             name: format!("{binary} ({RSS_INVOCATIONS} invocations)"),
             figure: format!("{} kB", rss),
-            floor: format!("{} kB", floor.peak_rss_kb.unwrap_or(0)),
+            floor: format!("{floor_rss} kB"),
             ratio: None,
             target: "<= 49152 kB".into(),
             pass: rss <= RSS_LIMIT_KB,

@@ -81,7 +81,9 @@ async fn answer(state: Arc<Mutex<State>>, req: Request<Incoming>) -> Result<Resp
             .expect("static response"));
     };
     let mut response = Response::builder().status(x.status);
-    for (k, v) in &x.headers {
+    // moto's development server closes every connection (`connection: close`); AWS endpoints
+    // keep them open, so the replay does too: hop-by-hop headers are not replayed.
+    for (k, v) in x.headers.iter().filter(|(k, _)| !k.eq_ignore_ascii_case("connection")) {
         response = response.header(k, v);
     }
     Ok(response.body(Full::new(Bytes::from(x.response))).expect("recorded response"))

@@ -156,7 +156,9 @@ impl Backoffice {
             }
             ctx.store =
                 backoffice::store::Store::new(aws_sdk_dynamodb::Client::from_conf(ddb.build()), ctx.store.table());
-            ctx.sqs = aws_sdk_sqs::Client::from_conf(sqs.build());
+            if ctx.sqs.is_some() {
+                ctx.sqs = Some(aws_sdk_sqs::Client::from_conf(sqs.build()));
+            }
             for event in &f.events {
                 let missing = || format!("{id}: no {} handler for binary {}", kind(event), f.binary);
                 match event {

@@ -3,6 +3,9 @@
 
 use crate::events::Queue;
 use crate::store::Store;
+use aws_smithy_runtime_api::client::connector_metadata::ConnectorMetadata;
+use aws_smithy_runtime_api::client::http::{HttpClient, HttpConnectorSettings, SharedHttpClient, SharedHttpConnector};
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use std::collections::HashMap;
 
 #[derive(Debug, thiserror::Error)]
@@ -12,7 +15,10 @@ pub struct ConfigError(pub &'static str);
 #[derive(Clone, Debug)]
 pub struct AppContext {
     pub store: Store,
-    pub sqs: aws_sdk_sqs::Client,
+    /// The SQS client, built only for a function given queue URLs (the event relay): building
+    /// a client parses the SDK's endpoint rules, a cost every other cold start would pay for
+    /// nothing.
+    pub sqs: Option<aws_sdk_sqs::Client>,
     /// Queue URLs this function was given (only publishers need any).
     pub queues: HashMap<Queue, String>,
     pub settings: Settings,
@@ -49,8 +55,19 @@ impl Settings {
 /// Loads the shared AWS configuration once. `AWS_ENDPOINT_URL` (moto locally) is honoured.
 /// The SDK keeps its standard retries (3 attempts, jittered backoff from 1 s) for throttling
 /// and transient errors; commands retry again on top, within `store::RETRY_BUDGET`.
+///
+/// On Lambda the credentials are in the environment: reading them straight from there skips
+/// building the default chain's web-identity provider, whose STS client alone was a fifth of a
+/// cold start's instructions. Without them (a laptop, a container) the default chain applies.
 pub async fn sdk_config() -> aws_config::SdkConfig {
-    aws_config::defaults(aws_config::BehaviorVersion::latest()).http_client(https_client()).load().await
+    let loader = aws_config::defaults(aws_config::BehaviorVersion::latest()).http_client(https_client());
+    let in_env = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"].iter().all(|v| std::env::var_os(v).is_some());
+    let loader = if in_env {
+        loader.credentials_provider(aws_config::environment::EnvironmentVariableCredentialsProvider::new())
+    } else {
+        loader
+    };
+    loader.load().await
 }
 
 /// The roots AWS service endpoints (DynamoDB, SQS, their VPC and FIPS endpoints) chain to:
@@ -61,18 +78,38 @@ const AWS_ROOTS: &[u8] = include_bytes!("aws_roots.pem");
 /// trust store reads every file of the system's certificate directory at start-up: on this
 /// project's benchmark that was about 8 ms of a 12 ms cold start (see BENCHMARKS.md).
 /// `BACKOFFICE_NATIVE_ROOTS=1` restores the system store (e.g. behind a TLS-inspecting proxy).
-fn https_client() -> aws_sdk_dynamodb::config::SharedHttpClient {
+fn https_client() -> SharedHttpClient {
     use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
-    let trust = if std::env::var_os("BACKOFFICE_NATIVE_ROOTS").is_some() {
+    let native = std::env::var_os("BACKOFFICE_NATIVE_ROOTS").is_some();
+    let trust = if native {
         tls::TrustStore::default()
     } else {
         tls::TrustStore::empty().with_pem_certificate(AWS_ROOTS)
     };
     let context = tls::TlsContext::builder().with_trust_store(trust).build().unwrap_or_default();
-    aws_smithy_http_client::Builder::new()
+    let client = aws_smithy_http_client::Builder::new()
         .tls_provider(tls::Provider::Rustls(CryptoMode::AwsLc))
         .tls_context(context)
-        .build_https()
+        .build_https();
+    if native { client } else { SharedHttpClient::new(NoWarmUp(client)) }
+}
+
+/// The SDK's client, minus its warm-up: at each service client's construction it builds a TLS
+/// connector and throws it away, so that the system's certificates are read before the first
+/// request. With the roots embedded there is nothing to read, and that throw-away connector
+/// (parsing the roots again) was 6% of a cold start's instructions. Connectors for requests
+/// are built and cached exactly as before.
+#[derive(Debug)]
+struct NoWarmUp(SharedHttpClient);
+
+impl HttpClient for NoWarmUp {
+    fn http_connector(&self, settings: &HttpConnectorSettings, components: &RuntimeComponents) -> SharedHttpConnector {
+        self.0.http_connector(settings, components)
+    }
+
+    fn connector_metadata(&self) -> Option<ConnectorMetadata> {
+        self.0.connector_metadata()
+    }
 }
 
 impl AppContext {
@@ -83,10 +120,11 @@ impl AppContext {
         lookup: &dyn Fn(&str) -> Option<String>,
     ) -> Result<Self, ConfigError> {
         let table = lookup("TABLE_NAME").ok_or(ConfigError("TABLE_NAME"))?;
-        let queues = Queue::ALL.iter().filter_map(|q| lookup(q.url_variable()).map(|url| (*q, url))).collect();
+        let queues: HashMap<Queue, String> =
+            Queue::ALL.iter().filter_map(|q| lookup(q.url_variable()).map(|url| (*q, url))).collect();
         Ok(Self {
             store: Store::new(aws_sdk_dynamodb::Client::new(sdk), table),
-            sqs: aws_sdk_sqs::Client::new(sdk),
+            sqs: (!queues.is_empty()).then(|| aws_sdk_sqs::Client::new(sdk)),
             queues,
             settings: Settings::from_lookup(lookup)?,
         })

@@ -87,6 +87,11 @@ fn messages_for(ctx: &AppContext, record: &StreamRecord) -> Result<Vec<(String, 
 
 /// Sends one SQS batch; returns the indexes of the stream records whose message was not taken.
 async fn send(ctx: &AppContext, queue_url: &str, chunk: &[&Outgoing]) -> Vec<usize> {
+    // Present whenever a queue URL is (the context builds it for those); never retried blind.
+    let Some(sqs) = ctx.sqs.as_ref() else {
+        tracing::error!(queue = queue_url, "no SQS client: this function was given no queue URLs");
+        return chunk.iter().map(|o| o.record_index).collect();
+    };
     let mut entries = Vec::with_capacity(chunk.len());
     for (i, o) in chunk.iter().enumerate() {
         let attribute = |v: &str| MessageAttributeValue::builder().data_type("String").string_value(v).build();
@@ -107,7 +112,7 @@ async fn send(ctx: &AppContext, queue_url: &str, chunk: &[&Outgoing]) -> Vec<usi
             }
         }
     }
-    match ctx.sqs.send_message_batch().queue_url(queue_url).set_entries(Some(entries)).send().await {
+    match sqs.send_message_batch().queue_url(queue_url).set_entries(Some(entries)).send().await {
         Ok(out) => out
             .failed
             .iter()

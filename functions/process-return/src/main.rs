@@ -1,6 +1,6 @@
 use lambda_http::{Error, run, service_fn};
 
-#[tokio::main]
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Error> {
     backoffice::telemetry::init();
     let ctx = backoffice::AppContext::from_env().await?;

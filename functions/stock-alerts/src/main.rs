@@ -1,7 +1,7 @@
 use aws_lambda_events::sqs::SqsEvent;
 use lambda_runtime::{Error, LambdaEvent, run, service_fn};
 
-#[tokio::main]
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Error> {
     backoffice::telemetry::init();
     let ctx = backoffice::AppContext::from_env().await?;
