@@ -81,11 +81,8 @@ const AWS_ROOTS: &[u8] = include_bytes!("aws_roots.pem");
 fn https_client() -> SharedHttpClient {
     use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
     let native = std::env::var_os("BACKOFFICE_NATIVE_ROOTS").is_some();
-    let trust = if native {
-        tls::TrustStore::default()
-    } else {
-        tls::TrustStore::empty().with_pem_certificate(AWS_ROOTS)
-    };
+    let trust =
+        if native { tls::TrustStore::default() } else { tls::TrustStore::empty().with_pem_certificate(AWS_ROOTS) };
     let context = tls::TlsContext::builder().with_trust_store(trust).build().unwrap_or_default();
     let client = aws_smithy_http_client::Builder::new()
         .tls_provider(tls::Provider::Rustls(CryptoMode::AwsLc))
