@@ -11,7 +11,9 @@ pub fn init() {
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_target(false).with_ansi(colour);
     // `try_init`: the local runner and tests may call this more than once.
     let _ = if on_lambda {
-        builder.json().flatten_event(true).with_current_span(true).without_time().try_init()
+        // The current span carries the request and correlation ids; the list of all spans
+        // would repeat it (one span deep) at the cost of re-parsing it on every line.
+        builder.json().flatten_event(true).with_current_span(true).with_span_list(false).without_time().try_init()
     } else {
         builder.compact().try_init()
     };

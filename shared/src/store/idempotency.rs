@@ -2,7 +2,7 @@
 //! The record is written in the same transaction as the command's effects, so a request either
 //! happened completely (and replays) or not at all (and runs). Records expire after 24 hours.
 
-use super::keys::{self, IDEMPOTENCY_SK};
+use super::keys::{self, IDEMPOTENCY_SK, hex};
 use super::{Guard, Item, StoreError, Tx, from_item, to_item};
 use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
 use chrono::{DateTime, Utc};
@@ -42,10 +42,6 @@ pub fn fingerprint(method: &str, path: &str, body: &[u8]) -> String {
     h.update([0]);
     h.update(body);
     hex(&h.finalize())
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]

@@ -18,7 +18,7 @@ pub fn encode_cursor(last_key: &Item) -> String {
     let map: BTreeMap<&str, &str> =
         last_key.iter().filter_map(|(k, v)| v.as_s().ok().map(|v| (k.as_str(), v.as_str()))).collect();
     let json = serde_json::to_string(&map).unwrap_or_default();
-    json.bytes().map(|b| format!("{b:02x}")).collect()
+    super::keys::hex(json.as_bytes())
 }
 
 #[derive(Debug, thiserror::Error)]

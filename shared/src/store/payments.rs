@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 fn reference_hash(reference: &str) -> String {
-    Sha256::digest(reference.as_bytes()).iter().take(16).map(|b| format!("{b:02x}")).collect()
+    super::keys::hex(&Sha256::digest(reference.as_bytes())[..16])
 }
 
 pub fn payment_key(order: &OrderId, reference: &str) -> Item {
