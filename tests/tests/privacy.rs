@@ -1,5 +1,6 @@
 //! Personal data never reaches the logs: the log output of a create, a patch and an order is
-//! captured at the production level (`info`, as template.yaml sets RUST_LOG) and searched.
+//! captured with the production JSON subscriber at the production level (`info`, as
+//! template.yaml sets RUST_LOG) and searched.
 //!
 //! Its own test binary: the capturing subscriber is the process-wide default, so no other
 //! test's threads share (or disable) its log call sites.
@@ -26,11 +27,9 @@ impl Write for Captured {
 async fn personal_data_never_appears_in_logs() {
     let captured = Captured::default();
     let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .json()
-        .with_env_filter(tracing_subscriber::EnvFilter::new("info"))
-        .with_writer(move || writer.clone())
-        .finish();
+    // The subscriber the functions use on Lambda, at the level template.yaml sets.
+    let subscriber =
+        backoffice::telemetry::json_subscriber(tracing_subscriber::EnvFilter::new("info"), move || writer.clone());
     tracing::subscriber::set_global_default(subscriber).expect("the only subscriber in this binary");
 
     let t = spawn_app().await;
