@@ -7,7 +7,6 @@
 //! bench runs each twice with different counts and divides the difference, so start-up and
 //! first-call costs cancel out.
 
-use aws_lambda_events::dynamodb::Event as StreamEvent;
 use aws_lambda_events::sqs::SqsEvent;
 use backoffice::AppContext;
 use backoffice_bench::floor::Call;
@@ -64,7 +63,7 @@ async fn invoke(binary: &str, ctx: &AppContext, event: &str) -> Result<String, E
         "notifier" => failures(notifier::handler(ctx, sqs(event)?).await),
         "sales-report" => failures(sales_report::handler(ctx, sqs(event)?).await),
         "event-relay" => {
-            let r = event_relay::handler(ctx, serde_json::from_str::<StreamEvent>(event)?).await;
+            let r = event_relay::handler(ctx, serde_json::from_str::<event_relay::StreamBatch>(event)?).await;
             format!("failures={}", r.batch_item_failures.len())
         }
         "expire-orders" => {

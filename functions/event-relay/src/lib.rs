@@ -5,7 +5,10 @@
 //! Failures are reported per record (`ReportBatchItemFailures`): Lambda retries the stream from
 //! the first failed record, so nothing after it is lost and nothing before it is sent again.
 
-use aws_lambda_events::dynamodb::{Event, EventRecord as StreamRecord};
+mod stream;
+
+pub use stream::{StreamBatch, StreamRecord};
+
 use aws_lambda_events::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
 use aws_sdk_sqs::types::{MessageAttributeValue, SendMessageBatchRequestEntry};
 use backoffice::AppContext;
@@ -19,7 +22,7 @@ struct Outgoing {
     envelope: Envelope,
 }
 
-pub async fn handler(ctx: &AppContext, event: Event) -> DynamoDbEventResponse {
+pub async fn handler(ctx: &AppContext, event: StreamBatch) -> DynamoDbEventResponse {
     let mut failed: Option<usize> = None;
     let mut outgoing = Vec::new();
     for (index, record) in event.records.iter().enumerate() {
@@ -30,7 +33,7 @@ pub async fn handler(ctx: &AppContext, event: Event) -> DynamoDbEventResponse {
                 envelope,
             })),
             Err(reason) => {
-                tracing::error!(sequence = ?record.change.sequence_number, %reason, "cannot relay record");
+                tracing::error!(sequence = ?record.dynamodb.sequence_number, %reason, "cannot relay record");
                 failed = Some(failed.map_or(index, |f| f.min(index)));
             }
         }
@@ -51,7 +54,7 @@ pub async fn handler(ctx: &AppContext, event: Event) -> DynamoDbEventResponse {
     let mut response = DynamoDbEventResponse::default();
     if let Some(index) = failed {
         let mut failure = DynamoDbBatchItemFailure::default();
-        failure.item_identifier = event.records[index].change.sequence_number.clone();
+        failure.item_identifier = event.records[index].dynamodb.sequence_number.clone();
         response.batch_item_failures.push(failure);
     }
     tracing::info!(records = event.records.len(), published = outgoing.len(), failed = failed.is_some(), "relayed");
@@ -63,19 +66,10 @@ fn messages_for(ctx: &AppContext, record: &StreamRecord) -> Result<Vec<(String, 
     if record.event_name != "INSERT" {
         return Ok(Vec::new());
     }
-    let is_event = record
-        .change
-        .keys
-        .get("sk")
-        .and_then(|sk| match sk {
-            serde_dynamo::AttributeValue::S(s) => Some(EventRecord::is_event_key(s)),
-            _ => None,
-        })
-        .unwrap_or(false);
-    if !is_event {
+    if !record.dynamodb.sort_key().is_some_and(EventRecord::is_event_key) {
         return Ok(Vec::new());
     }
-    let event: EventRecord = serde_dynamo::from_item(record.change.new_image.clone()).map_err(|e| e.to_string())?;
+    let event: EventRecord = serde_dynamo::from_item(record.dynamodb.new_item()?).map_err(|e| e.to_string())?;
     routes(&event.event_type)
         .iter()
         .map(|queue| {
