@@ -1,7 +1,8 @@
 //! End to end: 200 concurrent place-orders through the local runner (release build, its own
 //! pollers running) versus 200 bare TransactWriteItems of the same size (the recorded
 //! place-order transaction with fresh ids), against the same moto from the same machine.
-//! Rounds alternate so both paths see the table at the same sizes; medians are compared.
+//! Rounds alternate so both paths see the table at the same sizes; medians are compared. Each
+//! timed round starts once the runner's queues have drained the round before's follow-up work.
 
 use crate::{Row, release};
 use backoffice_bench::floor::Call;
@@ -61,6 +62,31 @@ impl Runner {
         connector.set_nodelay(true);
         let http = Client::builder(hyper_util::rt::TokioExecutor::new()).build(connector);
         Ok(Self { child, base: format!("http://127.0.0.1:{port}"), table, http })
+    }
+
+    /// Waits until the previous round's downstream work (relay, fulfillment, notifications,
+    /// reports) has drained: every queue empty, nothing in flight, at two readings more than a
+    /// poll interval (2 s) apart. Each timed round then starts from a quiet moto instead of
+    /// sharing it with the backlog of the round before.
+    async fn quiesce(&self) -> Result<(), BoxError> {
+        let start = Instant::now();
+        let mut quiet_readings = 0;
+        while quiet_readings < 2 {
+            if start.elapsed() > Duration::from_secs(180) {
+                return Err("the runner's queues did not drain within 180 s".into());
+            }
+            tokio::time::sleep(Duration::from_millis(2500)).await;
+            let (status, depths) = self.call("GET", "/_local/queues", &[], &Value::Null).await?;
+            let busy: u64 = depths
+                .as_object()
+                .map(|q| {
+                    q.values().map(|d| d["waiting"].as_u64().unwrap_or(0) + d["in_flight"].as_u64().unwrap_or(0)).sum()
+                })
+                .unwrap_or(u64::MAX);
+            quiet_readings = if status == 200 && busy == 0 { quiet_readings + 1 } else { 0 };
+        }
+        println!("  (quiet after {:.1} s)", start.elapsed().as_secs_f64());
+        Ok(())
     }
 
     async fn call(
@@ -220,11 +246,13 @@ pub async fn throughput(moto: &Moto, recordings: &BTreeMap<String, Recording>) -
     let (mut runner_rates, mut bare_rates) = (Vec::new(), Vec::new());
     let mut server_errors = 0;
     for round in 0..ROUNDS {
+        runner.quiesce().await?;
         let (t, statuses) = runner_round(&runner, round, &customer).await?;
         server_errors += statuses.iter().filter(|(s, _)| **s >= 500).map(|(_, n)| n).sum::<usize>();
         let rate = ORDERS as f64 / t.as_secs_f64();
         println!("round {round}: runner {rate:>7.1} orders/s ({:.2} s; statuses {statuses:?})", t.as_secs_f64());
         runner_rates.push(rate);
+        runner.quiesce().await?;
         let (t, ok, refused) = bare_round(&runner, moto, place, round, &customer).await?;
         let rate = ORDERS as f64 / t.as_secs_f64();
         println!(
