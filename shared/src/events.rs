@@ -250,8 +250,14 @@ pub struct Envelope {
 
 impl Envelope {
     /// The typed event inside, or an error for an unknown type or a payload of the wrong shape.
+    ///
+    /// Read in place: the `type`/`payload` pair is presented to `DomainEvent`'s (adjacently
+    /// tagged) deserializer as a map over the envelope's own values, without copying the payload.
     pub fn event(&self) -> Result<DomainEvent, serde_json::Error> {
-        serde_json::from_value(serde_json::json!({ "type": self.event_type, "payload": self.payload }))
+        use serde::Deserialize;
+        let tag = serde_json::Value::String(self.event_type.clone());
+        let fields = [("type", &tag), ("payload", &self.payload)];
+        DomainEvent::deserialize(serde::de::value::MapDeserializer::new(fields.into_iter()))
     }
 }
 

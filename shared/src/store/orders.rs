@@ -8,12 +8,14 @@ use crate::domain::order::{Order, OrderChange};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+/// An order's item: `O` is `Order` when read, `&Order` when written (no copy of the order to
+/// serialise it).
 #[derive(Serialize, Deserialize)]
-struct OrderRecord {
+struct OrderRecord<O> {
     pk: String,
     sk: String,
     #[serde(flatten)]
-    order: Order,
+    order: O,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     gsi1pk: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -38,7 +40,7 @@ pub fn order_key(id: &OrderId) -> Item {
 }
 
 pub fn order_from_item(item: Item) -> Result<Order, StoreError> {
-    from_item::<OrderRecord>(item).map(|r| r.order)
+    from_item::<OrderRecord<Order>>(item).map(|r| r.order)
 }
 
 /// Puts an order's new state if its stored version is still `expected_version` (`None`: new).
@@ -47,7 +49,7 @@ pub fn put_order(tx: &mut Tx, table: &str, order: &Order, expected_version: Opti
     let record = OrderRecord {
         pk: keys::order_pk(&order.id),
         sk: keys::ORDER_SK.to_owned(),
-        order: order.clone(),
+        order,
         gsi1pk: awaiting.then(|| keys::AWAITING_PAYMENT_GSI1PK.to_owned()),
         gsi1sk: awaiting.then(|| format!("{}#{}", sortable(order.payment_due_at), order.id)),
         gsi2pk: keys::customer_pk(&order.customer_id),
