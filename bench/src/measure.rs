@@ -206,6 +206,24 @@ async fn interleaved(subject: &Subject<'_>, floor: &Subject<'_>) -> Result<(Dura
     Ok((median(times), median(floor_times)))
 }
 
+/// The cold-start row of one subject against the floor; `judged` against the target, or a
+/// reference reported beside the floor.
+async fn cold_start_row(subject: &Subject<'_>, floor: &Subject<'_>, judged: bool) -> Result<Row, BoxError> {
+    let (time, floor_time) = interleaved(subject, floor).await?;
+    let ratio = time.as_secs_f64() / floor_time.as_secs_f64();
+    let note = if judged { "" } else { "   (reference: no target)" };
+    println!("{:<20} {:>8.2} ms   floor {:>6.2} ms   ratio {ratio:.2}{note}", subject.binary, ms(time), ms(floor_time));
+    Ok(Row {
+        section: "cold start",
+        name: if judged { subject.binary.to_owned() } else { format!("{} (reference)", subject.binary) },
+        figure: format!("{:.2} ms", ms(time)),
+        floor: format!("{:.2} ms", ms(floor_time)),
+        ratio: Some(ratio),
+        target: if judged { format!("<= {COLD_TARGET}x") } else { "reference, no target".into() },
+        pass: !judged || ratio <= COLD_TARGET,
+    })
+}
+
 /// Cold starts of every function, each interleaved with as many of the floor's: start floor,
 /// start function, and again, `COLD_RUNS` times. This machine's noise (a shared VM) comes in
 /// bursts of seconds; interleaving puts both sides of a ratio in the same bursts.
@@ -223,49 +241,16 @@ pub async fn cold_starts(recordings: &BTreeMap<String, Recording>, envs: &Enviro
     let mut rows = Vec::new();
     // The SDK's minimum beside the floor: hello plus configuration, a client and one signed
     // Query (answered with query-api's recorded one). Reported, not judged.
-    {
-        let replay = Replay::start(&recordings["query-api"].exchanges).await?;
-        let sdk = Subject { binary: "hello-dynamodb", event: http_event.as_bytes(), env: &no_env, replay: &replay };
-        let (time, floor_time) = interleaved(&sdk, &floor).await?;
-        let ratio = time.as_secs_f64() / floor_time.as_secs_f64();
-        println!(
-            "{:<20} {:>8.2} ms   floor {:>6.2} ms   ratio {ratio:.2}   (reference: hello + one DynamoDB call)",
-            "hello-dynamodb",
-            ms(time),
-            ms(floor_time)
-        );
-        rows.push(Row {
-            section: "cold start",
-            name: "hello-dynamodb (reference)".into(),
-            figure: format!("{:.2} ms", ms(time)),
-            floor: format!("{:.2} ms", ms(floor_time)),
-            ratio: Some(ratio),
-            target: "reference, no target".into(),
-            pass: true,
-        });
-    }
+    let replay = Replay::start(&recordings["query-api"].exchanges).await?;
+    let sdk = Subject { binary: "hello-dynamodb", event: http_event.as_bytes(), env: &no_env, replay: &replay };
+    rows.push(cold_start_row(&sdk, &floor, false).await?);
     for (binary, recording) in recordings.iter().filter(|(b, _)| selected(b)) {
         let replay = Replay::start(&recording.exchanges).await?;
         let event = recording.event.to_string();
         let subject = Subject { binary, event: event.as_bytes(), env: &envs[binary], replay: &replay };
-        let (time, floor_time) = interleaved(&subject, &floor).await?;
-        let (_, rss) = start_once(&subject, RSS_INVOCATIONS).await?;
-        let ratio = time.as_secs_f64() / floor_time.as_secs_f64();
-        let rss = rss.unwrap_or(u64::MAX);
-        println!(
-            "{binary:<20} {:>8.2} ms   floor {:>6.2} ms   ratio {ratio:.2}   peak RSS {rss:>6} kB",
-            ms(time),
-            ms(floor_time)
-        );
-        rows.push(Row {
-            section: "cold start",
-            name: binary.clone(),
-            figure: format!("{:.2} ms", ms(time)),
-            floor: format!("{:.2} ms", ms(floor_time)),
-            ratio: Some(ratio),
-            target: format!("<= {COLD_TARGET}x"),
-            pass: ratio <= COLD_TARGET,
-        });
+        rows.push(cold_start_row(&subject, &floor, true).await?);
+        let rss = start_once(&subject, RSS_INVOCATIONS).await?.1.unwrap_or(u64::MAX);
+        println!("{binary:<20} peak RSS {rss:>6} kB after {RSS_INVOCATIONS} invocations");
         rows.push(Row {
             section: "peak RSS",
             name: format!("{binary} ({RSS_INVOCATIONS} invocations)"),

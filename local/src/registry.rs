@@ -50,24 +50,7 @@ pub fn sqs(binary: &str, ctx: AppContext) -> Option<SqsFn> {
 
 pub fn stream(binary: &str, ctx: AppContext) -> Option<StreamFn> {
     Some(match binary {
-        // The relay reads its own lean view of the event (see its `stream` module).
-        "event-relay" => Arc::new(move |event: StreamEvent| {
-            let ctx = ctx.clone();
-            Box::pin(async move {
-                match event_relay::StreamBatch::from_lambda(&event) {
-                    Ok(batch) => event_relay::handler(&ctx, batch).await,
-                    Err(e) => {
-                        // Cannot happen (same wire shape); if it does, the batch is retried.
-                        tracing::error!(error = %e, "a stream event the runner built did not re-read");
-                        let mut failure = aws_lambda_events::streams::DynamoDbBatchItemFailure::default();
-                        failure.item_identifier = event.records.first().and_then(|r| r.change.sequence_number.clone());
-                        let mut response = DynamoDbEventResponse::default();
-                        response.batch_item_failures.push(failure);
-                        response
-                    }
-                }
-            }) as BoxFuture<'static, _>
-        }),
+        "event-relay" => handler!(ctx, event_relay::handle_lambda_event),
         _ => return None,
     })
 }

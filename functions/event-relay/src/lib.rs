@@ -61,6 +61,23 @@ pub async fn handler(ctx: &AppContext, event: StreamBatch) -> DynamoDbEventRespo
     response
 }
 
+/// The relay fed the `aws_lambda_events` stream type, which the local runner's stream pump and
+/// the tests build: re-read as the relay's own view of the batch. If it does not re-read (same
+/// wire shape, so it should not happen), the whole batch is reported failed and retried.
+pub async fn handle_lambda_event(ctx: &AppContext, event: aws_lambda_events::dynamodb::Event) -> DynamoDbEventResponse {
+    match StreamBatch::from_lambda(&event) {
+        Ok(batch) => handler(ctx, batch).await,
+        Err(e) => {
+            tracing::error!(error = %e, "a stream event did not re-read");
+            let mut failure = DynamoDbBatchItemFailure::default();
+            failure.item_identifier = event.records.first().and_then(|r| r.change.sequence_number.clone());
+            let mut response = DynamoDbEventResponse::default();
+            response.batch_item_failures.push(failure);
+            response
+        }
+    }
+}
+
 /// The messages one stream record produces: none unless it is a new event item.
 fn messages_for(ctx: &AppContext, record: &StreamRecord) -> Result<Vec<(String, Envelope)>, String> {
     if record.event_name != "INSERT" {

@@ -68,19 +68,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn reads_keys_sequence_and_keeps_the_image_raw() {
+    fn reads_keys_sequence_and_keeps_the_image_raw() -> Result<(), Box<dyn std::error::Error>> {
         let batch: StreamBatch = serde_json::from_str(
             r#"{"Records":[{"eventName":"INSERT","eventSource":"aws:dynamodb","dynamodb":{
                 "Keys":{"pk":{"S":"ORDER#1"},"sk":{"S":"EVENT#01"}},
                 "NewImage":{"pk":{"S":"ORDER#1"},"n":{"N":"3"}},"SequenceNumber":"7","SizeBytes":50}},
                {"eventName":"REMOVE","dynamodb":{"Keys":{"pk":{"S":"X"},"sk":{"N":"1"}},"SequenceNumber":"8"}}]}"#,
-        )
-        .expect("a stream event");
-        let [first, second] = batch.records.as_slice() else { panic!("two records") };
+        )?;
+        let [first, second] = batch.records.as_slice() else { return Err("two records expected".into()) };
         assert_eq!((first.event_name.as_str(), first.dynamodb.sort_key()), ("INSERT", Some("EVENT#01")));
         assert_eq!(first.dynamodb.sequence_number.as_deref(), Some("7"));
-        let item = first.dynamodb.new_item().expect("an item");
+        let item = first.dynamodb.new_item()?;
         assert_eq!(item.get("n"), Some(&serde_dynamo::AttributeValue::N("3".into())));
         assert_eq!((second.dynamodb.sort_key(), second.dynamodb.new_item().is_err()), (None, true));
+        Ok(())
     }
 }

@@ -143,7 +143,7 @@ async fn a_failed_relay_is_retried_from_the_stream_and_nothing_is_lost() {
     record.change.new_image = serde_dynamo::Item::from(event_item);
     let mut event = aws_lambda_events::dynamodb::Event::default();
     event.records = vec![record];
-    let response = event_relay::handler(&broken, event_relay::StreamBatch::from_lambda(&event).unwrap()).await;
+    let response = event_relay::handle_lambda_event(&broken, event).await;
     assert_eq!(response.batch_item_failures.len(), 1);
     assert_eq!(response.batch_item_failures[0].item_identifier.as_deref(), Some("42"));
 
