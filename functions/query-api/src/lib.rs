@@ -166,7 +166,7 @@ async fn export(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Probl
     }
     let items = items
         .into_iter()
-        .map(|i| serde_dynamo::from_item::<_, serde_json::Value>(i).map_err(|_| Problem::internal()))
+        .map(|i| backoffice::store::codec::from_item::<serde_json::Value>(i).map_err(|_| Problem::internal()))
         .collect::<Result<Vec<_>, _>>()?;
     let body = serde_json::json!({
         "customer_id": id,

@@ -2,6 +2,7 @@
 //! enforce the invariants. Conditional-check failures are mapped to meanings here, never leaked
 //! as SDK errors.
 
+pub mod codec;
 pub mod customers;
 pub mod events;
 pub mod idempotency;
@@ -322,10 +323,10 @@ fn jitter(bound: u64) -> u64 {
 
 /// Converts a mapping struct into an item.
 pub fn to_item<T: serde::Serialize>(record: &T) -> Result<Item, StoreError> {
-    serde_dynamo::to_item(record).map_err(|e| StoreError::Corrupt(e.to_string()))
+    codec::to_item(record).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
 /// Converts an item into a mapping struct.
 pub fn from_item<T: serde::de::DeserializeOwned>(item: Item) -> Result<T, StoreError> {
-    serde_dynamo::from_item(item).map_err(|e| StoreError::Corrupt(e.to_string()))
+    codec::from_item(item).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
