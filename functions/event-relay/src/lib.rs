@@ -7,19 +7,26 @@
 
 mod stream;
 
-pub use stream::{StreamBatch, StreamRecord};
+pub use stream::{EventImage, NewImage, StreamBatch, StreamRecord};
 
 use aws_lambda_events::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
 use aws_sdk_sqs::types::{MessageAttributeValue, SendMessageBatchRequestEntry};
 use backoffice::AppContext;
-use backoffice::events::{Envelope, routes};
+use backoffice::events::{EnvelopeBody, StoredPayload, routes};
 use backoffice::store::events::EventRecord;
 
-/// One message to send, and the stream record it came from.
-struct Outgoing {
+/// The SQS message of one event item: its envelope's JSON and the attributes consumers filter on.
+struct Message {
+    body: String,
+    correlation_id: String,
+    event_type: String,
+}
+
+/// One message to send to one queue, and the stream record it came from.
+struct Outgoing<'a> {
     record_index: usize,
-    queue_url: String,
-    envelope: Envelope,
+    queue_url: &'a str,
+    message: std::sync::Arc<Message>,
 }
 
 pub async fn handler(ctx: &AppContext, event: StreamBatch) -> DynamoDbEventResponse {
@@ -27,10 +34,10 @@ pub async fn handler(ctx: &AppContext, event: StreamBatch) -> DynamoDbEventRespo
     let mut outgoing = Vec::new();
     for (index, record) in event.records.iter().enumerate() {
         match messages_for(ctx, record) {
-            Ok(mut messages) => outgoing.extend(messages.drain(..).map(|(queue_url, envelope)| Outgoing {
+            Ok(messages) => outgoing.extend(messages.into_iter().map(|(queue_url, message)| Outgoing {
                 record_index: index,
                 queue_url,
-                envelope,
+                message,
             })),
             Err(reason) => {
                 tracing::error!(sequence = ?record.dynamodb.sequence_number, %reason, "cannot relay record");
@@ -39,7 +46,7 @@ pub async fn handler(ctx: &AppContext, event: StreamBatch) -> DynamoDbEventRespo
         }
     }
     // Send per queue, ten at a time, in stream order.
-    let mut queues: Vec<&str> = outgoing.iter().map(|o| o.queue_url.as_str()).collect();
+    let mut queues: Vec<&str> = outgoing.iter().map(|o| o.queue_url).collect();
     queues.dedup();
     queues.sort_unstable();
     queues.dedup();
@@ -78,26 +85,51 @@ pub async fn handle_lambda_event(ctx: &AppContext, event: aws_lambda_events::dyn
     }
 }
 
-/// The messages one stream record produces: none unless it is a new event item.
-fn messages_for(ctx: &AppContext, record: &StreamRecord) -> Result<Vec<(String, Envelope)>, String> {
-    if record.event_name != "INSERT" {
+/// The messages one stream record produces, one per queue its type routes to: none unless it
+/// is a new event item.
+fn messages_for<'c>(
+    ctx: &'c AppContext,
+    record: &StreamRecord,
+) -> Result<Vec<(&'c str, std::sync::Arc<Message>)>, String> {
+    let change = &record.dynamodb;
+    if record.event_name != "INSERT" || !change.sort_key.as_deref().is_some_and(EventRecord::is_event_key) {
         return Ok(Vec::new());
     }
-    if !record.dynamodb.sort_key().is_some_and(EventRecord::is_event_key) {
-        return Ok(Vec::new());
-    }
-    let event: EventRecord = serde_dynamo::from_item(record.dynamodb.new_item()?).map_err(|e| e.to_string())?;
-    routes(&event.event_type)
+    let NewImage::Event(image) = &change.new_image else { return Err("the record has no new image".into()) };
+    let message = std::sync::Arc::new(message(image)?);
+    routes(&message.event_type)
         .iter()
         .map(|queue| {
             let url = ctx.queues.get(queue).ok_or_else(|| format!("no URL configured for {}", queue.url_variable()))?;
-            Ok((url.clone(), event.envelope()))
+            Ok((url.as_str(), message.clone()))
         })
         .collect()
 }
 
+/// The envelope of an event item, written from the image's strings (the payload, stored as JSON
+/// text, is copied through rather than parsed and printed again).
+fn message(image: &EventImage) -> Result<Message, String> {
+    let occurred_at = text(&image.occurred_at, "occurred_at")?;
+    let body = EnvelopeBody {
+        id: text(&image.event_id, "event_id")?,
+        event_type: text(&image.event_type, "type")?,
+        occurred_at: occurred_at.parse().map_err(|e| format!("occurred_at {occurred_at:?}: {e}"))?,
+        correlation_id: text(&image.correlation_id, "correlation_id")?,
+        payload: StoredPayload::of(text(&image.payload, "payload")?),
+    };
+    Ok(Message {
+        body: serde_json::to_string(&body).map_err(|e| e.to_string())?,
+        correlation_id: body.correlation_id.to_owned(),
+        event_type: body.event_type.to_owned(),
+    })
+}
+
+fn text<'a>(attribute: &'a stream::StringAttribute, name: &str) -> Result<&'a str, String> {
+    attribute.0.as_deref().ok_or_else(|| format!("the event item has no string attribute {name}"))
+}
+
 /// Sends one SQS batch; returns the indexes of the stream records whose message was not taken.
-async fn send(ctx: &AppContext, queue_url: &str, chunk: &[&Outgoing]) -> Vec<usize> {
+async fn send(ctx: &AppContext, queue_url: &str, chunk: &[&Outgoing<'_>]) -> Vec<usize> {
     // Present whenever a queue URL is (the context builds it for those); never retried blind.
     let Some(sqs) = ctx.sqs.as_ref() else {
         tracing::error!(queue = queue_url, "no SQS client: this function was given no queue URLs");
@@ -106,10 +138,10 @@ async fn send(ctx: &AppContext, queue_url: &str, chunk: &[&Outgoing]) -> Vec<usi
     let mut entries = Vec::with_capacity(chunk.len());
     for (i, o) in chunk.iter().enumerate() {
         let attribute = |v: &str| MessageAttributeValue::builder().data_type("String").string_value(v).build();
-        let entry = match (attribute(&o.envelope.correlation_id), attribute(&o.envelope.event_type)) {
+        let entry = match (attribute(&o.message.correlation_id), attribute(&o.message.event_type)) {
             (Ok(correlation), Ok(kind)) => SendMessageBatchRequestEntry::builder()
                 .id(i.to_string())
-                .message_body(serde_json::to_string(&o.envelope).unwrap_or_default())
+                .message_body(o.message.body.clone())
                 .message_attributes("correlation_id", correlation)
                 .message_attributes("event_type", kind)
                 .build(),

@@ -1,10 +1,13 @@
-//! The parts of a DynamoDB stream event the relay reads. An image stays undecoded JSON until
-//! its record turns out to be a new event item: most records of a batch are orders, stock rows,
-//! idempotency records and the like, and decoding every image into a DynamoDB item (as
-//! `aws_lambda_events::dynamodb::Event` does) was most of the relay's work per invocation.
+//! The parts of a DynamoDB stream event the relay reads, decoded in one pass. Most records of a
+//! batch are orders, stock rows, idempotency records and the like: their images are skipped
+//! unread. An event item's image is read straight into the few strings the relay sends, without
+//! building a DynamoDB item first (as `aws_lambda_events::dynamodb::Event` does for every image).
 
+use backoffice::store::events::EventRecord;
 use serde::Deserialize;
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::value::RawValue;
+use std::fmt;
 
 /// A batch of stream records, as Lambda delivers it.
 #[derive(Debug, Deserialize)]
@@ -20,38 +23,144 @@ pub struct StreamRecord {
     pub dynamodb: Change,
 }
 
-#[derive(Debug, Deserialize)]
+/// A record's change: its sort key, its sequence number and, for an event item, its new image.
+#[derive(Debug, Default)]
 pub struct Change {
-    #[serde(rename = "Keys", default)]
-    pub keys: Keys,
-    #[serde(rename = "NewImage", default)]
-    pub new_image: Option<Box<RawValue>>,
-    #[serde(rename = "SequenceNumber", default)]
+    /// The sort key, when it is a string (every key of this table is).
+    pub sort_key: Option<String>,
     pub sequence_number: Option<String>,
+    pub new_image: NewImage,
 }
 
-/// The record's sort key, when it is a string (every key of this table is).
-#[derive(Debug, Default, Deserialize)]
-pub struct Keys {
-    #[serde(default)]
-    pub sk: Option<StringValue>,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct StringValue {
-    #[serde(rename = "S", default)]
-    pub s: Option<String>,
+/// What the relay keeps of a record's new image.
+#[derive(Debug, Default, PartialEq)]
+pub enum NewImage {
+    /// The record has none (a removal, or a stream that does not carry new images).
+    #[default]
+    Absent,
+    /// Not an event item's: skipped unread.
+    Skipped,
+    Event(EventImage),
 }
 
 impl Change {
-    pub fn sort_key(&self) -> Option<&str> {
-        self.keys.sk.as_ref().and_then(|sk| sk.s.as_deref())
+    fn is_event(&self) -> bool {
+        self.sort_key.as_deref().is_some_and(EventRecord::is_event_key)
     }
+}
 
-    /// The new image as a DynamoDB item (decoded only when asked).
-    pub fn new_item(&self) -> Result<serde_dynamo::Item, String> {
-        let raw = self.new_image.as_ref().ok_or("the record has no new image")?;
-        serde_json::from_str(raw.get()).map_err(|e| e.to_string())
+/// The attributes of an event item the relay sends; the item's other attributes are skipped.
+#[derive(Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct EventImage {
+    pub event_id: StringAttribute,
+    #[serde(rename = "type")]
+    pub event_type: StringAttribute,
+    pub occurred_at: StringAttribute,
+    pub correlation_id: StringAttribute,
+    pub payload: StringAttribute,
+}
+
+/// A string attribute, `{"S": "…"}`. An attribute of another type reads as `None`, so a
+/// surprising item fails its own record (the relay names the attribute), not the whole batch.
+#[derive(Debug, Default, PartialEq)]
+pub struct StringAttribute(pub Option<String>);
+
+impl<'de> Deserialize<'de> for StringAttribute {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct AttributeVisitor;
+        impl<'de> Visitor<'de> for AttributeVisitor {
+            type Value = StringAttribute;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a DynamoDB attribute value")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<StringAttribute, A::Error> {
+                let mut value = None;
+                while let Some(kind) = map.next_key::<AttributeType>()? {
+                    match kind {
+                        AttributeType::S => value = Some(map.next_value::<String>()?),
+                        AttributeType::Other => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(StringAttribute(value))
+            }
+        }
+        deserializer.deserialize_map(AttributeVisitor)
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(field_identifier)]
+enum AttributeType {
+    S,
+    #[serde(other)]
+    Other,
+}
+
+#[derive(Deserialize)]
+#[serde(field_identifier)]
+enum ChangeField {
+    Keys,
+    NewImage,
+    SequenceNumber,
+    #[serde(other)]
+    Other,
+}
+
+#[derive(Default, Deserialize)]
+struct Keys {
+    #[serde(default)]
+    sk: StringAttribute,
+}
+
+impl<'de> Deserialize<'de> for Change {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ChangeVisitor;
+        impl<'de> Visitor<'de> for ChangeVisitor {
+            type Value = Change;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a stream record's dynamodb object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Change, A::Error> {
+                let mut change = Change::default();
+                let mut keys_seen = false;
+                // Lambda writes `Keys` before `NewImage`; should an image come first, it is kept
+                // raw until the key says whether it is needed.
+                let mut early_image: Option<Box<RawValue>> = None;
+                while let Some(field) = map.next_key::<ChangeField>()? {
+                    match field {
+                        ChangeField::Keys => {
+                            change.sort_key = map.next_value::<Keys>()?.sk.0;
+                            keys_seen = true;
+                        }
+                        ChangeField::NewImage if !keys_seen => early_image = map.next_value()?,
+                        ChangeField::NewImage if change.is_event() => {
+                            change.new_image =
+                                map.next_value::<Option<EventImage>>()?.map_or(NewImage::Absent, NewImage::Event);
+                        }
+                        ChangeField::NewImage => {
+                            map.next_value::<IgnoredAny>()?;
+                            change.new_image = NewImage::Skipped;
+                        }
+                        ChangeField::SequenceNumber => change.sequence_number = map.next_value()?,
+                        ChangeField::Other => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                if let Some(raw) = early_image {
+                    change.new_image = if change.is_event() {
+                        NewImage::Event(serde_json::from_str(raw.get()).map_err(de::Error::custom)?)
+                    } else {
+                        NewImage::Skipped
+                    };
+                }
+                Ok(change)
+            }
+        }
+        deserializer.deserialize_map(ChangeVisitor)
     }
 }
 
@@ -67,20 +176,59 @@ impl StreamBatch {
 mod tests {
     use super::*;
 
+    fn event_attributes(id: &str) -> String {
+        format!(
+            r#"{{"pk":{{"S":"ORDER#1"}},"sk":{{"S":"EVENT#{id}"}},"event_id":{{"S":"{id}"}},"type":{{"S":"order.paid"}},
+                "occurred_at":{{"S":"2026-11-23T19:32:34.067Z"}},"correlation_id":{{"S":"c-1"}},"payload":{{"S":"{{\"a\":1}}"}},
+                "n":{{"N":"3"}}}}"#
+        )
+    }
+
+    fn image(id: &str) -> EventImage {
+        let s = |v: &str| StringAttribute(Some(v.to_owned()));
+        EventImage {
+            event_id: s(id),
+            event_type: s("order.paid"),
+            occurred_at: s("2026-11-23T19:32:34.067Z"),
+            correlation_id: s("c-1"),
+            payload: s(r#"{"a":1}"#),
+        }
+    }
+
     #[test]
-    fn reads_keys_sequence_and_keeps_the_image_raw() -> Result<(), Box<dyn std::error::Error>> {
-        let batch: StreamBatch = serde_json::from_str(
-            r#"{"Records":[{"eventName":"INSERT","eventSource":"aws:dynamodb","dynamodb":{
-                "Keys":{"pk":{"S":"ORDER#1"},"sk":{"S":"EVENT#01"}},
-                "NewImage":{"pk":{"S":"ORDER#1"},"n":{"N":"3"}},"SequenceNumber":"7","SizeBytes":50}},
-               {"eventName":"REMOVE","dynamodb":{"Keys":{"pk":{"S":"X"},"sk":{"N":"1"}},"SequenceNumber":"8"}}]}"#,
-        )?;
-        let [first, second] = batch.records.as_slice() else { return Err("two records expected".into()) };
-        assert_eq!((first.event_name.as_str(), first.dynamodb.sort_key()), ("INSERT", Some("EVENT#01")));
-        assert_eq!(first.dynamodb.sequence_number.as_deref(), Some("7"));
-        let item = first.dynamodb.new_item()?;
-        assert_eq!(item.get("n"), Some(&serde_dynamo::AttributeValue::N("3".into())));
-        assert_eq!((second.dynamodb.sort_key(), second.dynamodb.new_item().is_err()), (None, true));
+    fn reads_keys_sequence_and_only_event_images() -> Result<(), Box<dyn std::error::Error>> {
+        let batch: StreamBatch = serde_json::from_str(&format!(
+            r#"{{"Records":[{{"eventName":"INSERT","eventSource":"aws:dynamodb","dynamodb":{{
+                "Keys":{{"pk":{{"S":"ORDER#1"}},"sk":{{"S":"EVENT#01"}}}},
+                "NewImage":{},"SequenceNumber":"7","SizeBytes":50}}}},
+               {{"eventName":"INSERT","dynamodb":{{"Keys":{{"pk":{{"S":"ORDER#1"}},"sk":{{"S":"ORDER"}}}},
+                "NewImage":{{"pk":{{"S":"ORDER#1"}},"type":{{"N":"1"}}}},"SequenceNumber":"8"}}}},
+               {{"eventName":"REMOVE","dynamodb":{{"Keys":{{"pk":{{"S":"X"}},"sk":{{"N":"1"}}}},"SequenceNumber":"9"}}}},
+               {{"eventName":"INSERT","dynamodb":{{"NewImage":{},"SequenceNumber":"10",
+                "Keys":{{"pk":{{"S":"ORDER#1"}},"sk":{{"S":"EVENT#02"}}}}}}}}]}}"#,
+            event_attributes("01"),
+            event_attributes("02"),
+        ))?;
+        let [event, order, removal, keys_last] = batch.records.as_slice() else {
+            return Err("four records expected".into());
+        };
+        assert_eq!((event.event_name.as_str(), event.dynamodb.sort_key.as_deref()), ("INSERT", Some("EVENT#01")));
+        assert_eq!(event.dynamodb.sequence_number.as_deref(), Some("7"));
+        assert_eq!(event.dynamodb.new_image, NewImage::Event(image("01")));
+        assert_eq!(order.dynamodb.new_image, NewImage::Skipped);
+        assert_eq!((removal.dynamodb.sort_key.as_deref(), &removal.dynamodb.new_image), (None, &NewImage::Absent));
+        assert_eq!(
+            keys_last.dynamodb.new_image,
+            NewImage::Event(image("02")),
+            "an image before its keys is still read"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn an_event_attribute_of_another_type_reads_as_absent() -> Result<(), serde_json::Error> {
+        let image: EventImage = serde_json::from_str(r#"{"event_id":{"N":"1"},"payload":{"NULL":true}}"#)?;
+        assert_eq!(image, EventImage::default());
         Ok(())
     }
 }

@@ -4,6 +4,7 @@
 use backoffice::AppContext;
 use backoffice::domain::replenishment::ReplenishmentStatus;
 use backoffice::domain::{CustomerId, OrderId, Sku};
+use backoffice::events::StoredPayload;
 use backoffice::http::{self, Problem, scopes};
 use backoffice::store::page::{Page, parse_limit};
 use backoffice::store::stock::CursorOrStore;
@@ -106,7 +107,7 @@ async fn order(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Proble
     if !http::identity::caller(req)?.has(scopes::CUSTOMERS_READ) {
         order.shipping_address = None;
     }
-    let view = OrderView { order: &order, timeline: events.iter().map(TimelineEntry::from).collect() };
+    let view = OrderView { order: &order, timeline: events.iter().map(TimelineEntry::new).collect() };
     Ok(http::with_header(http::json(StatusCode::OK, &view), "etag", &etag(order.version)))
 }
 
@@ -115,22 +116,22 @@ async fn order(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Proble
 struct OrderView<'a> {
     #[serde(flatten)]
     order: &'a backoffice::domain::order::Order,
-    timeline: Vec<TimelineEntry>,
+    timeline: Vec<TimelineEntry<'a>>,
 }
 
+/// One event as the timeline shows it, borrowed from its stored record.
 #[derive(serde::Serialize)]
-struct TimelineEntry {
-    id: String,
+struct TimelineEntry<'a> {
+    id: &'a str,
     #[serde(rename = "type")]
-    event_type: String,
+    event_type: &'a str,
     at: chrono::DateTime<chrono::Utc>,
-    payload: serde_json::Value,
+    payload: StoredPayload<'a>,
 }
 
-impl From<&backoffice::store::events::EventRecord> for TimelineEntry {
-    fn from(e: &backoffice::store::events::EventRecord) -> Self {
-        let envelope = e.envelope();
-        Self { id: envelope.id, event_type: envelope.event_type, at: envelope.occurred_at, payload: envelope.payload }
+impl<'a> TimelineEntry<'a> {
+    fn new(e: &'a backoffice::store::events::EventRecord) -> Self {
+        Self { id: &e.event_id, event_type: &e.event_type, at: e.occurred_at, payload: StoredPayload::of(&e.payload) }
     }
 }
 

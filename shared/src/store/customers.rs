@@ -8,14 +8,15 @@ use crate::domain::CustomerId;
 use crate::domain::customer::Customer;
 use crate::domain::order::Order;
 use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-#[derive(Serialize, Deserialize)]
-struct CustomerRecord {
+/// A customer's item as written (read back straight into a `Customer`, see `order_from_item`).
+#[derive(Serialize)]
+struct CustomerRecord<'a> {
     pk: String,
     sk: String,
     #[serde(flatten)]
-    customer: Customer,
+    customer: &'a Customer,
     gsi2pk: String,
     gsi2sk: String,
 }
@@ -29,14 +30,14 @@ pub fn email_guard_key(email: &str) -> Item {
 }
 
 pub fn customer_from_item(item: Item) -> Result<Customer, StoreError> {
-    from_item::<CustomerRecord>(item).map(|r| r.customer)
+    from_item::<Customer>(item)
 }
 
 pub fn put_customer(tx: &mut Tx, table: &str, c: &Customer, expected_version: Option<u64>) -> Result<(), StoreError> {
     let record = CustomerRecord {
         pk: keys::customer_pk(&c.id),
         sk: CUSTOMER_SK.to_owned(),
-        customer: c.clone(),
+        customer: c,
         gsi2pk: keys::customer_pk(&c.id),
         gsi2sk: CUSTOMER_SK.to_owned(),
     };

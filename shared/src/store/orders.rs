@@ -6,16 +6,16 @@ use super::{Item, Store, StoreError, Tx, from_item, s, to_item};
 use crate::domain::OrderId;
 use crate::domain::order::{Order, OrderChange};
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-/// An order's item: `O` is `Order` when read, `&Order` when written (no copy of the order to
-/// serialise it).
-#[derive(Serialize, Deserialize)]
-struct OrderRecord<O> {
+/// An order's item as written: the order's fields beside its keys and index keys (borrowed: no
+/// copy of the order to serialise it).
+#[derive(Serialize)]
+struct OrderRecord<'a> {
     pk: String,
     sk: String,
     #[serde(flatten)]
-    order: O,
+    order: &'a Order,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     gsi1pk: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -39,8 +39,11 @@ pub fn order_key(id: &OrderId) -> Item {
     super::key(keys::order_pk(id), keys::ORDER_SK)
 }
 
+/// Read straight into the order: the record's own attributes (keys, index keys) are not
+/// `Order` fields and are skipped. Reading the record would buffer the flattened order first
+/// (serde's `flatten`), about 30 k instructions an item.
 pub fn order_from_item(item: Item) -> Result<Order, StoreError> {
-    from_item::<OrderRecord<Order>>(item).map(|r| r.order)
+    from_item::<Order>(item)
 }
 
 /// Puts an order's new state if its stored version is still `expected_version` (`None`: new).

@@ -126,9 +126,9 @@ impl Store {
         for item in self.query_all(query).await? {
             let sk = item.get("sk").and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();
             if sk.starts_with("PAYMENT#") {
-                records.payments.push(from_item::<MoneyRecord<Payment>>(item)?.movement);
+                records.payments.push(from_item::<Payment>(item)?);
             } else if sk.starts_with("REFUND#") {
-                records.refunds.push(from_item::<MoneyRecord<Refund>>(item)?.movement);
+                records.refunds.push(from_item::<Refund>(item)?);
             } else if sk.starts_with("NOTIFICATION#") {
                 records.notifications.push(from_item(item)?);
             }

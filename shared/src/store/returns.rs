@@ -5,14 +5,15 @@ use super::keys;
 use super::{Item, Store, StoreError, Tx, from_item, to_item};
 use crate::domain::ReturnId;
 use crate::domain::returns::Return;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-#[derive(Serialize, Deserialize)]
-struct ReturnRecord {
+/// A return's item as written (read back straight into a `Return`, see `order_from_item`).
+#[derive(Serialize)]
+struct ReturnRecord<'a> {
     pk: String,
     sk: String,
     #[serde(flatten)]
-    ret: Return,
+    ret: &'a Return,
     gsi2pk: String,
     gsi2sk: String,
 }
@@ -26,7 +27,7 @@ pub fn return_key(id: &ReturnId) -> Item {
 }
 
 pub fn return_from_item(item: Item) -> Result<Return, StoreError> {
-    from_item::<ReturnRecord>(item).map(|r| r.ret)
+    from_item::<Return>(item)
 }
 
 pub fn put_return(tx: &mut Tx, table: &str, ret: &Return, expected_version: Option<u64>) -> Result<(), StoreError> {
@@ -35,7 +36,7 @@ pub fn put_return(tx: &mut Tx, table: &str, ret: &Return, expected_version: Opti
     let record = ReturnRecord {
         pk: return_pk(&ret.id),
         sk: keys::RETURN_SK.to_owned(),
-        ret: ret.clone(),
+        ret,
         gsi2pk: keys::customer_pk(&customer),
         gsi2sk: format!("RETURN#{}", ret.id),
     };
