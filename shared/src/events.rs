@@ -268,9 +268,22 @@ pub struct EnvelopeBody<'a> {
     pub id: &'a str,
     #[serde(rename = "type")]
     pub event_type: &'a str,
-    pub occurred_at: DateTime<Utc>,
+    pub occurred_at: StoredInstant<'a>,
     pub correlation_id: &'a str,
     pub payload: StoredPayload<'a>,
+}
+
+/// An RFC 3339 instant kept as the text it was read from: checked once, written back unchanged
+/// (event items hold `occurred_at` as chrono wrote it, which is what [`Envelope`] reads).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct StoredInstant<'a>(&'a str);
+
+impl<'a> StoredInstant<'a> {
+    pub fn parse(text: &'a str) -> Result<Self, chrono::ParseError> {
+        DateTime::parse_from_rfc3339(text)?;
+        Ok(Self(text))
+    }
 }
 
 /// A payload kept as JSON text (event items store it so). It is checked and written through as
@@ -296,6 +309,7 @@ mod tests {
     #[test]
     fn an_envelope_body_reads_back_as_the_envelope() -> Result<(), serde_json::Error> {
         let at = Utc::now();
+        let at_text = serde_json::to_value(at)?.as_str().map(str::to_owned).unwrap_or_default();
         for (stored, payload) in [
             // Stored payloads are compact with sorted keys (`payload_json`), so the bytes match too.
             (
@@ -307,7 +321,7 @@ mod tests {
             let body = EnvelopeBody {
                 id: "01J",
                 event_type: "order.placed",
-                occurred_at: at,
+                occurred_at: StoredInstant::parse(&at_text).map_err(serde::ser::Error::custom)?,
                 correlation_id: "c-1",
                 payload: StoredPayload::of(stored),
             };
@@ -321,6 +335,7 @@ mod tests {
             assert_eq!(serde_json::from_str::<Envelope>(&serde_json::to_string(&body)?)?, expected);
             assert_eq!(serde_json::to_string(&body)?, serde_json::to_string(&expected)?);
         }
+        assert!(StoredInstant::parse("2026-11-23 19:32").is_err());
         Ok(())
     }
 

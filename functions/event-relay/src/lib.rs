@@ -12,7 +12,7 @@ pub use stream::{EventImage, NewImage, StreamBatch, StreamRecord};
 use aws_lambda_events::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
 use aws_sdk_sqs::types::{MessageAttributeValue, SendMessageBatchRequestEntry};
 use backoffice::AppContext;
-use backoffice::events::{EnvelopeBody, StoredPayload, routes};
+use backoffice::events::{EnvelopeBody, StoredInstant, StoredPayload, routes};
 use backoffice::store::events::EventRecord;
 
 /// The SQS message of one event item: its envelope's JSON and the attributes consumers filter on.
@@ -110,15 +110,19 @@ fn messages_for<'c>(
 /// text, is copied through rather than parsed and printed again).
 fn message(image: &EventImage) -> Result<Message, String> {
     let occurred_at = text(&image.occurred_at, "occurred_at")?;
+    let payload = text(&image.payload, "payload")?;
     let body = EnvelopeBody {
         id: text(&image.event_id, "event_id")?,
         event_type: text(&image.event_type, "type")?,
-        occurred_at: occurred_at.parse().map_err(|e| format!("occurred_at {occurred_at:?}: {e}"))?,
+        occurred_at: StoredInstant::parse(occurred_at).map_err(|e| format!("occurred_at {occurred_at:?}: {e}"))?,
         correlation_id: text(&image.correlation_id, "correlation_id")?,
-        payload: StoredPayload::of(text(&image.payload, "payload")?),
+        payload: StoredPayload::of(payload),
     };
+    // Sized for the whole envelope up front: the payload and about 200 bytes around it.
+    let mut json = Vec::with_capacity(payload.len() + 256);
+    serde_json::to_writer(&mut json, &body).map_err(|e| e.to_string())?;
     Ok(Message {
-        body: serde_json::to_string(&body).map_err(|e| e.to_string())?,
+        body: String::from_utf8(json).map_err(|e| e.to_string())?,
         correlation_id: body.correlation_id.to_owned(),
         event_type: body.event_type.to_owned(),
     })

@@ -79,8 +79,15 @@ pub fn idempotency_key(req: &Request) -> Result<Option<String>, Problem> {
 }
 
 pub fn json<T: Serialize>(status: StatusCode, value: &T) -> Response<Body> {
-    match serde_json::to_string(value) {
-        Ok(body) => json_text(status, body),
+    // 1 KiB holds most responses without growing the buffer (`to_string` starts at 128 bytes
+    // and doubles, copying each time).
+    let mut body = Vec::with_capacity(1024);
+    match serde_json::to_writer(&mut body, value).map(|()| String::from_utf8(body)) {
+        Ok(Ok(body)) => json_text(status, body),
+        Ok(Err(e)) => {
+            tracing::error!(error = %e, "response is not UTF-8");
+            Problem::internal().into_response()
+        }
         Err(e) => {
             tracing::error!(error = %e, "response did not serialise");
             Problem::internal().into_response()
