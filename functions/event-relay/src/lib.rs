@@ -13,20 +13,19 @@ use aws_lambda_events::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse
 use aws_sdk_sqs::types::{MessageAttributeValue, SendMessageBatchRequestEntry};
 use backoffice::AppContext;
 use backoffice::events::{EnvelopeBody, StoredInstant, StoredPayload, routes};
-use backoffice::store::events::EventRecord;
 
 /// The SQS message of one event item: its envelope's JSON and the attributes consumers filter on.
-struct Message {
+struct Message<'a> {
     body: String,
-    correlation_id: String,
-    event_type: String,
+    correlation_id: &'a str,
+    event_type: &'a str,
 }
 
 /// One message to send to one queue, and the stream record it came from.
 struct Outgoing<'a> {
     record_index: usize,
     queue_url: &'a str,
-    message: std::sync::Arc<Message>,
+    message: std::sync::Arc<Message<'a>>,
 }
 
 pub async fn handler(ctx: &AppContext, event: StreamBatch) -> DynamoDbEventResponse {
@@ -52,7 +51,7 @@ pub async fn handler(ctx: &AppContext, event: StreamBatch) -> DynamoDbEventRespo
     queues.dedup();
     for queue in queues {
         let batch: Vec<&Outgoing> = outgoing.iter().filter(|o| o.queue_url == queue).collect();
-        for chunk in batch.chunks(10) {
+        for chunk in batch.chunks(ENTRY_IDS.len()) {
             for index in send(ctx, queue, chunk).await {
                 failed = Some(failed.map_or(index, |f| f.min(index)));
             }
@@ -87,17 +86,17 @@ pub async fn handle_lambda_event(ctx: &AppContext, event: aws_lambda_events::dyn
 
 /// The messages one stream record produces, one per queue its type routes to: none unless it
 /// is a new event item.
-fn messages_for<'c>(
-    ctx: &'c AppContext,
-    record: &StreamRecord,
-) -> Result<Vec<(&'c str, std::sync::Arc<Message>)>, String> {
+fn messages_for<'a>(
+    ctx: &'a AppContext,
+    record: &'a StreamRecord,
+) -> Result<Vec<(&'a str, std::sync::Arc<Message<'a>>)>, String> {
     let change = &record.dynamodb;
-    if record.event_name != "INSERT" || !change.sort_key.as_deref().is_some_and(EventRecord::is_event_key) {
+    if !record.inserted || !change.event_key {
         return Ok(Vec::new());
     }
     let NewImage::Event(image) = &change.new_image else { return Err("the record has no new image".into()) };
     let message = std::sync::Arc::new(message(image)?);
-    routes(&message.event_type)
+    routes(message.event_type)
         .iter()
         .map(|queue| {
             let url = ctx.queues.get(queue).ok_or_else(|| format!("no URL configured for {}", queue.url_variable()))?;
@@ -108,7 +107,7 @@ fn messages_for<'c>(
 
 /// The envelope of an event item, written from the image's strings (the payload, stored as JSON
 /// text, is copied through rather than parsed and printed again).
-fn message(image: &EventImage) -> Result<Message, String> {
+fn message(image: &EventImage) -> Result<Message<'_>, String> {
     let occurred_at = text(&image.occurred_at, "occurred_at")?;
     let payload = text(&image.payload, "payload")?;
     let body = EnvelopeBody {
@@ -123,14 +122,17 @@ fn message(image: &EventImage) -> Result<Message, String> {
     serde_json::to_writer(&mut json, &body).map_err(|e| e.to_string())?;
     Ok(Message {
         body: String::from_utf8(json).map_err(|e| e.to_string())?,
-        correlation_id: body.correlation_id.to_owned(),
-        event_type: body.event_type.to_owned(),
+        correlation_id: body.correlation_id,
+        event_type: body.event_type,
     })
 }
 
 fn text<'a>(attribute: &'a stream::StringAttribute, name: &str) -> Result<&'a str, String> {
     attribute.0.as_deref().ok_or_else(|| format!("the event item has no string attribute {name}"))
 }
+
+/// The ids of a batch's entries (SQS takes at most ten), without formatting a number for each.
+const ENTRY_IDS: [&str; 10] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
 
 /// Sends one SQS batch; returns the indexes of the stream records whose message was not taken.
 async fn send(ctx: &AppContext, queue_url: &str, chunk: &[&Outgoing<'_>]) -> Vec<usize> {
@@ -140,11 +142,11 @@ async fn send(ctx: &AppContext, queue_url: &str, chunk: &[&Outgoing<'_>]) -> Vec
         return chunk.iter().map(|o| o.record_index).collect();
     };
     let mut entries = Vec::with_capacity(chunk.len());
-    for (i, o) in chunk.iter().enumerate() {
+    for (o, id) in chunk.iter().zip(ENTRY_IDS) {
         let attribute = |v: &str| MessageAttributeValue::builder().data_type("String").string_value(v).build();
-        let entry = match (attribute(&o.message.correlation_id), attribute(&o.message.event_type)) {
+        let entry = match (attribute(o.message.correlation_id), attribute(o.message.event_type)) {
             (Ok(correlation), Ok(kind)) => SendMessageBatchRequestEntry::builder()
-                .id(i.to_string())
+                .id(id)
                 .message_body(o.message.body.clone())
                 .message_attributes("correlation_id", correlation)
                 .message_attributes("event_type", kind)

@@ -18,18 +18,35 @@ pub struct StreamBatch {
 
 #[derive(Debug, Deserialize)]
 pub struct StreamRecord {
-    #[serde(rename = "eventName", default)]
-    pub event_name: String,
+    /// `eventName` is `INSERT`: the item is new.
+    #[serde(rename = "eventName", default, deserialize_with = "is_insert")]
+    pub inserted: bool,
     pub dynamodb: Change,
 }
 
-/// A record's change: its sort key, its sequence number and, for an event item, its new image.
+/// A record's change: whether it is an event item's, its sequence number and, for an event
+/// item, its new image.
 #[derive(Debug, Default)]
 pub struct Change {
-    /// The sort key, when it is a string (every key of this table is).
-    pub sort_key: Option<String>,
+    /// The sort key is an event item's (a string starting `EVENT#`).
+    pub event_key: bool,
     pub sequence_number: Option<String>,
     pub new_image: NewImage,
+}
+
+/// Reads `eventName` without keeping it.
+fn is_insert<'de, D: Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
+    struct NameVisitor;
+    impl Visitor<'_> for NameVisitor {
+        type Value = bool;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("an event name")
+        }
+        fn visit_str<E: de::Error>(self, name: &str) -> Result<bool, E> {
+            Ok(name == "INSERT")
+        }
+    }
+    deserializer.deserialize_str(NameVisitor)
 }
 
 /// What the relay keeps of a record's new image.
@@ -41,12 +58,6 @@ pub enum NewImage {
     /// Not an event item's: skipped unread.
     Skipped,
     Event(EventImage),
-}
-
-impl Change {
-    fn is_event(&self) -> bool {
-        self.sort_key.as_deref().is_some_and(EventRecord::is_event_key)
-    }
 }
 
 /// The attributes of an event item the relay sends; the item's other attributes are skipped.
@@ -68,26 +79,58 @@ pub struct StringAttribute(pub Option<String>);
 
 impl<'de> Deserialize<'de> for StringAttribute {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct AttributeVisitor;
-        impl<'de> Visitor<'de> for AttributeVisitor {
-            type Value = StringAttribute;
+        deserializer.deserialize_map(AttributeVisitor(std::marker::PhantomData::<String>)).map(StringAttribute)
+    }
+}
+
+/// An event key: a string attribute starting `EVENT#`, checked without keeping the string.
+#[derive(Default)]
+struct EventKey(bool);
+
+impl<'de> Deserialize<'de> for EventKey {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let is_event = deserializer.deserialize_map(AttributeVisitor(std::marker::PhantomData::<IsEventKey>))?;
+        Ok(EventKey(is_event.is_some_and(|k| k.0)))
+    }
+}
+
+struct IsEventKey(bool);
+
+impl<'de> Deserialize<'de> for IsEventKey {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl Visitor<'_> for KeyVisitor {
+            type Value = IsEventKey;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a DynamoDB attribute value")
+                f.write_str("a string")
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<StringAttribute, A::Error> {
-                let mut value = None;
-                while let Some(kind) = map.next_key::<AttributeType>()? {
-                    match kind {
-                        AttributeType::S => value = Some(map.next_value::<String>()?),
-                        AttributeType::Other => {
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(StringAttribute(value))
+            fn visit_str<E: de::Error>(self, key: &str) -> Result<IsEventKey, E> {
+                Ok(IsEventKey(EventRecord::is_event_key(key)))
             }
         }
-        deserializer.deserialize_map(AttributeVisitor)
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+/// Reads the `S` member of an attribute value as `T`; any other type reads as `None`.
+struct AttributeVisitor<T>(std::marker::PhantomData<T>);
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for AttributeVisitor<T> {
+    type Value = Option<T>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a DynamoDB attribute value")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<T>, A::Error> {
+        let mut value = None;
+        while let Some(kind) = map.next_key::<AttributeType>()? {
+            match kind {
+                AttributeType::S => value = Some(map.next_value::<T>()?),
+                AttributeType::Other => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(value)
     }
 }
 
@@ -112,7 +155,7 @@ enum ChangeField {
 #[derive(Default, Deserialize)]
 struct Keys {
     #[serde(default)]
-    sk: StringAttribute,
+    sk: EventKey,
 }
 
 impl<'de> Deserialize<'de> for Change {
@@ -132,11 +175,11 @@ impl<'de> Deserialize<'de> for Change {
                 while let Some(field) = map.next_key::<ChangeField>()? {
                     match field {
                         ChangeField::Keys => {
-                            change.sort_key = map.next_value::<Keys>()?.sk.0;
+                            change.event_key = map.next_value::<Keys>()?.sk.0;
                             keys_seen = true;
                         }
                         ChangeField::NewImage if !keys_seen => early_image = map.next_value()?,
-                        ChangeField::NewImage if change.is_event() => {
+                        ChangeField::NewImage if change.event_key => {
                             change.new_image =
                                 map.next_value::<Option<EventImage>>()?.map_or(NewImage::Absent, NewImage::Event);
                         }
@@ -151,7 +194,7 @@ impl<'de> Deserialize<'de> for Change {
                     }
                 }
                 if let Some(raw) = early_image {
-                    change.new_image = if change.is_event() {
+                    change.new_image = if change.event_key {
                         NewImage::Event(serde_json::from_str(raw.get()).map_err(de::Error::custom)?)
                     } else {
                         NewImage::Skipped
@@ -212,11 +255,12 @@ mod tests {
         let [event, order, removal, keys_last] = batch.records.as_slice() else {
             return Err("four records expected".into());
         };
-        assert_eq!((event.event_name.as_str(), event.dynamodb.sort_key.as_deref()), ("INSERT", Some("EVENT#01")));
+        assert_eq!((event.inserted, event.dynamodb.event_key), (true, true));
         assert_eq!(event.dynamodb.sequence_number.as_deref(), Some("7"));
         assert_eq!(event.dynamodb.new_image, NewImage::Event(image("01")));
-        assert_eq!(order.dynamodb.new_image, NewImage::Skipped);
-        assert_eq!((removal.dynamodb.sort_key.as_deref(), &removal.dynamodb.new_image), (None, &NewImage::Absent));
+        assert_eq!((order.dynamodb.event_key, &order.dynamodb.new_image), (false, &NewImage::Skipped));
+        assert_eq!((removal.inserted, removal.dynamodb.event_key), (false, false));
+        assert_eq!(removal.dynamodb.new_image, NewImage::Absent);
         assert_eq!(
             keys_last.dynamodb.new_image,
             NewImage::Event(image("02")),
