@@ -18,7 +18,7 @@ run: deps
 
 ## The whole test suite: unit tests of the pure domain and integration tests against moto.
 test: deps
-	cargo test --workspace
+	MOTO_CHECK_FAST_JSON=1 cargo test --workspace
 
 ## Fuzz every operation with schemathesis against the local runner (FUZZ_EXAMPLES per operation).
 FUZZ_EXAMPLES ?= 50

@@ -2,8 +2,9 @@
 //! `shipping_address` the customer's default shipping address is copied onto the order. Prices
 //! come from the stored stock items; every line is reserved or none is. One BatchGetItem reads
 //! the SKUs, the customer and the idempotency record, one
-//! TransactWriteItems writes the order, every reservation (each guarded by the item's version),
-//! the `order.placed` event and the idempotency record.
+//! TransactWriteItems writes the order, every reservation (each conditioned on the stock level it
+//! was decided on; see `stock::put_reservation`), the `order.placed` event and the idempotency
+//! record.
 
 use backoffice::AppContext;
 use backoffice::domain::order::{self, Address, OrderRequest, PlaceError};

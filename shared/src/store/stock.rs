@@ -80,13 +80,15 @@ pub fn put_stock(tx: &mut Tx, table: &str, item: &StockItem, expected_version: O
     tx.put_versioned(table, to_item(&record(item))?, expected_version)
 }
 
-/// Reserves `quantity` units for an order. When the reservation leaves the item above its
-/// reorder point (the common case) it is a commutative update — `reserved += q`,
-/// `available -= q` — conditioned on `available >= q + reorder_point + 1` and the reorder point
-/// being unchanged, so concurrent orders for the same SKU do not conflict with each other and
-/// the item can never end up low without its flag. A reservation that enters the low band takes
-/// the exact path (the whole item, guarded by the version read), which sets the sparse
-/// low-stock entry and goes with the `stock.low` event.
+/// Reserves `quantity` units for an order. Only a reservation that takes the item into the low
+/// band is written exactly (the whole item, guarded by the version read): it sets the sparse
+/// low-stock entry and goes with the `stock.low` event, whose levels must be the item's own.
+/// Every other reservation is a commutative update — `reserved += q`, `available -= q` —
+/// conditioned on the band it was decided in (above the reorder point after it, or already at
+/// or below it before it) and on the reorder point being unchanged. So concurrent orders for
+/// one SKU do not conflict with each other, in the low band as above it: the last units of a
+/// hot SKU sell instead of expiring in retries, and an order the stock cannot cover fails its
+/// condition, reads again and gets a prompt 409. The item can never be low without its flag.
 pub fn put_reservation(
     tx: &mut Tx,
     table: &str,
@@ -94,21 +96,28 @@ pub fn put_reservation(
     quantity: u64,
     read_version: u64,
 ) -> Result<(), StoreError> {
-    if after.is_low() {
-        return put_stock(tx, table, after, Some(read_version));
-    }
+    let reorder_point = after.catalog.reorder_point;
+    let was_low = after.available() + quantity <= reorder_point;
+    let condition = match (was_low, after.is_low()) {
+        (false, true) => return put_stock(tx, table, after, Some(read_version)),
+        // Still above the reorder point afterwards.
+        (false, false) => "available >= :min AND reorder_point = :rp",
+        // Already low before: the flag is set and stays right.
+        (true, _) => "available BETWEEN :min AND :rp AND reorder_point = :rp",
+    };
+    let min = if was_low { quantity } else { quantity + reorder_point + 1 };
     let update = aws_sdk_dynamodb::types::Update::builder()
         .table_name(table)
         .set_key(Some(stock_key(&after.sku)))
         .update_expression(
             "SET reserved = reserved + :q, available = available - :q, version = version + :one, updated_at = :now",
         )
-        .condition_expression("available >= :min AND reorder_point = :rp")
+        .condition_expression(condition)
         .expression_attribute_values(":q", n(quantity))
         .expression_attribute_values(":one", n(1))
         .expression_attribute_values(":now", s(after.updated_at.to_rfc3339()))
-        .expression_attribute_values(":min", n(quantity + after.catalog.reorder_point + 1))
-        .expression_attribute_values(":rp", n(after.catalog.reorder_point))
+        .expression_attribute_values(":min", n(min))
+        .expression_attribute_values(":rp", n(reorder_point))
         .build()
         .map_err(|e| StoreError::Corrupt(e.to_string()))?;
     tx.push(TransactWriteItem::builder().update(update).build(), Guard::Rule);

@@ -185,6 +185,68 @@ async fn place_order_costs_two_dynamodb_round_trips() {
     assert_eq!(counter.calls(), vec!["BatchGetItem", "TransactWriteItems"]);
 }
 
+/// The `stock.low` events stored for `sku`, oldest first, wherever they were written (an
+/// order's or the SKU's).
+async fn low_events_for(t: &TestApp, sku: &str) -> Vec<serde_json::Value> {
+    let mut events: Vec<_> = t
+        .table_items()
+        .await
+        .into_iter()
+        .filter(|i| i.get("type").and_then(|v| v.as_s().ok()).map(String::as_str) == Some("stock.low"))
+        .map(|i| backoffice::store::events::EventRecord::from_item(i).unwrap().envelope())
+        .filter(|e| e.payload["levels"].as_array().unwrap().iter().any(|l| l["sku"] == sku))
+        .collect();
+    events.sort_by(|a, b| a.id.cmp(&b.id));
+    events.into_iter().map(|e| e.payload).collect()
+}
+
+/// Orders racing for the last units of a SKU that is already at or below its reorder point do
+/// not conflict: each costs one read and one transaction, and every unit sells. (With a
+/// version-checked write here, all but one of them would go round again per unit sold, and on
+/// a hot SKU the last units went unsold when their orders ran out of retry time.)
+#[tokio::test]
+async fn orders_for_the_last_units_of_a_low_sku_do_not_conflict_and_all_sell() {
+    let t = spawn_app().await;
+    t.stocked("LAST-1", 12, 100, "BRL", 20).await;
+    assert_eq!(low_events_for(&t, "LAST-1").await.len(), 1, "low from the start: raised when registered");
+    let (ctx, counter) = t.counted_context("PlaceOrderFunction");
+    let body = json!({"customer_id": t.customer, "lines": [{"sku": "LAST-1", "quantity": 1}]}).to_string();
+    let statuses = futures::future::join_all((0..12).map(|i| {
+        let key = format!("last-{i}");
+        let req = t.request("POST /orders", "/orders", &body, &[JSON, ("idempotency-key", key.as_str())]);
+        let ctx = &ctx;
+        async move { place_order::handler(ctx, req).await.status().as_u16() }
+    }))
+    .await;
+    assert_eq!(statuses, vec![201; 12]);
+    let transactions = counter.calls().iter().filter(|c| *c == "TransactWriteItems").count();
+    assert_eq!(transactions, 12, "one transaction per order, none retried: {:?}", counter.calls());
+    assert_eq!(reserved(&t, "LAST-1").await, (12, 12, 0));
+    assert_eq!(low_events_for(&t, "LAST-1").await.len(), 1, "no second alert while it stays low");
+
+    let more = t.place_order(&[("LAST-1", 1)], None).await;
+    assert_eq!(more.problem(409)["type"], "/problems/insufficient-stock");
+}
+
+/// Concurrent orders that take a SKU across its reorder point: exactly one of them raises
+/// `stock.low`, with the item's exact levels, and the item is listed as low.
+#[tokio::test]
+async fn concurrent_orders_crossing_the_reorder_point_raise_one_exact_alert() {
+    let t = spawn_app().await;
+    t.stocked("CROSS-1", 30, 100, "BRL", 20).await;
+    // Registered empty (low), then received above the reorder point.
+    let before = low_events_for(&t, "CROSS-1").await.len();
+    let replies = futures::future::join_all((0..15).map(|_| t.place_order(&[("CROSS-1", 1)], None))).await;
+    assert!(replies.iter().all(|r| r.status == 201), "{:?}", replies.iter().map(|r| r.status).collect::<Vec<_>>());
+    assert_eq!(reserved(&t, "CROSS-1").await, (30, 15, 15));
+    let low = low_events_for(&t, "CROSS-1").await;
+    assert_eq!(low.len(), before + 1, "{low:?}");
+    let level = &low[before]["levels"][0];
+    assert_eq!((level["available"].as_u64(), level["reserved"].as_u64()), (Some(20), Some(10)), "{level}");
+    let listed = t.get("/stock?low=true").await;
+    assert!(listed.body["items"].as_array().unwrap().iter().any(|i| i["sku"] == "CROSS-1"), "{}", listed.text);
+}
+
 #[tokio::test]
 async fn order_placed_reaches_the_fulfillment_queue_and_low_stock_is_raised() {
     let t = spawn_app().await;
