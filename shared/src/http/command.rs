@@ -5,6 +5,7 @@
 use super::problem::Problem;
 use crate::store::idempotency::{self, IdempotencyKey, Replay, StoredResponse};
 use crate::store::{Guard, Item, Store, StoreError, Tx};
+use aws_sdk_dynamodb::types::AttributeValue;
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Response};
 use std::collections::HashMap;
@@ -65,6 +66,11 @@ impl AttemptError {
 
 /// Runs a command. `keys` are the items the decision needs; `decide` gets them (absent items are
 /// missing from the map) and returns the writes and the response, or a problem to answer with.
+///
+/// When the transaction is refused because conditions failed, the items behind them come back
+/// with the refusal; the next attempt decides from what was read plus those, without reading
+/// again. (An order refused for the last units of a SKU gets its 409 from the stock item its
+/// condition returned, and a lost idempotency race replays the record that won.)
 pub async fn execute<F>(store: &Store, idem: Option<&Idempotency>, keys: Vec<Item>, mut decide: F) -> Response<Body>
 where
     F: FnMut(&Loaded) -> Result<Decision, Problem>,
@@ -75,11 +81,20 @@ where
         keys.push(i.key.key());
     }
     let mut retry = crate::store::Retry::default();
+    let mut known: Option<Loaded> = None;
     let result = loop {
-        let outcome = attempt_once(store, idem, keys.clone(), &mut decide, now).await;
+        let loaded = match known.take() {
+            Some(loaded) => Ok(loaded),
+            None => store.get_many(keys.clone()).await.map_err(AttemptError::Store),
+        };
+        let mut outcome = match loaded {
+            Ok(loaded) => attempt_once(store, idem, loaded, &mut decide, now).await,
+            Err(e) => Err((e, None)),
+        };
         match outcome {
-            Err(ref e) if e.retryable() && retry.again().await => {}
-            other => break other,
+            Err((ref e, ref mut current)) if e.retryable() && retry.again().await => known = current.take(),
+            Err((e, _)) => break Err(e),
+            Ok(done) => break Ok(done),
         }
     };
     match result {
@@ -99,42 +114,64 @@ where
     }
 }
 
+/// The key an item is loaded under.
+fn item_key(item: &Item) -> Option<(String, String)> {
+    match (item.get("pk"), item.get("sk")) {
+        (Some(AttributeValue::S(pk)), Some(AttributeValue::S(sk))) => Some((pk.clone(), sk.clone())),
+        _ => None,
+    }
+}
+
+/// One read-decide-write round from `loaded`. On failure, what the next round can decide from
+/// without reading: `loaded` updated with the items the failed conditions returned, if all did.
 async fn attempt_once<F>(
     store: &Store,
     idem: Option<&Idempotency>,
-    keys: Vec<Item>,
+    mut loaded: Loaded,
     decide: &mut F,
     now: chrono::DateTime<chrono::Utc>,
-) -> Result<(StoredResponse, bool), AttemptError>
+) -> Result<(StoredResponse, bool), (AttemptError, Option<Loaded>)>
 where
     F: FnMut(&Loaded) -> Result<Decision, Problem>,
 {
-    let loaded = store.get_many(keys).await.map_err(AttemptError::Store)?;
     if let Some(i) = idem {
         let record_key = (i.key.pk().to_owned(), crate::store::keys::IDEMPOTENCY_SK.to_owned());
         if let Some(record) = loaded.get(&record_key) {
-            return match idempotency::replay(record.clone(), &i.fingerprint).map_err(AttemptError::Store)? {
+            return match idempotency::replay(record.clone(), &i.fingerprint)
+                .map_err(|e| (AttemptError::Store(e), None))?
+            {
                 Replay::Same(stored) => Ok((stored, true)),
-                Replay::DifferentRequest => Err(AttemptError::Final(
-                    Problem::new(
-                        422,
-                        "idempotency-key-reused",
-                        "Idempotency key reused",
-                        "this Idempotency-Key was already used with a different request",
-                    )
-                    .with_field("idempotency-key"),
+                Replay::DifferentRequest => Err((
+                    AttemptError::Final(
+                        Problem::new(
+                            422,
+                            "idempotency-key-reused",
+                            "Idempotency key reused",
+                            "this Idempotency-Key was already used with a different request",
+                        )
+                        .with_field("idempotency-key"),
+                    ),
+                    None,
                 )),
             };
         }
     }
-    let Decision { mut tx, response, about } = decide(&loaded).map_err(AttemptError::Final)?;
+    let Decision { mut tx, response, about } = decide(&loaded).map_err(|p| (AttemptError::Final(p), None))?;
     if let Some(i) = idem {
         idempotency::put_record(&mut tx, store.table(), &i.key, &i.fingerprint, &response, about.as_ref(), now)
-            .map_err(AttemptError::Store)?;
+            .map_err(|e| (AttemptError::Store(e), None))?;
     }
     // A decision may write nothing (a harmless replay such as a second cancel).
-    if !tx.is_empty() {
-        store.transact(tx).await.map_err(AttemptError::Store)?;
+    if !tx.is_empty()
+        && let Err(refusal) = store.transact_reporting(tx).await
+    {
+        let next = refusal.current.and_then(|items| {
+            for item in items {
+                loaded.insert(item_key(&item)?, item);
+            }
+            Some(loaded)
+        });
+        return Err((AttemptError::Store(refusal.error), next));
     }
     Ok((response, false))
 }

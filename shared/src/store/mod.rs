@@ -16,7 +16,9 @@ pub mod returns;
 pub mod stock;
 
 use aws_sdk_dynamodb::Client;
-use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes, TransactWriteItem};
+use aws_sdk_dynamodb::types::{
+    AttributeValue, KeysAndAttributes, ReturnValuesOnConditionCheckFailure, TransactWriteItem,
+};
 use std::collections::HashMap;
 
 pub type Item = HashMap<String, AttributeValue>;
@@ -64,6 +66,14 @@ pub struct Store {
     table: String,
 }
 
+/// A transaction that was not written: why, and, when conditions failed and every one of them
+/// returned its item, those items as they are now.
+#[derive(Debug)]
+pub struct Refusal {
+    pub error: StoreError,
+    pub current: Option<Vec<Item>>,
+}
+
 /// Items of one transaction, each tagged with what its condition guards.
 #[derive(Default)]
 pub struct Tx {
@@ -91,6 +101,8 @@ impl Tx {
             Some(v) => put.condition_expression("version = :expected").expression_attribute_values(":expected", n(v)),
             None => put.condition_expression("attribute_not_exists(pk)"),
         };
+        // On a lost race the item comes back with the refusal, to decide again without a read.
+        let put = put.return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld);
         let put = put.build().map_err(|e| StoreError::Corrupt(e.to_string()))?;
         self.push(TransactWriteItem::builder().put(put).build(), Guard::Version);
         Ok(())
@@ -197,12 +209,20 @@ impl Store {
 
     /// Writes every item or none. A failed condition comes back as the [`Guard`] it protected.
     pub async fn transact(&self, tx: Tx) -> Result<(), StoreError> {
+        self.transact_reporting(tx).await.map_err(|refusal| refusal.error)
+    }
+
+    /// [`Store::transact`], and when conditions failed, the items behind them as they are now
+    /// (writes built with `ReturnValuesOnConditionCheckFailure = ALL_OLD` return them): a
+    /// command can decide again from those instead of reading them again.
+    pub async fn transact_reporting(&self, tx: Tx) -> Result<(), Refusal> {
         let (items, guards): (Vec<_>, Vec<_>) = tx.items.into_iter().unzip();
         let result = self.client.transact_write_items().set_transact_items(Some(items)).send().await;
         let err = match result {
             Ok(_) => return Ok(()),
             Err(err) => err,
         };
+        let refused = |error| Refusal { error, current: None };
         if let Some(
             aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError::TransactionCanceledException(
                 cancelled,
@@ -210,32 +230,30 @@ impl Store {
         ) = err.as_service_error()
         {
             let reasons = cancelled.cancellation_reasons();
+            let failed: Vec<_> =
+                reasons.iter().zip(&guards).filter(|(r, _)| r.code() == Some("ConditionalCheckFailed")).collect();
             // A failed business rule or idempotency record is more telling than a version bump
             // that happened alongside it, so report the most specific guard that failed.
-            let mut failed: Vec<Guard> = reasons
-                .iter()
-                .zip(&guards)
-                .filter(|(r, _)| r.code() == Some("ConditionalCheckFailed"))
-                .map(|(_, g)| *g)
-                .collect();
-            failed.sort_by_key(|g| match g {
+            let guard = failed.iter().map(|(_, g)| **g).min_by_key(|g| match g {
                 Guard::Idempotency => 0,
                 Guard::Unique(_) => 1,
                 Guard::Rule => 2,
                 Guard::Insert => 3,
                 Guard::Version => 4,
             });
-            if let Some(guard) = failed.first() {
-                return Err(StoreError::Conflict(*guard));
+            if let Some(guard) = guard {
+                // All or nothing: one failed condition that returned no item means reading again.
+                let current = failed.iter().map(|(r, _)| r.item().cloned()).collect::<Option<Vec<_>>>();
+                return Err(Refusal { error: StoreError::Conflict(guard), current });
             }
             if reasons.iter().any(|r| matches!(r.code(), Some("TransactionConflict") | Some("ThrottlingError"))) {
-                return Err(StoreError::Contention("TransactionConflict".into()));
+                return Err(refused(StoreError::Contention("TransactionConflict".into())));
             }
         }
         if err.code() == Some("TransactionInProgressException") {
-            return Err(StoreError::Contention("TransactionInProgress".into()));
+            return Err(refused(StoreError::Contention("TransactionInProgress".into())));
         }
-        Err(sdk_error(&err))
+        Err(refused(sdk_error(&err)))
     }
 
     /// Every item a query matches, following `LastEvaluatedKey` page after page. For reads whose

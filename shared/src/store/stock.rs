@@ -5,7 +5,7 @@ use super::page::{Page, decode_cursor, encode_cursor};
 use super::{Guard, Item, Store, StoreError, Tx, from_item, n, s, to_item};
 use crate::domain::stock::{Catalog, Movement, MovementKind, StockItem};
 use crate::domain::{Money, ShortText, Sku};
-use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
+use aws_sdk_dynamodb::types::{Put, ReturnValuesOnConditionCheckFailure, TransactWriteItem};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -118,6 +118,7 @@ pub fn put_reservation(
         .expression_attribute_values(":now", s(after.updated_at.to_rfc3339()))
         .expression_attribute_values(":min", n(min))
         .expression_attribute_values(":rp", n(reorder_point))
+        .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
         .build()
         .map_err(|e| StoreError::Corrupt(e.to_string()))?;
     tx.push(TransactWriteItem::builder().update(update).build(), Guard::Rule);
