@@ -284,6 +284,11 @@ impl<'a> StoredInstant<'a> {
         DateTime::parse_from_rfc3339(text)?;
         Ok(Self(text))
     }
+
+    /// Text this crate already checked with [`StoredInstant::parse`].
+    pub(crate) fn checked(text: &'a str) -> Self {
+        Self(text)
+    }
 }
 
 /// A payload kept as JSON text (event items store it so). It is checked and written through as

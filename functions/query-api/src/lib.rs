@@ -4,7 +4,7 @@
 use backoffice::AppContext;
 use backoffice::domain::replenishment::ReplenishmentStatus;
 use backoffice::domain::{CustomerId, OrderId, Sku};
-use backoffice::events::StoredPayload;
+use backoffice::events::{StoredInstant, StoredPayload};
 use backoffice::http::{self, Problem, scopes};
 use backoffice::store::page::{Page, parse_limit};
 use backoffice::store::stock::CursorOrStore;
@@ -125,13 +125,13 @@ struct TimelineEntry<'a> {
     id: &'a str,
     #[serde(rename = "type")]
     event_type: &'a str,
-    at: chrono::DateTime<chrono::Utc>,
+    at: StoredInstant<'a>,
     payload: StoredPayload<'a>,
 }
 
 impl<'a> TimelineEntry<'a> {
-    fn new(e: &'a backoffice::store::events::EventRecord) -> Self {
-        Self { id: &e.event_id, event_type: &e.event_type, at: e.occurred_at, payload: StoredPayload::of(&e.payload) }
+    fn new(e: &'a backoffice::store::events::TimelineEvent) -> Self {
+        Self { id: &e.event_id, event_type: &e.event_type, at: e.occurred_at(), payload: StoredPayload::of(&e.payload) }
     }
 }
 

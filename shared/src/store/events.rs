@@ -44,6 +44,31 @@ impl EventRecord {
     }
 }
 
+/// An event as an order's timeline shows it: read without its keys and correlation id, its
+/// instant kept as the text stored (checked once here) so it is written back without being
+/// formatted again.
+#[derive(Debug, Deserialize)]
+pub struct TimelineEvent {
+    pub event_id: String,
+    #[serde(rename = "type")]
+    pub event_type: String,
+    occurred_at: String,
+    pub payload: String,
+}
+
+impl TimelineEvent {
+    pub fn from_item(item: Item) -> Result<Self, StoreError> {
+        let event: Self = from_item(item)?;
+        crate::events::StoredInstant::parse(&event.occurred_at)
+            .map_err(|e| StoreError::Corrupt(format!("occurred_at {:?}: {e}", event.occurred_at)))?;
+        Ok(event)
+    }
+
+    pub fn occurred_at(&self) -> crate::events::StoredInstant<'_> {
+        crate::events::StoredInstant::checked(&self.occurred_at)
+    }
+}
+
 /// Adds one insert-only item per event under the aggregate's partition key.
 pub fn put_events(
     tx: &mut Tx,
@@ -73,4 +98,33 @@ pub fn put_events(
         tx.push(TransactWriteItem::builder().put(put).build(), Guard::Insert);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_dynamodb::types::AttributeValue;
+
+    fn item(occurred_at: &str) -> Item {
+        [
+            ("pk", "ORDER#1"),
+            ("sk", "EVENT#01"),
+            ("event_id", "01"),
+            ("type", "order.placed"),
+            ("occurred_at", occurred_at),
+            ("correlation_id", "c-1"),
+            ("payload", "{\"order_id\":\"1\"}"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), AttributeValue::S(v.to_owned())))
+        .collect()
+    }
+
+    #[test]
+    fn a_timeline_event_keeps_its_instant_as_stored_and_refuses_one_that_is_not_rfc3339() {
+        let event = TimelineEvent::from_item(item("2026-11-23T21:38:41.512499380Z")).unwrap();
+        assert_eq!(serde_json::to_string(&event.occurred_at()).unwrap(), "\"2026-11-23T21:38:41.512499380Z\"");
+        assert_eq!((event.event_id.as_str(), event.event_type.as_str()), ("01", "order.placed"));
+        assert!(matches!(TimelineEvent::from_item(item("yesterday")), Err(StoreError::Corrupt(_))));
+    }
 }

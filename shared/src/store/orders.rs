@@ -1,6 +1,6 @@
 //! Orders as items, and the transaction items of an order decision.
 
-use super::events::{EventRecord, put_events};
+use super::events::{EventRecord, TimelineEvent, put_events};
 use super::keys::{self, GSI1};
 use super::{Item, Store, StoreError, Tx, from_item, s, to_item};
 use crate::domain::OrderId;
@@ -86,7 +86,7 @@ impl Store {
     }
 
     /// The order and its events, oldest first, in one Query on the order's partition.
-    pub async fn order_with_timeline(&self, id: &OrderId) -> Result<Option<(Order, Vec<EventRecord>)>, StoreError> {
+    pub async fn order_with_timeline(&self, id: &OrderId) -> Result<Option<(Order, Vec<TimelineEvent>)>, StoreError> {
         let query = self
             .client()
             .query()
@@ -99,7 +99,7 @@ impl Store {
         for item in self.query_all(query).await? {
             match item.get("sk").and_then(|v| v.as_s().ok()).map(String::as_str) {
                 Some(keys::ORDER_SK) => order = Some(order_from_item(item)?),
-                Some(sk) if EventRecord::is_event_key(sk) => events.push(EventRecord::from_item(item)?),
+                Some(sk) if EventRecord::is_event_key(sk) => events.push(TimelineEvent::from_item(item)?),
                 _ => {}
             }
         }
