@@ -4,8 +4,7 @@
 
 use super::problem::Problem;
 use crate::store::idempotency::{self, IdempotencyKey, Replay, StoredResponse};
-use crate::store::{Guard, Item, Store, StoreError, Tx};
-use aws_sdk_dynamodb::types::AttributeValue;
+use crate::store::{Guard, Item, Store, StoreError, Tx, item_key};
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Response};
 use std::collections::HashMap;
@@ -111,14 +110,6 @@ where
         }
         Err(AttemptError::Final(problem)) => problem.into_response(),
         Err(AttemptError::Store(e)) => Problem::from(e).into_response(),
-    }
-}
-
-/// The key an item is loaded under.
-fn item_key(item: &Item) -> Option<(String, String)> {
-    match (item.get("pk"), item.get("sk")) {
-        (Some(AttributeValue::S(pk)), Some(AttributeValue::S(sk))) => Some((pk.clone(), sk.clone())),
-        _ => None,
     }
 }
 

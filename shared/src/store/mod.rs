@@ -131,6 +131,14 @@ pub fn n(v: impl ToString) -> AttributeValue {
     AttributeValue::N(v.to_string())
 }
 
+/// The (`pk`, `sk`) an item is stored under, as commands key what they loaded.
+pub fn item_key(item: &Item) -> Option<(String, String)> {
+    match (item.get("pk"), item.get("sk")) {
+        (Some(AttributeValue::S(pk)), Some(AttributeValue::S(sk))) => Some((pk.clone(), sk.clone())),
+        _ => None,
+    }
+}
+
 pub fn key(pk: impl Into<String>, sk: impl Into<String>) -> Item {
     HashMap::from([("pk".to_owned(), s(pk)), ("sk".to_owned(), s(sk))])
 }
@@ -185,8 +193,8 @@ impl Store {
                 .await
                 .map_err(|e| sdk_error(&e))?;
             for item in out.responses.and_then(|mut r| r.remove(&self.table)).unwrap_or_default() {
-                if let (Some(AttributeValue::S(pk)), Some(AttributeValue::S(sk))) = (item.get("pk"), item.get("sk")) {
-                    found.insert((pk.clone(), sk.clone()), item);
+                if let Some(key) = item_key(&item) {
+                    found.insert(key, item);
                 }
             }
             pending = out.unprocessed_keys.and_then(|mut u| u.remove(&self.table)).map(|k| k.keys).unwrap_or_default();
