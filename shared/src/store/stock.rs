@@ -88,7 +88,8 @@ pub fn put_stock(tx: &mut Tx, table: &str, item: &StockItem, expected_version: O
 /// or below it before it) and on the reorder point being unchanged. So concurrent orders for
 /// one SKU do not conflict with each other, in the low band as above it: the last units of a
 /// hot SKU sell instead of expiring in retries, and an order the stock cannot cover fails its
-/// condition, reads again and gets a prompt 409. The item can never be low without its flag.
+/// condition and gets a prompt 409, decided from the item the refusal returns (`ALL_OLD`).
+/// The item can never be low without its flag.
 pub fn put_reservation(
     tx: &mut Tx,
     table: &str,
