@@ -116,23 +116,16 @@ async fn a_malformed_message_goes_to_the_dead_letter_queue_and_the_other_nine_ar
     assert_eq!(open_suggestions(&t).await.len(), 9);
 }
 
-#[tokio::test]
-async fn a_failed_relay_is_retried_from_the_stream_and_nothing_is_lost() {
-    let t = spawn_app().await;
-    // Point the relay at a queue that does not exist: publishing fails, the stream keeps the record.
-    let mut broken = t.app.contexts["EventRelayFunction"].clone();
-    for url in broken.queues.values_mut() {
-        *url = format!("{url}-missing");
-    }
-    t.register("RELAY-1", 5).await; // registering an empty SKU raises stock.low
+/// A stream batch of one INSERT record: the stored event item of type `event_type`.
+async fn stream_event_of_stored(t: &TestApp, event_type: &str, sequence: &str) -> aws_lambda_events::dynamodb::Event {
     let items = t.table_items().await;
     let event_item = items
         .into_iter()
-        .find(|i| i.get("type").and_then(|v| v.as_s().ok()).is_some_and(|s| s == "stock.low"))
-        .expect("stock.low stored with the item");
+        .find(|i| i.get("type").and_then(|v| v.as_s().ok()).is_some_and(|s| s == event_type))
+        .expect("the event stored with the item");
     let mut record = aws_lambda_events::dynamodb::EventRecord::default();
     record.event_name = "INSERT".into();
-    record.change.sequence_number = Some("42".into());
+    record.change.sequence_number = Some(sequence.into());
     record.change.keys = serde_dynamo::Item::from(
         event_item
             .iter()
@@ -143,6 +136,36 @@ async fn a_failed_relay_is_retried_from_the_stream_and_nothing_is_lost() {
     record.change.new_image = serde_dynamo::Item::from(event_item);
     let mut event = aws_lambda_events::dynamodb::Event::default();
     event.records = vec![record];
+    event
+}
+
+#[tokio::test]
+async fn the_relay_publishes_without_ever_building_a_dynamodb_client() {
+    let t = spawn_app().await;
+    t.register("RELAY-2", 5).await; // raises stock.low
+    // The relay's context as its `main` builds it (the runner swaps in counting clients).
+    let runner = &t.app.contexts["EventRelayFunction"];
+    let mut env: std::collections::HashMap<&str, String> =
+        runner.queues.iter().map(|(queue, url)| (queue.url_variable(), url.clone())).collect();
+    env.insert("TABLE_NAME", runner.store.table().to_owned());
+    let ctx = backoffice::AppContext::from_lookup(&t.app.sdk, &|name| env.get(name).cloned()).unwrap();
+    assert!(!ctx.store.is_connected());
+
+    let response = event_relay::handle_lambda_event(&ctx, stream_event_of_stored(&t, "stock.low", "7").await).await;
+    assert!(response.batch_item_failures.is_empty(), "{:?}", response.batch_item_failures);
+    assert!(!ctx.store.is_connected(), "the relay built a DynamoDB client it never uses");
+}
+
+#[tokio::test]
+async fn a_failed_relay_is_retried_from_the_stream_and_nothing_is_lost() {
+    let t = spawn_app().await;
+    // Point the relay at a queue that does not exist: publishing fails, the stream keeps the record.
+    let mut broken = t.app.contexts["EventRelayFunction"].clone();
+    for url in broken.queues.values_mut() {
+        *url = format!("{url}-missing");
+    }
+    t.register("RELAY-1", 5).await; // registering an empty SKU raises stock.low
+    let event = stream_event_of_stored(&t, "stock.low", "42").await;
     let response = event_relay::handle_lambda_event(&broken, event).await;
     assert_eq!(response.batch_item_failures.len(), 1);
     assert_eq!(response.batch_item_failures[0].item_identifier.as_deref(), Some("42"));
