@@ -72,6 +72,7 @@ pub struct Store {
 /// a cold start): a function that never reads or writes the table (the event relay, which
 /// is handed stream records) should not pay that.
 #[derive(Debug)]
+#[allow(clippy::large_enum_variant)] // one per process, behind the store's `Arc`
 enum Connection {
     Ready(Client),
     Deferred(aws_config::SdkConfig, OnceLock<Client>),
