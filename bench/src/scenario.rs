@@ -117,7 +117,7 @@ pub async fn record(app: &Backoffice) -> Result<BTreeMap<String, Recording>, Box
                 Some(route) => r.event["routeKey"] == route,
                 None => !r.exchanges.is_empty(),
             });
-        let pick = if measured_last(&f.binary) { candidates.last() } else { candidates.next() }
+        let pick = if measured_last(&f.binary) { candidates.next_back() } else { candidates.next() }
             .or_else(|| recordings.first())
             .ok_or_else(|| format!("{id} was never invoked by the scenario"))?;
         chosen.insert(f.binary.clone(), pick.clone());
