@@ -25,6 +25,45 @@ where
         handle(envelope).instrument(span).await
     }))
     .await;
+    failures(event, results)
+}
+
+/// For a worker that handles its whole batch at once (one write for many messages): `handle`
+/// gets the envelopes of the messages that parsed, in order, and returns one result for each.
+/// A message that does not parse fails alone, as with [`consume`].
+pub async fn consume_together<F, Fut>(event: &SqsEvent, handle: F) -> SqsBatchResponse
+where
+    F: FnOnce(Vec<Envelope>) -> Fut,
+    Fut: Future<Output = Vec<Result<(), String>>>,
+{
+    let mut results = Vec::with_capacity(event.records.len());
+    let (mut slots, mut envelopes) = (Vec::new(), Vec::new());
+    for (i, message) in event.records.iter().enumerate() {
+        match envelope(message) {
+            Ok(e) => {
+                slots.push(i);
+                envelopes.push(e);
+                results.push(Ok(()));
+            }
+            Err(reason) => results.push(Err(reason)),
+        }
+    }
+    let handled = handle(envelopes).await;
+    if handled.len() != slots.len() {
+        let reason = format!("{} results for {} messages", handled.len(), slots.len());
+        for slot in slots {
+            results[slot] = Err(reason.clone());
+        }
+    } else {
+        for (slot, result) in slots.into_iter().zip(handled) {
+            results[slot] = result;
+        }
+    }
+    failures(event, results)
+}
+
+/// The batch response naming exactly the messages whose result is an error.
+fn failures(event: &SqsEvent, results: Vec<Result<(), String>>) -> SqsBatchResponse {
     let mut response = SqsBatchResponse::default();
     for (message, result) in event.records.iter().zip(results) {
         if let Err(reason) = result {

@@ -2,17 +2,43 @@
 //! ordered, paid, refunded) from `order.placed`, `payment.recorded` and `refund.recorded`. Each
 //! event is applied once — a marker named after the event id is written in the same transaction
 //! as the counters — so redeliveries and replays change nothing twice. No order is ever scanned.
+//!
+//! A batch is applied in one transaction, summed per (day, currency) row: on a busy day every
+//! order adds to the same row, and one write per batch instead of one per order keeps that hot
+//! item (and the write units) down. A message that is not a reports event fails alone; if the
+//! write fails, the whole batch is retried, and the markers keep what was applied from counting
+//! twice.
 
 use aws_lambda_events::sqs::{SqsBatchResponse, SqsEvent};
 use backoffice::AppContext;
 use backoffice::events::{DomainEvent, Envelope};
-use backoffice::store::reports::SalesDelta;
+use backoffice::store::reports::{SalesDelta, SalesEntry};
 
 pub async fn handler(ctx: &AppContext, event: SqsEvent) -> SqsBatchResponse {
-    backoffice::sqs::consume(&event, |envelope| process(ctx, envelope)).await
+    backoffice::sqs::consume_together(&event, |envelopes| apply(ctx, envelopes)).await
 }
 
-async fn process(ctx: &AppContext, envelope: Envelope) -> Result<(), String> {
+async fn apply(ctx: &AppContext, envelopes: Vec<Envelope>) -> Vec<Result<(), String>> {
+    let entries: Vec<Result<SalesEntry, String>> = envelopes.iter().map(entry).collect();
+    let valid: Vec<SalesEntry> = entries.iter().filter_map(|e| e.as_ref().ok().cloned()).collect();
+    let outcome = if valid.is_empty() {
+        Ok(Default::default())
+    } else {
+        ctx.store.apply_to_sales_report(&valid, chrono::Utc::now()).await.map_err(|e| e.to_string())
+    };
+    match outcome {
+        Ok(applied) => {
+            for e in &valid {
+                let now = applied.contains(&e.event_id);
+                tracing::info!(event_id = %e.event_id, day = %e.day, applied = now, "sales report");
+            }
+            entries.into_iter().map(|e| e.map(drop)).collect()
+        }
+        Err(reason) => entries.into_iter().map(|e| e.and(Err(reason.clone()))).collect(),
+    }
+}
+
+fn entry(envelope: &Envelope) -> Result<SalesEntry, String> {
     let (money, delta) = match envelope.event().map_err(|e| format!("bad payload: {e}"))? {
         DomainEvent::OrderPlaced(p) => {
             (p.total, SalesDelta { orders_placed: 1, gross_ordered: p.total.amount(), ..Default::default() })
@@ -21,12 +47,10 @@ async fn process(ctx: &AppContext, envelope: Envelope) -> Result<(), String> {
         DomainEvent::RefundRecorded(r) => (r.amount, SalesDelta { refunded: r.amount.amount(), ..Default::default() }),
         other => return Err(format!("{} does not belong on the reports queue", other.event_type())),
     };
-    let day = envelope.occurred_at.date_naive();
-    let applied = ctx
-        .store
-        .apply_to_sales_report(&envelope.id, day, money.currency().code(), &delta, chrono::Utc::now())
-        .await
-        .map_err(|e| e.to_string())?;
-    tracing::info!(event_id = %envelope.id, %day, applied, "sales report");
-    Ok(())
+    Ok(SalesEntry {
+        event_id: envelope.id.clone(),
+        day: envelope.occurred_at.date_naive(),
+        currency: money.currency().code().to_owned(),
+        delta,
+    })
 }

@@ -124,6 +124,43 @@ async fn every_message_delivered_twice_and_out_of_order_changes_nothing() {
 }
 
 #[tokio::test]
+async fn a_reports_batch_counts_each_event_once_when_part_of_it_was_applied_before() {
+    let t = spawn_app().await;
+    t.stocked("REP-1", 10, 700, "BRL", 0).await;
+    let mut placed = Vec::new();
+    for quantity in 1..=3 {
+        let r = t.place_order(&[("REP-1", quantity)], None).await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        let id = r.body["id"].as_str().unwrap().to_owned();
+        let envelope = t.envelopes(&format!("ORDER#{id}")).await.remove(0);
+        assert_eq!(envelope.event_type, "order.placed");
+        placed.push(serde_json::to_string(&envelope).unwrap());
+    }
+    let ctx = &t.app.contexts["SalesReportFunction"];
+    let first = sales_report::handler(ctx, sqs_event(&placed[..1])).await;
+    assert!(first.batch_item_failures.is_empty());
+
+    // The first again (a redelivery), the other two, the second twice more in the same batch,
+    // and one message that is not an event at all.
+    let mut batch = vec![placed[0].clone(), placed[1].clone(), placed[2].clone(), placed[1].clone()];
+    batch.push("{\"type\": \"order.placed\", oops".into());
+    let r = sales_report::handler(ctx, sqs_event(&batch)).await;
+    let failed: Vec<&str> = r.batch_item_failures.iter().map(|f| f.item_identifier.as_str()).collect();
+    assert_eq!(failed, vec!["m-4"], "only the message that is not an event fails");
+
+    let today = chrono::Utc::now().date_naive();
+    let day = t.get(&format!("/reports/sales?from={today}&to={today}")).await.body["days"][0].clone();
+    assert_eq!(day["orders_placed"], 3, "{day}");
+    assert_eq!(day["gross_ordered"], (1 + 2 + 3) * 700, "{day}");
+
+    // Delivered once more, whole: nothing changes.
+    let again = sales_report::handler(ctx, sqs_event(&placed)).await;
+    assert!(again.batch_item_failures.is_empty());
+    let after = t.get(&format!("/reports/sales?from={today}&to={today}")).await.body["days"][0].clone();
+    assert_eq!(after, day);
+}
+
+#[tokio::test]
 async fn a_malformed_fulfillment_message_reaches_the_dead_letter_queue_and_nine_are_processed() {
     let t = spawn_app().await;
     t.stocked("DLQ-1", 50, 100, "BRL", 0).await;
