@@ -1,6 +1,6 @@
 """Starts moto_server (PyPI `moto[server]`) for the local runner and the tests.
 
-Three differences from running `moto_server` directly:
+The differences from running `moto_server` directly:
 * it binds port 0 and prints the port it got, so parallel test binaries never race for a port;
 * it serialises DynamoDB requests. moto's DynamoDB backend checks a condition and applies the
   write as separate Python steps, so two threads can interleave between them; real DynamoDB
@@ -25,6 +25,9 @@ Three differences from running `moto_server` directly:
   way the shape serializer writes it) goes the original way, as do errors and every other
   operation. With MOTO_CHECK_FAST_JSON=1 (as `make test` runs it) each such answer is also
   written the original way and compared, and a difference is a 500 naming the operation.
+* It accepts up to 1,024 pending connections instead of werkzeug's 128. A burst of 200
+  concurrent requests (200 fresh connections) overflowed the smaller backlog, and every dropped
+  connection waited out TCP's one-second SYN retransmission before it was served.
 * Two lookups moto repeats on every request are made once: the list of its service modules
   (a directory listing and a `stat` per entry, to route the request) and the method names of
   the handler class. Together they were about a fifth of an idle GetItem's time in moto.
@@ -59,7 +62,7 @@ from moto.core.responses import ActionResult, BaseResponse, get_service_model
 from moto.dynamodb.responses import DynamoHandler, DynamoResult
 from moto.dynamodbstreams.responses import DynamoDBStreamsHandler
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
-from werkzeug.serving import make_server
+from werkzeug.serving import BaseWSGIServer, make_server
 
 
 def transact_write_items(self, transact_items):
@@ -242,6 +245,7 @@ def exit_when_parent_goes():
 def main():
     host = sys.argv[1] if len(sys.argv) > 1 else "127.0.0.1"
     port = int(sys.argv[2]) if len(sys.argv) > 2 else 0
+    BaseWSGIServer.request_queue_size = 1024  # the kernel caps it at net.core.somaxconn
     server = make_server(host, port, serialised, threaded=True)
     print(server.server_port, flush=True)
     threading.Thread(target=exit_when_parent_goes, daemon=True).start()

@@ -5,7 +5,6 @@
 
 use crate::{Backoffice, BoxError};
 use aws_lambda_events::dynamodb::{Event as StreamEvent, EventRecord, StreamRecord};
-use aws_lambda_events::sqs::SqsEvent;
 use aws_sdk_dynamodbstreams::types::ShardIteratorType;
 use aws_sdk_sqs::types::{DeleteMessageBatchRequestEntry, MessageSystemAttributeName};
 use serde_json::{Map, Value, json};
@@ -190,7 +189,7 @@ impl Backoffice {
         if let Some(capture) = &self.capture {
             capture.invocation(&consumer.function, event.clone());
         }
-        let event: SqsEvent = serde_json::from_value(event)?;
+        let event: backoffice::sqs::Batch = serde_json::from_value(event)?;
         let response = (consumer.handler)(event).await;
         let failed: HashSet<String> = response.batch_item_failures.into_iter().map(|f| f.item_identifier).collect();
         let mut deletes = Vec::new();

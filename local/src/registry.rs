@@ -2,15 +2,16 @@
 //! adding a function means one line here and its resource in `template.yaml`.
 
 use aws_lambda_events::dynamodb::Event as StreamEvent;
-use aws_lambda_events::sqs::{SqsBatchResponse, SqsEvent};
+use aws_lambda_events::sqs::SqsBatchResponse;
 use aws_lambda_events::streams::DynamoDbEventResponse;
 use backoffice::AppContext;
+use backoffice::sqs::Batch;
 use futures::future::BoxFuture;
 use lambda_http::{Body, Request, Response};
 use std::sync::Arc;
 
 pub type HttpFn = Arc<dyn Fn(Request) -> BoxFuture<'static, Response<Body>> + Send + Sync>;
-pub type SqsFn = Arc<dyn Fn(SqsEvent) -> BoxFuture<'static, SqsBatchResponse> + Send + Sync>;
+pub type SqsFn = Arc<dyn Fn(Batch) -> BoxFuture<'static, SqsBatchResponse> + Send + Sync>;
 pub type ScheduleFn = Arc<dyn Fn(serde_json::Value) -> BoxFuture<'static, serde_json::Value> + Send + Sync>;
 pub type StreamFn = Arc<dyn Fn(StreamEvent) -> BoxFuture<'static, DynamoDbEventResponse> + Send + Sync>;
 

@@ -424,7 +424,7 @@ impl TestApp {
 }
 
 /// An SQS event carrying these bodies, as Lambda would deliver it.
-pub fn sqs_event(bodies: &[String]) -> aws_lambda_events::sqs::SqsEvent {
+pub fn sqs_event(bodies: &[String]) -> backoffice::sqs::Batch {
     let records: Vec<serde_json::Value> = bodies
         .iter()
         .enumerate()

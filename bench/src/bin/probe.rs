@@ -7,7 +7,6 @@
 //! bench runs each twice with different counts and divides the difference, so start-up and
 //! first-call costs cancel out.
 
-use aws_lambda_events::sqs::SqsEvent;
 use backoffice::AppContext;
 use backoffice_bench::floor::Call;
 use backoffice_local::capture::Recording;
@@ -47,7 +46,7 @@ async fn handler(binary: &str, iterations: usize, recording: &Recording) -> Resu
 /// What `main` would do with one event: deserialise it as the runtime does, call the handler.
 async fn invoke(binary: &str, ctx: &AppContext, event: &str) -> Result<String, Error> {
     let http = |r: lambda_http::Response<lambda_http::Body>| format!("status={}", r.status().as_u16());
-    let sqs = |e: &str| serde_json::from_str::<SqsEvent>(e);
+    let sqs = |e: &str| serde_json::from_str::<backoffice::sqs::Batch>(e);
     let failures = |r: aws_lambda_events::sqs::SqsBatchResponse| format!("failures={}", r.batch_item_failures.len());
     Ok(match binary {
         "adjust-stock" => http(adjust_stock::handler(ctx, lambda_http::request::from_str(event)?).await),

@@ -9,16 +9,17 @@
 //! and every write is conditioned on the versions it read. A message that cannot be processed is
 //! reported alone and reaches the dead-letter queue after `maxReceiveCount` receives.
 
-use aws_lambda_events::sqs::{SqsBatchResponse, SqsEvent};
+use aws_lambda_events::sqs::SqsBatchResponse;
 use backoffice::AppContext;
 use backoffice::domain::fulfillment::{self, StepError};
 use backoffice::domain::{OrderId, order};
 use backoffice::events::{DomainEvent, Envelope};
+use backoffice::sqs::Batch;
 use backoffice::store::{
     Retry, StoreError, Tx, events as event_store, keys, orders as order_store, payments, stock as stock_store,
 };
 
-pub async fn handler(ctx: &AppContext, event: SqsEvent) -> SqsBatchResponse {
+pub async fn handler(ctx: &AppContext, event: Batch) -> SqsBatchResponse {
     backoffice::sqs::consume(&event, |envelope| process(ctx, envelope)).await
 }
 

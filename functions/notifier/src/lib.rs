@@ -8,9 +8,10 @@
 //! send time (so no personal data sits in queues or in the text) and keys its own idempotency on
 //! the event id.
 
-use aws_lambda_events::sqs::{SqsBatchResponse, SqsEvent};
+use aws_lambda_events::sqs::SqsBatchResponse;
 use backoffice::AppContext;
 use backoffice::events::{DomainEvent, Envelope};
+use backoffice::sqs::Batch;
 use backoffice::store::Store;
 use backoffice::store::payments::Notification;
 
@@ -28,11 +29,11 @@ impl Sender for TableSender<'_> {
     }
 }
 
-pub async fn handler(ctx: &AppContext, event: SqsEvent) -> SqsBatchResponse {
+pub async fn handler(ctx: &AppContext, event: Batch) -> SqsBatchResponse {
     handle_with(&TableSender(&ctx.store), event).await
 }
 
-pub async fn handle_with<S: Sender + Sync>(sender: &S, event: SqsEvent) -> SqsBatchResponse {
+pub async fn handle_with<S: Sender + Sync>(sender: &S, event: Batch) -> SqsBatchResponse {
     backoffice::sqs::consume(&event, |envelope| process(sender, envelope)).await
 }
 

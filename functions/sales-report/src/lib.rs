@@ -9,12 +9,13 @@
 //! write fails, the whole batch is retried, and the markers keep what was applied from counting
 //! twice.
 
-use aws_lambda_events::sqs::{SqsBatchResponse, SqsEvent};
+use aws_lambda_events::sqs::SqsBatchResponse;
 use backoffice::AppContext;
 use backoffice::events::{DomainEvent, Envelope};
+use backoffice::sqs::Batch;
 use backoffice::store::reports::{SalesDelta, SalesEntry};
 
-pub async fn handler(ctx: &AppContext, event: SqsEvent) -> SqsBatchResponse {
+pub async fn handler(ctx: &AppContext, event: Batch) -> SqsBatchResponse {
     backoffice::sqs::consume_together(&event, |envelopes| apply(ctx, envelopes)).await
 }
 

@@ -1,4 +1,3 @@
-use aws_lambda_events::sqs::SqsEvent;
 use lambda_runtime::{Error, LambdaEvent, run, service_fn};
 
 #[tokio::main(flavor = "current_thread")]
@@ -6,7 +5,7 @@ async fn main() -> Result<(), Error> {
     backoffice::telemetry::init();
     let ctx = backoffice::AppContext::from_env().await?;
     let ctx = &ctx;
-    run(service_fn(move |event: LambdaEvent<SqsEvent>| async move {
+    run(service_fn(move |event: LambdaEvent<backoffice::sqs::Batch>| async move {
         Ok::<_, Error>(sales_report::handler(ctx, event.payload).await)
     }))
     .await

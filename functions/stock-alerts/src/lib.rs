@@ -4,12 +4,13 @@
 //! nothing. Messages that cannot be processed are reported individually; after the queue's
 //! `maxReceiveCount` they move to the dead-letter queue without holding the others back.
 
-use aws_lambda_events::sqs::{SqsBatchResponse, SqsEvent};
+use aws_lambda_events::sqs::SqsBatchResponse;
 use backoffice::AppContext;
 use backoffice::domain::replenishment;
 use backoffice::events::{DomainEvent, Envelope};
+use backoffice::sqs::Batch;
 
-pub async fn handler(ctx: &AppContext, event: SqsEvent) -> SqsBatchResponse {
+pub async fn handler(ctx: &AppContext, event: Batch) -> SqsBatchResponse {
     backoffice::sqs::consume(&event, |envelope| process(ctx, envelope)).await
 }
 
