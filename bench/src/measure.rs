@@ -24,7 +24,13 @@ const HIGH: usize = 12;
 const COLD_RUNS: usize = 21;
 const RSS_INVOCATIONS: usize = 200;
 
-/// The environment a function gets on Lambda, plus the replay endpoint.
+/// Where Lambda mounts the template's layers, and the one layer's content here
+/// (`PartitionsLayer`'s `ContentUri`).
+const LAYER_MOUNT: &str = "/opt/";
+const LAYER_CONTENT: &str = "layers/endpoint-partitions/";
+
+/// The environment a function gets on Lambda, plus the replay endpoint. A variable naming a
+/// file under `/opt` names it in the layer's directory instead, as mounted on Lambda.
 fn function_env(
     runtime_api: &str,
     binary: &str,
@@ -32,7 +38,13 @@ fn function_env(
     endpoint: &str,
 ) -> Vec<(String, String)> {
     let mut all = lambda_environment(runtime_api, binary);
-    all.extend(env.iter().map(|(k, v)| (k.clone(), v.clone())));
+    all.extend(env.iter().map(|(k, v)| {
+        let v = match v.strip_prefix(LAYER_MOUNT) {
+            Some(file) => root().join(LAYER_CONTENT).join(file).to_string_lossy().into_owned(),
+            None => v.clone(),
+        };
+        (k.clone(), v)
+    }));
     all.push(("AWS_ENDPOINT_URL".into(), endpoint.into()));
     all
 }
@@ -233,6 +245,12 @@ pub async fn cold_starts(recordings: &BTreeMap<String, Recording>, envs: &Enviro
     );
     let http_event = recordings["query-api"].event.to_string();
     let no_env = BTreeMap::new();
+    // The reference gets the partition table the functions get (template.yaml's Globals).
+    let partition_env: BTreeMap<String, String> = envs["query-api"]
+        .iter()
+        .filter(|(k, _)| k.as_str() == "SMITHY_CLIENT_SDK_CUSTOM_PARTITION")
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
     let floor_replay = Replay::start(&[]).await?;
     let floor = Subject { binary: "hello", event: http_event.as_bytes(), env: &no_env, replay: &floor_replay };
     let (_, floor_rss) = start_once(&floor, RSS_INVOCATIONS).await?;
@@ -242,7 +260,7 @@ pub async fn cold_starts(recordings: &BTreeMap<String, Recording>, envs: &Enviro
     // The SDK's minimum beside the floor: hello plus configuration, a client and one signed
     // Query (answered with query-api's recorded one). Reported, not judged.
     let replay = Replay::start(&recordings["query-api"].exchanges).await?;
-    let sdk = Subject { binary: "hello-dynamodb", event: http_event.as_bytes(), env: &no_env, replay: &replay };
+    let sdk = Subject { binary: "hello-dynamodb", event: http_event.as_bytes(), env: &partition_env, replay: &replay };
     rows.push(cold_start_row(&sdk, &floor, false).await?);
     for (binary, recording) in recordings.iter().filter(|(b, _)| selected(b)) {
         let replay = Replay::start(&recording.exchanges).await?;

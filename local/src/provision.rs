@@ -117,6 +117,17 @@ pub async fn provision(
     Ok(Provisioned { table_name, stream_arn, queue_urls, queue_arns })
 }
 
+/// `!Sub` over pseudo parameters only: the runner stands for one account in the `aws`
+/// partition. A reference to a resource in a `!Sub` is refused rather than guessed.
+fn substitute(name: &str, value: &Value) -> Result<String, String> {
+    let text = value.as_str().ok_or_else(|| format!("{name}: !Sub takes a string here"))?;
+    let out = text.replace("${AWS::Partition}", "aws");
+    match out.find("${") {
+        Some(at) => Err(format!("{name}: !Sub reference {} is not supported locally", &out[at..])),
+        None => Ok(out),
+    }
+}
+
 impl Provisioned {
     /// Resolves a function's environment the way CloudFormation would for these resources.
     pub fn environment(
@@ -130,6 +141,7 @@ impl Provisioned {
                     Value::String(s) => s.clone(),
                     Value::Number(n) => n.to_string(),
                     Value::Bool(b) => b.to_string(),
+                    Value::Tagged(t) if t.tag == "!Sub" => substitute(name, &t.value)?,
                     other => {
                         let id = referenced_id(other).ok_or_else(|| format!("{name}: unsupported value {other:?}"))?;
                         let is_arn = matches!(other, Value::Tagged(t) if t.tag == "!GetAtt");
@@ -145,5 +157,21 @@ impl Provisioned {
                 Ok((name.clone(), resolved))
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::substitute;
+    use serde_yaml_ng::Value;
+
+    #[test]
+    fn sub_resolves_the_partition_and_refuses_what_it_would_have_to_guess() {
+        let partition = Value::String("/opt/partitions/${AWS::Partition}.json".into());
+        assert_eq!(substitute("V", &partition).unwrap(), "/opt/partitions/aws.json");
+        let resource = Value::String("arn:${AWS::Partition}:sqs:${AWS::Region}:1:q".into());
+        let refused = substitute("V", &resource).unwrap_err();
+        assert!(refused.contains("${AWS::Region}"), "{refused}");
+        assert!(substitute("V", &Value::Null).is_err());
     }
 }

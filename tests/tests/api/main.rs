@@ -10,6 +10,7 @@ mod fulfillment;
 mod iam;
 mod idempotency;
 mod orders;
+mod partitions;
 mod payments;
 mod returns;
 mod runner;
