@@ -1,5 +1,6 @@
 //! One integration-test binary (one link, one moto) with a module per area.
 
+mod alarms;
 mod alerts;
 mod auth;
 mod bad_input;
