@@ -61,6 +61,10 @@ pub struct SqsConsumer {
 pub struct StreamConsumer {
     pub function: String,
     pub batch_size: usize,
+    /// Retries of a failing record before it is given up, as Lambda's `MaximumRetryAttempts`.
+    pub max_retries: Option<u32>,
+    /// The URL of the on-failure destination queue, if the mapping names one.
+    pub on_failure_url: Option<String>,
     handler: StreamFn,
 }
 
@@ -181,11 +185,22 @@ impl Backoffice {
                         batch_size: (*batch_size).clamp(1, 10),
                         handler: registry::sqs(&f.binary, ctx.clone()).ok_or_else(missing)?,
                     }),
-                    EventSpec::Stream { batch_size } => stream_consumers.push(StreamConsumer {
-                        function: id.clone(),
-                        batch_size: *batch_size,
-                        handler: registry::stream(&f.binary, ctx.clone()).ok_or_else(missing)?,
-                    }),
+                    EventSpec::Stream { batch_size, max_retries, on_failure } => {
+                        stream_consumers.push(StreamConsumer {
+                            function: id.clone(),
+                            batch_size: *batch_size,
+                            max_retries: *max_retries,
+                            on_failure_url: match on_failure {
+                                Some(queue) => {
+                                    Some(resources.queue_urls.get(queue).cloned().ok_or_else(|| {
+                                        format!("{id}: on-failure destination {queue} is not a queue")
+                                    })?)
+                                }
+                                None => None,
+                            },
+                            handler: registry::stream(&f.binary, ctx.clone()).ok_or_else(missing)?,
+                        })
+                    }
                     EventSpec::Schedule { expression } => schedules.push(ScheduledFunction {
                         function: id.clone(),
                         expression: expression.clone(),

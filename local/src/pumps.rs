@@ -18,6 +18,9 @@ pub struct StreamState {
     initialised: bool,
     /// Records not yet accepted, per stream consumer.
     pending: Vec<VecDeque<EventRecord>>,
+    /// Per stream consumer: the sequence number of the record its last batch failed at, and how
+    /// many times it has been retried since.
+    failing: Vec<(Option<String>, u32)>,
 }
 
 fn convert(record: aws_sdk_dynamodbstreams::types::Record, arn: &str) -> EventRecord {
@@ -73,6 +76,7 @@ impl Backoffice {
                 state.shards.push((id, iterator));
             }
             state.pending = self.stream_consumers.iter().map(|_| VecDeque::new()).collect();
+            state.failing = self.stream_consumers.iter().map(|_| (None, 0)).collect();
             state.initialised = true;
         }
         let mut fresh = Vec::new();
@@ -83,7 +87,8 @@ impl Backoffice {
             fresh.extend(out.records.unwrap_or_default().into_iter().map(|r| convert(r, &arn)));
         }
         let mut accepted = 0;
-        for (consumer, pending) in self.stream_consumers.iter().zip(state.pending.iter_mut()) {
+        let StreamState { pending, failing, .. } = &mut *state;
+        for ((consumer, pending), failing) in self.stream_consumers.iter().zip(pending.iter_mut()).zip(failing) {
             pending.extend(fresh.iter().cloned());
             while !pending.is_empty() {
                 let take = consumer.batch_size.min(pending.len());
@@ -106,6 +111,18 @@ impl Backoffice {
                         // Lambda retries from the failed record on; so do we, next round.
                         pending.drain(..index);
                         accepted += index;
+                        let sequence = pending.front().and_then(|r| r.change.sequence_number.clone());
+                        *failing = if failing.0 == sequence { (sequence, failing.1 + 1) } else { (sequence, 0) };
+                        if consumer.max_retries.is_some_and(|max| failing.1 >= max) {
+                            // Retries exhausted: Lambda records the record in the on-failure
+                            // destination and goes on with the next one.
+                            let retries = failing.1;
+                            *failing = (None, 0);
+                            if let Some(record) = pending.pop_front() {
+                                self.give_up(consumer, &record, &arn, retries).await?;
+                            }
+                            continue;
+                        }
                         tracing::warn!(function = %consumer.function, "stream batch failed; will retry");
                         break;
                     }
@@ -113,6 +130,43 @@ impl Backoffice {
             }
         }
         Ok(accepted)
+    }
+
+    /// A stream record given up after its retries, written to the mapping's on-failure
+    /// destination in the shape Lambda uses (the batch's place in the stream, not its data).
+    async fn give_up(
+        &self,
+        consumer: &crate::StreamConsumer,
+        record: &EventRecord,
+        stream_arn: &str,
+        retries: u32,
+    ) -> Result<(), BoxError> {
+        let sequence = record.change.sequence_number.clone().unwrap_or_default();
+        tracing::error!(function = %consumer.function, %sequence, retries, "stream record given up after its retries");
+        let Some(url) = &consumer.on_failure_url else { return Ok(()) };
+        let body = json!({
+            "version": "1.0",
+            "timestamp": chrono::Utc::now().to_rfc3339(),
+            "requestContext": {
+                "condition": "RetryAttemptsExhausted",
+                "functionArn": consumer.function,
+                "approximateInvokeCount": retries + 1,
+            },
+            "DDBStreamBatchInfo": {
+                "streamArn": stream_arn,
+                "startSequenceNumber": sequence,
+                "endSequenceNumber": sequence,
+                "batchSize": 1,
+            },
+        });
+        let sqs = aws_sdk_sqs::Client::new(&self.sdk);
+        sqs.send_message()
+            .queue_url(url)
+            .message_body(body.to_string())
+            .send()
+            .await
+            .map_err(|e| e.into_service_error())?;
+        Ok(())
     }
 
     /// Receives one batch from every consumed queue and invokes its consumer. Returns how many

@@ -51,6 +51,10 @@ pub enum EventSpec {
     },
     Stream {
         batch_size: usize,
+        /// `MaximumRetryAttempts` (-1 or absent: until the record expires, i.e. for ever here).
+        max_retries: Option<u32>,
+        /// The queue `DestinationConfig.OnFailure` names, where given-up records are recorded.
+        on_failure: Option<String>,
     },
     /// An EventBridge schedule (`rate(...)` or `cron(...)`); the runner fires it on its own period.
     Schedule {
@@ -193,7 +197,18 @@ impl Template {
                                     .ok_or_else(|| TemplateError(format!("{id}.{name:?}: SQS event without queue")))?,
                                 batch_size: batch(10),
                             },
-                            Some("DynamoDB") => EventSpec::Stream { batch_size: batch(100) },
+                            Some("DynamoDB") => EventSpec::Stream {
+                                batch_size: batch(100),
+                                max_retries: p
+                                    .get("MaximumRetryAttempts")
+                                    .and_then(Value::as_i64)
+                                    .and_then(|n| u32::try_from(n).ok()),
+                                on_failure: p
+                                    .get("DestinationConfig")
+                                    .and_then(|d| d.get("OnFailure"))
+                                    .and_then(|o| o.get("Destination"))
+                                    .and_then(referenced_id),
+                            },
                             Some("Schedule") | Some("ScheduleV2") => EventSpec::Schedule {
                                 expression: str_at(&p, &["Schedule"]).unwrap_or_default().to_owned(),
                             },

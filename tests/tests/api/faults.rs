@@ -167,3 +167,55 @@ async fn a_hot_sku_under_throttling_refuses_with_409s_and_loses_nothing() {
     assert_eq!(stock["available"], 50 - placed);
     t.assert_conserved().await;
 }
+
+/// An event item the relay cannot publish (it has no payload) is retried as Lambda retries it,
+/// `MaximumRetryAttempts` times after the first attempt, then given up into the mapping's
+/// on-failure queue; the stream behind it flows again.
+#[tokio::test]
+async fn a_record_the_relay_keeps_failing_is_given_up_into_the_failure_queue_after_its_retries() {
+    use aws_sdk_dynamodb::types::AttributeValue;
+    let t = spawn_app().await;
+    t.app.settle().await.unwrap();
+    let s = |v: &str| AttributeValue::S(v.to_owned());
+    aws_sdk_dynamodb::Client::new(&t.app.sdk)
+        .put_item()
+        .table_name(&t.app.resources.table_name)
+        .item("pk", s("ORDER#01JPOISONPOISONPOISONPOIS"))
+        .item("sk", s("EVENT#01JPOISONPOISONPOISONPOIS"))
+        .item("event_id", s("01JPOISONPOISONPOISONPOIS"))
+        .item("type", s("order.placed"))
+        .item("occurred_at", s("2026-12-01T12:00:00Z"))
+        .item("correlation_id", s("poison"))
+        .send()
+        .await
+        .unwrap();
+    let retries = t.app.template.functions["EventRelayFunction"]
+        .events
+        .iter()
+        .find_map(|e| match e {
+            backoffice_local::template::EventSpec::Stream { max_retries, .. } => *max_retries,
+            _ => None,
+        })
+        .expect("the relay's stream mapping sets MaximumRetryAttempts");
+    // The first attempt and all but the last retry: still waiting on it.
+    for _ in 0..retries {
+        t.app.pump_stream().await.unwrap();
+    }
+    assert_eq!(t.queue_depth("RelayFailuresQueue").await, 0, "given up before its last retry");
+    t.app.pump_stream().await.unwrap();
+    let out = t.sqs().receive_message().queue_url(t.queue_url("RelayFailuresQueue")).send().await.unwrap();
+    let messages = out.messages.unwrap_or_default();
+    assert_eq!(messages.len(), 1);
+    let record: serde_json::Value = serde_json::from_str(messages[0].body().unwrap()).unwrap();
+    assert_eq!(record["requestContext"]["condition"], "RetryAttemptsExhausted");
+    assert_eq!(record["requestContext"]["approximateInvokeCount"], retries + 1);
+    assert!(record["DDBStreamBatchInfo"]["startSequenceNumber"].as_str().is_some_and(|s| !s.is_empty()));
+
+    // What comes after it is relayed again.
+    t.stocked("AFTER-POISON", 5, 1000, "BRL", 0).await;
+    let order = t.place_order(&[("AFTER-POISON", 1)], None).await.body;
+    t.app.settle().await.unwrap();
+    let id = order["id"].as_str().unwrap();
+    let notes = t.get(&format!("/orders/{id}/notifications")).await.body["items"].as_array().unwrap().len();
+    assert_eq!(notes, 1, "order.placed after the given-up record reached the notifier");
+}
