@@ -190,14 +190,16 @@ impl Backoffice {
                             function: id.clone(),
                             batch_size: *batch_size,
                             max_retries: *max_retries,
-                            on_failure_url: match on_failure {
-                                Some(queue) => {
-                                    Some(resources.queue_urls.get(queue).cloned().ok_or_else(|| {
-                                        format!("{id}: on-failure destination {queue} is not a queue")
-                                    })?)
-                                }
-                                None => None,
-                            },
+                            on_failure_url: on_failure
+                                .as_ref()
+                                .map(|queue| {
+                                    resources
+                                        .queue_urls
+                                        .get(queue)
+                                        .cloned()
+                                        .ok_or_else(|| format!("{id}: on-failure destination {queue} is not a queue"))
+                                })
+                                .transpose()?,
                             handler: registry::stream(&f.binary, ctx.clone()).ok_or_else(missing)?,
                         })
                     }

@@ -61,6 +61,12 @@ impl Reply {
 }
 
 /// A name prefix no other test in this process uses.
+/// `template.yaml` as a YAML document, for the tests that check the template itself.
+pub fn template_document() -> serde_yaml_ng::Value {
+    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../template.yaml");
+    serde_yaml_ng::from_str(&std::fs::read_to_string(path).expect("template.yaml")).expect("template.yaml is YAML")
+}
+
 pub fn unique_prefix() -> String {
     format!("t{}-{}-", std::process::id(), NEXT.fetch_add(1, Ordering::SeqCst))
 }

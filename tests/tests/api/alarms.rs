@@ -6,11 +6,6 @@ use backoffice_local::template::referenced_id;
 use serde_yaml_ng::Value;
 use std::collections::BTreeSet;
 
-fn template() -> Value {
-    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../template.yaml");
-    serde_yaml_ng::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
 /// The resources of one type, with their logical ids.
 fn of_type<'a>(resources: &'a serde_yaml_ng::Mapping, kind: &str) -> Vec<(&'a str, &'a Value)> {
     resources
@@ -22,7 +17,7 @@ fn of_type<'a>(resources: &'a serde_yaml_ng::Mapping, kind: &str) -> Vec<(&'a st
 
 #[test]
 fn every_queue_of_given_up_work_is_alarmed_and_every_stream_mapping_has_one() {
-    let doc = template();
+    let doc = backoffice_tests::template_document();
     let resources = doc["Resources"].as_mapping().unwrap();
     let of_type = |t: &str| of_type(resources, t);
 

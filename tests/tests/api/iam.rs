@@ -36,14 +36,9 @@ const REQUIRED: &[(&str, &[&str])] = &[
     ("ProcessReturnFunction", &["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem"]),
 ];
 
-fn template() -> Value {
-    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../template.yaml");
-    serde_yaml_ng::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
 /// Actions and resources granted to each function by its inline policy statements.
 fn granted() -> BTreeMap<String, (BTreeSet<String>, Vec<Value>)> {
-    let doc = template();
+    let doc = backoffice_tests::template_document();
     let mut out = BTreeMap::new();
     for (id, resource) in doc["Resources"].as_mapping().unwrap() {
         if resource["Type"].as_str() != Some("AWS::Serverless::Function") {
@@ -95,7 +90,7 @@ fn the_template_grants_exactly_the_actions_the_code_needs() {
     assert!(granted["QueryApiFunction"].0.is_subset(&read_only), "the query function is read-only");
 
     // Workers (queue, stream and schedule consumers) have no HTTP routes.
-    let doc = template();
+    let doc = backoffice_tests::template_document();
     for (id, resource) in doc["Resources"].as_mapping().unwrap() {
         let events: Vec<&str> = resource["Properties"]["Events"]
             .as_mapping()
