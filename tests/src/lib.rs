@@ -166,6 +166,21 @@ impl TestApp {
     }
 
     /// Every item in the test's table (a Scan: tests only, to prove nothing else was written).
+    /// The payloads of the stored `stock.low` events naming `sku`, whichever item raised them
+    /// (the SKU's own, or an order's), oldest first.
+    pub async fn low_events_for(&self, sku: &str) -> Vec<Value> {
+        let mut events: Vec<_> = self
+            .table_items()
+            .await
+            .into_iter()
+            .filter(|i| i.get("type").and_then(|v| v.as_s().ok()).map(String::as_str) == Some("stock.low"))
+            .map(|i| backoffice::store::events::EventRecord::from_item(i).unwrap().envelope())
+            .filter(|e| e.payload["levels"].as_array().unwrap().iter().any(|l| l["sku"] == sku))
+            .collect();
+        events.sort_by(|a, b| a.id.cmp(&b.id));
+        events.into_iter().map(|e| e.payload).collect()
+    }
+
     pub async fn table_items(&self) -> Vec<std::collections::HashMap<String, aws_sdk_dynamodb::types::AttributeValue>> {
         let client = aws_sdk_dynamodb::Client::new(&self.app.sdk);
         let mut items = Vec::new();

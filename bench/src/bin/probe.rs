@@ -65,6 +65,10 @@ async fn invoke(binary: &str, ctx: &AppContext, event: &str) -> Result<String, E
             let r = event_relay::handler(ctx, serde_json::from_str::<event_relay::StreamBatch>(event)?).await;
             format!("failures={}", r.batch_item_failures.len())
         }
+        "stock-levels" => {
+            let r = stock_levels::handler(ctx, serde_json::from_str(event)?).await;
+            format!("failures={}", r.batch_item_failures.len())
+        }
         "expire-orders" => {
             let r = expire_orders::handler(ctx, serde_json::from_str(event)?).await;
             format!("result={}", serde_json::to_string(&r)?)

@@ -69,7 +69,7 @@ async fn start_picking(ctx: &AppContext, id: &OrderId, correlation_id: &str) -> 
     }
 }
 
-async fn commit_stock(ctx: &AppContext, id: &OrderId, _correlation_id: &str) -> Result<(), StoreError> {
+async fn commit_stock(ctx: &AppContext, id: &OrderId, correlation_id: &str) -> Result<(), StoreError> {
     let Some(current) = ctx.store.order(id).await? else {
         return Err(StoreError::Corrupt(format!("order {id} does not exist")));
     };
@@ -92,6 +92,8 @@ async fn commit_stock(ctx: &AppContext, id: &OrderId, _correlation_id: &str) -> 
             for m in &commit.movements {
                 stock_store::put_movement(&mut tx, table, m)?;
             }
+            let now = chrono::Utc::now();
+            event_store::put_events(&mut tx, table, &keys::order_pk(id), &commit.events, correlation_id, now)?;
             ctx.store.transact(tx).await?;
             tracing::info!(order_id = %id, skus = commit.movements.len(), "stock committed for shipment");
             Ok(())

@@ -2,9 +2,10 @@
 //! `shipping_address` the customer's default shipping address is copied onto the order. Prices
 //! come from the stored stock items; every line is reserved or none is. One BatchGetItem reads
 //! the SKUs, the customer and the idempotency record, one
-//! TransactWriteItems writes the order, every reservation (each conditioned on the stock level it
-//! was decided on; see `stock::put_reservation`), the `order.placed` event and the idempotency
-//! record.
+//! TransactWriteItems writes the order, every reservation (each a commutative update conditioned
+//! on enough being available; see `stock::put_reservation`), the `order.placed` event and the
+//! idempotency record. An order that takes a SKU into the low band does not list it: that is
+//! `stock-levels`' work, from the table's stream.
 
 use backoffice::AppContext;
 use backoffice::domain::order::{self, Address, OrderRequest, PlaceError};
@@ -94,8 +95,8 @@ async fn place(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<
             .map_err(place_problem)?;
         let mut tx = Tx::default();
         order_store::put_order(&mut tx, &table, &change.order, None)?;
-        for ((read_version, item), line) in change.stock.iter().zip(&change.order.lines) {
-            stock_store::put_reservation(&mut tx, &table, item, line.quantity, *read_version)?;
+        for ((_, item), line) in change.stock.iter().zip(&change.order.lines) {
+            stock_store::put_reservation(&mut tx, &table, item, line.quantity)?;
         }
         let order_pk = keys::order_pk(&change.order.id);
         event_store::put_events(&mut tx, &table, &order_pk, &change.events, correlation_id, change.order.placed_at)?;

@@ -107,6 +107,9 @@ pub struct StockCommit {
     /// (version read, new state) per stock item.
     pub stock: Vec<(u64, StockItem)>,
     pub movements: Vec<Movement>,
+    /// `stock.low` for an item a reservation took into the low band and nobody has listed yet:
+    /// shipping does not move the level, but its exact write lists the item.
+    pub events: Vec<DomainEvent>,
 }
 
 /// `order.shipped` arrived: on_hand and reserved both drop by the shipped quantities, with a
@@ -142,7 +145,10 @@ pub fn commit_stock(
         changes.push((item.version, next));
     }
     let next = Order { stock_committed: true, version: order.version + 1, ..order.clone() };
-    Ok(Some(StockCommit { order: next, stock: changes, movements }))
+    let level_pairs: Vec<(Option<&StockItem>, &StockItem)> =
+        changes.iter().map(|(_, after)| (stock.get(&after.sku), after)).collect();
+    let events = stock::level_events_many(&level_pairs);
+    Ok(Some(StockCommit { order: next, stock: changes, movements, events }))
 }
 
 #[cfg(test)]

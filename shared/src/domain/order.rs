@@ -309,10 +309,10 @@ pub fn place(
         personal_data_erased: false,
         version: 1,
     };
-    let mut events = vec![DomainEvent::OrderPlaced(crate::events::OrderPlaced::of(&order))];
-    let pairs: Vec<(Option<&StockItem>, &StockItem)> =
-        items.iter().zip(&reserved).map(|((before, _), (_, after))| (Some(*before), after)).collect();
-    events.extend(stock::level_events_many(&pairs));
+    // No level events: reservations are written commutatively, so an order cannot know whether
+    // it is the one that takes an item into the low band. `stock-levels` lists the item and
+    // raises `stock.low` from the table's stream (`stock::listing_due`).
+    let events = vec![DomainEvent::OrderPlaced(crate::events::OrderPlaced::of(&order))];
     Ok(OrderChange { order, stock: reserved, events })
 }
 
@@ -426,7 +426,9 @@ pub(crate) mod tests_support {
             reserved: 0,
             version: 1,
             updated_at: Utc::now(),
+            listed_low: false,
         }
+        .relisted()
     }
 
     /// An order for 4 units of one SKU, placed against 10 on hand, and the stock after it.
@@ -472,7 +474,9 @@ mod tests {
             reserved,
             version: 4,
             updated_at: now(),
+            listed_low: false,
         }
+        .relisted()
     }
 
     fn request(lines: &[(&str, u64)]) -> Result<OrderRequest, FieldError> {
@@ -512,9 +516,13 @@ mod tests {
         assert_eq!(change.order.payment_due_at, now() + Duration::minutes(60));
         let reserved: Vec<(u64, u64)> = change.stock.iter().map(|(v, i)| (*v, i.reserved)).collect();
         assert_eq!(reserved, vec![(4, 3), (4, 3)]);
-        // B drops to 5 - 3 = 2 available = its reorder point: low
-        assert!(change.events.iter().any(|e| matches!(e, DomainEvent::StockLow(l) if l.levels[0].sku == "B")));
-        assert_eq!(change.events[0].event_type(), "order.placed");
+        // B drops to 5 - 3 = 2 available = its reorder point: low, but the order cannot know it
+        // took B there (its write is commutative); the listing is left to stock-levels.
+        let b = &change.stock[1].1;
+        assert!(b.is_low() && !b.listed_low);
+        assert_eq!(stock::listing_due(b).map(|l| l.levels[0].available), Some(2));
+        let types: Vec<&str> = change.events.iter().map(DomainEvent::event_type).collect();
+        assert_eq!(types, ["order.placed"]);
     }
 
     #[test]

@@ -254,7 +254,8 @@ pub fn receive(
         let item = stock.get(&line.sku).ok_or_else(|| invalid("lines", format!("{} has no stock item", line.sku)))?;
         let back = StockItem { on_hand: item.on_hand + received, ..item.clone() };
         let written_off =
-            StockItem { on_hand: back.on_hand - damaged, version: item.version + 1, updated_at: now, ..back.clone() };
+            StockItem { on_hand: back.on_hand - damaged, version: item.version + 1, updated_at: now, ..back.clone() }
+                .relisted();
         let reference = ShortText::parse("reference", &ret.id.to_string(), 100).ok();
         let movement = |kind, delta: i64, after: &StockItem| Movement {
             id: MovementId::new(),
@@ -284,7 +285,10 @@ pub fn receive(
         ..ret.clone()
     };
     let next_order = Order { returns_requested: requested, version: order.version + 1, ..order.clone() };
-    let events = vec![DomainEvent::ReturnReceived(event(&next_ret))];
+    let mut events = vec![DomainEvent::ReturnReceived(event(&next_ret))];
+    let level_pairs: Vec<(Option<&StockItem>, &StockItem)> =
+        changes.iter().map(|(_, after)| (stock.get(&after.sku), after)).collect();
+    events.extend(super::stock::level_events_many(&level_pairs));
     Ok(Some(Received { ret: next_ret, order: next_order, stock: changes, movements, events }))
 }
 

@@ -33,6 +33,11 @@ pub struct StockItem {
     /// Incremented on every change; the store writes only if the stored version is unchanged.
     pub version: u64,
     pub updated_at: DateTime<Utc>,
+    /// Whether the stored item carries the low-stock listing (`GET /stock?low=true`), as read.
+    /// Every exact write of the item derives the listing from the level again, raising
+    /// `stock.low` or `stock.replenished` when it changes; a reservation, commutative, leaves it
+    /// as it is, and `stock-levels` lists an item a reservation took into the low band.
+    pub listed_low: bool,
 }
 
 impl StockItem {
@@ -43,6 +48,11 @@ impl StockItem {
     /// At or below the reorder point: listed by `GET /stock?low=true`, alerts raised on entry.
     pub fn is_low(&self) -> bool {
         self.available() <= self.catalog.reorder_point
+    }
+
+    /// The item as an exact write stores it: listed exactly when it is low.
+    pub fn relisted(self) -> Self {
+        Self { listed_low: self.is_low(), ..self }
     }
 
     pub fn level(&self) -> StockLevel {
@@ -152,8 +162,9 @@ pub struct StockChange {
 pub fn register(existing: Option<&StockItem>, sku: Sku, catalog: Catalog, now: DateTime<Utc>) -> StockChange {
     let item = match existing {
         Some(current) => StockItem { catalog, version: current.version + 1, updated_at: now, ..current.clone() },
-        None => StockItem { sku, catalog, on_hand: 0, reserved: 0, version: 1, updated_at: now },
-    };
+        None => StockItem { sku, catalog, on_hand: 0, reserved: 0, version: 1, updated_at: now, listed_low: false },
+    }
+    .relisted();
     let events = level_events(existing, &item);
     StockChange { item, movement: None, events }
 }
@@ -185,7 +196,8 @@ pub fn adjust(
         return Err(StockError::OutOfRange);
     }
     let delta = new_on_hand as i64 - item.on_hand as i64;
-    let next = StockItem { on_hand: new_on_hand, version: item.version + 1, updated_at: now, ..item.clone() };
+    let next =
+        StockItem { on_hand: new_on_hand, version: item.version + 1, updated_at: now, ..item.clone() }.relisted();
     let movement = Movement {
         id: MovementId::new(),
         sku: item.sku.clone(),
@@ -202,7 +214,9 @@ pub fn adjust(
     Ok(StockChange { item: next, movement: Some(movement), events })
 }
 
-/// Reserves `quantity` units for an order: `Err(available)` when fewer are available.
+/// Reserves `quantity` units for an order: `Err(available)` when fewer are available. The
+/// store writes a reservation commutatively, so the listing is left as read (see
+/// [`listing_due`]).
 pub fn reserve(item: &StockItem, quantity: u64, now: DateTime<Utc>) -> Result<StockItem, u64> {
     if quantity > item.available() {
         return Err(item.available());
@@ -218,6 +232,7 @@ pub fn release(item: &StockItem, quantity: u64, now: DateTime<Utc>) -> StockItem
         updated_at: now,
         ..item.clone()
     }
+    .relisted()
 }
 
 /// Ships units an order had reserved: they leave on_hand and reserved together, so available
@@ -230,9 +245,13 @@ pub fn ship(item: &StockItem, quantity: u64, now: DateTime<Utc>) -> StockItem {
         updated_at: now,
         ..item.clone()
     }
+    .relisted()
 }
 
-/// `stock.low` when an item enters the low band, `stock.replenished` when it leaves it.
+/// `stock.low` when an exact write lists an item (it is low and was not listed), and
+/// `stock.replenished` when it unlists one. Decided from the listing read, not from the level
+/// read: an item a reservation took into the low band may not be listed yet, and then no alert
+/// was raised for it.
 pub fn level_events(before: Option<&StockItem>, after: &StockItem) -> Vec<DomainEvent> {
     level_events_many(&[(before, after)])
 }
@@ -243,7 +262,7 @@ pub fn level_events_many(changes: &[(Option<&StockItem>, &StockItem)]) -> Vec<Do
     let mut entered = Vec::new();
     let mut left = Vec::new();
     for (before, after) in changes {
-        match (before.is_some_and(StockItem::is_low), after.is_low()) {
+        match (before.is_some_and(|b| b.listed_low), after.is_low()) {
             (false, true) => entered.push(after.level()),
             (true, false) => left.push(after.level()),
             _ => {}
@@ -257,6 +276,13 @@ pub fn level_events_many(changes: &[(Option<&StockItem>, &StockItem)]) -> Vec<Do
         events.push(DomainEvent::StockReplenished(StockLevels { levels: left }));
     }
     events
+}
+
+/// The listing a reservation left behind: an item it took into the low band is listed, with
+/// `stock.low` carrying the levels it was seen at. `None` when the item's listing is right.
+/// (Reservations only ever lower the level, so an item they leave listed is still low.)
+pub fn listing_due(item: &StockItem) -> Option<StockLevels> {
+    (item.is_low() && !item.listed_low).then(|| StockLevels { levels: vec![item.level()] })
 }
 
 #[cfg(test)]
@@ -286,7 +312,9 @@ mod tests {
             reserved,
             version: 7,
             updated_at: now(),
+            listed_low: false,
         }
+        .relisted()
     }
 
     fn delta(delta: i64, reason: DeltaReason) -> Adjustment {
@@ -348,6 +376,28 @@ mod tests {
         assert!(further.events.is_empty(), "already low: no second alert");
         let up = adjust(&further.item, delta(40, DeltaReason::Received), MovementContext::default(), now()).unwrap();
         assert!(matches!(up.events.as_slice(), [DomainEvent::StockReplenished(l)] if l.levels[0].available == 49));
+    }
+
+    #[test]
+    fn a_reservation_leaves_the_listing_and_the_first_exact_write_or_listing_raises_the_alert() {
+        // Reserved into the low band: not listed yet, so the listing is due, once.
+        let reserved = reserve(&given(12, 0, 10), 3, now()).unwrap();
+        assert!(reserved.is_low() && !reserved.listed_low);
+        let due = listing_due(&reserved).expect("a low, unlisted item is due its listing");
+        assert_eq!((due.levels[0].available, due.levels[0].stock_version), (9, 8));
+        assert_eq!(listing_due(&StockItem { listed_low: true, ..reserved.clone() }), None);
+        assert_eq!(listing_due(&given(12, 0, 10)), None, "above the reorder point: nothing due");
+        // An exact write before the listing raises stock.low itself, and lists the item.
+        let damaged = adjust(&reserved, delta(-1, DeltaReason::Damaged), MovementContext::default(), now()).unwrap();
+        assert!(matches!(damaged.events.as_slice(), [DomainEvent::StockLow(l)] if l.levels[0].available == 8));
+        assert!(damaged.item.listed_low);
+        // Lifted out of the band before anyone listed it: no alert was raised, none is closed.
+        let received = adjust(&reserved, delta(5, DeltaReason::Received), MovementContext::default(), now()).unwrap();
+        assert!(received.events.is_empty() && !received.item.listed_low);
+        // Shipping does not move the level but lists an item a reservation left unlisted.
+        let shipped = ship(&reserved, 2, now());
+        assert!(shipped.listed_low);
+        assert!(matches!(level_events(Some(&reserved), &shipped).as_slice(), [DomainEvent::StockLow(_)]));
     }
 
     #[test]

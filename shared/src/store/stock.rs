@@ -67,7 +67,13 @@ pub fn stock_from_item(item: Item) -> Result<StockItem, StoreError> {
         reserved: r.reserved,
         version: r.version,
         updated_at: r.updated_at,
+        listed_low: r.gsi1pk.is_some(),
     })
+}
+
+/// A stock item as a stream record's image carries it.
+pub fn stock_from_image(image: serde_dynamo::Item) -> Result<StockItem, StoreError> {
+    stock_from_item(image.into())
 }
 
 pub fn stock_key(sku: &Sku) -> Item {
@@ -80,46 +86,47 @@ pub fn put_stock(tx: &mut Tx, table: &str, item: &StockItem, expected_version: O
     tx.put_versioned(table, to_item(&record(item))?, expected_version)
 }
 
-/// Reserves `quantity` units for an order. Only a reservation that takes the item into the low
-/// band is written exactly (the whole item, guarded by the version read): it sets the sparse
-/// low-stock entry and goes with the `stock.low` event, whose levels must be the item's own.
-/// Every other reservation is a commutative update — `reserved += q`, `available -= q` —
-/// conditioned on the band it was decided in (above the reorder point after it, or already at
-/// or below it before it) and on the reorder point being unchanged. So concurrent orders for
-/// one SKU do not conflict with each other, in the low band as above it: the last units of a
-/// hot SKU sell instead of expiring in retries, and an order the stock cannot cover fails its
-/// condition and gets a prompt 409, decided from the item the refusal returns (`ALL_OLD`).
-/// The item can never be low without its flag.
-pub fn put_reservation(
-    tx: &mut Tx,
-    table: &str,
-    after: &StockItem,
-    quantity: u64,
-    read_version: u64,
-) -> Result<(), StoreError> {
-    let reorder_point = after.catalog.reorder_point;
-    let was_low = after.available() + quantity <= reorder_point;
-    let condition = match (was_low, after.is_low()) {
-        (false, true) => return put_stock(tx, table, after, Some(read_version)),
-        // Still above the reorder point afterwards.
-        (false, false) => "available >= :min AND reorder_point = :rp",
-        // Already low before: the flag is set and stays right.
-        (true, _) => "available BETWEEN :min AND :rp AND reorder_point = :rp",
-    };
-    let min = if was_low { quantity } else { quantity + reorder_point + 1 };
+/// Reserves `quantity` units for an order as a commutative update — `reserved += q`,
+/// `available -= q` — conditioned only on enough being available. Concurrent orders for one
+/// SKU never conflict with each other, down to its last unit, the reorder point included: an
+/// order the stock cannot cover fails its condition and gets a prompt 409, decided from the
+/// item the refusal returns (`ALL_OLD`). The low-stock listing is left as it is (an order
+/// cannot know whether it is the one that crossed the reorder point); `stock-levels` lists the
+/// item from the stream ([`list_low`]).
+pub fn put_reservation(tx: &mut Tx, table: &str, after: &StockItem, quantity: u64) -> Result<(), StoreError> {
     let update = aws_sdk_dynamodb::types::Update::builder()
         .table_name(table)
         .set_key(Some(stock_key(&after.sku)))
         .update_expression(
             "SET reserved = reserved + :q, available = available - :q, version = version + :one, updated_at = :now",
         )
-        .condition_expression(condition)
+        .condition_expression("available >= :q")
         .expression_attribute_values(":q", n(quantity))
         .expression_attribute_values(":one", n(1))
         .expression_attribute_values(":now", s(after.updated_at.to_rfc3339()))
-        .expression_attribute_values(":min", n(min))
-        .expression_attribute_values(":rp", n(reorder_point))
         .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+        .build()
+        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    tx.push(TransactWriteItem::builder().update(update).build(), Guard::Rule);
+    Ok(())
+}
+
+/// Lists an item that is low and not listed, as `stock-levels` does with `stock.low` beside it
+/// in the same transaction. The condition is tested on the item as stored now, so of all the
+/// stream records showing one item unlisted in the low band only the first to be written lists
+/// it (and raises the alert), and none does if an exact write listed it or lifted it out of
+/// the band first. The version moves, so an exact write decided before the listing is retried
+/// and sees it (rather than raising `stock.low` a second time).
+pub fn list_low(tx: &mut Tx, table: &str, item: &StockItem, now: DateTime<Utc>) -> Result<(), StoreError> {
+    let update = aws_sdk_dynamodb::types::Update::builder()
+        .table_name(table)
+        .set_key(Some(stock_key(&item.sku)))
+        .update_expression("SET gsi1pk = :low, gsi1sk = :sku, version = version + :one, updated_at = :now")
+        .condition_expression("attribute_not_exists(gsi1pk) AND available <= reorder_point")
+        .expression_attribute_values(":low", s(LOW_STOCK_GSI1PK))
+        .expression_attribute_values(":sku", s(item.sku.to_string()))
+        .expression_attribute_values(":one", n(1))
+        .expression_attribute_values(":now", s(now.to_rfc3339()))
         .build()
         .map_err(|e| StoreError::Corrupt(e.to_string()))?;
     tx.push(TransactWriteItem::builder().update(update).build(), Guard::Rule);

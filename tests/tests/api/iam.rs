@@ -14,6 +14,7 @@ const REQUIRED: &[(&str, &[&str])] = &[
     ("QueryApiFunction", &["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:Query"]),
     ("EventRelayFunction", &["sqs:SendMessage"]),
     ("StockAlertsFunction", &["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]),
+    ("StockLevelsFunction", &["dynamodb:PutItem", "dynamodb:UpdateItem"]),
     ("PlaceOrderFunction", &["dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]),
     ("CancelOrderFunction", &["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem"]),
     ("ExpireOrdersFunction", &["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"]),
@@ -120,6 +121,10 @@ async fn every_function_calls_only_what_its_policy_grants() {
     let to_expire = t.call("POST", "/orders", &[JSON], &body).await.body["id"].as_str().unwrap().to_owned();
     let to_cancel = t.call("POST", "/orders", &[JSON], &body).await.body["id"].as_str().unwrap().to_owned();
     t.call("POST", &format!("/orders/{to_cancel}/cancel"), &[JSON], r#"{"reason":"x"}"#).await;
+    // An order that takes a SKU into the low band, for stock-levels to list.
+    t.stocked("IAM-2", 11, 1000, "BRL", 10).await;
+    let crossing = json!({"customer_id": customer, "lines": [{"sku": "IAM-2", "quantity": 2}]}).to_string();
+    assert_eq!(t.call("POST", "/orders", &[JSON], &crossing).await.status, 201);
     t.pay(&id, order["total"]["amount"].as_i64().unwrap(), "gw").await;
     t.app.settle().await.unwrap();
     t.app.run_schedules().await;

@@ -17,3 +17,4 @@ mod returns;
 mod runner;
 mod sample_events;
 mod stock;
+mod stock_levels;

@@ -185,21 +185,6 @@ async fn place_order_costs_two_dynamodb_round_trips() {
     assert_eq!(counter.calls(), vec!["BatchGetItem", "TransactWriteItems"]);
 }
 
-/// The `stock.low` events stored for `sku`, oldest first, wherever they were written (an
-/// order's or the SKU's).
-async fn low_events_for(t: &TestApp, sku: &str) -> Vec<serde_json::Value> {
-    let mut events: Vec<_> = t
-        .table_items()
-        .await
-        .into_iter()
-        .filter(|i| i.get("type").and_then(|v| v.as_s().ok()).map(String::as_str) == Some("stock.low"))
-        .map(|i| backoffice::store::events::EventRecord::from_item(i).unwrap().envelope())
-        .filter(|e| e.payload["levels"].as_array().unwrap().iter().any(|l| l["sku"] == sku))
-        .collect();
-    events.sort_by(|a, b| a.id.cmp(&b.id));
-    events.into_iter().map(|e| e.payload).collect()
-}
-
 /// Orders racing for the last units of a SKU that is already at or below its reorder point do
 /// not conflict: each costs one read and at most one transaction, and every unit sells. (With a
 /// version-checked write here, all but one of them would go round again per unit sold, and on
@@ -209,7 +194,7 @@ async fn low_events_for(t: &TestApp, sku: &str) -> Vec<serde_json::Value> {
 async fn orders_for_the_last_units_of_a_low_sku_do_not_conflict_and_all_sell() {
     let t = spawn_app().await;
     t.stocked("LAST-1", 12, 100, "BRL", 20).await;
-    assert_eq!(low_events_for(&t, "LAST-1").await.len(), 1, "low from the start: raised when registered");
+    assert_eq!(t.low_events_for("LAST-1").await.len(), 1, "low from the start: raised when registered");
     let (ctx, counter) = t.counted_context("PlaceOrderFunction");
     let body = json!({"customer_id": t.customer, "lines": [{"sku": "LAST-1", "quantity": 1}]}).to_string();
     // Three more orders than units: those three are refused.
@@ -231,29 +216,55 @@ async fn orders_for_the_last_units_of_a_low_sku_do_not_conflict_and_all_sell() {
     );
     assert!(count("TransactWriteItems") <= 15, "no sold order went round again: {calls:?}");
     assert_eq!(reserved(&t, "LAST-1").await, (12, 12, 0));
-    assert_eq!(low_events_for(&t, "LAST-1").await.len(), 1, "no second alert while it stays low");
+    assert_eq!(t.low_events_for("LAST-1").await.len(), 1, "no second alert while it stays low");
 
     let more = t.place_order(&[("LAST-1", 1)], None).await;
     assert_eq!(more.problem(409)["type"], "/problems/insufficient-stock");
 }
 
-/// Concurrent orders that take a SKU across its reorder point: exactly one of them raises
-/// `stock.low`, with the item's exact levels, and the item is listed as low.
+/// Concurrent orders that take a SKU across its reorder point do not conflict (none is refused
+/// or goes round again: each reserves commutatively); none raises `stock.low` or lists the item
+/// itself, and once the stream is processed exactly one `stock.low` has been raised, with levels
+/// the item really had at the version it names, and the item is listed as low.
 #[tokio::test]
 async fn concurrent_orders_crossing_the_reorder_point_raise_one_exact_alert() {
     let t = spawn_app().await;
     t.stocked("CROSS-1", 30, 100, "BRL", 20).await;
+    t.app.settle().await.unwrap();
     // Registered empty (low), then received above the reorder point.
-    let before = low_events_for(&t, "CROSS-1").await.len();
-    let replies = futures::future::join_all((0..15).map(|_| t.place_order(&[("CROSS-1", 1)], None))).await;
-    assert!(replies.iter().all(|r| r.status == 201), "{:?}", replies.iter().map(|r| r.status).collect::<Vec<_>>());
+    let before = t.low_events_for("CROSS-1").await.len();
+    let (ctx, counter) = t.counted_context("PlaceOrderFunction");
+    let body = json!({"customer_id": t.customer, "lines": [{"sku": "CROSS-1", "quantity": 1}]}).to_string();
+    let statuses = futures::future::join_all((0..15).map(|_| {
+        let req = t.request("POST /orders", "/orders", &body, &[JSON]);
+        let ctx = &ctx;
+        async move { place_order::handler(ctx, req).await.status().as_u16() }
+    }))
+    .await;
+    assert!(statuses.iter().all(|s| *s == 201), "{statuses:?}");
+    let calls = counter.calls();
+    assert_eq!(calls.iter().filter(|c| *c == "TransactWriteItems").count(), 15, "none went round again: {calls:?}");
     assert_eq!(reserved(&t, "CROSS-1").await, (30, 15, 15));
-    let low = low_events_for(&t, "CROSS-1").await;
+    assert_eq!(t.low_events_for("CROSS-1").await.len(), before, "no order raised the alert itself");
+    let unlisted = t.get("/stock?low=true").await;
+    assert!(!unlisted.text.contains("CROSS-1"), "the orders leave the listing: {}", unlisted.text);
+
+    t.app.settle().await.unwrap();
+    let low = t.low_events_for("CROSS-1").await;
     assert_eq!(low.len(), before + 1, "{low:?}");
     let level = &low[before]["levels"][0];
-    assert_eq!((level["available"].as_u64(), level["reserved"].as_u64()), (Some(20), Some(10)), "{level}");
+    let (available, reserved_then, version) =
+        (level["available"].as_u64().unwrap(), level["reserved"].as_u64().unwrap(), level["stock_version"].as_u64());
+    assert!(available <= 20 && available + reserved_then == 30, "levels the item had: {level}");
+    // The item's version counts its writes: registration, the receipt, then one per order.
+    let receipt_version = version.unwrap() - reserved_then;
+    assert_eq!(receipt_version, 2, "the levels are those of the version named: {level}");
     let listed = t.get("/stock?low=true").await;
     assert!(listed.body["items"].as_array().unwrap().iter().any(|i| i["sku"] == "CROSS-1"), "{}", listed.text);
+    // Listed once: more orders and more stream records raise nothing more.
+    assert_eq!(t.place_order(&[("CROSS-1", 1)], None).await.status, 201);
+    t.app.settle().await.unwrap();
+    assert_eq!(t.low_events_for("CROSS-1").await.len(), before + 1);
 }
 
 #[tokio::test]
