@@ -6,6 +6,7 @@
 pub mod apigw;
 pub mod auth;
 pub mod capture;
+pub mod filter;
 pub mod moto;
 pub mod provision;
 pub mod pumps;
@@ -65,6 +66,8 @@ pub struct StreamConsumer {
     pub max_retries: Option<u32>,
     /// The URL of the on-failure destination queue, if the mapping names one.
     pub on_failure_url: Option<String>,
+    /// The mapping's `FilterCriteria`: a record is delivered if it matches one (none: all are).
+    pub filters: Vec<filter::Pattern>,
     handler: StreamFn,
 }
 
@@ -185,11 +188,12 @@ impl Backoffice {
                         batch_size: (*batch_size).clamp(1, 10),
                         handler: registry::sqs(&f.binary, ctx.clone()).ok_or_else(missing)?,
                     }),
-                    EventSpec::Stream { batch_size, max_retries, on_failure } => {
+                    EventSpec::Stream { batch_size, max_retries, on_failure, filters } => {
                         stream_consumers.push(StreamConsumer {
                             function: id.clone(),
                             batch_size: *batch_size,
                             max_retries: *max_retries,
+                            filters: filters.clone(),
                             on_failure_url: on_failure
                                 .as_ref()
                                 .map(|queue| {

@@ -86,10 +86,18 @@ impl Backoffice {
             *iterator = out.next_shard_iterator;
             fresh.extend(out.records.unwrap_or_default().into_iter().map(|r| convert(r, &arn)));
         }
+        // Each record as JSON, for the mappings' filters (only if one has any).
+        let as_json: Vec<serde_json::Value> = if self.stream_consumers.iter().any(|c| !c.filters.is_empty()) {
+            fresh.iter().map(serde_json::to_value).collect::<Result<_, _>>()?
+        } else {
+            Vec::new()
+        };
         let mut accepted = 0;
         let StreamState { pending, failing, .. } = &mut *state;
         for ((consumer, pending), failing) in self.stream_consumers.iter().zip(pending.iter_mut()).zip(failing) {
-            pending.extend(fresh.iter().cloned());
+            let passes =
+                |i: usize| consumer.filters.is_empty() || consumer.filters.iter().any(|f| f.matches(&as_json[i]));
+            pending.extend(fresh.iter().enumerate().filter(|(i, _)| passes(*i)).map(|(_, r)| r.clone()));
             while !pending.is_empty() {
                 let take = consumer.batch_size.min(pending.len());
                 let mut event = StreamEvent::default();

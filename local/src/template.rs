@@ -55,6 +55,8 @@ pub enum EventSpec {
         max_retries: Option<u32>,
         /// The queue `DestinationConfig.OnFailure` names, where given-up records are recorded.
         on_failure: Option<String>,
+        /// `FilterCriteria.Filters[].Pattern`, parsed.
+        filters: Vec<crate::filter::Pattern>,
     },
     /// An EventBridge schedule (`rate(...)` or `cron(...)`); the runner fires it on its own period.
     Schedule {
@@ -208,6 +210,18 @@ impl Template {
                                     .and_then(|d| d.get("OnFailure"))
                                     .and_then(|o| o.get("Destination"))
                                     .and_then(referenced_id),
+                                filters: p
+                                    .get("FilterCriteria")
+                                    .and_then(|c| c.get("Filters"))
+                                    .and_then(Value::as_sequence)
+                                    .into_iter()
+                                    .flatten()
+                                    .map(|f| {
+                                        let text = f.get("Pattern").and_then(Value::as_str).unwrap_or_default();
+                                        crate::filter::Pattern::parse(text)
+                                            .map_err(|e| TemplateError(format!("{id}.{name:?}: {e}")))
+                                    })
+                                    .collect::<Result<_, _>>()?,
                             },
                             Some("Schedule") | Some("ScheduleV2") => EventSpec::Schedule {
                                 expression: str_at(&p, &["Schedule"]).unwrap_or_default().to_owned(),

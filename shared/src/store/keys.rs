@@ -2,7 +2,7 @@
 //!
 //! | item                      | pk                              | sk                   | gsi1pk / gsi1sk (sparse)             |
 //! |---------------------------|---------------------------------|----------------------|--------------------------------------|
-//! | stock item                | `SKU#{sku}`                     | `STOCK`              | `STOCK#LOW` / `{sku}` while low      |
+//! | stock item                | `SKU#{sku}`                     | `STOCK`              | `STOCK#LOW` / `{sku}` once listed low |
 //! | ledger movement           | `SKU#{sku}`                     | `MOVE#{ulid}`        |                                      |
 //! | replenishment suggestion  | `SKU#{sku}`                     | `REPLENISHMENT`      | `REPLENISHMENT#{status}` / `{sku}`   |
 //! | domain event (outbox)     | aggregate's pk                  | `EVENT#{ulid}`       |                                      |
