@@ -281,7 +281,7 @@ pub async fn throughput(moto: &Moto, recordings: &BTreeMap<String, Recording>) -
         },
         Row {
             section: "peak RSS",
-            name: "local runner (all 14 functions)".into(),
+            name: "local runner (all 15 functions)".into(),
             figure: format!("{rss} kB"),
             floor: "-".into(),
             ratio: None,

@@ -414,6 +414,29 @@ mod tests {
     }
 
     #[test]
+    fn restocking_a_listed_low_sku_above_its_reorder_point_raises_stock_replenished() {
+        let (order, mut stock) = shipped(Some(1));
+        let sku = Sku::parse("s", "FIX-1").unwrap();
+        let item = stock.get_mut(&sku).unwrap();
+        item.catalog.reorder_point = 7; // 6 available: low
+        *item = item.clone().relisted();
+        assert!(item.listed_low);
+        let (ret, order, _) = request(&order, ReturnId::new(), &line(3), None, Duration::days(30), Utc::now()).unwrap();
+        let back = [Receipt { sku: "FIX-1".into(), received: 3, damaged: 0 }];
+        let got = receive(&ret, &order, &back, &stock, "warehouse", Utc::now()).unwrap().unwrap();
+        let types: Vec<&str> = got.events.iter().map(DomainEvent::event_type).collect();
+        assert_eq!(types, ["return.received", "stock.replenished"], "9 available: above 7 again");
+        assert!(!got.stock[0].1.listed_low);
+        // Written off on arrival: still low, already listed, nothing more to say.
+        let (ret2, order2, _) =
+            request(&order, ReturnId::new(), &line(1), None, Duration::days(30), Utc::now()).unwrap();
+        let damaged = [Receipt { sku: "FIX-1".into(), received: 1, damaged: 1 }];
+        let got = receive(&ret2, &order2, &damaged, &stock, "warehouse", Utc::now()).unwrap().unwrap();
+        let types: Vec<&str> = got.events.iter().map(DomainEvent::event_type).collect();
+        assert_eq!(types, ["return.received"]);
+    }
+
+    #[test]
     fn receiving_restocks_resellable_units_and_refunds_what_came_back() {
         let (order, stock) = shipped(Some(1));
         let (ret, order, _) = request(&order, ReturnId::new(), &line(4), None, Duration::days(30), Utc::now()).unwrap();
