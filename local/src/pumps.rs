@@ -86,18 +86,26 @@ impl Backoffice {
             *iterator = out.next_shard_iterator;
             fresh.extend(out.records.unwrap_or_default().into_iter().map(|r| convert(r, &arn)));
         }
-        // Each record as JSON, for the mappings' filters (only if one has any).
-        let as_json: Vec<serde_json::Value> = if self.stream_consumers.iter().any(|c| !c.filters.is_empty()) {
-            fresh.iter().map(serde_json::to_value).collect::<Result<_, _>>()?
+        // Which consumers each record passes the filters of (its JSON built once, then dropped).
+        let consumers = &self.stream_consumers;
+        let passes: Vec<Vec<bool>> = if consumers.iter().any(|c| !c.filters.is_empty()) {
+            fresh
+                .iter()
+                .map(|r| {
+                    let json = serde_json::to_value(r)?;
+                    Ok(consumers
+                        .iter()
+                        .map(|c| c.filters.is_empty() || c.filters.iter().any(|f| f.matches(&json)))
+                        .collect())
+                })
+                .collect::<Result<_, serde_json::Error>>()?
         } else {
-            Vec::new()
+            fresh.iter().map(|_| vec![true; consumers.len()]).collect()
         };
         let mut accepted = 0;
         let StreamState { pending, failing, .. } = &mut *state;
-        for ((consumer, pending), failing) in self.stream_consumers.iter().zip(pending.iter_mut()).zip(failing) {
-            let passes =
-                |i: usize| consumer.filters.is_empty() || consumer.filters.iter().any(|f| f.matches(&as_json[i]));
-            pending.extend(fresh.iter().enumerate().filter(|(i, _)| passes(*i)).map(|(_, r)| r.clone()));
+        for (c, ((consumer, pending), failing)) in consumers.iter().zip(pending.iter_mut()).zip(failing).enumerate() {
+            pending.extend(fresh.iter().zip(&passes).filter(|(_, p)| p[c]).map(|(r, _)| r.clone()));
             while !pending.is_empty() {
                 let take = consumer.batch_size.min(pending.len());
                 let mut event = StreamEvent::default();

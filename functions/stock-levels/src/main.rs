@@ -5,7 +5,7 @@ async fn main() -> Result<(), Error> {
     backoffice::telemetry::init();
     let ctx = backoffice::AppContext::from_env().await?;
     let ctx = &ctx;
-    run(service_fn(move |event: LambdaEvent<aws_lambda_events::dynamodb::Event>| async move {
+    run(service_fn(move |event: LambdaEvent<stock_levels::StreamBatch>| async move {
         Ok::<_, Error>(stock_levels::handler(ctx, event.payload).await)
     }))
     .await

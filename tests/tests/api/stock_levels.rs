@@ -43,7 +43,7 @@ async fn listed(t: &TestApp, sku: &str) -> bool {
 
 async fn run(t: &TestApp, event: Event) {
     let (ctx, _) = t.counted_context("StockLevelsFunction");
-    let response = stock_levels::handler(&ctx, event).await;
+    let response = stock_levels::handle_lambda_event(&ctx, event).await;
     assert!(response.batch_item_failures.is_empty(), "{:?}", response.batch_item_failures);
 }
 
