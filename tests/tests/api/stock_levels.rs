@@ -41,10 +41,12 @@ async fn listed(t: &TestApp, sku: &str) -> bool {
     r.body["items"].as_array().unwrap().iter().any(|i| i["sku"] == sku)
 }
 
-async fn run(t: &TestApp, event: Event) {
-    let (ctx, _) = t.counted_context("StockLevelsFunction");
+/// Runs stock-levels on the event; returns the AWS calls it made.
+async fn run(t: &TestApp, event: Event) -> Vec<String> {
+    let (ctx, counter) = t.counted_context("StockLevelsFunction");
     let response = stock_levels::handle_lambda_event(&ctx, event).await;
     assert!(response.batch_item_failures.is_empty(), "{:?}", response.batch_item_failures);
+    counter.calls()
 }
 
 /// Stocked above its reorder point (the registration's alert is already answered by the
@@ -63,8 +65,10 @@ async fn a_record_delivered_again_lists_the_item_once() {
     let before = reserved_into_the_band(&t, "LVL-1").await;
     // One batch holding the item three times, then the same batch again (a retry).
     let event = stream_event(&t, "LVL-1", 3).await;
-    run(&t, event.clone()).await;
-    run(&t, event).await;
+    assert_eq!(run(&t, event.clone()).await, ["TransactWriteItems"], "one write for the item's last record");
+    assert_eq!(run(&t, event).await, ["TransactWriteItems"], "refused: already listed");
+    let now_listed = stream_event(&t, "LVL-1", 1).await;
+    assert!(run(&t, now_listed).await.is_empty(), "a listed item costs no call");
     let low = t.low_events_for("LVL-1").await;
     assert_eq!(low.len(), before + 1, "{low:?}");
     assert_eq!(low[before]["levels"][0]["available"], json!(9));
