@@ -7,6 +7,7 @@ pub mod events;
 pub mod http;
 pub mod sqs;
 pub mod store;
+pub mod stream;
 pub mod telemetry;
 pub mod views;
 

@@ -9,7 +9,7 @@ mod stream;
 
 pub use stream::{EventImage, NewImage, StreamBatch, StreamRecord};
 
-use aws_lambda_events::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
+use aws_lambda_events::streams::DynamoDbEventResponse;
 use aws_sdk_sqs::types::{MessageAttributeValue, SendMessageBatchRequestEntry};
 use backoffice::AppContext;
 use backoffice::events::{EnvelopeBody, StoredInstant, StoredPayload, routes};
@@ -57,31 +57,14 @@ pub async fn handler(ctx: &AppContext, event: StreamBatch) -> DynamoDbEventRespo
             }
         }
     }
-    let mut response = DynamoDbEventResponse::default();
-    if let Some(index) = failed {
-        let mut failure = DynamoDbBatchItemFailure::default();
-        failure.item_identifier = event.records[index].dynamodb.sequence_number.clone();
-        response.batch_item_failures.push(failure);
-    }
     tracing::info!(records = event.records.len(), published = outgoing.len(), failed = failed.is_some(), "relayed");
-    response
+    backoffice::stream::retry_from(failed.map(|index| event.records[index].dynamodb.sequence_number.clone()))
 }
 
 /// The relay fed the `aws_lambda_events` stream type, which the local runner's stream pump and
-/// the tests build: re-read as the relay's own view of the batch. If it does not re-read (same
-/// wire shape, so it should not happen), the whole batch is reported failed and retried.
+/// the tests build: re-read as the relay's own view of the batch.
 pub async fn handle_lambda_event(ctx: &AppContext, event: aws_lambda_events::dynamodb::Event) -> DynamoDbEventResponse {
-    match StreamBatch::from_lambda(&event) {
-        Ok(batch) => handler(ctx, batch).await,
-        Err(e) => {
-            tracing::error!(error = %e, "a stream event did not re-read");
-            let mut failure = DynamoDbBatchItemFailure::default();
-            failure.item_identifier = event.records.first().and_then(|r| r.change.sequence_number.clone());
-            let mut response = DynamoDbEventResponse::default();
-            response.batch_item_failures.push(failure);
-            response
-        }
-    }
+    backoffice::stream::reread_and_handle(event, |batch: StreamBatch| handler(ctx, batch)).await
 }
 
 /// The messages one stream record produces, one per queue its type routes to: none unless it

@@ -207,14 +207,6 @@ impl<'de> Deserialize<'de> for Change {
     }
 }
 
-impl StreamBatch {
-    /// From the `aws_lambda_events` type (the local runner and tests build that one): the same
-    /// wire shape, re-read.
-    pub fn from_lambda(event: &aws_lambda_events::dynamodb::Event) -> Result<Self, serde_json::Error> {
-        serde_json::from_str(&serde_json::to_string(event)?)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

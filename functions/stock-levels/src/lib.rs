@@ -15,7 +15,7 @@ mod stream;
 
 pub use stream::{StreamBatch, StreamRecord};
 
-use aws_lambda_events::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
+use aws_lambda_events::streams::DynamoDbEventResponse;
 use backoffice::AppContext;
 use backoffice::domain::stock::listing_due;
 use backoffice::events::DomainEvent;
@@ -59,30 +59,13 @@ pub async fn handler(ctx: &AppContext, event: StreamBatch) -> DynamoDbEventRespo
         }
     }
     tracing::info!(records = records.len(), ?listed, failed = failed.is_some(), "stock levels");
-    let mut response = DynamoDbEventResponse::default();
-    if let Some(index) = failed {
-        let mut failure = DynamoDbBatchItemFailure::default();
-        failure.item_identifier = records[index].dynamodb.sequence_number.clone();
-        response.batch_item_failures.push(failure);
-    }
-    response
+    backoffice::stream::retry_from(failed.map(|index| records[index].dynamodb.sequence_number.clone()))
 }
 
 /// The handler fed the `aws_lambda_events` stream type, which the local runner's stream pump
-/// and the tests build: re-read as this function's own view of the batch. If it does not
-/// re-read (same wire shape, so it should not happen), the whole batch is reported failed.
+/// and the tests build: re-read as this function's own view of the batch.
 pub async fn handle_lambda_event(ctx: &AppContext, event: aws_lambda_events::dynamodb::Event) -> DynamoDbEventResponse {
-    match StreamBatch::from_lambda(&event) {
-        Ok(batch) => handler(ctx, batch).await,
-        Err(e) => {
-            tracing::error!(error = %e, "a stream event did not re-read");
-            let mut failure = DynamoDbBatchItemFailure::default();
-            failure.item_identifier = event.records.first().and_then(|r| r.change.sequence_number.clone());
-            let mut response = DynamoDbEventResponse::default();
-            response.batch_item_failures.push(failure);
-            response
-        }
-    }
+    backoffice::stream::reread_and_handle(event, |batch: StreamBatch| handler(ctx, batch)).await
 }
 
 /// Lists the record's stock item if it is due its listing.

@@ -49,10 +49,3 @@ impl Change {
         self.new_image.as_ref().map(|raw| serde_json::from_str(raw.get()))
     }
 }
-
-impl StreamBatch {
-    /// The same batch from the `aws_lambda_events` type the local runner and the tests build.
-    pub fn from_lambda(event: &aws_lambda_events::dynamodb::Event) -> Result<Self, serde_json::Error> {
-        serde_json::from_str(&serde_json::to_string(event)?)
-    }
-}
