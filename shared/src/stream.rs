@@ -4,7 +4,16 @@
 
 use aws_lambda_events::dynamodb::Event;
 use aws_lambda_events::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
+
+/// A batch of stream records as Lambda delivers it, each record read into a consumer's own
+/// lean type `R` (what it needs of a record, the rest skipped).
+#[derive(Debug, Deserialize)]
+pub struct Batch<R> {
+    #[serde(rename = "Records", default = "Vec::new")]
+    pub records: Vec<R>,
+}
 
 /// The response to a batch: `None` if every record was handled, else the sequence number of
 /// the first record that was not (`ReportBatchItemFailures`: Lambda retries from there on).

@@ -10,11 +10,7 @@ use serde_json::value::RawValue;
 use std::fmt;
 
 /// A batch of stream records, as Lambda delivers it.
-#[derive(Debug, Deserialize)]
-pub struct StreamBatch {
-    #[serde(rename = "Records", default)]
-    pub records: Vec<StreamRecord>,
-}
+pub type StreamBatch = backoffice::stream::Batch<StreamRecord>;
 
 #[derive(Debug, Deserialize)]
 pub struct StreamRecord {

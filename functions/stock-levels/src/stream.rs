@@ -7,11 +7,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 /// A batch of stream records, as Lambda delivers it.
-#[derive(Debug, Deserialize)]
-pub struct StreamBatch {
-    #[serde(rename = "Records", default)]
-    pub records: Vec<StreamRecord>,
-}
+pub type StreamBatch = backoffice::stream::Batch<StreamRecord>;
 
 #[derive(Debug, Deserialize)]
 pub struct StreamRecord {
