@@ -157,6 +157,31 @@ async fn the_relay_publishes_without_ever_building_a_dynamodb_client() {
 }
 
 #[tokio::test]
+async fn a_queue_that_refuses_fails_only_the_records_routed_to_it_and_the_other_queues_still_get_theirs() {
+    let t = spawn_app().await;
+    t.register("RELAY-3", 5).await; // stock.low → the stock-alerts queue
+    t.stocked("RELAY-4", 10, 1_000, "BRL", 0).await;
+    assert_eq!(t.place_order(&[("RELAY-4", 1)], None).await.status, 201); // order.placed → three queues
+    let mut event = stream_event_of_stored(&t, "stock.low", "100").await;
+    event.records.extend(stream_event_of_stored(&t, "order.placed", "200").await.records);
+
+    // Only the notifications queue is missing; the relay sends to the four queues concurrently.
+    let mut relay = t.app.contexts["EventRelayFunction"].clone();
+    let notifications = relay.queues.get_mut(&backoffice::events::Queue::Notifications).unwrap();
+    *notifications = format!("{notifications}-missing");
+    let response = event_relay::handle_lambda_event(&relay, event).await;
+
+    // The stream is retried from the order's record, the first one a queue did not take.
+    let failures: Vec<_> = response.batch_item_failures.iter().map(|f| f.item_identifier.clone()).collect();
+    assert_eq!(failures, vec![Some("200".to_owned())]);
+    // Every queue that answered has its message, once.
+    assert_eq!(t.queue_depth("StockAlertsQueue").await, 1);
+    assert_eq!(t.queue_depth("FulfillmentQueue").await, 1);
+    assert_eq!(t.queue_depth("ReportsQueue").await, 1);
+    assert_eq!(t.queue_depth("NotificationsQueue").await, 0);
+}
+
+#[tokio::test]
 async fn a_failed_relay_is_retried_from_the_stream_and_nothing_is_lost() {
     let t = spawn_app().await;
     // Point the relay at a queue that does not exist: publishing fails, the stream keeps the record.
