@@ -44,25 +44,18 @@ pub async fn handler(ctx: &AppContext, event: StreamBatch) -> DynamoDbEventRespo
             }
         }
     }
-    // Each queue gets its messages ten at a time, in stream order, one batch after another. The
-    // queues are independent, so they are sent to concurrently: relaying takes as many SQS round
-    // trips as the busiest queue needs, not the sum over every queue.
+    // Send per queue, ten at a time, in stream order.
     let mut queues: Vec<&str> = outgoing.iter().map(|o| o.queue_url).collect();
     queues.dedup();
     queues.sort_unstable();
     queues.dedup();
-    let sends = queues.into_iter().map(|queue| {
+    for queue in queues {
         let batch: Vec<&Outgoing> = outgoing.iter().filter(|o| o.queue_url == queue).collect();
-        async move {
-            let mut not_taken = Vec::new();
-            for chunk in batch.chunks(ENTRY_IDS.len()) {
-                not_taken.extend(send(ctx, queue, chunk).await);
+        for chunk in batch.chunks(ENTRY_IDS.len()) {
+            for index in send(ctx, queue, chunk).await {
+                failed = Some(failed.map_or(index, |f| f.min(index)));
             }
-            not_taken
         }
-    });
-    for index in futures::future::join_all(sends).await.into_iter().flatten() {
-        failed = Some(failed.map_or(index, |f| f.min(index)));
     }
     tracing::info!(records = event.records.len(), published = outgoing.len(), failed = failed.is_some(), "relayed");
     backoffice::stream::retry_from(failed.map(|index| event.records[index].dynamodb.sequence_number.clone()))

@@ -165,7 +165,7 @@ async fn a_queue_that_refuses_fails_only_the_records_routed_to_it_and_the_other_
     let mut event = stream_event_of_stored(&t, "stock.low", "100").await;
     event.records.extend(stream_event_of_stored(&t, "order.placed", "200").await.records);
 
-    // Only the notifications queue is missing; the relay sends to the four queues concurrently.
+    // Only the notifications queue is missing.
     let mut relay = t.app.contexts["EventRelayFunction"].clone();
     let notifications = relay.queues.get_mut(&backoffice::events::Queue::Notifications).unwrap();
     *notifications = format!("{notifications}-missing");
