@@ -18,6 +18,19 @@ pub fn peak_rss_kb(pid: u32) -> Option<u64> {
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }
 
+/// CPU time a process's threads have run so far, and how long they waited runnable for a
+/// core (`/proc/<pid>/task/*/schedstat`, in nanoseconds, exact rather than tick-sampled).
+pub fn cpu_and_runqueue_wait(pid: u32) -> Option<(std::time::Duration, std::time::Duration)> {
+    let (mut run, mut wait) = (0u64, 0u64);
+    for task in std::fs::read_dir(format!("/proc/{pid}/task")).ok()?.flatten() {
+        let stat = std::fs::read_to_string(task.path().join("schedstat")).ok()?;
+        let mut fields = stat.split_whitespace().map(|f| f.parse::<u64>().ok());
+        run += fields.next()??;
+        wait += fields.next()??;
+    }
+    Some((std::time::Duration::from_nanos(run), std::time::Duration::from_nanos(wait)))
+}
+
 /// Serves HTTP/1 on `listener` in the background, one task per connection, with `answer` for
 /// every request (the replay server and the Runtime API emulator).
 pub fn serve<S, F>(

@@ -2,9 +2,9 @@
 //! deployment zip sizes.
 
 use crate::{Row, release, root, selected};
-use backoffice_bench::peak_rss_kb;
 use backoffice_bench::replay::Replay;
 use backoffice_bench::runtime_api::{RuntimeApi, lambda_environment};
+use backoffice_bench::{cpu_and_runqueue_wait, peak_rss_kb};
 use backoffice_local::BoxError;
 use backoffice_local::capture::Recording;
 use std::collections::BTreeMap;
@@ -146,9 +146,19 @@ struct Subject<'a> {
     replay: &'a Replay,
 }
 
+/// One cold start: exec → first response, the CPU time the process had used by then and how
+/// long it had waited for a core (what of the wall time is its own work, and what the rest),
+/// and, after `load` more invocations, its peak RSS.
+struct Start {
+    time: Duration,
+    cpu: Duration,
+    runqueue: Duration,
+    peak_kb: Option<u64>,
+}
+
 /// Starts the subject once and times exec → its first response. With `load`, the process
 /// then serves that many more invocations and its peak RSS is returned.
-async fn start_once(s: &Subject<'_>, load: usize) -> Result<(Duration, Option<u64>), BoxError> {
+async fn start_once(s: &Subject<'_>, load: usize) -> Result<Start, BoxError> {
     let api = RuntimeApi::start().await?;
     s.replay.reset();
     let response = api.invoke(s.event);
@@ -181,6 +191,8 @@ async fn start_once(s: &Subject<'_>, load: usize) -> Result<(Duration, Option<u6
         );
     }
     let time = outcome.at - start;
+    // Read at once: the process is idle, waiting for its next event.
+    let (cpu, runqueue) = child.id().and_then(cpu_and_runqueue_wait).unwrap_or_default();
     let mut peak = None;
     if load > 0 {
         for _ in 0..load {
@@ -200,7 +212,7 @@ async fn start_once(s: &Subject<'_>, load: usize) -> Result<(Duration, Option<u6
         }
         child.wait().await?;
     }
-    Ok((time, peak))
+    Ok(Start { time, cpu, runqueue, peak_kb: peak })
 }
 
 fn median(mut v: Vec<Duration>) -> Duration {
@@ -208,23 +220,46 @@ fn median(mut v: Vec<Duration>) -> Duration {
     v[v.len() / 2]
 }
 
+/// Medians of one side's cold starts.
+#[derive(Clone, Copy)]
+struct Medians {
+    time: Duration,
+    cpu: Duration,
+    runqueue: Duration,
+}
+
+fn medians(starts: &[Start]) -> Medians {
+    let of = |f: fn(&Start) -> Duration| median(starts.iter().map(f).collect());
+    Medians { time: of(|s| s.time), cpu: of(|s| s.cpu), runqueue: of(|s| s.runqueue) }
+}
+
 /// Median cold starts of the subject and the floor, started alternately `COLD_RUNS` times each.
-async fn interleaved(subject: &Subject<'_>, floor: &Subject<'_>) -> Result<(Duration, Duration), BoxError> {
-    let (mut times, mut floor_times) = (Vec::new(), Vec::new());
+async fn interleaved(subject: &Subject<'_>, floor: &Subject<'_>) -> Result<(Medians, Medians), BoxError> {
+    let (mut starts, mut floor_starts) = (Vec::new(), Vec::new());
     for _ in 0..COLD_RUNS {
-        floor_times.push(start_once(floor, 0).await?.0);
-        times.push(start_once(subject, 0).await?.0);
+        floor_starts.push(start_once(floor, 0).await?);
+        starts.push(start_once(subject, 0).await?);
     }
-    Ok((median(times), median(floor_times)))
+    Ok((medians(&starts), medians(&floor_starts)))
 }
 
 /// The cold-start row of one subject against the floor; `judged` against the target, or a
 /// reference reported beside the floor.
 async fn cold_start_row(subject: &Subject<'_>, floor: &Subject<'_>, judged: bool) -> Result<Row, BoxError> {
-    let (time, floor_time) = interleaved(subject, floor).await?;
+    let (own, floor_own) = interleaved(subject, floor).await?;
+    let (time, floor_time) = (own.time, floor_own.time);
     let ratio = time.as_secs_f64() / floor_time.as_secs_f64();
     let note = if judged { "" } else { "   (reference: no target)" };
-    println!("{:<20} {:>8.2} ms   floor {:>6.2} ms   ratio {ratio:.2}{note}", subject.binary, ms(time), ms(floor_time));
+    println!(
+        "{:<20} {:>8.2} ms   floor {:>6.2} ms   ratio {ratio:.2}   cpu {:.2} ms (runqueue {:.2}), floor's {:.2} ms ({:.2}){note}",
+        subject.binary,
+        ms(time),
+        ms(floor_time),
+        ms(own.cpu),
+        ms(own.runqueue),
+        ms(floor_own.cpu),
+        ms(floor_own.runqueue)
+    );
     Ok(Row {
         section: "cold start",
         name: if judged { subject.binary.to_owned() } else { format!("{} (reference)", subject.binary) },
@@ -253,7 +288,7 @@ pub async fn cold_starts(recordings: &BTreeMap<String, Recording>, envs: &Enviro
         .collect();
     let floor_replay = Replay::start(&[]).await?;
     let floor = Subject { binary: "hello", event: http_event.as_bytes(), env: &no_env, replay: &floor_replay };
-    let (_, floor_rss) = start_once(&floor, RSS_INVOCATIONS).await?;
+    let floor_rss = start_once(&floor, RSS_INVOCATIONS).await?.peak_kb;
     let floor_rss = floor_rss.unwrap_or(0);
     println!("{:<20} peak RSS {floor_rss:>6} kB   (floor)", "hello");
     let mut rows = Vec::new();
@@ -267,7 +302,7 @@ pub async fn cold_starts(recordings: &BTreeMap<String, Recording>, envs: &Enviro
         let event = recording.event.to_string();
         let subject = Subject { binary, event: event.as_bytes(), env: &envs[binary], replay: &replay };
         rows.push(cold_start_row(&subject, &floor, true).await?);
-        let rss = start_once(&subject, RSS_INVOCATIONS).await?.1.unwrap_or(u64::MAX);
+        let rss = start_once(&subject, RSS_INVOCATIONS).await?.peak_kb.unwrap_or(u64::MAX);
         println!("{binary:<20} peak RSS {rss:>6} kB after {RSS_INVOCATIONS} invocations");
         rows.push(Row {
             section: "peak RSS",
