@@ -225,7 +225,7 @@ async fn bare_round(
         .map(|_| {
             let mut x = transact.clone();
             x.request = bare_payload(&transact.request, &from_table, &runner.table, &from_customer, customer, round);
-            Call::from_exchange(&x, &ddb, &sqs)
+            Call::from_exchange(&x, Some(&ddb), Some(&sqs))
         })
         .collect::<Result<Vec<_>, _>>()?;
     let start = Instant::now();

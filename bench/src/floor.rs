@@ -33,16 +33,19 @@ pub enum Call {
 }
 
 impl Call {
-    /// Builds the call the exchange recorded, on the given clients.
+    /// Builds the call the exchange recorded, on the given clients (a caller that makes calls
+    /// of one service only need not build the other's client).
     pub fn from_exchange(
         x: &Exchange,
-        ddb: &aws_sdk_dynamodb::Client,
-        sqs: &aws_sdk_sqs::Client,
+        ddb: Option<&aws_sdk_dynamodb::Client>,
+        sqs: Option<&aws_sdk_sqs::Client>,
     ) -> Result<Self, Error> {
         let r: Value = serde_json::from_str(&x.request)?;
+        let ddb = || ddb.ok_or_else(|| Error::from(format!("{} needs a DynamoDB client", x.operation())));
+        let sqs = || sqs.ok_or_else(|| Error::from(format!("{} needs an SQS client", x.operation())));
         Ok(match x.operation() {
             "BatchGetItem" => {
-                let mut b = ddb.batch_get_item();
+                let mut b = ddb()?.batch_get_item();
                 for (table, ka) in r["RequestItems"].as_object().ok_or("RequestItems")? {
                     let keys = ka["Keys"].as_array().ok_or("Keys")?.iter().map(item).collect::<Result<Vec<_>, _>>()?;
                     let ka = KeysAndAttributes::builder()
@@ -63,13 +66,15 @@ impl Call {
                     .map(transact_item)
                     .collect::<Result<Vec<_>, _>>()?;
                 Call::Transact(
-                    ddb.transact_write_items()
+                    ddb()?
+                        .transact_write_items()
                         .set_transact_items(Some(items))
                         .set_client_request_token(string(&r, "ClientRequestToken")),
                 )
             }
             "GetItem" => Call::Get(
-                ddb.get_item()
+                ddb()?
+                    .get_item()
                     .set_table_name(string(&r, "TableName"))
                     .set_key(opt_item(&r, "Key")?)
                     .set_consistent_read(r.get("ConsistentRead").and_then(Value::as_bool))
@@ -77,7 +82,8 @@ impl Call {
                     .set_expression_attribute_names(names(&r)),
             ),
             "Query" => Call::Query(
-                ddb.query()
+                ddb()?
+                    .query()
                     .set_table_name(string(&r, "TableName"))
                     .set_index_name(string(&r, "IndexName"))
                     .set_key_condition_expression(string(&r, "KeyConditionExpression"))
@@ -92,7 +98,8 @@ impl Call {
                     .set_select(string(&r, "Select").map(|s| Select::from(s.as_str()))),
             ),
             "PutItem" => Call::Put(
-                ddb.put_item()
+                ddb()?
+                    .put_item()
                     .set_table_name(string(&r, "TableName"))
                     .set_item(opt_item(&r, "Item")?)
                     .set_condition_expression(string(&r, "ConditionExpression"))
@@ -101,7 +108,8 @@ impl Call {
                     .set_return_values(string(&r, "ReturnValues").map(|s| ReturnValue::from(s.as_str()))),
             ),
             "UpdateItem" => Call::Update(
-                ddb.update_item()
+                ddb()?
+                    .update_item()
                     .set_table_name(string(&r, "TableName"))
                     .set_key(opt_item(&r, "Key")?)
                     .set_update_expression(string(&r, "UpdateExpression"))
@@ -111,7 +119,8 @@ impl Call {
                     .set_return_values(string(&r, "ReturnValues").map(|s| ReturnValue::from(s.as_str()))),
             ),
             "DeleteItem" => Call::Delete(
-                ddb.delete_item()
+                ddb()?
+                    .delete_item()
                     .set_table_name(string(&r, "TableName"))
                     .set_key(opt_item(&r, "Key")?)
                     .set_condition_expression(string(&r, "ConditionExpression"))
@@ -135,11 +144,12 @@ impl Call {
                     })
                     .collect::<Result<Vec<_>, Error>>()?;
                 Call::SendBatch(
-                    sqs.send_message_batch().set_queue_url(string(&r, "QueueUrl")).set_entries(Some(entries)),
+                    sqs()?.send_message_batch().set_queue_url(string(&r, "QueueUrl")).set_entries(Some(entries)),
                 )
             }
             "SendMessage" => Call::Send(
-                sqs.send_message()
+                sqs()?
+                    .send_message()
                     .set_queue_url(string(&r, "QueueUrl"))
                     .set_message_body(string(&r, "MessageBody"))
                     .set_delay_seconds(r.get("DelaySeconds").and_then(Value::as_i64).map(|d| d as i32))

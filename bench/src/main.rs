@@ -51,7 +51,7 @@ pub fn release(binary: &str) -> PathBuf {
 #[tokio::main]
 async fn main() -> Result<(), BoxError> {
     std::env::set_current_dir(root())?;
-    for binary in ["probe", "hello", "hello-dynamodb", "backoffice-local"] {
+    for binary in ["probe", "hello", "hello-dynamodb", "sdk-calls", "backoffice-local"] {
         if !release(binary).exists() {
             return Err(format!("{} is missing: run `make bench` (it builds the release binaries)", binary).into());
         }

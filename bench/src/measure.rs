@@ -6,7 +6,7 @@ use backoffice_bench::replay::Replay;
 use backoffice_bench::runtime_api::{RuntimeApi, lambda_environment};
 use backoffice_bench::{cpu_and_runqueue_wait, peak_rss_kb};
 use backoffice_local::BoxError;
-use backoffice_local::capture::Recording;
+use backoffice_local::capture::{Exchange, Recording};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Stdio;
@@ -144,6 +144,8 @@ struct Subject<'a> {
     event: &'a [u8],
     env: &'a BTreeMap<String, String>,
     replay: &'a Replay,
+    /// The AWS calls its first invocation must make (the recorded ones), checked at each start.
+    calls: usize,
 }
 
 /// One cold start: exec → first response, the CPU time the process had used by then and how
@@ -191,6 +193,14 @@ async fn start_once(s: &Subject<'_>, load: usize) -> Result<Start, BoxError> {
         );
     }
     let time = outcome.at - start;
+    let (served, unknown) = s.replay.reset();
+    if served != s.calls || unknown > 0 {
+        return Err(format!(
+            "{}: its first invocation made {served} recorded calls and {unknown} unrecorded ones, not {}",
+            s.binary, s.calls
+        )
+        .into());
+    }
     // Read at once: the process is idle, waiting for its next event.
     let (cpu, runqueue) = child.id().and_then(cpu_and_runqueue_wait).unwrap_or_default();
     let mut peak = None;
@@ -233,42 +243,41 @@ fn medians(starts: &[Start]) -> Medians {
     Medians { time: of(|s| s.time), cpu: of(|s| s.cpu), runqueue: of(|s| s.runqueue) }
 }
 
-/// Median cold starts of the subject and the floor, started alternately `COLD_RUNS` times each.
-async fn interleaved(subject: &Subject<'_>, floor: &Subject<'_>) -> Result<(Medians, Medians), BoxError> {
-    let (mut starts, mut floor_starts) = (Vec::new(), Vec::new());
+/// Median cold starts of the floor and of each subject, started in turn `COLD_RUNS` times.
+async fn interleaved(floor: &Subject<'_>, subjects: &[&Subject<'_>]) -> Result<(Medians, Vec<Medians>), BoxError> {
+    let mut floor_starts = Vec::new();
+    let mut starts: Vec<Vec<Start>> = subjects.iter().map(|_| Vec::new()).collect();
     for _ in 0..COLD_RUNS {
         floor_starts.push(start_once(floor, 0).await?);
-        starts.push(start_once(subject, 0).await?);
+        for (subject, out) in subjects.iter().zip(starts.iter_mut()) {
+            out.push(start_once(subject, 0).await?);
+        }
     }
-    Ok((medians(&starts), medians(&floor_starts)))
+    Ok((medians(&floor_starts), starts.iter().map(|s| medians(s)).collect()))
 }
 
-/// The cold-start row of one subject against the floor; `judged` against the target, or a
-/// reference reported beside the floor.
-async fn cold_start_row(subject: &Subject<'_>, floor: &Subject<'_>, judged: bool) -> Result<Row, BoxError> {
-    let (own, floor_own) = interleaved(subject, floor).await?;
-    let (time, floor_time) = (own.time, floor_own.time);
-    let ratio = time.as_secs_f64() / floor_time.as_secs_f64();
-    let note = if judged { "" } else { "   (reference: no target)" };
+/// Prints one cold-start line and returns its row; `judged` against the target, or a
+/// reference reported beside the floor (`note` says what it is measured against).
+fn cold_start_row(label: &str, name: String, own: Medians, floor: Medians, judged: bool, note: &str) -> Row {
+    let ratio = own.time.as_secs_f64() / floor.time.as_secs_f64();
     println!(
-        "{:<20} {:>8.2} ms   floor {:>6.2} ms   ratio {ratio:.2}   cpu {:.2} ms (runqueue {:.2}), floor's {:.2} ms ({:.2}){note}",
-        subject.binary,
-        ms(time),
-        ms(floor_time),
+        "{label:<22} {:>6.2} ms   floor {:>5.2} ms   ratio {ratio:.2}   cpu {:.2} ms (runqueue {:.2}), floor's {:.2} ms ({:.2}){note}",
+        ms(own.time),
+        ms(floor.time),
         ms(own.cpu),
         ms(own.runqueue),
-        ms(floor_own.cpu),
-        ms(floor_own.runqueue)
+        ms(floor.cpu),
+        ms(floor.runqueue)
     );
-    Ok(Row {
+    Row {
         section: "cold start",
-        name: if judged { subject.binary.to_owned() } else { format!("{} (reference)", subject.binary) },
-        figure: format!("{:.2} ms", ms(time)),
-        floor: format!("{:.2} ms", ms(floor_time)),
+        name,
+        figure: format!("{:.2} ms", ms(own.time)),
+        floor: format!("{:.2} ms", ms(floor.time)),
         ratio: Some(ratio),
         target: if judged { format!("<= {COLD_TARGET}x") } else { "reference, no target".into() },
         pass: !judged || ratio <= COLD_TARGET,
-    })
+    }
 }
 
 /// Cold starts of every function, each interleaved with as many of the floor's: start floor,
@@ -287,7 +296,8 @@ pub async fn cold_starts(recordings: &BTreeMap<String, Recording>, envs: &Enviro
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     let floor_replay = Replay::start(&[]).await?;
-    let floor = Subject { binary: "hello", event: http_event.as_bytes(), env: &no_env, replay: &floor_replay };
+    let floor =
+        Subject { binary: "hello", event: http_event.as_bytes(), env: &no_env, replay: &floor_replay, calls: 0 };
     let floor_rss = start_once(&floor, RSS_INVOCATIONS).await?.peak_kb;
     let floor_rss = floor_rss.unwrap_or(0);
     println!("{:<20} peak RSS {floor_rss:>6} kB   (floor)", "hello");
@@ -295,13 +305,41 @@ pub async fn cold_starts(recordings: &BTreeMap<String, Recording>, envs: &Enviro
     // The SDK's minimum beside the floor: hello plus configuration, a client and one signed
     // Query (answered with query-api's recorded one). Reported, not judged.
     let replay = Replay::start(&recordings["query-api"].exchanges).await?;
-    let sdk = Subject { binary: "hello-dynamodb", event: http_event.as_bytes(), env: &partition_env, replay: &replay };
-    rows.push(cold_start_row(&sdk, &floor, false).await?);
+    let sdk = Subject {
+        binary: "hello-dynamodb",
+        event: http_event.as_bytes(),
+        env: &partition_env,
+        replay: &replay,
+        calls: 1,
+    };
+    let (floor_medians, own) = interleaved(&floor, &[&sdk]).await?;
+    let name = "hello-dynamodb (reference)".to_owned();
+    rows.push(cold_start_row("hello-dynamodb", name, own[0], floor_medians, false, "   (reference: no target)"));
+    let calls_dir = root().join("target/bench/calls");
+    std::fs::create_dir_all(&calls_dir)?;
     for (binary, recording) in recordings.iter().filter(|(b, _)| selected(b)) {
         let replay = Replay::start(&recording.exchanges).await?;
         let event = recording.event.to_string();
-        let subject = Subject { binary, event: event.as_bytes(), env: &envs[binary], replay: &replay };
-        rows.push(cold_start_row(&subject, &floor, true).await?);
+        let calls = recording.exchanges.len();
+        let subject = Subject { binary, event: event.as_bytes(), env: &envs[binary], replay: &replay, calls };
+        // Beside each function, its own first invocation's calls issued bare (`sdk-calls`),
+        // started in the same rounds: what of the function's start is the SDK's for those calls.
+        let calls_file = calls_dir.join(format!("{binary}.json"));
+        let requests: Vec<_> = recording
+            .exchanges
+            .iter()
+            .map(|x| Exchange { response: String::new(), headers: Vec::new(), ..x.clone() })
+            .collect();
+        std::fs::write(&calls_file, serde_json::to_string(&requests)?)?;
+        let mut bare_env = envs[binary].clone();
+        bare_env.insert("BENCH_CALLS".into(), calls_file.to_string_lossy().into_owned());
+        let bare = Subject { binary: "sdk-calls", event: event.as_bytes(), env: &bare_env, replay: &replay, calls };
+        let (floor_medians, own) = interleaved(&floor, &[&subject, &bare]).await?;
+        rows.push(cold_start_row(binary, binary.clone(), own[0], floor_medians, true, ""));
+        let versus = own[0].time.as_secs_f64() / own[1].time.as_secs_f64();
+        let note = format!("   (reference: no target; {binary} is {versus:.2}x this)");
+        let name = format!("{binary}'s calls bare (reference)");
+        rows.push(cold_start_row("  its calls, bare", name, own[1], floor_medians, false, &note));
         let rss = start_once(&subject, RSS_INVOCATIONS).await?.peak_kb.unwrap_or(u64::MAX);
         println!("{binary:<20} peak RSS {rss:>6} kB after {RSS_INVOCATIONS} invocations");
         rows.push(Row {

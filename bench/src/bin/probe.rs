@@ -81,8 +81,11 @@ async fn floor(iterations: usize, recording: &Recording) -> Result<(), Error> {
     let sdk = backoffice::context::sdk_config().await;
     let ddb = aws_sdk_dynamodb::Client::new(&sdk);
     let sqs = aws_sdk_sqs::Client::new(&sdk);
-    let calls =
-        recording.exchanges.iter().map(|x| Call::from_exchange(x, &ddb, &sqs)).collect::<Result<Vec<_>, _>>()?;
+    let calls = recording
+        .exchanges
+        .iter()
+        .map(|x| Call::from_exchange(x, Some(&ddb), Some(&sqs)))
+        .collect::<Result<Vec<_>, _>>()?;
     for _ in 0..iterations {
         for call in &calls {
             call.send().await?;

@@ -1,0 +1,33 @@
+//! A reference beside each function's cold start: `hello` plus the AWS calls that function makes
+//! at its first invocation, issued bare, with the payloads it sent (recorded). It loads the
+//! configuration as the functions do, builds only the clients its calls need, decodes the event
+//! as a JSON value and sends the calls one after another. What a function's start costs beyond
+//! this is the function's own (its event type, logging, domain, requests built from items); what
+//! this costs beyond `hello` is the SDK's, for those calls.
+//!
+//! `BENCH_CALLS` names a JSON file of the recorded exchanges (the bench writes it).
+
+use backoffice_bench::floor::Call;
+use backoffice_local::capture::Exchange;
+use lambda_http::Error;
+use lambda_http::lambda_runtime::{self, LambdaEvent, service_fn};
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), Error> {
+    let path = std::env::var("BENCH_CALLS").map_err(|_| "BENCH_CALLS names the recorded calls")?;
+    let exchanges: Vec<Exchange> = serde_json::from_str(&std::fs::read_to_string(path)?)?;
+    let sdk = backoffice::context::sdk_config().await;
+    let uses = |prefix: &str| exchanges.iter().any(|x| x.target.starts_with(prefix));
+    let ddb = uses("DynamoDB").then(|| aws_sdk_dynamodb::Client::new(&sdk));
+    let sqs = uses("AmazonSQS").then(|| aws_sdk_sqs::Client::new(&sdk));
+    let calls =
+        exchanges.iter().map(|x| Call::from_exchange(x, ddb.as_ref(), sqs.as_ref())).collect::<Result<Vec<_>, _>>()?;
+    let calls = &calls;
+    lambda_runtime::run(service_fn(move |_: LambdaEvent<serde_json::Value>| async move {
+        for call in calls {
+            call.send().await?;
+        }
+        Ok::<_, Error>(serde_json::json!({ "statusCode": 200, "body": format!("{} calls", calls.len()) }))
+    }))
+    .await
+}
