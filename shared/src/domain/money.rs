@@ -175,10 +175,12 @@ const CURRENCIES: &[(&str, u8)] = &[
 impl Currency {
     /// Accepts an active ISO 4217 alphabetic code, exactly as written (upper case).
     pub fn parse(field: &str, raw: &str) -> Result<Self, FieldError> {
+        // The table is sorted by code (a test keeps it so): every stored amount is parsed
+        // through here, and a binary search is 8 comparisons where a scan was up to 156.
         CURRENCIES
-            .iter()
-            .find(|(code, _)| *code == raw)
-            .map(|&(code, minor_digits)| Self { code, minor_digits })
+            .binary_search_by(|(code, _)| (*code).cmp(raw))
+            .ok()
+            .map(|i| Self { code: CURRENCIES[i].0, minor_digits: CURRENCIES[i].1 })
             .ok_or_else(|| FieldError::new(field, "must be an active ISO 4217 currency code such as BRL, EUR or USD"))
     }
 
@@ -304,6 +306,18 @@ impl fmt::Display for Money {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_currency_table_is_sorted_without_duplicates_so_it_can_be_searched() {
+        assert!(CURRENCIES.windows(2).all(|w| w[0].0 < w[1].0));
+        for &(code, digits) in CURRENCIES {
+            let c = Currency::parse("currency", code).unwrap();
+            assert_eq!((c.code(), c.minor_digits()), (code, digits));
+        }
+        assert!(Currency::parse("currency", "AAA").is_err());
+        assert!(Currency::parse("currency", "ZZZ").is_err());
+        assert!(Currency::parse("currency", "brl").is_err());
+    }
 
     fn brl() -> Currency {
         Currency::parse("c", "BRL").unwrap()
