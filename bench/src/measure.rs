@@ -280,9 +280,10 @@ fn cold_start_row(label: &str, name: String, own: Medians, floor: Medians, judge
     }
 }
 
-/// Cold starts of every function, each interleaved with as many of the floor's: start floor,
-/// start function, and again, `COLD_RUNS` times. This machine's noise (a shared VM) comes in
-/// bursts of seconds; interleaving puts both sides of a ratio in the same bursts.
+/// Cold starts of every function, each interleaved with as many of the floor's and of its own
+/// calls issued bare: start floor, function, its calls bare, and again, `COLD_RUNS` times. This
+/// machine's noise (a shared VM) comes in bursts of seconds; interleaving puts every side of a
+/// ratio in the same bursts.
 pub async fn cold_starts(recordings: &BTreeMap<String, Recording>, envs: &Environments) -> Result<Vec<Row>, BoxError> {
     println!(
         "\n== cold start: exec -> first response through the Runtime API emulator (median of {COLD_RUNS}, interleaved with the floor's); peak RSS after {RSS_INVOCATIONS} more =="
