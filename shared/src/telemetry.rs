@@ -125,22 +125,23 @@ struct Members<'a, W: fmt::Write> {
 }
 
 impl<W: fmt::Write> Members<'_, W> {
+    /// Visitors cannot return errors, so the first one is kept and the rest are skipped.
     fn member(&mut self, field: &Field, value: impl FnOnce(&mut W) -> fmt::Result) {
-        if self.result.is_err() {
-            return;
+        if self.result.is_ok() {
+            self.result = self.write_member(field, value);
         }
+    }
+
+    fn write_member(&mut self, field: &Field, value: impl FnOnce(&mut W) -> fmt::Result) -> fmt::Result {
+        if !self.first {
+            self.out.write_char(',')?;
+        }
+        self.first = false;
         let name = field.name();
-        let name = name.strip_prefix("r#").unwrap_or(name);
-        self.result = (|| {
-            if !self.first {
-                self.out.write_char(',')?;
-            }
-            self.first = false;
-            self.out.write_char('"')?;
-            Escaped(&mut *self.out).write_str(name)?;
-            self.out.write_str("\":")?;
-            value(self.out)
-        })();
+        self.out.write_char('"')?;
+        Escaped(&mut *self.out).write_str(name.strip_prefix("r#").unwrap_or(name))?;
+        self.out.write_str("\":")?;
+        value(self.out)
     }
 }
 
