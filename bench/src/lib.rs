@@ -31,6 +31,17 @@ pub fn cpu_and_runqueue_wait(pid: u32) -> Option<(std::time::Duration, std::time
     Some((std::time::Duration::from_nanos(run), std::time::Duration::from_nanos(wait)))
 }
 
+/// Page faults a process has taken so far that needed no I/O (`minflt` in `/proc/<pid>/stat`,
+/// all threads): at a cold start, one per first touch of a page of code, data or heap that the
+/// kernel maps in without reading the disk.
+pub fn minor_faults(pid: u32) -> Option<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the command name, which is in parentheses and may hold spaces: state is
+    // field 3 of the file, minflt field 10.
+    let after_name = &stat[stat.rfind(')')? + 1..];
+    after_name.split_whitespace().nth(7)?.parse().ok()
+}
+
 /// Serves HTTP/1 on `listener` in the background, one task per connection, with `answer` for
 /// every request (the replay server and the Runtime API emulator).
 pub fn serve<S, F>(

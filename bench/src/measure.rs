@@ -4,7 +4,7 @@
 use crate::{Row, release, root, selected};
 use backoffice_bench::replay::Replay;
 use backoffice_bench::runtime_api::{RuntimeApi, lambda_environment};
-use backoffice_bench::{cpu_and_runqueue_wait, peak_rss_kb};
+use backoffice_bench::{cpu_and_runqueue_wait, minor_faults, peak_rss_kb};
 use backoffice_local::BoxError;
 use backoffice_local::capture::{Exchange, Recording};
 use std::collections::BTreeMap;
@@ -23,6 +23,18 @@ const LOW: usize = 2;
 const HIGH: usize = 12;
 const COLD_RUNS: usize = 21;
 const RSS_INVOCATIONS: usize = 200;
+
+/// Rounds of cold starts, `COLD_RUNS` unless `BENCH_COLD_RUNS` says (`make link-order` records
+/// one start of each binary under callgrind).
+fn cold_runs() -> usize {
+    std::env::var("BENCH_COLD_RUNS").ok().and_then(|n| n.parse().ok()).unwrap_or(COLD_RUNS)
+}
+
+/// Invocations served after the last cold start before peak RSS is read; `BENCH_RSS=0` skips
+/// peak RSS (`make link-order` profiles cold starts only).
+fn rss_invocations() -> usize {
+    std::env::var("BENCH_RSS").ok().and_then(|n| n.parse().ok()).unwrap_or(RSS_INVOCATIONS)
+}
 
 /// Where Lambda mounts the template's layers, and the one layer's content here
 /// (`PartitionsLayer`'s `ContentUri`).
@@ -155,6 +167,8 @@ struct Start {
     time: Duration,
     cpu: Duration,
     runqueue: Duration,
+    /// Minor page faults by then.
+    faults: u64,
     peak_kb: Option<u64>,
 }
 
@@ -203,6 +217,7 @@ async fn start_once(s: &Subject<'_>, load: usize) -> Result<Start, BoxError> {
     }
     // Read at once: the process is idle, waiting for its next event.
     let (cpu, runqueue) = child.id().and_then(cpu_and_runqueue_wait).unwrap_or_default();
+    let faults = child.id().and_then(minor_faults).unwrap_or_default();
     let mut peak = None;
     if load > 0 {
         for _ in 0..load {
@@ -222,7 +237,7 @@ async fn start_once(s: &Subject<'_>, load: usize) -> Result<Start, BoxError> {
         }
         child.wait().await?;
     }
-    Ok(Start { time, cpu, runqueue, peak_kb: peak })
+    Ok(Start { time, cpu, runqueue, faults, peak_kb: peak })
 }
 
 fn median(mut v: Vec<Duration>) -> Duration {
@@ -236,18 +251,21 @@ struct Medians {
     time: Duration,
     cpu: Duration,
     runqueue: Duration,
+    faults: u64,
 }
 
 fn medians(starts: &[Start]) -> Medians {
     let of = |f: fn(&Start) -> Duration| median(starts.iter().map(f).collect());
-    Medians { time: of(|s| s.time), cpu: of(|s| s.cpu), runqueue: of(|s| s.runqueue) }
+    let mut faults: Vec<u64> = starts.iter().map(|s| s.faults).collect();
+    faults.sort_unstable();
+    Medians { time: of(|s| s.time), cpu: of(|s| s.cpu), runqueue: of(|s| s.runqueue), faults: faults[faults.len() / 2] }
 }
 
-/// Median cold starts of the floor and of each subject, started in turn `COLD_RUNS` times.
+/// Median cold starts of the floor and of each subject, started in turn `cold_runs()` times.
 async fn interleaved(floor: &Subject<'_>, subjects: &[&Subject<'_>]) -> Result<(Medians, Vec<Medians>), BoxError> {
     let mut floor_starts = Vec::new();
     let mut starts: Vec<Vec<Start>> = subjects.iter().map(|_| Vec::new()).collect();
-    for _ in 0..COLD_RUNS {
+    for _ in 0..cold_runs() {
         floor_starts.push(start_once(floor, 0).await?);
         for (subject, out) in subjects.iter().zip(starts.iter_mut()) {
             out.push(start_once(subject, 0).await?);
@@ -261,13 +279,15 @@ async fn interleaved(floor: &Subject<'_>, subjects: &[&Subject<'_>]) -> Result<(
 fn cold_start_row(label: &str, name: String, own: Medians, floor: Medians, judged: bool, note: &str) -> Row {
     let ratio = own.time.as_secs_f64() / floor.time.as_secs_f64();
     println!(
-        "{label:<22} {:>6.2} ms   floor {:>5.2} ms   ratio {ratio:.2}   cpu {:.2} ms (runqueue {:.2}), floor's {:.2} ms ({:.2}){note}",
+        "{label:<22} {:>6.2} ms   floor {:>5.2} ms   ratio {ratio:.2}   cpu {:.2} ms (runqueue {:.2}), floor's {:.2} ms ({:.2})   faults {} (floor {}){note}",
         ms(own.time),
         ms(floor.time),
         ms(own.cpu),
         ms(own.runqueue),
         ms(floor.cpu),
-        ms(floor.runqueue)
+        ms(floor.runqueue),
+        own.faults,
+        floor.faults
     );
     Row {
         section: "cold start",
@@ -281,13 +301,16 @@ fn cold_start_row(label: &str, name: String, own: Medians, floor: Medians, judge
 }
 
 /// Cold starts of every function, each interleaved with as many of the floor's and of its own
-/// calls issued bare: start floor, function, its calls bare, and again, `COLD_RUNS` times. This
+/// calls issued bare: start floor, function, its calls bare, and again, `cold_runs()` times. This
 /// machine's noise (a shared VM) comes in bursts of seconds; interleaving puts every side of a
 /// ratio in the same bursts.
 pub async fn cold_starts(recordings: &BTreeMap<String, Recording>, envs: &Environments) -> Result<Vec<Row>, BoxError> {
     println!(
-        "\n== cold start: exec -> first response through the Runtime API emulator (median of {COLD_RUNS}, interleaved with the floor's); peak RSS after {RSS_INVOCATIONS} more =="
+        "\n== cold start: exec -> first response through the Runtime API emulator (median of {}, interleaved with the floor's); peak RSS after {} more ==",
+        cold_runs(),
+        rss_invocations()
     );
+    let load = rss_invocations();
     let http_event = recordings["query-api"].event.to_string();
     let no_env = BTreeMap::new();
     // The reference gets the partition table the functions get (template.yaml's Globals).
@@ -299,9 +322,11 @@ pub async fn cold_starts(recordings: &BTreeMap<String, Recording>, envs: &Enviro
     let floor_replay = Replay::start(&[]).await?;
     let floor =
         Subject { binary: "hello", event: http_event.as_bytes(), env: &no_env, replay: &floor_replay, calls: 0 };
-    let floor_rss = start_once(&floor, RSS_INVOCATIONS).await?.peak_kb;
-    let floor_rss = floor_rss.unwrap_or(0);
-    println!("{:<20} peak RSS {floor_rss:>6} kB   (floor)", "hello");
+    let mut floor_rss = 0;
+    if load > 0 {
+        floor_rss = start_once(&floor, load).await?.peak_kb.unwrap_or(0);
+        println!("{:<20} peak RSS {floor_rss:>6} kB   (floor)", "hello");
+    }
     let mut rows = Vec::new();
     // The SDK's minimum beside the floor: hello plus configuration, a client and one signed
     // Query (answered with query-api's recorded one). Reported, not judged.
@@ -341,11 +366,14 @@ pub async fn cold_starts(recordings: &BTreeMap<String, Recording>, envs: &Enviro
         let note = format!("   (reference: no target; {binary} is {versus:.2}x this)");
         let name = format!("{binary}'s calls bare (reference)");
         rows.push(cold_start_row("  its calls, bare", name, own[1], floor_medians, false, &note));
-        let rss = start_once(&subject, RSS_INVOCATIONS).await?.peak_kb.unwrap_or(u64::MAX);
-        println!("{binary:<20} peak RSS {rss:>6} kB after {RSS_INVOCATIONS} invocations");
+        if load == 0 {
+            continue;
+        }
+        let rss = start_once(&subject, load).await?.peak_kb.unwrap_or(u64::MAX);
+        println!("{binary:<20} peak RSS {rss:>6} kB after {load} invocations");
         rows.push(Row {
             section: "peak RSS",
-            name: format!("{binary} ({RSS_INVOCATIONS} invocations)"),
+            name: format!("{binary} ({load} invocations)"),
             figure: format!("{} kB", rss),
             floor: format!("{floor_rss} kB"),
             ratio: None,
