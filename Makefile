@@ -39,6 +39,8 @@ link-order: deps
 	@command -v valgrind >/dev/null 2>&1 || { echo "make link-order needs valgrind (apt-get install valgrind)"; exit 1; }
 	BACKOFFICE_KEEP_SYMBOLS=1 cargo build --release --workspace --bins
 	rm -rf target/link-order && mkdir -p target/link-order
+	@# Under valgrind every start misses its target, so the bench's status is ignored; the script
+	@# below refuses to write anything unless every binary left a profile.
 	-BENCH_ONLY=cold BENCH_COLD_RUNS=1 BENCH_RSS=0 \
 	  BENCH_WRAP="valgrind --tool=callgrind --demangle=no --callgrind-out-file=$(CURDIR)/target/link-order/%p.out" \
 	  ./target/release/bench > target/link-order/bench.log 2>&1

@@ -240,8 +240,8 @@ async fn start_once(s: &Subject<'_>, load: usize) -> Result<Start, BoxError> {
     Ok(Start { time, cpu, runqueue, faults, peak_kb: peak })
 }
 
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
+fn median<T: Ord + Copy>(mut v: Vec<T>) -> T {
+    v.sort_unstable();
     v[v.len() / 2]
 }
 
@@ -256,9 +256,8 @@ struct Medians {
 
 fn medians(starts: &[Start]) -> Medians {
     let of = |f: fn(&Start) -> Duration| median(starts.iter().map(f).collect());
-    let mut faults: Vec<u64> = starts.iter().map(|s| s.faults).collect();
-    faults.sort_unstable();
-    Medians { time: of(|s| s.time), cpu: of(|s| s.cpu), runqueue: of(|s| s.runqueue), faults: faults[faults.len() / 2] }
+    let faults = median(starts.iter().map(|s| s.faults).collect());
+    Medians { time: of(|s| s.time), cpu: of(|s| s.cpu), runqueue: of(|s| s.runqueue), faults }
 }
 
 /// Median cold starts of the floor and of each subject, started in turn `cold_runs()` times.
