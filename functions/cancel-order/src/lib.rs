@@ -7,7 +7,7 @@ use backoffice::domain::order::{self, CancelError, CancelOutcome};
 use backoffice::domain::{OrderId, ShortText};
 use backoffice::http::command::{self, Decision, Idempotency, respond};
 use backoffice::http::{self, Problem, scopes};
-use backoffice::store::{Tx, keys, orders as order_store, stock as stock_store};
+use backoffice::store::{Tx, keys, orders as order_store};
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
 use serde::Deserialize;
@@ -40,32 +40,22 @@ async fn cancel(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result
         req.uri().path(),
         http::body::body_bytes(req),
     );
-    // The order names the SKUs whose reservations to release; lines never change, so reading
-    // them first is safe. The decision re-reads the order with the stock (version-checked).
-    let current =
-        ctx.store.order(&id).await?.ok_or_else(|| Problem::not_found(format!("order {id} does not exist")))?;
-    let mut keys = vec![order_store::order_key(&id)];
-    keys.extend(current.lines.iter().map(|l| stock_store::stock_key(&l.sku)));
+    // The decision needs the order alone: the units it gives back are written commutatively,
+    // so no stock item is read (one BatchGet with the idempotency record, one transaction).
     let table = ctx.store.table().to_owned();
-    Ok(command::execute(&ctx.store, idem.as_ref(), keys, |loaded| {
+    Ok(command::execute(&ctx.store, idem.as_ref(), vec![order_store::order_key(&id)], |loaded| {
         let order_item = loaded
             .get(&(keys::order_pk(&id), keys::ORDER_SK.to_owned()))
             .cloned()
             .ok_or_else(|| Problem::not_found(format!("order {id} does not exist")))?;
         let order = order_store::order_from_item(order_item)?;
-        let stock = loaded
-            .iter()
-            .filter(|((_, sk), _)| sk == keys::STOCK_SK)
-            .map(|(_, item)| stock_store::stock_from_item(item.clone()))
-            .collect::<Result<Vec<_>, _>>()?;
         let now = chrono::Utc::now();
-        let outcome = order::cancel(&order, reason.as_str(), &caller.subject, &order::by_sku(stock), now)
-            .map_err(cancel_problem)?;
+        let outcome = order::cancel(&order, reason.as_str(), &caller.subject, now).map_err(cancel_problem)?;
         let mut tx = Tx::default();
         let result = match outcome {
             CancelOutcome::AlreadyCancelled => order,
             CancelOutcome::Cancelled(change) => {
-                order_store::put_order_change(&mut tx, &table, &change, Some(order.version), correlation_id, now)?;
+                order_store::put_cancellation(&mut tx, &table, &change, order.version, correlation_id, now)?;
                 tracing::info!(order_id = %id, "order cancelled");
                 change.order
             }
@@ -82,10 +72,6 @@ fn cancel_problem(error: CancelError) -> Problem {
             "The order has shipped",
             "a shipped order cannot be cancelled; open a return instead",
         ),
-        CancelError::MissingStock(sku) => {
-            tracing::error!(%sku, "order line refers to a missing stock item");
-            Problem::internal()
-        }
         CancelError::NotAwaitingPayment | CancelError::HoldNotOver => Problem::internal(),
     }
 }

@@ -2,12 +2,12 @@
 //! awaiting payment whose hold ran out — through the sparse index entry every unpaid order
 //! carries, never a Scan — and cancels each with reason `payment_timeout`, releasing its stock.
 //! Idempotent: an order cancelled, paid or already expired in the meantime is skipped, and every
-//! write is guarded by the versions it was decided on.
+//! write is guarded by the order version it was decided on; the stock goes back commutatively.
 
 use backoffice::AppContext;
 use backoffice::domain::OrderId;
 use backoffice::domain::order::{self, CancelError, CancelOutcome};
-use backoffice::store::{Retry, StoreError, Tx, orders as order_store, stock as stock_store};
+use backoffice::store::{Retry, StoreError, Tx, orders as order_store};
 use serde::Serialize;
 
 /// What one run did, returned to the scheduler (and logged).
@@ -58,25 +58,17 @@ pub async fn handler(ctx: &AppContext, _event: serde_json::Value) -> ExpiryRun {
 async fn expire_one(ctx: &AppContext, id: &OrderId, now: chrono::DateTime<chrono::Utc>) -> Result<bool, StoreError> {
     let mut retry = Retry::default();
     loop {
-        let result = async {
+        let result: Result<bool, StoreError> = async {
             let Some(order) = ctx.store.order(id).await? else { return Ok(false) };
-            let keys = order.lines.iter().map(|l| stock_store::stock_key(&l.sku)).collect();
-            let stock = ctx
-                .store
-                .get_many(keys)
-                .await?
-                .into_values()
-                .map(stock_store::stock_from_item)
-                .collect::<Result<Vec<_>, _>>()?;
-            match order::expire(&order, &order::by_sku(stock), now) {
+            match order::expire(&order, now) {
                 Ok(CancelOutcome::Cancelled(change)) => {
                     let mut tx = Tx::default();
                     let correlation_id = format!("expiry-{id}");
-                    order_store::put_order_change(
+                    order_store::put_cancellation(
                         &mut tx,
                         ctx.store.table(),
                         &change,
-                        Some(order.version),
+                        order.version,
                         &correlation_id,
                         now,
                     )?;
@@ -87,9 +79,6 @@ async fn expire_one(ctx: &AppContext, id: &OrderId, now: chrono::DateTime<chrono
                 Ok(CancelOutcome::AlreadyCancelled)
                 | Err(CancelError::NotAwaitingPayment | CancelError::HoldNotOver | CancelError::AlreadyShipped) => {
                     Ok(false)
-                }
-                Err(CancelError::MissingStock(sku)) => {
-                    Err(StoreError::Corrupt(format!("order {id} refers to missing {sku}")))
                 }
             }
         }

@@ -1,15 +1,17 @@
-//! `stock-levels`: keeps the low-stock listing (`GET /stock?low=true`) and its `stock.low` alert
-//! in step with reservations. place-order reserves stock commutatively — `available -= q` on
-//! a condition that enough is available — so concurrent orders for one SKU never conflict, but
-//! no order knows whether it is the one that took the SKU to its reorder point. This function
-//! reads the table's stream instead (its mapping passes only stock items not listed as low):
-//! an item it finds low and unlisted it lists, with `stock.low`, in one transaction
-//! conditioned on the item as stored now (`stock::list_low`), so each entry into the low band
-//! is alerted once whatever the number of records, retries or racing exact writes.
+//! `stock-levels`: keeps the low-stock listing (`GET /stock?low=true`) and its alerts in step
+//! with reservations and releases. place-order reserves stock commutatively — `available -= q`
+//! on a condition that enough is available — and cancellations give it back the same way, so
+//! concurrent orders and cancellations for one SKU never conflict, but none of them knows
+//! whether it is the one that took the SKU across its reorder point. This function reads the
+//! table's stream instead (its mapping passes only stock items): an item it finds low and
+//! unlisted it lists, with `stock.low`, and one it finds listed and no longer low it unlists,
+//! with `stock.replenished`, each in one transaction conditioned on the item as stored now
+//! (`stock::list_low`, `stock::unlist_low`), so each crossing of the band is alerted once
+//! whatever the number of records, retries or racing exact writes.
 //!
 //! Only an item's last record in a batch is decided on: it supersedes the ones before it.
 //! Failures are reported per record (`ReportBatchItemFailures`); Lambda retries from the first
-//! failed one, and what is already listed stays listed without a second alert.
+//! failed one, and what is already settled stays so without a second alert.
 
 mod stream;
 
@@ -17,7 +19,7 @@ pub use stream::{StreamBatch, StreamRecord};
 
 use aws_lambda_events::streams::DynamoDbEventResponse;
 use backoffice::AppContext;
-use backoffice::domain::stock::listing_due;
+use backoffice::domain::stock::{listing_due, unlisting_due};
 use backoffice::events::DomainEvent;
 use backoffice::store::{Guard, StoreError, Tx, events as event_store, keys, stock as stock_store};
 use std::collections::HashMap;
@@ -29,8 +31,10 @@ pub enum Outcome {
     NothingDue,
     /// Listed now, with `stock.low`.
     Listed(String),
+    /// Unlisted now, with `stock.replenished`.
+    Unlisted(String),
     /// Due when the record was written, but no longer by the time it was read: an exact write
-    /// listed it (and raised the alert) or lifted it out of the band first.
+    /// settled the listing (and raised the alert) first, or a later change undid the crossing.
     Settled,
 }
 
@@ -48,9 +52,11 @@ pub async fn handler(ctx: &AppContext, event: StreamBatch) -> DynamoDbEventRespo
     chosen.sort_unstable();
     let mut failed: Option<usize> = None;
     let mut listed = Vec::new();
+    let mut unlisted = Vec::new();
     for index in chosen {
         match settle(ctx, &records[index]).await {
             Ok(Outcome::Listed(sku)) => listed.push(sku),
+            Ok(Outcome::Unlisted(sku)) => unlisted.push(sku),
             Ok(_) => {}
             Err(reason) => {
                 tracing::error!(sequence = ?records[index].dynamodb.sequence_number, %reason, "cannot settle the listing");
@@ -58,7 +64,7 @@ pub async fn handler(ctx: &AppContext, event: StreamBatch) -> DynamoDbEventRespo
             }
         }
     }
-    tracing::info!(records = records.len(), ?listed, failed = failed.is_some(), "stock levels");
+    tracing::info!(records = records.len(), ?listed, ?unlisted, failed = failed.is_some(), "stock levels");
     backoffice::stream::retry_from(failed.map(|index| records[index].dynamodb.sequence_number.clone()))
 }
 
@@ -68,22 +74,28 @@ pub async fn handle_lambda_event(ctx: &AppContext, event: aws_lambda_events::dyn
     backoffice::stream::reread_and_handle(event, |batch: StreamBatch| handler(ctx, batch)).await
 }
 
-/// Lists the record's stock item if it is due its listing.
+/// Lists or unlists the record's stock item if its listing is due a change.
 async fn settle(ctx: &AppContext, record: &StreamRecord) -> Result<Outcome, String> {
     let image = record.dynamodb.stock_image().ok_or("the record has no new image")?;
     let image = image.map_err(|e| format!("the stock image does not decode: {e}"))?;
     let item = stock_store::stock_from_image(image).map_err(|e| e.to_string())?;
-    let Some(levels) = listing_due(&item) else { return Ok(Outcome::NothingDue) };
     let now = chrono::Utc::now();
     let table = ctx.store.table();
     let mut tx = Tx::default();
-    stock_store::list_low(&mut tx, table, &item, now).map_err(|e| e.to_string())?;
+    let (event, done) = if let Some(levels) = listing_due(&item) {
+        stock_store::list_low(&mut tx, table, &item, now).map_err(|e| e.to_string())?;
+        (DomainEvent::StockLow(levels), Outcome::Listed(item.sku.to_string()))
+    } else if let Some(levels) = unlisting_due(&item) {
+        stock_store::unlist_low(&mut tx, table, &item, now).map_err(|e| e.to_string())?;
+        (DomainEvent::StockReplenished(levels), Outcome::Unlisted(item.sku.to_string()))
+    } else {
+        return Ok(Outcome::NothingDue);
+    };
     let correlation_id = format!("stream:{}", record.event_id);
-    let events = [DomainEvent::StockLow(levels)];
-    event_store::put_events(&mut tx, table, &keys::sku_pk(&item.sku), &events, &correlation_id, now)
+    event_store::put_events(&mut tx, table, &keys::sku_pk(&item.sku), &[event], &correlation_id, now)
         .map_err(|e| e.to_string())?;
     match ctx.store.transact(tx).await {
-        Ok(()) => Ok(Outcome::Listed(item.sku.to_string())),
+        Ok(()) => Ok(done),
         Err(StoreError::Conflict(Guard::Rule)) => Ok(Outcome::Settled),
         Err(e) => Err(e.to_string()),
     }

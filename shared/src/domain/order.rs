@@ -324,38 +324,35 @@ pub enum CancelError {
     NotAwaitingPayment,
     #[error("the payment hold has not run out yet")]
     HoldNotOver,
-    #[error("stock item {0} is missing")]
-    MissingStock(Sku),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CancelOutcome {
     /// Cancelled before: nothing to do, the request is a harmless replay.
     AlreadyCancelled,
-    Cancelled(Box<OrderChange>),
+    Cancelled(Box<Cancelled>),
+}
+
+/// A cancellation: the order as it is now and the units to give back to stock, per line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cancelled {
+    pub order: Order,
+    /// (SKU, units) the order had reserved. The store gives them back commutatively —
+    /// `reserved -= q`, `available += q` — as place-order took them, so a cancellation needs no
+    /// read of the stock and never conflicts with orders reserving the same SKU. An item this
+    /// lifts out of the low band is unlisted, with `stock.replenished`, by `stock-levels`
+    /// from the table's stream (`stock::unlisting_due`).
+    pub releases: Vec<(Sku, u64)>,
+    pub events: Vec<DomainEvent>,
 }
 
 /// Cancels an order that has not shipped, releasing every reservation.
-pub fn cancel(
-    order: &Order,
-    reason: &str,
-    by: &str,
-    stock: &HashMap<Sku, StockItem>,
-    now: DateTime<Utc>,
-) -> Result<CancelOutcome, CancelError> {
+pub fn cancel(order: &Order, reason: &str, by: &str, now: DateTime<Utc>) -> Result<CancelOutcome, CancelError> {
     if order.status == OrderStatus::Cancelled {
         return Ok(CancelOutcome::AlreadyCancelled);
     }
     if matches!(order.fulfillment_status, FulfillmentStatus::Shipped | FulfillmentStatus::Delivered) {
         return Err(CancelError::AlreadyShipped);
-    }
-    let mut released = Vec::with_capacity(order.lines.len());
-    let mut pairs = Vec::with_capacity(order.lines.len());
-    for line in &order.lines {
-        let item = stock.get(&line.sku).ok_or_else(|| CancelError::MissingStock(line.sku.clone()))?;
-        let next = stock::release(item, line.quantity, now);
-        pairs.push((item, next.clone()));
-        released.push((item.version, next));
     }
     let refund_due = order.amount_paid.checked_sub(order.amount_refunded).unwrap_or(Money::zero(order.currency()));
     let cancelled = Order {
@@ -365,7 +362,7 @@ pub fn cancel(
         version: order.version + 1,
         ..order.clone()
     };
-    let mut events = vec![DomainEvent::OrderCancelled(crate::events::OrderCancelled {
+    let events = vec![DomainEvent::OrderCancelled(crate::events::OrderCancelled {
         order_id: order.id.to_string(),
         customer_id: order.customer_id.to_string(),
         reason: reason.to_owned(),
@@ -376,25 +373,20 @@ pub fn cancel(
             .map(|l| crate::events::LineQuantity { sku: l.sku.to_string(), quantity: l.quantity })
             .collect(),
     })];
-    let level_pairs: Vec<(Option<&StockItem>, &StockItem)> = pairs.iter().map(|(b, a)| (Some(*b), a)).collect();
-    events.extend(stock::level_events_many(&level_pairs));
-    Ok(CancelOutcome::Cancelled(Box::new(OrderChange { order: cancelled, stock: released, events })))
+    let releases = order.lines.iter().map(|l| (l.sku.clone(), l.quantity)).collect();
+    Ok(CancelOutcome::Cancelled(Box::new(Cancelled { order: cancelled, releases, events })))
 }
 
 /// The payment hold ran out: cancels with reason `payment_timeout`, but only an order that is
 /// still pending and unpaid — a paid order never expires.
-pub fn expire(
-    order: &Order,
-    stock: &HashMap<Sku, StockItem>,
-    now: DateTime<Utc>,
-) -> Result<CancelOutcome, CancelError> {
+pub fn expire(order: &Order, now: DateTime<Utc>) -> Result<CancelOutcome, CancelError> {
     if !order.awaiting_payment() {
         return Err(CancelError::NotAwaitingPayment);
     }
     if now < order.payment_due_at {
         return Err(CancelError::HoldNotOver);
     }
-    cancel(order, PAYMENT_TIMEOUT, "system:payment-expiry", stock, now)
+    cancel(order, PAYMENT_TIMEOUT, "system:payment-expiry", now)
 }
 
 /// Stock items by SKU, for the decisions above.
@@ -556,51 +548,47 @@ mod tests {
         );
     }
 
-    fn placed() -> (Order, HashMap<Sku, StockItem>) {
+    fn placed() -> Order {
         let stock = given(vec![item("A", 10, 0, 100, "BRL")]);
-        let change = place(OrderId::new(), request(&[("A", 4)]).unwrap(), &stock, Duration::minutes(1), now()).unwrap();
-        (change.order, by_sku(change.stock.into_iter().map(|(_, i)| i)))
+        place(OrderId::new(), request(&[("A", 4)]).unwrap(), &stock, Duration::minutes(1), now()).unwrap().order
     }
 
     #[test]
     fn cancelling_releases_exactly_what_was_reserved_and_twice_is_a_replay() {
-        let (order, stock) = placed();
-        let CancelOutcome::Cancelled(change) = cancel(&order, "customer asked", "op", &stock, now()).unwrap() else {
-            panic!()
-        };
-        assert_eq!(change.stock[0].1.reserved, 0);
+        let order = placed();
+        let CancelOutcome::Cancelled(change) = cancel(&order, "customer asked", "op", now()).unwrap() else { panic!() };
+        assert_eq!(change.releases, vec![(Sku::parse("sku", "A").unwrap(), 4)]);
         assert_eq!(change.order.status, OrderStatus::Cancelled);
         assert_eq!(change.order.refund_due.amount(), 0);
-        assert_eq!(cancel(&change.order, "again", "op", &stock, now()).unwrap(), CancelOutcome::AlreadyCancelled);
+        assert_eq!(cancel(&change.order, "again", "op", now()).unwrap(), CancelOutcome::AlreadyCancelled);
     }
 
     #[test]
     fn shipped_orders_cannot_be_cancelled() {
-        let (mut order, stock) = placed();
+        let mut order = placed();
         order.fulfillment_status = FulfillmentStatus::Shipped;
-        assert_eq!(cancel(&order, "late", "op", &stock, now()), Err(CancelError::AlreadyShipped));
+        assert_eq!(cancel(&order, "late", "op", now()), Err(CancelError::AlreadyShipped));
     }
 
     #[test]
     fn only_unpaid_orders_past_their_hold_expire() {
-        let (mut order, stock) = placed();
-        assert_eq!(expire(&order, &stock, now()), Err(CancelError::HoldNotOver));
+        let mut order = placed();
+        assert_eq!(expire(&order, now()), Err(CancelError::HoldNotOver));
         let later = now() + Duration::minutes(2);
         assert!(
-            matches!(expire(&order, &stock, later), Ok(CancelOutcome::Cancelled(c)) if c.order.cancellation.as_ref().unwrap().reason == PAYMENT_TIMEOUT)
+            matches!(expire(&order, later), Ok(CancelOutcome::Cancelled(c)) if c.order.cancellation.as_ref().unwrap().reason == PAYMENT_TIMEOUT)
         );
         order.payment_status = PaymentStatus::Paid;
-        assert_eq!(expire(&order, &stock, later), Err(CancelError::NotAwaitingPayment));
+        assert_eq!(expire(&order, later), Err(CancelError::NotAwaitingPayment));
     }
 
     #[test]
     fn a_paid_order_cancelled_owes_the_money_back() {
-        let (mut order, stock) = placed();
+        let mut order = placed();
         order.amount_paid = order.total;
         order.payment_status = PaymentStatus::Paid;
         order.status = OrderStatus::Paid;
-        let CancelOutcome::Cancelled(change) =
-            cancel(&order, "out of stock at the warehouse", "op", &stock, now()).unwrap()
+        let CancelOutcome::Cancelled(change) = cancel(&order, "out of stock at the warehouse", "op", now()).unwrap()
         else {
             panic!()
         };

@@ -36,7 +36,8 @@ pub struct StockItem {
     /// Whether the stored item carries the low-stock listing (`GET /stock?low=true`), as read.
     /// Every exact write of the item derives the listing from the level again, raising
     /// `stock.low` or `stock.replenished` when it changes; a reservation, commutative, leaves it
-    /// as it is, and `stock-levels` lists an item a reservation took into the low band.
+    /// as it is, and so does a release; `stock-levels` lists an item a reservation took into the
+    /// low band and unlists one a release lifted out of it.
     pub listed_low: bool,
 }
 
@@ -224,7 +225,8 @@ pub fn reserve(item: &StockItem, quantity: u64, now: DateTime<Utc>) -> Result<St
     Ok(StockItem { reserved: item.reserved + quantity, version: item.version + 1, updated_at: now, ..item.clone() })
 }
 
-/// Gives back units an order had reserved (cancelled or expired). Never below zero reserved.
+/// Gives back units an order had reserved (cancelled or expired), as the store writes it:
+/// commutatively, like a reservation, so the listing is left as read (see [`unlisting_due`]).
 pub fn release(item: &StockItem, quantity: u64, now: DateTime<Utc>) -> StockItem {
     StockItem {
         reserved: item.reserved.saturating_sub(quantity),
@@ -232,7 +234,6 @@ pub fn release(item: &StockItem, quantity: u64, now: DateTime<Utc>) -> StockItem
         updated_at: now,
         ..item.clone()
     }
-    .relisted()
 }
 
 /// Ships units an order had reserved: they leave on_hand and reserved together, so available
@@ -283,6 +284,14 @@ pub fn level_events_many(changes: &[(Option<&StockItem>, &StockItem)]) -> Vec<Do
 /// (Reservations only ever lower the level, so an item they leave listed is still low.)
 pub fn listing_due(item: &StockItem) -> Option<StockLevels> {
     (item.is_low() && !item.listed_low).then(|| StockLevels { levels: vec![item.level()] })
+}
+
+/// The unlisting a release left behind: a listed item a cancellation lifted out of the low band
+/// is unlisted, with `stock.replenished` carrying the levels it was seen at. `None` when the
+/// item's listing is right. (Releases only ever raise the level, so an item they leave out of
+/// the band stays out until someone reserves or adjusts it — and then that write decides.)
+pub fn unlisting_due(item: &StockItem) -> Option<StockLevels> {
+    (item.listed_low && !item.is_low()).then(|| StockLevels { levels: vec![item.level()] })
 }
 
 #[cfg(test)]
@@ -376,6 +385,18 @@ mod tests {
         assert!(further.events.is_empty(), "already low: no second alert");
         let up = adjust(&further.item, delta(40, DeltaReason::Received), MovementContext::default(), now()).unwrap();
         assert!(matches!(up.events.as_slice(), [DomainEvent::StockReplenished(l)] if l.levels[0].available == 49));
+    }
+
+    #[test]
+    fn a_release_leaves_the_listing_and_an_item_lifted_out_of_the_band_is_due_its_unlisting() {
+        let listed = StockItem { listed_low: true, ..reserve(&given(12, 0, 10), 3, now()).unwrap() };
+        assert_eq!(unlisting_due(&listed), None, "still low: the listing is right");
+        let released = release(&listed, 3, now());
+        assert!(released.listed_low && !released.is_low(), "a release does not touch the listing");
+        let due = unlisting_due(&released).expect("a listed item out of the band is due its unlisting");
+        assert_eq!((due.levels[0].available, due.levels[0].stock_version), (12, 9));
+        assert_eq!(listing_due(&released), None);
+        assert_eq!(unlisting_due(&StockItem { listed_low: false, ..released }), None);
     }
 
     #[test]

@@ -130,6 +130,10 @@ impl From<crate::store::StoreError> for Problem {
                 format!("another record already uses this {field}"),
             )
             .with_field(field),
+            StoreError::Conflict(crate::store::Guard::Integrity) => {
+                tracing::error!("a write found stored data breaking a rule every writer keeps");
+                Problem::internal()
+            }
             // Lost races (and throttling of a hot partition) that outlasted the retry budget: the
             // records are too busy right now. A conflict with their current state, not a server
             // failure: nothing was written and the request may be retried as it is.

@@ -38,6 +38,9 @@ pub enum Guard {
     /// A uniqueness guard (such as a customer's e-mail) is held by someone else: final, 409,
     /// naming the field.
     Unique(&'static str),
+    /// A condition every writer keeps true failed (a release finding less reserved than the
+    /// order holds): the stored data is broken. Final: logged and answered 500, not retried.
+    Integrity,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -276,6 +279,8 @@ impl Store {
                 Guard::Rule => 2,
                 Guard::Insert => 3,
                 Guard::Version => 4,
+                // Last: a concurrent change of the order (a version failure) explains it first.
+                Guard::Integrity => 5,
             });
             if let Some(guard) = guard {
                 // All or nothing: one failed condition that returned no item means reading again.

@@ -4,7 +4,7 @@ use super::events::{EventRecord, TimelineEvent, put_events};
 use super::keys::{self, GSI1};
 use super::{Item, Store, StoreError, Tx, from_item, s, to_item};
 use crate::domain::OrderId;
-use crate::domain::order::{Order, OrderChange};
+use crate::domain::order::{Cancelled, Order};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -63,19 +63,19 @@ pub fn put_order(tx: &mut Tx, table: &str, order: &Order, expected_version: Opti
     tx.put_versioned(table, to_item(&record)?, expected_version)
 }
 
-/// The writes of an order decision: the order, every stock item it touched (each guarded by the
-/// version it was decided on), and its events under the order's partition.
-pub fn put_order_change(
+/// Writes a cancellation: the order (only if still at `expected_order_version`), each line's
+/// units given back to stock, and the events.
+pub fn put_cancellation(
     tx: &mut Tx,
     table: &str,
-    change: &OrderChange,
-    expected_order_version: Option<u64>,
+    change: &Cancelled,
+    expected_order_version: u64,
     correlation_id: &str,
     at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    put_order(tx, table, &change.order, expected_order_version)?;
-    for (read_version, item) in &change.stock {
-        super::stock::put_stock(tx, table, item, Some(*read_version))?;
+    put_order(tx, table, &change.order, Some(expected_order_version))?;
+    for (sku, quantity) in &change.releases {
+        super::stock::put_release(tx, table, sku, *quantity, at)?;
     }
     put_events(tx, table, &keys::order_pk(&change.order.id), &change.events, correlation_id, at)
 }

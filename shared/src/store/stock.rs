@@ -172,6 +172,29 @@ pub fn put_reservation(tx: &mut Tx, table: &str, after: &StockItem, quantity: u6
     Ok(())
 }
 
+/// Gives back `quantity` reserved units of `sku` (a cancelled or expired order) as a
+/// commutative update — `reserved -= q`, `available += q` — the mirror of [`put_reservation`]:
+/// a cancellation reads no stock and never conflicts with orders reserving the same SKU. The
+/// condition holds whenever the order's reservation is there; failing it means stored data
+/// broke that rule (`Guard::Integrity`: final, not retried). The listing is left as it is;
+/// `stock-levels` unlists an item this lifted out of the low band ([`unlist_low`]).
+pub fn put_release(tx: &mut Tx, table: &str, sku: &Sku, quantity: u64, now: DateTime<Utc>) -> Result<(), StoreError> {
+    let update = aws_sdk_dynamodb::types::Update::builder()
+        .table_name(table)
+        .set_key(Some(stock_key(sku)))
+        .update_expression(
+            "SET reserved = reserved - :q, available = available + :q, version = version + :one, updated_at = :now",
+        )
+        .condition_expression("reserved >= :q")
+        .expression_attribute_values(":q", n(quantity))
+        .expression_attribute_values(":one", n(1))
+        .expression_attribute_values(":now", s(now.to_rfc3339()))
+        .build()
+        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    tx.push(TransactWriteItem::builder().update(update).build(), Guard::Integrity);
+    Ok(())
+}
+
 /// Lists an item that is low and not listed, as `stock-levels` does with `stock.low` beside it
 /// in the same transaction. The condition is tested on the item as stored now, so of all the
 /// stream records showing one item unlisted in the low band only the first to be written lists
@@ -186,6 +209,24 @@ pub fn list_low(tx: &mut Tx, table: &str, item: &StockItem, now: DateTime<Utc>) 
         .condition_expression("attribute_not_exists(gsi1pk) AND available <= reorder_point")
         .expression_attribute_values(":low", s(LOW_STOCK_GSI1PK))
         .expression_attribute_values(":sku", s(item.sku.to_string()))
+        .expression_attribute_values(":one", n(1))
+        .expression_attribute_values(":now", s(now.to_rfc3339()))
+        .build()
+        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    tx.push(TransactWriteItem::builder().update(update).build(), Guard::Rule);
+    Ok(())
+}
+
+/// Unlists an item that is listed and no longer low, as `stock-levels` does with
+/// `stock.replenished` beside it in the same transaction: the mirror of [`list_low`], tested on
+/// the item as stored now, so a release's stream records unlist it (and close the alert) once,
+/// and none does if an exact write unlisted it or a reservation took it back into the band.
+pub fn unlist_low(tx: &mut Tx, table: &str, item: &StockItem, now: DateTime<Utc>) -> Result<(), StoreError> {
+    let update = aws_sdk_dynamodb::types::Update::builder()
+        .table_name(table)
+        .set_key(Some(stock_key(&item.sku)))
+        .update_expression("REMOVE gsi1pk, gsi1sk SET version = version + :one, updated_at = :now")
+        .condition_expression("attribute_exists(gsi1pk) AND available > reorder_point")
         .expression_attribute_values(":one", n(1))
         .expression_attribute_values(":now", s(now.to_rfc3339()))
         .build()

@@ -16,8 +16,8 @@ const REQUIRED: &[(&str, &[&str])] = &[
     ("StockAlertsFunction", &["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]),
     ("StockLevelsFunction", &["dynamodb:PutItem", "dynamodb:UpdateItem"]),
     ("PlaceOrderFunction", &["dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]),
-    ("CancelOrderFunction", &["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem"]),
-    ("ExpireOrdersFunction", &["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"]),
+    ("CancelOrderFunction", &["dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]),
+    ("ExpireOrdersFunction", &["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"]),
     (
         "UpdateCustomerFunction",
         &[

@@ -2,7 +2,9 @@
 //! writes (here adjustments; shipments and returns decide the same way, see the domain's
 //! tests) that reach an item a reservation took into the low band
 //! before stock-levels does. Whatever the order, each entry into the low band raises exactly
-//! one `stock.low`, and the listing ends up matching the level.
+//! one `stock.low`, and the listing ends up matching the level. Cancellations give stock back
+//! commutatively too: an item one lifts out of the band is unlisted once, with
+//! `stock.replenished`.
 
 use aws_lambda_events::dynamodb::{Event, EventRecord};
 use backoffice_tests::{TestApp, spawn_app};
@@ -115,4 +117,42 @@ async fn an_item_lifted_out_of_the_band_first_is_neither_listed_nor_alerted() {
         .filter(|i| i.get("payload").and_then(|v| v.as_s().ok()).is_some_and(|p| p.contains("LVL-3")))
         .count();
     assert_eq!(replenished, 1, "only the receipt's of the set-up: none for an alert never raised");
+}
+
+fn replenished_for(
+    items: &[std::collections::HashMap<String, aws_sdk_dynamodb::types::AttributeValue>],
+    sku: &str,
+) -> usize {
+    items
+        .iter()
+        .filter(|i| i.get("type").and_then(|v| v.as_s().ok()).map(String::as_str) == Some("stock.replenished"))
+        .filter(|i| i.get("payload").and_then(|v| v.as_s().ok()).is_some_and(|p| p.contains(sku)))
+        .count()
+}
+
+#[tokio::test]
+async fn a_cancellation_that_lifts_a_listed_item_out_of_the_band_unlists_it_once() {
+    let t = spawn_app().await;
+    t.stocked("LVL-4", 12, 100, "BRL", 10).await;
+    t.app.settle().await.unwrap();
+    let order = t.place_order(&[("LVL-4", 3)], None).await;
+    assert_eq!(order.status, 201, "{}", order.text);
+    t.app.settle().await.unwrap();
+    assert!(listed(&t, "LVL-4").await, "stock-levels listed the reservation's entry into the band");
+    let before = replenished_for(&t.table_items().await, "LVL-4");
+
+    let id = order.body["id"].as_str().unwrap();
+    let c = t.call("POST", &format!("/orders/{id}/cancel"), &[backoffice_tests::JSON], r#"{"reason":"x"}"#).await;
+    assert_eq!(c.status, 200, "{}", c.text);
+    assert!(listed(&t, "LVL-4").await, "the release is commutative: it leaves the listing to stock-levels");
+    // The release's record, twice in one batch and then again (a retry): one unlisting.
+    let event = stream_event(&t, "LVL-4", 2).await;
+    assert_eq!(run(&t, event.clone()).await, ["TransactWriteItems"], "one write for the item's last record");
+    assert_eq!(run(&t, event).await, ["TransactWriteItems"], "refused: already unlisted");
+    t.app.settle().await.unwrap();
+    assert!(!listed(&t, "LVL-4").await);
+    let items = t.table_items().await;
+    assert_eq!(replenished_for(&items, "LVL-4"), before + 1, "one stock.replenished closes the one alert");
+    let stock = t.stock("LVL-4").await;
+    assert_eq!((&stock["reserved"], &stock["available"]), (&json!(0), &json!(12)), "{stock}");
 }
