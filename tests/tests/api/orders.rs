@@ -131,6 +131,42 @@ async fn cancel_releases_exactly_what_was_reserved_and_a_second_cancel_changes_n
 }
 
 #[tokio::test]
+async fn cancellations_racing_orders_for_one_sku_never_conflict() {
+    let t = spawn_app().await;
+    t.stocked("HOT-C", 100, 100, "BRL", 0).await;
+    let mut ids = Vec::new();
+    for _ in 0..10 {
+        let r = t.place_order(&[("HOT-C", 2)], None).await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        ids.push(r.body["id"].as_str().unwrap().to_owned());
+    }
+    // Ten cancellations (through one counted cancel-order) while twenty orders reserve the SKU.
+    let (ctx, counter) = t.counted_context("CancelOrderFunction");
+    let binary = &t.app.template.functions["CancelOrderFunction"].binary;
+    let cancels = futures::future::join_all(ids.iter().map(|id| {
+        let path = format!("/orders/{id}/cancel");
+        let req = t.request("POST /orders/{id}/cancel", &path, r#"{"reason":"sale ended"}"#, &[JSON]);
+        let params = std::collections::HashMap::from([("id".to_owned(), id.clone())]);
+        let req = lambda_http::RequestExt::with_path_parameters(req, params);
+        let handler = backoffice_local::registry::http(binary, ctx.clone()).unwrap();
+        async move { handler(req).await.status().as_u16() }
+    }));
+    let orders = futures::future::join_all((0..20).map(|_| t.place_order(&[("HOT-C", 1)], None)));
+    let (cancels, orders) = tokio::join!(cancels, orders);
+    assert!(cancels.iter().all(|s| *s == 200), "{cancels:?}");
+    assert!(orders.iter().all(|r| r.status == 201), "{:?}", orders.iter().map(|r| r.status).collect::<Vec<_>>());
+    let calls = counter.calls();
+    let count = |name: &str| calls.iter().filter(|c| *c == name).count();
+    assert_eq!(
+        (count("BatchGetItem"), count("TransactWriteItems"), calls.len()),
+        (10, 10, 20),
+        "each cancellation one read, one write, however many reservations ran beside it"
+    );
+    assert_eq!(reserved(&t, "HOT-C").await, (100, 20, 80), "only the twenty new orders hold stock");
+    t.assert_conserved().await;
+}
+
+#[tokio::test]
 async fn unpaid_orders_expire_after_the_hold_and_paid_ones_never_do() {
     let t = spawn_app_with(&[("PAYMENT_HOLD_SECONDS", "1")]).await;
     t.stocked("EXP-1", 10, 100, "BRL", 0).await;
