@@ -35,6 +35,8 @@ bench: deps
 
 ## Re-record each binary's link order (functions/link.rs) from one cold start under callgrind:
 ## after dependency upgrades, or when `make bench` shows cold starts creeping up. Needs valgrind.
+## Always the whole workspace: `cargo build -p` unifies features differently, and then every
+## mangled name of the crates involved hashes differently (a `-p` profile matches a quarter).
 link-order: deps
 	@command -v valgrind >/dev/null 2>&1 || { echo "make link-order needs valgrind (apt-get install valgrind)"; exit 1; }
 	BACKOFFICE_KEEP_SYMBOLS=1 cargo build --release --workspace --bins
