@@ -5,7 +5,7 @@
 //! timed round starts once the runner's queues have drained the round before's follow-up work.
 
 use crate::{Row, release};
-use backoffice_bench::floor::Call;
+use backoffice_bench::floor::{Call, Clients};
 use backoffice_bench::peak_rss_kb;
 use backoffice_bench::scenario::{self, SKU_A, SKU_H};
 use backoffice_local::capture::Recording;
@@ -220,12 +220,12 @@ async fn bare_round(
     let from_customer = body["customer_id"].as_str().ok_or("recorded customer")?.to_owned();
     let sdk = backoffice_local::sdk_for(&moto.endpoint).await;
     let ddb = aws_sdk_dynamodb::Client::new(&sdk);
-    let sqs = aws_sdk_sqs::Client::new(&sdk);
+    let clients = Clients { ddb: Some(&ddb), ..Clients::default() };
     let calls = (0..ORDERS)
         .map(|_| {
             let mut x = transact.clone();
             x.request = bare_payload(&transact.request, &from_table, &runner.table, &from_customer, customer, round);
-            Call::from_exchange(&x, Some(&ddb), Some(&sqs))
+            Call::from_exchange(&x, &clients)
         })
         .collect::<Result<Vec<_>, _>>()?;
     let start = Instant::now();

@@ -12,9 +12,7 @@ use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
 use aws_sdk_dynamodb::types::{
     ConditionCheck, Delete, KeysAndAttributes, Put, ReturnValue, Select, TransactWriteItem, Update,
 };
-use aws_sdk_sqs::operation::send_message::builders::SendMessageFluentBuilder;
-use aws_sdk_sqs::operation::send_message_batch::builders::SendMessageBatchFluentBuilder;
-use aws_sdk_sqs::types::{MessageAttributeValue, SendMessageBatchRequestEntry};
+use aws_sdk_sns::operation::publish_batch::builders::PublishBatchFluentBuilder;
 use backoffice_local::capture::Exchange;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -28,21 +26,26 @@ pub enum Call {
     Put(PutItemFluentBuilder),
     Update(UpdateItemFluentBuilder),
     Delete(DeleteItemFluentBuilder),
-    SendBatch(SendMessageBatchFluentBuilder),
-    Send(SendMessageFluentBuilder),
+    PublishBatch(PublishBatchFluentBuilder),
+}
+
+/// The clients calls can be built on; a caller that makes calls of some services only need not
+/// build the others'.
+#[derive(Default)]
+pub struct Clients<'a> {
+    pub ddb: Option<&'a aws_sdk_dynamodb::Client>,
+    pub sns: Option<&'a aws_sdk_sns::Client>,
 }
 
 impl Call {
-    /// Builds the call the exchange recorded, on the given clients (a caller that makes calls
-    /// of one service only need not build the other's client).
-    pub fn from_exchange(
-        x: &Exchange,
-        ddb: Option<&aws_sdk_dynamodb::Client>,
-        sqs: Option<&aws_sdk_sqs::Client>,
-    ) -> Result<Self, Error> {
+    /// Builds the call the exchange recorded, on the given clients.
+    pub fn from_exchange(x: &Exchange, clients: &Clients) -> Result<Self, Error> {
+        if x.operation() == "PublishBatch" {
+            let sns = clients.sns.ok_or("PublishBatch needs an SNS client")?;
+            return publish_batch(sns, &x.request);
+        }
         let r: Value = serde_json::from_str(&x.request)?;
-        let ddb = || ddb.ok_or_else(|| Error::from(format!("{} needs a DynamoDB client", x.operation())));
-        let sqs = || sqs.ok_or_else(|| Error::from(format!("{} needs an SQS client", x.operation())));
+        let ddb = || clients.ddb.ok_or_else(|| Error::from(format!("{} needs a DynamoDB client", x.operation())));
         Ok(match x.operation() {
             "BatchGetItem" => {
                 let mut b = ddb()?.batch_get_item();
@@ -127,34 +130,6 @@ impl Call {
                     .set_expression_attribute_names(names(&r))
                     .set_expression_attribute_values(values(&r)?),
             ),
-            "SendMessageBatch" => {
-                let entries = r["Entries"]
-                    .as_array()
-                    .ok_or("Entries")?
-                    .iter()
-                    .map(|e| {
-                        Ok(SendMessageBatchRequestEntry::builder()
-                            .set_id(string(e, "Id"))
-                            .set_message_body(string(e, "MessageBody"))
-                            .set_delay_seconds(e.get("DelaySeconds").and_then(Value::as_i64).map(|d| d as i32))
-                            .set_message_group_id(string(e, "MessageGroupId"))
-                            .set_message_deduplication_id(string(e, "MessageDeduplicationId"))
-                            .set_message_attributes(message_attributes(e)?)
-                            .build()?)
-                    })
-                    .collect::<Result<Vec<_>, Error>>()?;
-                Call::SendBatch(
-                    sqs()?.send_message_batch().set_queue_url(string(&r, "QueueUrl")).set_entries(Some(entries)),
-                )
-            }
-            "SendMessage" => Call::Send(
-                sqs()?
-                    .send_message()
-                    .set_queue_url(string(&r, "QueueUrl"))
-                    .set_message_body(string(&r, "MessageBody"))
-                    .set_delay_seconds(r.get("DelaySeconds").and_then(Value::as_i64).map(|d| d as i32))
-                    .set_message_attributes(message_attributes(&r)?),
-            ),
             other => return Err(format!("the floor does not know {other}").into()),
         })
     }
@@ -169,11 +144,35 @@ impl Call {
             Call::Put(b) => drop(b.send().await?),
             Call::Update(b) => drop(b.send().await?),
             Call::Delete(b) => drop(b.send().await?),
-            Call::SendBatch(b) => drop(b.send().await?),
-            Call::Send(b) => drop(b.send().await?),
+            Call::PublishBatch(b) => drop(b.send().await?),
         }
         Ok(())
     }
+}
+
+/// An SNS `PublishBatch` from its query-protocol form body:
+/// `PublishBatchRequestEntries.member.N.{Id,Message,MessageAttributes.entry.M.{Name,Value.…}}`.
+fn publish_batch(sns: &aws_sdk_sns::Client, body: &str) -> Result<Call, Error> {
+    use aws_sdk_sns::types::{MessageAttributeValue, PublishBatchRequestEntry};
+    let form: HashMap<String, String> = form_urlencoded::parse(body.as_bytes()).into_owned().collect();
+    let field = |key: String| form.get(&key).cloned();
+    let mut b = sns.publish_batch().set_topic_arn(field("TopicArn".into()));
+    for n in 1.. {
+        let entry = format!("PublishBatchRequestEntries.member.{n}");
+        let Some(id) = field(format!("{entry}.Id")) else { break };
+        let mut e = PublishBatchRequestEntry::builder().id(id).set_message(field(format!("{entry}.Message")));
+        for m in 1.. {
+            let attribute = format!("{entry}.MessageAttributes.entry.{m}");
+            let Some(name) = field(format!("{attribute}.Name")) else { break };
+            let value = MessageAttributeValue::builder()
+                .set_data_type(field(format!("{attribute}.Value.DataType")))
+                .set_string_value(field(format!("{attribute}.Value.StringValue")))
+                .build()?;
+            e = e.message_attributes(name, value);
+        }
+        b = b.publish_batch_request_entries(e.build()?);
+    }
+    Ok(Call::PublishBatch(b))
 }
 
 fn transact_item(t: &Value) -> Result<TransactWriteItem, Error> {
@@ -226,21 +225,4 @@ fn transact_item(t: &Value) -> Result<TransactWriteItem, Error> {
     } else {
         return Err("unknown transact item".into());
     })
-}
-
-fn message_attributes(e: &Value) -> Result<Option<HashMap<String, MessageAttributeValue>>, Error> {
-    let Some(attrs) = e.get("MessageAttributes").and_then(Value::as_object) else { return Ok(None) };
-    attrs
-        .iter()
-        .map(|(k, v)| {
-            Ok((
-                k.clone(),
-                MessageAttributeValue::builder()
-                    .set_data_type(string(v, "DataType"))
-                    .set_string_value(string(v, "StringValue"))
-                    .build()?,
-            ))
-        })
-        .collect::<Result<HashMap<_, _>, Error>>()
-        .map(Some)
 }

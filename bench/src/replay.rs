@@ -1,4 +1,5 @@
-//! Serves recorded AWS responses on a loopback port: each `X-Amz-Target` gets its recorded
+//! Serves recorded AWS responses on a loopback port: each target (`X-Amz-Target`, or a query
+//! request's `Action`) gets its recorded
 //! responses in order, round and round, so a handler (or its floor) repeating one invocation
 //! gets the answers it got from moto. Counts what it served so a run can be checked.
 
@@ -49,9 +50,10 @@ impl Replay {
 }
 
 async fn answer(state: Arc<Mutex<State>>, req: Request<Incoming>) -> Result<Response<Full<Bytes>>, hyper::Error> {
-    let target = req.headers().get("x-amz-target").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    let header = req.headers().get("x-amz-target").and_then(|v| v.to_str().ok()).map(str::to_owned);
     // Read the whole request, as a real endpoint would, before answering.
-    let _ = req.into_body().collect().await?;
+    let body = req.into_body().collect().await?.to_bytes();
+    let target = backoffice_local::capture::target_of(header.as_deref(), &body);
     let recorded = {
         let mut s = state.lock().expect("replay state");
         let found = s.by_target.get(&target).map(|list| {

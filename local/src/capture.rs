@@ -17,7 +17,8 @@ use std::sync::{Arc, Mutex};
 /// One AWS call as it crossed the wire.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Exchange {
-    /// The `X-Amz-Target` header, e.g. `DynamoDB_20120810.TransactWriteItems`.
+    /// The `X-Amz-Target` header, e.g. `DynamoDB_20120810.TransactWriteItems`, or for a
+    /// query-protocol service (SNS) `Query.` and the request's `Action` ([`target_of`]).
     pub target: String,
     pub request: String,
     pub status: u16,
@@ -30,6 +31,21 @@ impl Exchange {
     pub fn operation(&self) -> &str {
         self.target.rsplit('.').next().unwrap_or(&self.target)
     }
+}
+
+/// The operation a request calls, as [`Exchange::target`] names it: JSON-protocol services
+/// (DynamoDB, SQS) name it in `X-Amz-Target`, query-protocol ones (SNS) in the form body's
+/// `Action` parameter.
+pub fn target_of(x_amz_target: Option<&str>, body: &[u8]) -> String {
+    if let Some(target) = x_amz_target.filter(|t| !t.is_empty()) {
+        return target.to_owned();
+    }
+    let action = body
+        .split(|b| *b == b'&')
+        .find_map(|pair| pair.strip_prefix(b"Action="))
+        .map(String::from_utf8_lossy)
+        .unwrap_or_default();
+    format!("Query.{action}")
 }
 
 /// What happened to one function, in order.
@@ -45,6 +61,20 @@ pub enum Entry {
 pub struct Recording {
     pub event: serde_json::Value,
     pub exchanges: Vec<Exchange>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::target_of;
+
+    #[test]
+    fn the_target_is_the_header_or_the_query_action() {
+        let ddb = target_of(Some("DynamoDB_20120810.Query"), b"{}");
+        assert_eq!(ddb, "DynamoDB_20120810.Query");
+        let sns = target_of(None, b"Action=PublishBatch&Version=2010-03-31&TopicArn=arn");
+        assert_eq!(sns, "Query.PublishBatch");
+        assert_eq!(target_of(None, b"Version=1&Action=Subscribe"), "Query.Subscribe");
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -113,8 +143,9 @@ impl Intercept for Capturer {
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
         let request = context.request();
-        let target = request.headers().get("x-amz-target").unwrap_or_default().to_owned();
-        let body = request.body().bytes().map(|b| String::from_utf8_lossy(b).into_owned()).unwrap_or_default();
+        let bytes = request.body().bytes().unwrap_or_default();
+        let target = target_of(request.headers().get("x-amz-target"), bytes);
+        let body = String::from_utf8_lossy(bytes).into_owned();
         cfg.interceptor_state().store_put(Pending { target, request: body });
         Ok(())
     }

@@ -156,15 +156,15 @@ impl Backoffice {
             let mut ctx = AppContext::from_lookup(&sdk, &|name| env.get(name).cloned())?;
             // Each function's clients record what they call, as IAM would see it.
             let mut ddb = aws_sdk_dynamodb::config::Builder::from(&sdk).interceptor(actions.interceptor(id));
-            let mut sqs = aws_sdk_sqs::config::Builder::from(&sdk).interceptor(actions.interceptor(id));
+            let mut sns = aws_sdk_sns::config::Builder::from(&sdk).interceptor(actions.interceptor(id));
             if let Some(capture) = &capture {
                 ddb = ddb.interceptor(capture.interceptor(id));
-                sqs = sqs.interceptor(capture.interceptor(id));
+                sns = sns.interceptor(capture.interceptor(id));
             }
             ctx.store =
                 backoffice::store::Store::new(aws_sdk_dynamodb::Client::from_conf(ddb.build()), ctx.store.table());
-            if ctx.sqs.is_some() {
-                ctx.sqs = Some(aws_sdk_sqs::Client::from_conf(sqs.build()));
+            if let Some(topic) = ctx.events.as_mut() {
+                topic.client = aws_sdk_sns::Client::from_conf(sns.build());
             }
             for event in &f.events {
                 let missing = || format!("{id}: no {} handler for binary {}", kind(event), f.binary);

@@ -1,5 +1,6 @@
-//! Creates the template's table and queues in the emulator and resolves each function's
-//! environment (`!Ref Table` → table name, `!Ref Queue` → queue URL, `!GetAtt X.Arn` → ARN).
+//! Creates the template's table, queues, topics and subscriptions in the emulator and resolves
+//! each function's environment (`!Ref Table` → table name, `!Ref Queue` → queue URL,
+//! `!Ref Topic` → topic ARN, `!GetAtt X.Arn` → ARN).
 
 use crate::template::{Template, referenced_id};
 use aws_sdk_dynamodb::types::{
@@ -17,6 +18,7 @@ pub struct Provisioned {
     /// By logical id.
     pub queue_urls: BTreeMap<String, String>,
     pub queue_arns: BTreeMap<String, String>,
+    pub topic_arns: BTreeMap<String, String>,
 }
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -114,7 +116,65 @@ pub async fn provision(
         queue_urls.insert(id.clone(), url);
         queue_arns.insert(id.clone(), arn);
     }
-    Ok(Provisioned { table_name, stream_arn, queue_urls, queue_arns })
+    let topic_arns = subscribe(sdk, template, prefix, &queue_arns).await?;
+    Ok(Provisioned { table_name, stream_arn, queue_urls, queue_arns, topic_arns })
+}
+
+/// Creates the topics and their subscriptions (moto delivers from the one to the other as SNS
+/// does, filter policies and raw delivery included); returns the topics' ARNs by logical id.
+async fn subscribe(
+    sdk: &aws_config::SdkConfig,
+    template: &Template,
+    prefix: &str,
+    queue_arns: &BTreeMap<String, String>,
+) -> Result<BTreeMap<String, String>, BoxError> {
+    let sns = aws_sdk_sns::Client::new(sdk);
+    let mut topic_arns = BTreeMap::new();
+    for id in &template.topics {
+        // Creating a topic that exists returns it.
+        let created =
+            sns.create_topic().name(format!("{prefix}{id}")).send().await.map_err(|e| e.into_service_error())?;
+        topic_arns.insert(id.clone(), created.topic_arn.ok_or("no topic arn")?);
+    }
+    let existing: Vec<(String, String)> = {
+        let mut found = Vec::new();
+        for arn in topic_arns.values() {
+            let listed =
+                sns.list_subscriptions_by_topic().topic_arn(arn).send().await.map_err(|e| e.into_service_error())?;
+            found.extend(
+                listed.subscriptions().iter().map(|s| {
+                    (s.topic_arn().unwrap_or_default().to_owned(), s.endpoint().unwrap_or_default().to_owned())
+                }),
+            );
+        }
+        found
+    };
+    for (id, sub) in &template.subscriptions {
+        let topic = &topic_arns[&sub.topic];
+        let queue = queue_arns.get(&sub.queue).ok_or_else(|| format!("{id}: unknown queue {}", sub.queue))?;
+        if existing.iter().any(|(t, q)| t == topic && q == queue) {
+            continue;
+        }
+        let mut request = sns
+            .subscribe()
+            .topic_arn(topic)
+            .protocol("sqs")
+            .endpoint(queue)
+            .return_subscription_arn(true)
+            .attributes("RawMessageDelivery", sub.raw_message_delivery.to_string());
+        if let Some(policy) = &sub.filter_policy {
+            request = request.attributes("FilterPolicy", policy);
+            let scope = sub.filter_policy_scope.as_deref().unwrap_or("MessageAttributes");
+            request = request.attributes("FilterPolicyScope", scope);
+        }
+        if let Some(dlq) = &sub.dead_letter {
+            let arn = queue_arns.get(dlq).ok_or_else(|| format!("{id}: unknown queue {dlq}"))?;
+            request =
+                request.attributes("RedrivePolicy", serde_json::json!({ "deadLetterTargetArn": arn }).to_string());
+        }
+        request.send().await.map_err(|e| e.into_service_error())?;
+    }
+    Ok(topic_arns)
 }
 
 /// `!Sub` over pseudo parameters only: the runner stands for one account in the `aws`
@@ -147,6 +207,8 @@ impl Provisioned {
                         let is_arn = matches!(other, Value::Tagged(t) if t.tag == "!GetAtt");
                         if id == template.table.logical_id {
                             self.table_name.clone()
+                        } else if let Some(topic) = self.topic_arns.get(&id) {
+                            topic.clone()
                         } else if is_arn {
                             self.queue_arns.get(&id).cloned().ok_or_else(|| format!("{name}: unknown {id}"))?
                         } else {

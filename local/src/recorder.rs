@@ -1,6 +1,6 @@
 //! Records the AWS actions each function performs, as IAM sees them: a `TransactWriteItems`
 //! counts as the `PutItem`/`UpdateItem`/`DeleteItem`/`ConditionCheckItem` of its items, a
-//! `SendMessageBatch` as `SendMessage`. Tests compare this with `template.yaml`'s policies.
+//! `SendMessageBatch` as `SendMessage`, an SNS `PublishBatch` as `Publish`. Tests compare this with `template.yaml`'s policies.
 
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsInput;
 use aws_smithy_runtime_api::box_error::BoxError;
@@ -49,7 +49,14 @@ impl Intercept for Recorder {
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
         let Some(meta) = cfg.load::<Metadata>() else { return Ok(()) };
-        let service = if meta.service().to_ascii_lowercase().contains("sqs") { "sqs" } else { "dynamodb" };
+        let service = meta.service().to_ascii_lowercase();
+        let service = if service.contains("sqs") {
+            "sqs"
+        } else if service.contains("sns") {
+            "sns"
+        } else {
+            "dynamodb"
+        };
         match meta.name() {
             "TransactWriteItems" => {
                 if let Some(input) = context.input().downcast_ref::<TransactWriteItemsInput>() {
@@ -69,6 +76,7 @@ impl Intercept for Recorder {
             }
             "SendMessageBatch" => self.log.add(&self.function, "sqs:SendMessage".into()),
             "DeleteMessageBatch" => self.log.add(&self.function, "sqs:DeleteMessage".into()),
+            "PublishBatch" => self.log.add(&self.function, "sns:Publish".into()),
             name => self.log.add(&self.function, format!("{service}:{name}")),
         }
         Ok(())

@@ -1,5 +1,5 @@
-//! Reads `template.yaml`: the table, the queues and the functions with their events and
-//! environment. The runner and the tests provision and wire exactly what AWS would get.
+//! Reads `template.yaml`: the table, the queues, the topics with their subscriptions and the
+//! functions with their events and environment. The runner and the tests provision and wire exactly what AWS would get.
 
 use serde_yaml_ng::Value;
 use std::collections::BTreeMap;
@@ -9,7 +9,25 @@ pub struct Template {
     pub table: TableSpec,
     /// Queues by logical id, with the logical id of their dead-letter queue and receive limit.
     pub queues: BTreeMap<String, QueueSpec>,
+    /// SNS topics' logical ids.
+    pub topics: Vec<String>,
+    /// Subscriptions of queues to topics, by logical id.
+    pub subscriptions: BTreeMap<String, SubscriptionSpec>,
     pub functions: BTreeMap<String, FunctionSpec>,
+}
+
+/// An SQS subscription to a topic (the only protocol the backoffice uses).
+#[derive(Debug, Clone)]
+pub struct SubscriptionSpec {
+    /// Logical ids of the topic and of the queue delivered to.
+    pub topic: String,
+    pub queue: String,
+    pub raw_message_delivery: bool,
+    /// The filter policy as JSON text, and its scope (`MessageAttributes` unless given).
+    pub filter_policy: Option<String>,
+    pub filter_policy_scope: Option<String>,
+    /// The queue undeliverable messages go to.
+    pub dead_letter: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -121,6 +139,8 @@ impl Template {
 
         let mut table = None;
         let mut queues = BTreeMap::new();
+        let mut topics = Vec::new();
+        let mut subscriptions = BTreeMap::new();
         let mut functions = BTreeMap::new();
         for (id, resource) in resources {
             let id = id.as_str().unwrap_or_default().to_owned();
@@ -161,6 +181,38 @@ impl Template {
                     });
                     let visibility_timeout = props.get("VisibilityTimeout").and_then(Value::as_u64);
                     queues.insert(id, QueueSpec { visibility_timeout, dead_letter });
+                }
+                Some("AWS::SNS::Topic") => topics.push(id),
+                Some("AWS::SNS::Subscription") => {
+                    let reference = |key: &str| {
+                        props.get(key).and_then(referenced_id).ok_or_else(|| TemplateError(format!("{id}: no {key}")))
+                    };
+                    if str_at(&props, &["Protocol"]) != Some("sqs") {
+                        return err(format!("{id}: only sqs subscriptions are supported locally"));
+                    }
+                    let filter_policy = match props.get("FilterPolicy") {
+                        None => None,
+                        Some(Value::String(text)) => Some(text.clone()),
+                        Some(policy) => Some(
+                            serde_json::to_string(policy)
+                                .map_err(|e| TemplateError(format!("{id}: FilterPolicy: {e}")))?,
+                        ),
+                    };
+                    subscriptions.insert(
+                        id.clone(),
+                        SubscriptionSpec {
+                            topic: reference("TopicArn")?,
+                            queue: reference("Endpoint")?,
+                            raw_message_delivery: props.get("RawMessageDelivery").and_then(Value::as_bool)
+                                == Some(true),
+                            filter_policy,
+                            filter_policy_scope: str_at(&props, &["FilterPolicyScope"]).map(str::to_owned),
+                            dead_letter: props
+                                .get("RedrivePolicy")
+                                .and_then(|r| r.get("deadLetterTargetArn"))
+                                .and_then(referenced_id),
+                        },
+                    );
                 }
                 Some("AWS::Serverless::Function") => {
                     let binary = str_at(resource, &["Metadata", "BuildProperties", "Binary"])
@@ -235,7 +287,17 @@ impl Template {
             }
         }
         let table = table.ok_or(TemplateError("no AWS::DynamoDB::Table".into()))?;
-        Ok(Self { table, queues, functions })
+        for (id, sub) in &subscriptions {
+            if !topics.contains(&sub.topic) {
+                return err(format!("{id}: unknown topic {}", sub.topic));
+            }
+            for queue in std::iter::once(&sub.queue).chain(&sub.dead_letter) {
+                if !queues.contains_key(queue) {
+                    return err(format!("{id}: unknown queue {queue}"));
+                }
+            }
+        }
+        Ok(Self { table, queues, topics, subscriptions, functions })
     }
 
     /// Every scope any route asks for: what the local development identity holds.

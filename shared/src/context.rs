@@ -1,12 +1,10 @@
 //! What a function needs at run time, built once per process (in `main`, or once per function
 //! by the local runner) and shared by every invocation: AWS clients and settings.
 
-use crate::events::Queue;
 use crate::store::Store;
 use aws_smithy_runtime_api::client::connector_metadata::ConnectorMetadata;
 use aws_smithy_runtime_api::client::http::{HttpClient, HttpConnectorSettings, SharedHttpClient, SharedHttpConnector};
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
-use std::collections::HashMap;
 
 #[derive(Debug, thiserror::Error)]
 #[error("missing or invalid setting {0}")]
@@ -15,13 +13,20 @@ pub struct ConfigError(pub &'static str);
 #[derive(Clone, Debug)]
 pub struct AppContext {
     pub store: Store,
-    /// The SQS client, built only for a function given queue URLs (the event relay): building
-    /// a client parses the SDK's endpoint rules, a cost every other cold start would pay for
-    /// nothing.
-    pub sqs: Option<aws_sdk_sqs::Client>,
-    /// Queue URLs this function was given (only publishers need any).
-    pub queues: HashMap<Queue, String>,
+    /// The topic domain events are published to, only for a function given `EVENTS_TOPIC_ARN`
+    /// (the event relay): building a client parses the SDK's endpoint rules, a cost every other
+    /// cold start would pay for nothing.
+    pub events: Option<EventsTopic>,
     pub settings: Settings,
+}
+
+/// The SNS topic the event relay publishes to. Its subscriptions (`template.yaml`) deliver each
+/// event to the SQS queues whose filter policy names its type: one publish per batch, however
+/// many queues an event goes to.
+#[derive(Clone, Debug)]
+pub struct EventsTopic {
+    pub client: aws_sdk_sns::Client,
+    pub arn: String,
 }
 
 /// Business settings, from the environment (`template.yaml` sets the production values).
@@ -77,7 +82,7 @@ pub async fn sdk_config() -> aws_config::SdkConfig {
     loader.load().await
 }
 
-/// The roots AWS service endpoints (DynamoDB, SQS, their VPC and FIPS endpoints) chain to:
+/// The roots AWS service endpoints (DynamoDB, SNS, their VPC and FIPS endpoints) chain to:
 /// Amazon Root CA 1–4 and Starfield Services Root G2 (Amazon Trust Services).
 const AWS_ROOTS: &[u8] = include_bytes!("aws_roots.pem");
 
@@ -124,14 +129,12 @@ impl AppContext {
         lookup: &dyn Fn(&str) -> Option<String>,
     ) -> Result<Self, ConfigError> {
         let table = lookup("TABLE_NAME").ok_or(ConfigError("TABLE_NAME"))?;
-        let queues: HashMap<Queue, String> =
-            Queue::ALL.iter().filter_map(|q| lookup(q.url_variable()).map(|url| (*q, url))).collect();
-        Ok(Self {
-            store: Store::deferred(sdk, table),
-            sqs: (!queues.is_empty()).then(|| aws_sdk_sqs::Client::new(sdk)),
-            queues,
-            settings: Settings::from_lookup(lookup)?,
-        })
+        let events = match lookup("EVENTS_TOPIC_ARN") {
+            Some(arn) if arn.starts_with("arn:") => Some(EventsTopic { client: aws_sdk_sns::Client::new(sdk), arn }),
+            Some(_) => return Err(ConfigError("EVENTS_TOPIC_ARN")),
+            None => None,
+        };
+        Ok(Self { store: Store::deferred(sdk, table), events, settings: Settings::from_lookup(lookup)? })
     }
 
     /// From the process environment, as on Lambda.

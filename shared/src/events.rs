@@ -178,30 +178,39 @@ pub enum Queue {
 impl Queue {
     pub const ALL: [Queue; 4] = [Queue::StockAlerts, Queue::Fulfillment, Queue::Notifications, Queue::Reports];
 
-    /// The environment variable holding this queue's URL (set in `template.yaml`).
-    pub fn url_variable(self) -> &'static str {
+    /// The queue's logical id in `template.yaml`.
+    pub fn logical_id(self) -> &'static str {
         match self {
-            Queue::StockAlerts => "STOCK_ALERTS_QUEUE_URL",
-            Queue::Fulfillment => "FULFILLMENT_QUEUE_URL",
-            Queue::Notifications => "NOTIFICATIONS_QUEUE_URL",
-            Queue::Reports => "REPORTS_QUEUE_URL",
+            Queue::StockAlerts => "StockAlertsQueue",
+            Queue::Fulfillment => "FulfillmentQueue",
+            Queue::Notifications => "NotificationsQueue",
+            Queue::Reports => "ReportsQueue",
         }
     }
 }
 
-/// The routing table: which queues receive an event type. Unrouted types stay in the table as
+/// The routing table: which queues receive an event type. The relay publishes a routed event
+/// once, to the events topic; each queue's subscription in `template.yaml` carries this table's
+/// column as its filter policy (a test holds the two equal). Unrouted types stay in the table as
 /// history (timelines) and are not published.
 pub fn routes(event_type: &str) -> &'static [Queue] {
-    match event_type {
-        "stock.low" | "stock.replenished" => &[Queue::StockAlerts],
-        "order.placed" => &[Queue::Fulfillment, Queue::Notifications, Queue::Reports],
-        "order.paid" => &[Queue::Fulfillment, Queue::Notifications],
-        "order.shipped" => &[Queue::Fulfillment, Queue::Notifications],
-        "order.delivered" | "order.cancelled" | "return.received" | "return.refunded" => &[Queue::Notifications],
-        "payment.recorded" | "refund.recorded" => &[Queue::Reports],
-        _ => &[],
-    }
+    ROUTES.iter().find(|(t, _)| *t == event_type).map_or(&[], |(_, queues)| queues)
 }
+
+/// [`routes`] as a table, every routed type once.
+pub const ROUTES: &[(&str, &[Queue])] = &[
+    ("stock.low", &[Queue::StockAlerts]),
+    ("stock.replenished", &[Queue::StockAlerts]),
+    ("order.placed", &[Queue::Fulfillment, Queue::Notifications, Queue::Reports]),
+    ("order.paid", &[Queue::Fulfillment, Queue::Notifications]),
+    ("order.shipped", &[Queue::Fulfillment, Queue::Notifications]),
+    ("order.delivered", &[Queue::Notifications]),
+    ("order.cancelled", &[Queue::Notifications]),
+    ("return.received", &[Queue::Notifications]),
+    ("return.refunded", &[Queue::Notifications]),
+    ("payment.recorded", &[Queue::Reports]),
+    ("refund.recorded", &[Queue::Reports]),
+];
 
 impl DomainEvent {
     pub fn event_type(&self) -> &'static str {
@@ -388,6 +397,8 @@ mod tests {
     #[test]
     fn stock_alerts_are_routed_and_unknown_types_are_not() {
         assert_eq!(routes("stock.low"), &[Queue::StockAlerts]);
+        assert_eq!(routes("order.placed"), &[Queue::Fulfillment, Queue::Notifications, Queue::Reports]);
         assert!(routes("order.nothing").is_empty());
+        assert!(routes("customer.registered").is_empty());
     }
 }

@@ -258,12 +258,16 @@ impl aws_smithy_runtime_api::client::interceptors::Intercept for CallCounter {
 }
 
 impl TestApp {
-    /// A function's context whose DynamoDB client counts its requests.
+    /// A function's context whose DynamoDB and SNS clients count their requests (in one list).
     pub fn counted_context(&self, function: &str) -> (backoffice::AppContext, CallCounter) {
         let counter = CallCounter::default();
         let config = aws_sdk_dynamodb::config::Builder::from(&self.app.sdk).interceptor(counter.clone()).build();
         let mut ctx = self.app.contexts[function].clone();
         ctx.store = backoffice::store::Store::new(aws_sdk_dynamodb::Client::from_conf(config), ctx.store.table());
+        if let Some(topic) = ctx.events.as_mut() {
+            let config = aws_sdk_sns::config::Builder::from(&self.app.sdk).interceptor(counter.clone()).build();
+            topic.client = aws_sdk_sns::Client::from_conf(config);
+        }
         (ctx, counter)
     }
 

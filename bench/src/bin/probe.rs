@@ -8,7 +8,7 @@
 //! first-call costs cancel out.
 
 use backoffice::AppContext;
-use backoffice_bench::floor::Call;
+use backoffice_bench::floor::{Call, Clients};
 use backoffice_local::capture::Recording;
 
 type Error = Box<dyn std::error::Error + Send + Sync>;
@@ -80,12 +80,9 @@ async fn invoke(binary: &str, ctx: &AppContext, event: &str) -> Result<String, E
 async fn floor(iterations: usize, recording: &Recording) -> Result<(), Error> {
     let sdk = backoffice::context::sdk_config().await;
     let ddb = aws_sdk_dynamodb::Client::new(&sdk);
-    let sqs = aws_sdk_sqs::Client::new(&sdk);
-    let calls = recording
-        .exchanges
-        .iter()
-        .map(|x| Call::from_exchange(x, Some(&ddb), Some(&sqs)))
-        .collect::<Result<Vec<_>, _>>()?;
+    let sns = aws_sdk_sns::Client::new(&sdk);
+    let clients = Clients { ddb: Some(&ddb), sns: Some(&sns) };
+    let calls = recording.exchanges.iter().map(|x| Call::from_exchange(x, &clients)).collect::<Result<Vec<_>, _>>()?;
     for _ in 0..iterations {
         for call in &calls {
             call.send().await?;

@@ -7,7 +7,7 @@
 //!
 //! `BENCH_CALLS` names a JSON file of the recorded exchanges (the bench writes it).
 
-use backoffice_bench::floor::Call;
+use backoffice_bench::floor::{Call, Clients};
 use backoffice_local::capture::Exchange;
 use lambda_http::Error;
 use lambda_http::lambda_runtime::{self, LambdaEvent, service_fn};
@@ -19,9 +19,9 @@ async fn main() -> Result<(), Error> {
     let sdk = backoffice::context::sdk_config().await;
     let uses = |prefix: &str| exchanges.iter().any(|x| x.target.starts_with(prefix));
     let ddb = uses("DynamoDB").then(|| aws_sdk_dynamodb::Client::new(&sdk));
-    let sqs = uses("AmazonSQS").then(|| aws_sdk_sqs::Client::new(&sdk));
-    let calls =
-        exchanges.iter().map(|x| Call::from_exchange(x, ddb.as_ref(), sqs.as_ref())).collect::<Result<Vec<_>, _>>()?;
+    let sns = uses("Query.").then(|| aws_sdk_sns::Client::new(&sdk));
+    let clients = Clients { ddb: ddb.as_ref(), sns: sns.as_ref() };
+    let calls = exchanges.iter().map(|x| Call::from_exchange(x, &clients)).collect::<Result<Vec<_>, _>>()?;
     let calls = &calls;
     lambda_runtime::run(service_fn(move |_: LambdaEvent<serde_json::Value>| async move {
         for call in calls {

@@ -1,6 +1,8 @@
-//! `event-relay`: the outbox publisher. Triggered by the table's stream, it sends every newly
-//! inserted domain-event item to the SQS queues its type routes to. The SQS message carries the
-//! event id, so a record relayed twice (a retried batch) is recognised by consumers.
+//! `event-relay`: the outbox publisher. Triggered by the table's stream, it publishes every
+//! newly inserted domain-event item whose type has a consumer to the events topic, once; the
+//! topic's subscriptions deliver it to the SQS queues whose filter policy names its type. The
+//! message carries the event id, so a record relayed twice (a retried batch) is recognised by
+//! consumers.
 //!
 //! Failures are reported per record (`ReportBatchItemFailures`): Lambda retries the stream from
 //! the first failed record, so nothing after it is lost and nothing before it is sent again.
@@ -10,54 +12,54 @@ mod stream;
 pub use stream::{EventImage, NewImage, StreamBatch, StreamRecord};
 
 use aws_lambda_events::streams::DynamoDbEventResponse;
-use aws_sdk_sqs::types::{MessageAttributeValue, SendMessageBatchRequestEntry};
+use aws_sdk_sns::types::{MessageAttributeValue, PublishBatchRequestEntry};
 use backoffice::AppContext;
 use backoffice::events::{EnvelopeBody, StoredInstant, StoredPayload, routes};
+use std::ops::Range;
 
-/// The SQS message of one event item: its envelope's JSON and the attributes consumers filter on.
+/// The message of one event item: its envelope's JSON and the attributes consumers (and the
+/// subscriptions' filter policies) read.
 struct Message<'a> {
     body: String,
     correlation_id: &'a str,
     event_type: &'a str,
 }
 
-/// One message to send to one queue, and the stream record it came from.
+impl Message<'_> {
+    /// What the message counts for against a batch's size limit: its body and attributes.
+    fn size(&self) -> usize {
+        const ATTRIBUTE_NAMES_AND_TYPES: usize = "correlation_id".len() + "event_type".len() + 2 * "String".len();
+        self.body.len() + self.correlation_id.len() + self.event_type.len() + ATTRIBUTE_NAMES_AND_TYPES
+    }
+}
+
+/// One message to publish, and the stream record it came from.
 struct Outgoing<'a> {
     record_index: usize,
-    queue_url: &'a str,
-    message: std::sync::Arc<Message<'a>>,
+    message: Message<'a>,
 }
 
 pub async fn handler(ctx: &AppContext, event: StreamBatch) -> DynamoDbEventResponse {
     let mut failed: Option<usize> = None;
     let mut outgoing = Vec::new();
     for (index, record) in event.records.iter().enumerate() {
-        match messages_for(ctx, record) {
-            Ok(messages) => outgoing.extend(messages.into_iter().map(|(queue_url, message)| Outgoing {
-                record_index: index,
-                queue_url,
-                message,
-            })),
+        match message_for(record) {
+            Ok(Some(message)) => outgoing.push(Outgoing { record_index: index, message }),
+            Ok(None) => {}
             Err(reason) => {
                 tracing::error!(sequence = ?record.dynamodb.sequence_number, %reason, "cannot relay record");
                 failed = Some(failed.map_or(index, |f| f.min(index)));
             }
         }
     }
-    // Send per queue, ten at a time, in stream order.
-    let mut queues: Vec<&str> = outgoing.iter().map(|o| o.queue_url).collect();
-    queues.dedup();
-    queues.sort_unstable();
-    queues.dedup();
-    for queue in queues {
-        let batch: Vec<&Outgoing> = outgoing.iter().filter(|o| o.queue_url == queue).collect();
-        for chunk in batch.chunks(ENTRY_IDS.len()) {
-            for index in send(ctx, queue, chunk).await {
-                failed = Some(failed.map_or(index, |f| f.min(index)));
-            }
+    // In stream order, as few publishes as SNS's batch limits allow.
+    let published = outgoing.len();
+    for range in batches(outgoing.iter().map(|o| o.message.size())) {
+        for index in publish(ctx, &mut outgoing[range]).await {
+            failed = Some(failed.map_or(index, |f| f.min(index)));
         }
     }
-    tracing::info!(records = event.records.len(), published = outgoing.len(), failed = failed.is_some(), "relayed");
+    tracing::info!(records = event.records.len(), published, failed = failed.is_some(), "relayed");
     backoffice::stream::retry_from(failed.map(|index| event.records[index].dynamodb.sequence_number.clone()))
 }
 
@@ -67,25 +69,18 @@ pub async fn handle_lambda_event(ctx: &AppContext, event: aws_lambda_events::dyn
     backoffice::stream::reread_and_handle(event, |batch: StreamBatch| handler(ctx, batch)).await
 }
 
-/// The messages one stream record produces, one per queue its type routes to: none unless it
-/// is a new event item.
-fn messages_for<'a>(
-    ctx: &'a AppContext,
-    record: &'a StreamRecord,
-) -> Result<Vec<(&'a str, std::sync::Arc<Message<'a>>)>, String> {
+/// The message one stream record produces: none unless it is a new event item of a type some
+/// queue receives.
+fn message_for(record: &StreamRecord) -> Result<Option<Message<'_>>, String> {
     let change = &record.dynamodb;
     if !record.inserted || !change.event_key {
-        return Ok(Vec::new());
+        return Ok(None);
     }
     let NewImage::Event(image) = &change.new_image else { return Err("the record has no new image".into()) };
-    let message = std::sync::Arc::new(message(image)?);
-    routes(message.event_type)
-        .iter()
-        .map(|queue| {
-            let url = ctx.queues.get(queue).ok_or_else(|| format!("no URL configured for {}", queue.url_variable()))?;
-            Ok((url.as_str(), message.clone()))
-        })
-        .collect()
+    if routes(text(&image.event_type, "type")?).is_empty() {
+        return Ok(None);
+    }
+    message(image).map(Some)
 }
 
 /// The envelope of an event item, written from the image's strings (the payload, stored as JSON
@@ -110,27 +105,53 @@ fn message(image: &EventImage) -> Result<Message<'_>, String> {
     })
 }
 
+/// SNS takes at most ten messages in a batch, 256 KiB in all.
+const MAX_ENTRIES: usize = 10;
+const MAX_BATCH_BYTES: usize = 256 * 1024;
+
+/// Splits messages of the given sizes, in order, into the fewest consecutive batches within
+/// SNS's limits. A message over the byte limit alone gets a batch of its own (SNS refuses it,
+/// and its record is retried, then given up to the failure queue, as any refused record).
+fn batches(sizes: impl Iterator<Item = usize>) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let (mut start, mut bytes, mut end) = (0, 0, 0);
+    for size in sizes {
+        if end > start && (end - start == MAX_ENTRIES || bytes + size > MAX_BATCH_BYTES) {
+            out.push(start..end);
+            (start, bytes) = (end, 0);
+        }
+        bytes += size;
+        end += 1;
+    }
+    if end > start {
+        out.push(start..end);
+    }
+    out
+}
+
 fn text<'a>(attribute: &'a stream::StringAttribute, name: &str) -> Result<&'a str, String> {
     attribute.0.as_deref().ok_or_else(|| format!("the event item has no string attribute {name}"))
 }
 
-/// The ids of a batch's entries (SQS takes at most ten), without formatting a number for each.
-const ENTRY_IDS: [&str; 10] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
+/// The ids of a batch's entries, without formatting a number for each.
+const ENTRY_IDS: [&str; MAX_ENTRIES] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
 
-/// Sends one SQS batch; returns the indexes of the stream records whose message was not taken.
-async fn send(ctx: &AppContext, queue_url: &str, chunk: &[&Outgoing<'_>]) -> Vec<usize> {
-    // Present whenever a queue URL is (the context builds it for those); never retried blind.
-    let Some(sqs) = ctx.sqs.as_ref() else {
-        tracing::error!(queue = queue_url, "no SQS client: this function was given no queue URLs");
-        return chunk.iter().map(|o| o.record_index).collect();
+/// Publishes one batch (its messages' bodies are moved into the request); returns the indexes of
+/// the stream records whose message was not taken.
+async fn publish(ctx: &AppContext, batch: &mut [Outgoing<'_>]) -> Vec<usize> {
+    let all = |batch: &[Outgoing<'_>]| batch.iter().map(|o| o.record_index).collect();
+    // Never retried blind: without a topic nothing can be published.
+    let Some(topic) = ctx.events.as_ref() else {
+        tracing::error!("no events topic: this function was given no EVENTS_TOPIC_ARN");
+        return all(batch);
     };
-    let mut entries = Vec::with_capacity(chunk.len());
-    for (o, id) in chunk.iter().zip(ENTRY_IDS) {
+    let mut entries = Vec::with_capacity(batch.len());
+    for (o, id) in batch.iter_mut().zip(ENTRY_IDS) {
         let attribute = |v: &str| MessageAttributeValue::builder().data_type("String").string_value(v).build();
         let entry = match (attribute(o.message.correlation_id), attribute(o.message.event_type)) {
-            (Ok(correlation), Ok(kind)) => SendMessageBatchRequestEntry::builder()
+            (Ok(correlation), Ok(kind)) => PublishBatchRequestEntry::builder()
                 .id(id)
-                .message_body(o.message.body.clone())
+                .message(std::mem::take(&mut o.message.body))
                 .message_attributes("correlation_id", correlation)
                 .message_attributes("event_type", kind)
                 .build(),
@@ -139,21 +160,48 @@ async fn send(ctx: &AppContext, queue_url: &str, chunk: &[&Outgoing<'_>]) -> Vec
         match entry {
             Ok(entry) => entries.push(entry),
             Err(e) => {
-                tracing::error!(error = %e, "cannot build SQS entry");
-                return chunk.iter().map(|o| o.record_index).collect();
+                tracing::error!(error = %e, "cannot build SNS entry");
+                return all(batch);
             }
         }
     }
-    match sqs.send_message_batch().queue_url(queue_url).set_entries(Some(entries)).send().await {
+    let request = topic.client.publish_batch().topic_arn(&topic.arn).set_publish_batch_request_entries(Some(entries));
+    match request.send().await {
         Ok(out) => out
-            .failed
+            .failed()
             .iter()
-            .filter_map(|f| f.id.parse::<usize>().ok())
-            .filter_map(|i| chunk.get(i).map(|o| o.record_index))
+            .inspect(|f| tracing::error!(id = f.id(), code = f.code(), message = ?f.message(), "entry refused"))
+            .filter_map(|f| f.id().parse::<usize>().ok())
+            .filter_map(|i| batch.get(i).map(|o| o.record_index))
             .collect(),
         Err(e) => {
-            tracing::error!(error = %aws_sdk_sqs::error::DisplayErrorContext(&e), queue = queue_url, "send failed");
-            chunk.iter().map(|o| o.record_index).collect()
+            tracing::error!(error = %aws_sdk_sns::error::DisplayErrorContext(&e), topic = topic.arn, "publish failed");
+            all(batch)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn batches_hold_at_most_ten_messages_in_stream_order() {
+        assert_eq!(batches(std::iter::repeat_n(300, 25)), vec![0..10, 10..20, 20..25]);
+        assert_eq!(batches(std::iter::repeat_n(300, 10)), vec![0..10]);
+        assert!(batches(std::iter::empty()).is_empty());
+    }
+
+    #[test]
+    fn batches_stay_within_256_kib() {
+        // Three of 100 KiB: two fit (200 KiB), the third starts a batch.
+        assert_eq!(batches(std::iter::repeat_n(100 * 1024, 3)), vec![0..2, 2..3]);
+        // Exactly the limit fits; one byte more does not.
+        assert_eq!(batches([MAX_BATCH_BYTES - 10, 10, 1].into_iter()), vec![0..2, 2..3]);
+    }
+
+    #[test]
+    fn a_message_over_the_limit_travels_alone() {
+        assert_eq!(batches([10, MAX_BATCH_BYTES + 1, 10].into_iter()), vec![0..1, 1..2, 2..3]);
     }
 }

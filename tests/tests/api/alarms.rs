@@ -1,6 +1,7 @@
 //! Nothing is dropped without a page: every stream mapping names an on-failure destination for
 //! the records Lambda gives up on, and every queue that holds given-up work (a dead-letter queue
-//! or such a destination) has a CloudWatch alarm on its depth.
+//! or such a destination) has a CloudWatch alarm on its depth. So does every subscription of the
+//! events topic: each names a dead-letter queue for events it could not deliver.
 
 use backoffice_local::template::referenced_id;
 use serde_yaml_ng::Value;
@@ -26,6 +27,11 @@ fn every_queue_of_given_up_work_is_alarmed_and_every_stream_mapping_has_one() {
         if let Some(target) = queue["Properties"].get("RedrivePolicy").and_then(|r| r.get("deadLetterTargetArn")) {
             given_up.insert(referenced_id(target).unwrap_or_else(|| panic!("{id}: dead-letter target")));
         }
+    }
+    // Events the topic could not deliver to a queue.
+    for (id, subscription) in of_type("AWS::SNS::Subscription") {
+        let target = &subscription["Properties"]["RedrivePolicy"]["deadLetterTargetArn"];
+        given_up.insert(referenced_id(target).unwrap_or_else(|| panic!("{id}: no dead-letter queue")));
     }
     let mut stream_mappings = 0;
     for (id, function) in of_type("AWS::Serverless::Function") {
@@ -58,4 +64,5 @@ fn every_queue_of_given_up_work_is_alarmed_and_every_stream_mapping_has_one() {
     let missing: Vec<&String> = given_up.difference(&alarmed).collect();
     assert!(missing.is_empty(), "queues of given-up work without an alarm: {missing:?}");
     assert!(given_up.contains("RelayFailuresQueue"), "{given_up:?}");
+    assert!(given_up.contains("EventDeliveryFailuresQueue"), "{given_up:?}");
 }

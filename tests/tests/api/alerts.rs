@@ -1,5 +1,7 @@
-//! Low-stock alerts through the real outbox: table stream → event-relay → SQS → stock-alerts.
+//! Low-stock alerts through the real outbox: table stream → event-relay → SNS → SQS → stock-alerts,
+//! and the relay's publishing itself.
 
+use aws_sdk_dynamodb::types::AttributeValue;
 use backoffice::store::events::EventRecord;
 use backoffice_tests::{TestApp, spawn_app};
 use serde_json::json;
@@ -116,13 +118,20 @@ async fn a_malformed_message_goes_to_the_dead_letter_queue_and_the_other_nine_ar
     assert_eq!(open_suggestions(&t).await.len(), 9);
 }
 
-/// A stream batch of one INSERT record: the stored event item of type `event_type`.
-async fn stream_event_of_stored(t: &TestApp, event_type: &str, sequence: &str) -> aws_lambda_events::dynamodb::Event {
-    let items = t.table_items().await;
-    let event_item = items
+/// The stored event item of type `event_type`.
+async fn stored_event_item(t: &TestApp, event_type: &str) -> std::collections::HashMap<String, AttributeValue> {
+    t.table_items()
+        .await
         .into_iter()
         .find(|i| i.get("type").and_then(|v| v.as_s().ok()).is_some_and(|s| s == event_type))
-        .expect("the event stored with the item");
+        .expect("the event stored with the item")
+}
+
+/// A stream batch of one INSERT record of `event_item`.
+fn stream_event_of(
+    event_item: std::collections::HashMap<String, AttributeValue>,
+    sequence: &str,
+) -> aws_lambda_events::dynamodb::Event {
     let mut record = aws_lambda_events::dynamodb::EventRecord::default();
     record.event_name = "INSERT".into();
     record.change.sequence_number = Some(sequence.into());
@@ -139,56 +148,109 @@ async fn stream_event_of_stored(t: &TestApp, event_type: &str, sequence: &str) -
     event
 }
 
+/// A stream batch of one INSERT record: the stored event item of type `event_type`.
+async fn stream_event_of_stored(t: &TestApp, event_type: &str, sequence: &str) -> aws_lambda_events::dynamodb::Event {
+    stream_event_of(stored_event_item(t, event_type).await, sequence)
+}
+
+/// The messages waiting in a queue, with their attributes.
+async fn received(t: &TestApp, queue: &str) -> Vec<aws_sdk_sqs::types::Message> {
+    let out = t
+        .sqs()
+        .receive_message()
+        .queue_url(t.queue_url(queue))
+        .max_number_of_messages(10)
+        .message_attribute_names("All")
+        .send()
+        .await
+        .unwrap();
+    out.messages.unwrap_or_default()
+}
+
 #[tokio::test]
 async fn the_relay_publishes_without_ever_building_a_dynamodb_client() {
     let t = spawn_app().await;
     t.register("RELAY-2", 5).await; // raises stock.low
     // The relay's context as its `main` builds it (the runner swaps in counting clients).
     let runner = &t.app.contexts["EventRelayFunction"];
-    let mut env: std::collections::HashMap<&str, String> =
-        runner.queues.iter().map(|(queue, url)| (queue.url_variable(), url.clone())).collect();
-    env.insert("TABLE_NAME", runner.store.table().to_owned());
+    let topic = runner.events.as_ref().expect("the relay is given the events topic").arn.clone();
+    let env =
+        std::collections::HashMap::from([("EVENTS_TOPIC_ARN", topic), ("TABLE_NAME", runner.store.table().into())]);
     let ctx = backoffice::AppContext::from_lookup(&t.app.sdk, &|name| env.get(name).cloned()).unwrap();
     assert!(!ctx.store.is_connected());
 
     let response = event_relay::handle_lambda_event(&ctx, stream_event_of_stored(&t, "stock.low", "7").await).await;
     assert!(response.batch_item_failures.is_empty(), "{:?}", response.batch_item_failures);
     assert!(!ctx.store.is_connected(), "the relay built a DynamoDB client it never uses");
+    assert_eq!(t.queue_depth("StockAlertsQueue").await, 1);
 }
 
 #[tokio::test]
-async fn a_queue_that_refuses_fails_only_the_records_routed_to_it_and_the_other_queues_still_get_theirs() {
+async fn one_publish_delivers_each_event_to_exactly_the_queues_its_type_routes_to() {
     let t = spawn_app().await;
     t.register("RELAY-3", 5).await; // stock.low → the stock-alerts queue
     t.stocked("RELAY-4", 10, 1_000, "BRL", 0).await;
     assert_eq!(t.place_order(&[("RELAY-4", 1)], None).await.status, 201); // order.placed → three queues
     let mut event = stream_event_of_stored(&t, "stock.low", "100").await;
     event.records.extend(stream_event_of_stored(&t, "order.placed", "200").await.records);
+    // Unrouted: published to no one.
+    event.records.extend(stream_event_of_stored(&t, "customer.registered", "300").await.records);
 
-    // Only the notifications queue is missing.
-    let mut relay = t.app.contexts["EventRelayFunction"].clone();
-    let notifications = relay.queues.get_mut(&backoffice::events::Queue::Notifications).unwrap();
-    *notifications = format!("{notifications}-missing");
+    let (relay, calls) = t.counted_context("EventRelayFunction");
     let response = event_relay::handle_lambda_event(&relay, event).await;
+    assert!(response.batch_item_failures.is_empty(), "{:?}", response.batch_item_failures);
+    assert_eq!(calls.calls(), vec!["PublishBatch"], "two events for four queues: one call");
 
-    // The stream is retried from the order's record, the first one a queue did not take.
+    let placed = stored_event_item(&t, "order.placed").await;
+    let placed = EventRecord::from_item(placed).unwrap().envelope();
+    for (queue, expected) in [
+        ("StockAlertsQueue", "stock.low"),
+        ("FulfillmentQueue", "order.placed"),
+        ("NotificationsQueue", "order.placed"),
+        ("ReportsQueue", "order.placed"),
+    ] {
+        let messages = received(&t, queue).await;
+        assert_eq!(messages.len(), 1, "{queue}: {messages:?}");
+        let attributes = messages[0].message_attributes.clone().unwrap_or_default();
+        assert_eq!(attributes["event_type"].string_value(), Some(expected), "{queue}");
+        let body: backoffice::events::Envelope = serde_json::from_str(messages[0].body().unwrap()).unwrap();
+        assert_eq!(body.event_type, expected, "{queue}: the envelope itself, not an SNS notification");
+        assert_eq!(attributes["correlation_id"].string_value(), Some(body.correlation_id.as_str()));
+        if expected == "order.placed" {
+            assert_eq!(body, placed, "{queue}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_message_the_topic_refuses_fails_only_its_record_and_the_others_are_delivered() {
+    let t = spawn_app().await;
+    t.register("RELAY-5", 5).await; // stock.low
+    t.stocked("RELAY-6", 10, 1_000, "BRL", 0).await;
+    assert_eq!(t.place_order(&[("RELAY-6", 1)], None).await.status, 201);
+    // An order.placed over SNS's 256 KiB: travels in a batch of its own, and is refused.
+    let mut huge = stored_event_item(&t, "order.placed").await;
+    let padding = json!({"padding": "x".repeat(300 * 1024)}).to_string();
+    huge.insert("payload".into(), AttributeValue::S(padding));
+    let mut event = stream_event_of_stored(&t, "stock.low", "100").await;
+    event.records.extend(stream_event_of(huge, "200").records);
+
+    let (relay, calls) = t.counted_context("EventRelayFunction");
+    let response = event_relay::handle_lambda_event(&relay, event).await;
     let failures: Vec<_> = response.batch_item_failures.iter().map(|f| f.item_identifier.clone()).collect();
-    assert_eq!(failures, vec![Some("200".to_owned())]);
-    // Every queue that answered has its message, once.
-    assert_eq!(t.queue_depth("StockAlertsQueue").await, 1);
-    assert_eq!(t.queue_depth("FulfillmentQueue").await, 1);
-    assert_eq!(t.queue_depth("ReportsQueue").await, 1);
-    assert_eq!(t.queue_depth("NotificationsQueue").await, 0);
+    assert_eq!(failures, vec![Some("200".to_owned())], "the stream is retried from the refused record");
+    assert_eq!(calls.calls(), vec!["PublishBatch", "PublishBatch"]);
+    assert_eq!(t.queue_depth("StockAlertsQueue").await, 1, "the record before it was delivered");
+    assert_eq!(t.queue_depth("FulfillmentQueue").await, 0);
 }
 
 #[tokio::test]
 async fn a_failed_relay_is_retried_from_the_stream_and_nothing_is_lost() {
     let t = spawn_app().await;
-    // Point the relay at a queue that does not exist: publishing fails, the stream keeps the record.
+    // Point the relay at a topic that does not exist: publishing fails, the stream keeps the record.
     let mut broken = t.app.contexts["EventRelayFunction"].clone();
-    for url in broken.queues.values_mut() {
-        *url = format!("{url}-missing");
-    }
+    let topic = broken.events.as_mut().unwrap();
+    topic.arn = format!("{}-missing", topic.arn);
     t.register("RELAY-1", 5).await; // registering an empty SKU raises stock.low
     let event = stream_event_of_stored(&t, "stock.low", "42").await;
     let response = event_relay::handle_lambda_event(&broken, event).await;

@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 const REQUIRED: &[(&str, &[&str])] = &[
     ("AdjustStockFunction", &["dynamodb:BatchGetItem", "dynamodb:PutItem"]),
     ("QueryApiFunction", &["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:Query"]),
-    ("EventRelayFunction", &["sqs:SendMessage"]),
+    ("EventRelayFunction", &["sns:Publish"]),
     ("StockAlertsFunction", &["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]),
     ("StockLevelsFunction", &["dynamodb:PutItem", "dynamodb:UpdateItem"]),
     ("PlaceOrderFunction", &["dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]),
@@ -82,7 +82,7 @@ fn the_template_grants_exactly_the_actions_the_code_needs() {
             assert_ne!(r.as_str(), Some("*"), "{function}: `*` resource");
             assert!(
                 matches!(r, Value::Tagged(_)),
-                "{function}: resources reference the template's own table or queues: {r:?}"
+                "{function}: resources reference the template's own table or topic: {r:?}"
             );
         }
     }

@@ -14,6 +14,7 @@ mod orders;
 mod partitions;
 mod payments;
 mod returns;
+mod routing;
 mod runner;
 mod sample_events;
 mod stock;
