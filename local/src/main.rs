@@ -1,7 +1,7 @@
 //! `backoffice-local`: the whole backoffice on your machine, no AWS account and no Docker.
-//! Starts moto (unless `AWS_ENDPOINT_URL` points at one), creates the table and queues from
-//! `template.yaml`, loads demo data, serves every HTTP route on 127.0.0.1:$PORT (3000) and runs
-//! the stream and queue pollers.
+//! Starts moto (unless `AWS_ENDPOINT_URL` points at one), creates the table, topic and queues
+//! from `template.yaml`, loads demo data, serves every HTTP route on 127.0.0.1:$PORT (3000) and
+//! runs the stream and queue pollers.
 
 use backoffice_local::{Backoffice, Moto, template};
 use std::sync::Arc;
