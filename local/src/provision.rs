@@ -155,13 +155,12 @@ async fn subscribe(
         if existing.iter().any(|(t, q)| t == topic && q == queue) {
             continue;
         }
-        let mut request = sns
-            .subscribe()
-            .topic_arn(topic)
-            .protocol("sqs")
-            .endpoint(queue)
-            .return_subscription_arn(true)
-            .attributes("RawMessageDelivery", sub.raw_message_delivery.to_string());
+        let mut request =
+            sns.subscribe().topic_arn(topic).protocol("sqs").endpoint(queue).return_subscription_arn(true);
+        // Only ever "true": moto reads any value of the attribute, "false" included, as raw.
+        if sub.raw_message_delivery {
+            request = request.attributes("RawMessageDelivery", "true");
+        }
         if let Some(policy) = &sub.filter_policy {
             request = request.attributes("FilterPolicy", policy);
             let scope = sub.filter_policy_scope.as_deref().unwrap_or("MessageAttributes");
