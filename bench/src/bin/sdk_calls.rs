@@ -19,6 +19,7 @@ async fn main() -> Result<(), Error> {
     let sdk = backoffice::context::sdk_config().await;
     let uses = |prefix: &str| exchanges.iter().any(|x| x.target.starts_with(prefix));
     let ddb = uses("DynamoDB").then(|| aws_sdk_dynamodb::Client::new(&sdk));
+    // SNS is the one query-protocol service the functions call (`capture::target_of`).
     let sns = uses("Query.").then(|| aws_sdk_sns::Client::new(&sdk));
     let clients = Clients { ddb: ddb.as_ref(), sns: sns.as_ref() };
     let calls = exchanges.iter().map(|x| Call::from_exchange(x, &clients)).collect::<Result<Vec<_>, _>>()?;
