@@ -32,6 +32,20 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 /// API Gateway's own payload limit for HTTP APIs; bigger bodies never reach a function.
 pub const GATEWAY_MAX_BODY: usize = 10 * 1024 * 1024;
 
+/// API Gateway's refusal of a body over its limit, in the form the functions' own size check
+/// uses (the field, the limit in bytes), so a client handles both alike.
+pub fn body_too_large() -> Response<Body> {
+    Problem::new(
+        413,
+        "payload-too-large",
+        "Request body too large",
+        format!("API Gateway accepts at most {GATEWAY_MAX_BODY} bytes"),
+    )
+    .with_field("body")
+    .with("max_bytes", GATEWAY_MAX_BODY)
+    .into_response()
+}
+
 pub struct Route {
     pub method: String,
     pub path: PathTemplate,
@@ -286,6 +300,30 @@ impl Backoffice {
         self.invoke_as(&identity, method, path_and_query, headers, body).await
     }
 
+    /// 405 with `Allow` when the path is known under other methods, else 404.
+    fn no_route(&self, method: &str, raw_path: &str) -> Response<Body> {
+        let mut allowed: Vec<&str> =
+            self.routes.iter().filter(|r| r.path.matches(raw_path).is_some()).map(|r| r.method.as_str()).collect();
+        allowed.sort_unstable();
+        allowed.dedup();
+        if allowed.is_empty() {
+            return Problem::not_found(format!("no route for {method} {raw_path}")).into_response();
+        }
+        let allow = allowed.join(", ");
+        let mut response = Problem::new(
+            405,
+            "method-not-allowed",
+            "Method not allowed",
+            format!("{raw_path} answers {allow}, not {method}"),
+        )
+        .with("allow", &allowed)
+        .into_response();
+        if let Ok(value) = lambda_http::http::HeaderValue::from_str(&allow) {
+            response.headers_mut().insert(lambda_http::http::header::ALLOW, value);
+        }
+        response
+    }
+
     /// Invokes a route as `identity`, through the same API Gateway v2 event Lambda would get.
     pub async fn invoke_as(
         &self,
@@ -297,13 +335,7 @@ impl Backoffice {
     ) -> Response<Body> {
         let (raw_path, raw_query) = path_and_query.split_once('?').unwrap_or((path_and_query, ""));
         if body.len() > GATEWAY_MAX_BODY {
-            return Problem::new(
-                413,
-                "payload-too-large",
-                "Request body too large",
-                "API Gateway accepts at most 10 MB",
-            )
-            .into_response();
+            return body_too_large();
         }
         let mut matched = None;
         for route in &self.routes {
@@ -315,7 +347,7 @@ impl Backoffice {
             }
         }
         let Some((route, params)) = matched else {
-            return Problem::not_found(format!("no route for {method} {raw_path}")).into_response();
+            return self.no_route(method, raw_path);
         };
         let Ok(path_parameters) = params else {
             return Problem::malformed("path", "the path is not valid percent-encoded UTF-8").into_response();

@@ -3,12 +3,14 @@
 
 use crate::{Backoffice, GATEWAY_MAX_BODY};
 use backoffice::http::Problem;
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper::body::{Bytes, Incoming};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
-use hyper_util::rt::TokioIo;
+use hyper::header::CONTENT_LENGTH;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::net::TcpListener;
 
 type HyperResponse = hyper::Response<Full<Bytes>>;
@@ -23,20 +25,73 @@ fn convert(response: lambda_http::Response<lambda_http::Body>) -> HyperResponse 
     hyper::Response::from_parts(parts, Full::new(bytes))
 }
 
+/// How long a client may take over a request, as API Gateway allows (its integration timeout is
+/// 30 s): the header, then the body. A client that stops sending mid-request loses its
+/// connection instead of holding it for ever.
+#[derive(Debug, Clone, Copy)]
+pub struct Timeouts {
+    pub header: Duration,
+    pub body: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Self { header: Duration::from_secs(30), body: Duration::from_secs(30) }
+    }
+}
+
+fn transport_problem(status: u16, slug: &str, title: &str, detail: &str) -> HyperResponse {
+    let mut response = convert(Problem::new(status, slug, title, detail).with_field("body").into_response());
+    // The connection's framing cannot be trusted after this: do not read another request from it.
+    response.headers_mut().insert(hyper::header::CONNECTION, hyper::header::HeaderValue::from_static("close"));
+    response
+}
+
 async fn handle(
     app: Arc<Backoffice>,
+    timeouts: Timeouts,
     req: hyper::Request<Incoming>,
 ) -> Result<HyperResponse, std::convert::Infallible> {
     let method = req.method().as_str().to_owned();
     let path_and_query = req.uri().path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "/".into());
-    let headers: Vec<(String, String)> =
-        req.headers().iter().filter_map(|(k, v)| Some((k.as_str().to_owned(), v.to_str().ok()?.to_owned()))).collect();
-    let body = match Limited::new(req.into_body(), GATEWAY_MAX_BODY).collect().await {
-        Ok(collected) => collected.to_bytes(),
+    // Both framings at once: proxies disagree on which one wins (request smuggling), so API
+    // Gateway refuses the request, and so does the runner.
+    if req.headers().contains_key(hyper::header::TRANSFER_ENCODING) && req.headers().contains_key(CONTENT_LENGTH) {
+        return Ok(transport_problem(
+            400,
+            "malformed-request",
+            "The request could not be read",
+            "send either Content-Length or Transfer-Encoding, not both",
+        ));
+    }
+    // API Gateway hands every header to the function, bytes outside ASCII included (as UTF-8
+    // text); dropping such a header would let a request skip a check it should fail, such as
+    // the `Idempotency-Key` rule.
+    let headers: Vec<(String, String)> = req
+        .headers()
+        .iter()
+        .map(|(k, v)| (k.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+        .collect();
+    let collected = tokio::time::timeout(timeouts.body, Limited::new(req.into_body(), GATEWAY_MAX_BODY).collect());
+    let body = match collected.await {
+        Ok(Ok(collected)) => collected.to_bytes(),
+        Ok(Err(e)) if e.downcast_ref::<LengthLimitError>().is_some() => {
+            return Ok(convert(crate::body_too_large()));
+        }
+        Ok(Err(_)) => {
+            return Ok(transport_problem(
+                400,
+                "malformed-request",
+                "The request could not be read",
+                "the body's framing is broken (a malformed chunk, or the connection ended early)",
+            ));
+        }
         Err(_) => {
-            return Ok(convert(
-                Problem::new(413, "payload-too-large", "Request body too large", "API Gateway accepts at most 10 MB")
-                    .into_response(),
+            return Ok(transport_problem(
+                408,
+                "request-timeout",
+                "Request timeout",
+                "the body did not arrive in time: fewer bytes came than Content-Length announced",
             ));
         }
     };
@@ -50,14 +105,23 @@ async fn handle(
     Ok(convert(response))
 }
 
-/// Serves until the task is dropped. Each connection runs on its own task.
+/// Serves until the task is dropped, with API Gateway's timeouts. Each connection runs on its
+/// own task.
 pub async fn serve(app: Arc<Backoffice>, listener: TcpListener) {
+    serve_with(app, listener, Timeouts::default()).await
+}
+
+pub async fn serve_with(app: Arc<Backoffice>, listener: TcpListener, timeouts: Timeouts) {
     loop {
         let Ok((stream, _)) = listener.accept().await else { continue };
         let app = Arc::clone(&app);
         tokio::spawn(async move {
-            let service = service_fn(move |req| handle(Arc::clone(&app), req));
-            let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
+            let service = service_fn(move |req| handle(Arc::clone(&app), timeouts, req));
+            let _ = http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(timeouts.header)
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
         });
     }
 }

@@ -77,4 +77,18 @@ async fn personal_data_never_appears_in_logs() {
     ] {
         assert!(!logs.contains(personal), "{personal} leaked into the logs:\n{logs}");
     }
+
+    // The scheduled expiry says nothing at info level when it had nothing to do (locally it runs
+    // every few seconds and would push everything else off the screen), and speaks when it acts.
+    captured.0.lock().unwrap().clear();
+    t.app.run_schedules().await;
+    let quiet = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(!quiet.contains("payment expiry run"), "an idle expiry run logged:\n{quiet}");
+    let expiring = backoffice_tests::spawn_app_with(&[("PAYMENT_HOLD_SECONDS", "0")]).await;
+    expiring.stocked("LOG-EXP", 5, 990, "BRL", 0).await;
+    assert_eq!(expiring.place_order(&[("LOG-EXP", 1)], None).await.status, 201);
+    captured.0.lock().unwrap().clear();
+    expiring.app.run_schedules().await;
+    let acted = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(acted.contains("payment expiry run") && acted.contains("\"expired\":1"), "{acted}");
 }

@@ -20,15 +20,32 @@ pub struct CatalogBody {
     pub unit_price: MoneyBody,
     pub reorder_point: u64,
     pub reorder_quantity: u64,
+    /// A price of zero is refused unless the request says the product is given away: it is
+    /// almost always a typing error.
+    #[serde(default)]
+    pub free: bool,
 }
 
 pub fn catalog(body: CatalogBody) -> Result<Catalog, FieldError> {
     let bounded = |field: &str, v: u64| {
         if v <= MAX_REORDER { Ok(v) } else { Err(FieldError::new(field, format!("must be at most {MAX_REORDER}"))) }
     };
+    let unit_price = Money::parse_price("unit_price", body.unit_price.amount, &body.unit_price.currency)?;
+    match (unit_price.amount(), body.free) {
+        (0, false) => {
+            return Err(FieldError::new(
+                "unit_price.amount",
+                "a price of 0 gives the product away; send \"free\": true if that is meant",
+            ));
+        }
+        (1.., true) => {
+            return Err(FieldError::new("free", "a free product's unit_price.amount must be 0"));
+        }
+        _ => {}
+    }
     Ok(Catalog {
         name: ShortText::parse("name", &body.name, 200)?,
-        unit_price: Money::parse_price("unit_price", body.unit_price.amount, &body.unit_price.currency)?,
+        unit_price,
         reorder_point: bounded("reorder_point", body.reorder_point)?,
         reorder_quantity: bounded("reorder_quantity", body.reorder_quantity)?,
     })
@@ -79,6 +96,13 @@ pub fn adjustment(body: AdjustmentBody, actor: &str) -> Result<(Adjustment, Move
                 format!("must be a non-zero integer between -{MAX_ADJUSTMENT} and {MAX_ADJUSTMENT}"),
             ));
         }
+        match reason.direction() {
+            Some(sign) if delta.cmp(&0) != sign => {
+                let must = if sign.is_gt() { "positive" } else { "negative" };
+                return Err(FieldError::new("delta", format!("must be {must} for reason \"{}\"", body.reason)));
+            }
+            _ => {}
+        }
         Adjustment::Delta { delta, reason }
     };
     Ok((adjustment, context))
@@ -116,6 +140,40 @@ mod tests {
         assert_eq!(adjustment(body(r#"{"delta":2000000,"reason":"found"}"#), "op").unwrap_err().field, "delta");
         assert_eq!(adjustment(body(r#"{"delta":1,"reason":"stolen"}"#), "op").unwrap_err().field, "reason");
         assert_eq!(adjustment(body(r#"{"reason":"lost"}"#), "op").unwrap_err().field, "delta");
+    }
+
+    #[test]
+    fn each_reason_has_its_direction() {
+        for (json, ok) in [
+            (r#"{"delta":5,"reason":"damaged"}"#, false),
+            (r#"{"delta":-1,"reason":"received"}"#, false),
+            (r#"{"delta":3,"reason":"lost"}"#, false),
+            (r#"{"delta":-3,"reason":"found"}"#, false),
+            (r#"{"delta":-5,"reason":"damaged"}"#, true),
+            (r#"{"delta":-1,"reason":"lost"}"#, true),
+            (r#"{"delta":2,"reason":"found"}"#, true),
+            (r#"{"delta":-2,"reason":"correction"}"#, true),
+            (r#"{"delta":2,"reason":"correction"}"#, true),
+            (r#"{"delta":-2,"reason":"other"}"#, true),
+        ] {
+            match adjustment(body(json), "op") {
+                Ok(_) => assert!(ok, "{json} was accepted"),
+                Err(e) => assert!(!ok && e.field == "delta", "{json}: {e}"),
+            }
+        }
+    }
+
+    #[test]
+    fn a_zero_price_must_be_meant() {
+        let catalog_body = |json: &str| catalog(serde_json::from_str(json).unwrap());
+        let base = r#""name":"Gift","reorder_point":0,"reorder_quantity":0"#;
+        let zero = catalog_body(&format!(r#"{{{base},"unit_price":{{"amount":0,"currency":"BRL"}}}}"#));
+        assert_eq!(zero.unwrap_err().field, "unit_price.amount");
+        let free = catalog_body(&format!(r#"{{{base},"unit_price":{{"amount":0,"currency":"BRL"}},"free":true}}"#));
+        assert_eq!(free.unwrap().unit_price.amount(), 0);
+        let priced_free =
+            catalog_body(&format!(r#"{{{base},"unit_price":{{"amount":10,"currency":"BRL"}},"free":true}}"#));
+        assert_eq!(priced_free.unwrap_err().field, "free");
     }
 
     #[test]

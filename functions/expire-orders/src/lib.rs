@@ -50,7 +50,12 @@ pub async fn handler(ctx: &AppContext, _event: serde_json::Value) -> ExpiryRun {
             break;
         }
     }
-    tracing::info!(expired = run.expired, skipped = run.skipped, failed = run.failed, "payment expiry run");
+    // Runs every minute (every few seconds locally): a run that changed nothing is not news.
+    if run.expired + run.failed > 0 {
+        tracing::info!(expired = run.expired, skipped = run.skipped, failed = run.failed, "payment expiry run");
+    } else {
+        tracing::debug!(skipped = run.skipped, "payment expiry run");
+    }
     run
 }
 

@@ -64,7 +64,7 @@ async fn start_picking(ctx: &AppContext, id: &OrderId, correlation_id: &str) -> 
             Ok(())
         }
         // Already picking or beyond, or cancelled after payment: nothing to do.
-        Ok(None) | Err(StepError::NotPaid) => Ok(()),
+        Ok(None) | Err(StepError::NotPaid { .. }) => Ok(()),
         Err(e) => Err(StoreError::Corrupt(e.to_string())),
     }
 }

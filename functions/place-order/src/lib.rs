@@ -1,5 +1,6 @@
-//! `place-order`: `POST /orders`. The customer must exist and not be erased; without a
-//! `shipping_address` the customer's default shipping address is copied onto the order. Prices
+//! `place-order`: `POST /orders`. The customer must exist and not be erased (checked again in
+//! the transaction); without a `shipping_address` the customer's default shipping address is
+//! copied onto the order, and with neither the order is refused (it could never ship). Prices
 //! come from the stored stock items; every line is reserved or none is. One BatchGetItem reads
 //! the SKUs, the customer and the idempotency record, one
 //! TransactWriteItems writes the order, every reservation (each a commutative update conditioned
@@ -86,6 +87,12 @@ async fn place(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<
         if request.shipping_address.is_none() {
             request.shipping_address = customer.default_shipping();
         }
+        if request.shipping_address.is_none() {
+            return Err(Problem::invalid(
+                "shipping_address",
+                "an order needs an address to ship to: send shipping_address, or give the customer a default shipping address",
+            ));
+        }
         let stock = loaded
             .iter()
             .filter(|((_, sk), _)| sk == keys::STOCK_SK)
@@ -95,6 +102,7 @@ async fn place(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<
             .map_err(place_problem)?;
         let mut tx = Tx::default();
         order_store::put_order(&mut tx, &table, &change.order, None)?;
+        customer_store::check_not_erased(&mut tx, &table, &change.order.customer_id)?;
         for ((_, item), line) in change.stock.iter().zip(&change.order.lines) {
             stock_store::put_reservation(&mut tx, &table, item, line.quantity)?;
         }

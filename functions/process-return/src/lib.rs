@@ -79,9 +79,14 @@ fn return_problem(e: ReturnError) -> Problem {
         .with_field("id")
         .with("deadline", deadline),
         ReturnError::WrongStatus(status) => {
-            Problem::conflict("return-status", "Not possible in this status", format!("the return is {status:?}"))
+            Problem::conflict("return-status", "Not possible in this status", format!("the return is {status}"))
                 .with("return_status", status)
         }
+        ReturnError::ReceivedOtherwise => Problem::conflict(
+            "already-received",
+            "Already received",
+            "this return was received with other figures; a receipt is recorded once and the first one stands",
+        ),
         ReturnError::RefundExceedsDue { due } => {
             Problem::invalid("amount.amount", format!("at most {due} is due for this return")).with("due", due)
         }

@@ -27,6 +27,7 @@ pub async fn handler(ctx: &AppContext, req: Request) -> Response<Body> {
             "GET /orders/{id}/payments" => order_payments(ctx, &req).await,
             "GET /orders/{id}/notifications" => order_notifications(ctx, &req).await,
             "GET /receivables" => receivables(ctx, &req).await,
+            "GET /refunds-owed" => refunds_owed(ctx, &req).await,
             "GET /returns/{id}" => return_by_id(ctx, &req).await,
             "GET /orders/{id}/returns" => order_returns(ctx, &req).await,
             "GET /reports/sales" => sales_report(ctx, &req).await,
@@ -92,7 +93,28 @@ async fn replenishments(ctx: &AppContext, req: &Request) -> Result<Response<Body
     http::only_query_params(req, &["status", "limit", "cursor"])?;
     let status = ReplenishmentStatus::parse("status", http::query_param(req, "status").as_deref().unwrap_or("open"))?;
     let (limit, cursor) = paging(req)?;
-    page_result(ctx.store.replenishments(status, limit, cursor.as_deref()).await, Clone::clone)
+    let page = match ctx.store.replenishments(status, limit, cursor.as_deref()).await {
+        Ok(page) => page,
+        Err(CursorOrStore::Cursor) => return Err(Problem::invalid("cursor", "not a cursor this listing issued")),
+        Err(CursorOrStore::Store(e)) => return Err(e.into()),
+    };
+    // `available_at_alert` is history; beside it, what is available now (one BatchGetItem).
+    let skus = page.items.iter().filter_map(|r| Sku::parse("sku", &r.sku).ok()).collect::<Vec<_>>();
+    let now: std::collections::HashMap<String, u64> =
+        ctx.store.stock_items(&skus).await?.into_iter().map(|i| (i.sku.to_string(), i.available())).collect();
+    let items: Vec<ReplenishmentView> = page
+        .items
+        .iter()
+        .map(|r| ReplenishmentView { suggestion: r, available_now: now.get(&r.sku).copied().unwrap_or(0) })
+        .collect();
+    Ok(http::json(StatusCode::OK, &Page { items, next_cursor: page.next_cursor }))
+}
+
+#[derive(serde::Serialize)]
+struct ReplenishmentView<'a> {
+    #[serde(flatten)]
+    suggestion: &'a backoffice::domain::replenishment::Replenishment,
+    available_now: u64,
 }
 
 async fn order(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Problem> {
@@ -157,23 +179,53 @@ async fn customer_orders(ctx: &AppContext, req: &Request) -> Result<Response<Bod
 }
 
 /// Everything held about a customer, as one JSON document (a data-subject access request).
+/// The data-subject export (LGPD art. 18, GDPR art. 15 and 20): a documented document for the
+/// person it is about, not the table's items (`CustomerExport` in `openapi.yaml`).
+#[derive(serde::Serialize)]
+struct CustomerExport<'a> {
+    format: &'static str,
+    exported_at: chrono::DateTime<chrono::Utc>,
+    customer: &'a backoffice::domain::customer::Customer,
+    consent_history: Vec<backoffice::domain::customer::Consent>,
+    orders: Vec<ExportedOrder<'a>>,
+    returns: &'a [backoffice::domain::returns::Return],
+}
+
+#[derive(serde::Serialize)]
+struct ExportedOrder<'a> {
+    order: &'a backoffice::domain::order::Order,
+    payments: &'a [backoffice::domain::payment::Payment],
+    refunds: &'a [backoffice::domain::payment::Refund],
+    notifications: &'a [backoffice::store::payments::Notification],
+}
+
 async fn export(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Problem> {
     http::require(req, scopes::CUSTOMERS_READ)?;
     http::only_query_params(req, &[])?;
     let id = customer_id(req)?;
-    let items = ctx.store.everything_about(&id).await?;
-    if items.is_empty() {
-        return Err(Problem::not_found(format!("customer {id} does not exist")));
-    }
-    let items = items
-        .into_iter()
-        .map(|i| backoffice::store::codec::from_item::<serde_json::Value>(i).map_err(|_| Problem::internal()))
-        .collect::<Result<Vec<_>, _>>()?;
-    let body = serde_json::json!({
-        "customer_id": id,
-        "exported_at": chrono::Utc::now(),
-        "items": items,
-    });
+    let records = ctx
+        .store
+        .customer_records(&id)
+        .await?
+        .ok_or_else(|| Problem::not_found(format!("customer {id} does not exist")))?;
+    let Some(customer) = &records.customer else { return Err(Problem::not_found(format!("customer {id} does not exist"))) };
+    let body = CustomerExport {
+        format: "backoffice.customer-export/1",
+        exported_at: chrono::Utc::now(),
+        customer,
+        consent_history: customer.consent_history(),
+        orders: records
+            .orders
+            .iter()
+            .map(|(order, held)| ExportedOrder {
+                order,
+                payments: &held.payments,
+                refunds: &held.refunds,
+                notifications: &held.notifications,
+            })
+            .collect(),
+        returns: &records.returns,
+    };
     Ok(http::json(StatusCode::OK, &body))
 }
 
@@ -235,6 +287,32 @@ async fn receivables(ctx: &AppContext, req: &Request) -> Result<Response<Body>, 
     Ok(http::json(
         StatusCode::OK,
         &serde_json::json!({ "items": items, "next_cursor": page.next_cursor, "outstanding_by_currency": totals }),
+    ))
+}
+
+async fn refunds_owed(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Problem> {
+    http::only_query_params(req, &["limit", "cursor"])?;
+    let (limit, cursor) = paging(req)?;
+    let page = match ctx.store.refunds_owed(limit, cursor.as_deref()).await {
+        Ok(page) => page,
+        Err(CursorOrStore::Cursor) => return Err(Problem::invalid("cursor", "not a cursor this listing issued")),
+        Err(CursorOrStore::Store(e)) => return Err(e.into()),
+    };
+    let totals = ctx.store.refunds_owed_totals().await?;
+    let items: Vec<serde_json::Value> = page
+        .items
+        .iter()
+        .map(|o| {
+            serde_json::json!({
+                "order_id": o.id, "customer_id": o.customer_id, "placed_at": o.placed_at,
+                "cancelled_at": o.cancellation.as_ref().map_or(o.placed_at, |c| c.at),
+                "total": o.total, "paid": o.amount_paid, "refunded": o.amount_refunded, "refund_due": o.refund_due,
+            })
+        })
+        .collect();
+    Ok(http::json(
+        StatusCode::OK,
+        &serde_json::json!({ "items": items, "next_cursor": page.next_cursor, "refund_due_by_currency": totals }),
     ))
 }
 

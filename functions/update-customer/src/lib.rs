@@ -5,7 +5,9 @@
 //! * `PATCH /customers/{id}` applies a JSON Merge Patch and requires `If-Match`: the write is
 //!   conditioned on exactly that version, so of two patches with the same ETag one wins and the
 //!   other gets 412. Changing the e-mail moves the guard in the same transaction.
-//! * `POST /customers/{id}/erase` replaces personal data with tombstones on the customer, frees
+//! * `POST /customers/{id}/erase` is refused (409 listing them) while the customer has open
+//!   orders, whose address is needed to deliver them. Otherwise it replaces personal data with
+//!   tombstones on the customer, frees
 //!   the e-mail, removes the address from their orders and deletes stored responses holding their
 //!   data, keeping ids, SKUs, amounts and dates. Repeatable: a second call finishes any sweep an
 //!   interrupted first call left.
@@ -175,6 +177,22 @@ async fn erase(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<
     let mut current =
         ctx.store.customer(&id).await?.ok_or_else(|| Problem::not_found(format!("customer {id} does not exist")))?;
     if !current.is_erased() {
+        // Data needed to perform a contract may be kept until it is performed (LGPD art. 16,
+        // GDPR art. 17(3)(b)): refused, not deferred, so the operator decides what happens to
+        // those orders (deliver or cancel them) and asks again; nothing is half-erased meanwhile.
+        let open = ctx.store.open_orders_of(&id).await?;
+        if !open.is_empty() {
+            return Err(Problem::conflict(
+                "open-orders",
+                "The customer has open orders",
+                format!(
+                    "{} order(s) of this customer are not delivered or cancelled yet and need their address; \
+                     erase once they are closed",
+                    open.len()
+                ),
+            )
+            .with("open_orders", open));
+        }
         let now = chrono::Utc::now();
         let erased = customer::erase(&current, &caller.subject, now);
         let mut tx = Tx::default();

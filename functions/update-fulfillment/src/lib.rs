@@ -103,12 +103,21 @@ fn step_problem(e: StepError) -> Problem {
         StepError::OutOfOrder { current, wanted } => Problem::conflict(
             "step-out-of-order",
             "Fulfillment step out of order",
-            format!("the order is {current:?}; it cannot become {wanted:?} now"),
+            format!("the order is {current}; it cannot become {wanted} now"),
         )
         .with("fulfillment_status", current),
-        StepError::NotPaid => {
-            Problem::conflict("not-paid", "The order is not paid", "fulfillment starts once it is paid")
-        }
+        StepError::NotPaid { paid, total } => Problem::conflict(
+            "not-paid",
+            "The order is not paid",
+            format!("the order is not paid in full: {paid} of {total} paid; picking starts once it is"),
+        )
+        .with("amount_paid", paid)
+        .with("total", total),
+        StepError::NoShippingAddress => Problem::conflict(
+            "no-shipping-address",
+            "No address to ship to",
+            "the order has no shipping address (its customer's personal data was erased); it cannot ship",
+        ),
         StepError::MissingStock(_) => Problem::internal(),
     }
 }

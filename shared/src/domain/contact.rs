@@ -67,10 +67,7 @@ pub struct TaxId {
 
 impl TaxId {
     pub fn parse(field: &str, raw: TaxId) -> Result<Self, FieldError> {
-        let country = raw.country.trim();
-        if country.len() != 2 || !country.chars().all(|c| c.is_ascii_uppercase()) {
-            return Err(FieldError::new(format!("{field}.country"), "must be an ISO 3166-1 alpha-2 code such as BR"));
-        }
+        let country = super::country::parse_country(&format!("{field}.country"), &raw.country)?;
         let number_field = format!("{field}.number");
         if country == "BR" {
             let digits: String = raw.number.chars().filter(|c| !matches!(c, '.' | '-' | '/' | ' ')).collect();
@@ -82,10 +79,15 @@ impl TaxId {
             if !valid {
                 return Err(FieldError::new(number_field, "must be a CPF or CNPJ with valid check digits"));
             }
-            return Ok(Self { country: country.to_owned(), number: digits });
+            return Ok(Self { country, number: digits });
         }
         let number = super::ShortText::parse(&number_field, &raw.number, 40)?;
-        Ok(Self { country: country.to_owned(), number: number.to_string() })
+        // Tax ids are letters and digits with the usual separators; anything else is a typing
+        // error or an attempt to smuggle look-alike characters into a record.
+        if !number.as_str().chars().all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '/' | ' ')) {
+            return Err(FieldError::new(number_field, "may only contain letters, digits, '.', '-', '/' and spaces"));
+        }
+        Ok(Self { country, number: number.to_string() })
     }
 }
 
@@ -155,5 +157,11 @@ mod tests {
         assert_eq!(TaxId::parse("tax_id", wrong).unwrap_err().field, "tax_id.number");
         let foreign = TaxId { country: "DE".into(), number: "DE123456789".into() };
         assert!(TaxId::parse("tax_id", foreign).is_ok());
+        let unknown = TaxId { country: "ZZ".into(), number: "123".into() };
+        assert_eq!(TaxId::parse("tax_id", unknown).unwrap_err().field, "tax_id.country");
+        for bad in ["DE12<script>", "DE\u{200B}123", "DE 123 ; 4", "12\u{202E}34"] {
+            let raw = TaxId { country: "DE".into(), number: bad.into() };
+            assert_eq!(TaxId::parse("tax_id", raw).unwrap_err().field, "tax_id.number", "{bad:?}");
+        }
     }
 }

@@ -97,6 +97,10 @@ pub struct Customer {
     pub tax_id: Option<TaxId>,
     pub addresses: Vec<CustomerAddress>,
     pub marketing_consent: Consent,
+    /// Every consent given or withdrawn, oldest first (the last is `marketing_consent`): the
+    /// proof a data subject's export shows. Kept through erasure (a flag and a date each).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub consent_history: Vec<Consent>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     pub tags: Vec<String>,
@@ -189,6 +193,7 @@ pub fn create(id: CustomerId, input: CustomerInput, now: DateTime<Utc>) -> Resul
         tax_id: c.tax_id,
         addresses: c.addresses,
         marketing_consent: Consent { granted: c.consent, changed_at: now },
+        consent_history: vec![Consent { granted: c.consent, changed_at: now }],
         notes: c.notes,
         tags: c.tags,
         created_at: now,
@@ -239,6 +244,16 @@ impl Customer {
         }
     }
 
+    /// Consent given or withdrawn, oldest first. Records written before the history was kept
+    /// hold only their latest consent.
+    pub fn consent_history(&self) -> Vec<Consent> {
+        if self.consent_history.is_empty() {
+            vec![self.marketing_consent.clone()]
+        } else {
+            self.consent_history.clone()
+        }
+    }
+
     /// The default shipping address, copied onto orders placed without one.
     pub fn default_shipping(&self) -> Option<Address> {
         self.addresses.iter().find(|a| a.kind == AddressKind::Shipping && a.default).map(|a| a.address.clone())
@@ -252,10 +267,13 @@ pub fn revise(current: &Customer, input: CustomerInput, now: DateTime<Utc>) -> R
         return Err(CustomerError::Erased);
     }
     let c = check(input)?;
+    let mut consent_history = current.consent_history();
     let consent = if c.consent == current.marketing_consent.granted {
         current.marketing_consent.clone()
     } else {
-        Consent { granted: c.consent, changed_at: now }
+        let changed = Consent { granted: c.consent, changed_at: now };
+        consent_history.push(changed.clone());
+        changed
     };
     Ok(Customer {
         id: current.id.clone(),
@@ -265,6 +283,7 @@ pub fn revise(current: &Customer, input: CustomerInput, now: DateTime<Utc>) -> R
         tax_id: c.tax_id,
         addresses: c.addresses,
         marketing_consent: consent,
+        consent_history,
         notes: c.notes,
         tags: c.tags,
         created_at: current.created_at,
@@ -284,6 +303,13 @@ pub fn erase(current: &Customer, by: &str, now: DateTime<Utc>) -> Customer {
         tax_id: None,
         addresses: Vec::new(),
         marketing_consent: Consent { granted: false, changed_at: now },
+        consent_history: {
+            let mut history = current.consent_history();
+            if current.marketing_consent.granted {
+                history.push(Consent { granted: false, changed_at: now });
+            }
+            history
+        },
         notes: None,
         tags: Vec::new(),
         created_at: current.created_at,
@@ -356,7 +382,11 @@ mod tests {
         edit.marketing_consent.granted = false;
         let r = revise(&c, edit.clone(), later).unwrap();
         assert_eq!(r.marketing_consent, Consent { granted: false, changed_at: later });
+        let history: Vec<bool> = r.consent_history.iter().map(|c| c.granted).collect();
+        assert_eq!(history, [true, false], "the withdrawal joins the history");
         let gone = erase(&c, "dpo", later);
+        let history: Vec<bool> = gone.consent_history.iter().map(|c| c.granted).collect();
+        assert_eq!(history, [true, false], "erasure withdraws consent, on the record");
         assert_eq!((gone.name.as_str(), gone.email.as_deref(), gone.addresses.len()), (ERASED, None, 0));
         assert_eq!(revise(&gone, edit, later), Err(CustomerError::Erased));
     }

@@ -2,6 +2,7 @@
 //! delivered. Each step is a function from the order to the next order and its events, or a
 //! refusal for a step out of order. Repeating the step the order is already at is a replay.
 
+use super::Money;
 use super::order::{FulfillmentStatus, Order, OrderStatus, Shipment};
 use super::stock::{self, Movement, MovementKind, StockItem};
 use super::{MovementId, Sku};
@@ -11,10 +12,13 @@ use std::collections::HashMap;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StepError {
-    #[error("the order is {current:?}; {wanted:?} cannot come next")]
+    #[error("the order is {current}; {wanted} cannot come next")]
     OutOfOrder { current: FulfillmentStatus, wanted: FulfillmentStatus },
-    #[error("the order is not paid")]
-    NotPaid,
+    #[error("the order is not paid in full: {paid} of {total} paid")]
+    NotPaid { paid: Money, total: Money },
+    /// The order has no address to ship to (its customer's personal data was erased).
+    #[error("the order has no shipping address")]
+    NoShippingAddress,
     #[error("stock item {0} is missing")]
     MissingStock(Sku),
 }
@@ -29,6 +33,10 @@ fn advance(order: &Order, from: FulfillmentStatus, to: FulfillmentStatus) -> Res
     if order.fulfillment_status == to {
         return Ok(false);
     }
+    // An unpaid order has not started picking: what is missing is money, not a step.
+    if order.status == OrderStatus::PendingPayment && order.fulfillment_status == FulfillmentStatus::Unfulfilled {
+        return Err(not_paid(order));
+    }
     if order.fulfillment_status != from {
         return Err(StepError::OutOfOrder { current: order.fulfillment_status, wanted: to });
     }
@@ -39,10 +47,14 @@ fn step_event(order: &Order) -> FulfillmentStep {
     FulfillmentStep { order_id: order.id.to_string(), customer_id: order.customer_id.to_string() }
 }
 
+fn not_paid(order: &Order) -> StepError {
+    StepError::NotPaid { paid: order.amount_paid, total: order.total }
+}
+
 /// `order.paid` arrived: create the pick list.
 pub fn start_picking(order: &Order) -> Result<Step, StepError> {
     if order.status != OrderStatus::Paid && order.status != OrderStatus::Completed {
-        return Err(StepError::NotPaid);
+        return Err(not_paid(order));
     }
     if order.fulfillment_status != FulfillmentStatus::Unfulfilled {
         return Ok(None);
@@ -67,6 +79,9 @@ pub fn pack(order: &Order, now: DateTime<Utc>) -> Result<Step, StepError> {
 pub fn ship(order: &Order, carrier: &str, tracking_number: &str, now: DateTime<Utc>) -> Result<Step, StepError> {
     if !advance(order, FulfillmentStatus::Packed, FulfillmentStatus::Shipped)? {
         return Ok(None);
+    }
+    if order.shipping_address.is_none() {
+        return Err(StepError::NoShippingAddress);
     }
     let shipment =
         Shipment { carrier: carrier.to_owned(), tracking_number: tracking_number.to_owned(), shipped_at: now };
@@ -189,7 +204,22 @@ mod tests {
         let (packed, _) = pack(&picking, now).unwrap().unwrap();
         assert_eq!(pack(&packed, now).unwrap(), None);
         assert!(matches!(deliver(&packed, now), Err(StepError::OutOfOrder { .. })));
-        assert_eq!(start_picking(&placed_order(10)), Err(StepError::NotPaid));
+        let unpaid = placed_order(10);
+        let not_paid = StepError::NotPaid { paid: unpaid.amount_paid, total: unpaid.total };
+        assert_eq!(start_picking(&unpaid), Err(not_paid.clone()));
+        assert_eq!(pack(&unpaid, now), Err(not_paid.clone()), "what is missing is the money");
+        assert_eq!(not_paid.to_string(), "the order is not paid in full: BRL 0.00 of BRL 0.10 paid");
+        let err = deliver(&packed, now).unwrap_err().to_string();
+        assert_eq!(err, "the order is packed; delivered cannot come next", "in the API's words");
+    }
+
+    #[test]
+    fn an_order_without_an_address_never_ships() {
+        let now = Utc::now();
+        let (picking, _) = start_picking(&paid()).unwrap().unwrap();
+        let (packed, _) = pack(&picking, now).unwrap().unwrap();
+        let erased = Order { shipping_address: None, personal_data_erased: true, ..packed };
+        assert_eq!(ship(&erased, "Correios", "BR1", now), Err(StepError::NoShippingAddress));
     }
 
     #[test]

@@ -45,6 +45,8 @@ pub enum FulfillmentStatus {
     Delivered,
 }
 
+super::display_as_serialized!(OrderStatus, PaymentStatus, FulfillmentStatus);
+
 /// Where to ship. Personal data: never logged.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -67,10 +69,7 @@ impl Address {
         let text =
             |name: &str, v: &str, max| ShortText::parse(&format!("{field}.{name}"), v, max).map(|t| t.to_string());
         let optional = |name: &str, v: &Option<String>, max| v.as_deref().map(|v| text(name, v, max)).transpose();
-        let country = raw.country.trim();
-        if country.len() != 2 || !country.chars().all(|c| c.is_ascii_uppercase()) {
-            return Err(FieldError::new(format!("{field}.country"), "must be an ISO 3166-1 alpha-2 code such as BR"));
-        }
+        let country = super::country::parse_country(&format!("{field}.country"), &raw.country)?;
         Ok(Address {
             recipient: text("recipient", &raw.recipient, 200)?,
             line1: text("line1", &raw.line1, 200)?,
@@ -78,7 +77,7 @@ impl Address {
             city: text("city", &raw.city, 100)?,
             region: optional("region", &raw.region, 100)?,
             postal_code: text("postal_code", &raw.postal_code, 20)?,
-            country: country.to_owned(),
+            country,
         })
     }
 }
@@ -160,6 +159,12 @@ impl Order {
     /// What the customer still owes (never negative).
     pub fn outstanding(&self) -> Money {
         self.total.checked_sub(self.amount_paid).unwrap_or(Money::zero(self.currency()))
+    }
+
+    /// The contract is still being performed: not cancelled and not yet delivered. Its
+    /// customer's personal data (the address above all) is needed until it closes.
+    pub fn is_open(&self) -> bool {
+        matches!(self.status, OrderStatus::PendingPayment | OrderStatus::Paid)
     }
 
     /// Owed money on an order that is still to be honoured: listed under receivables.
@@ -426,10 +431,19 @@ pub(crate) mod tests_support {
     /// An order for 4 units of one SKU, placed against 10 on hand, and the stock after it.
     pub fn placed_with_stock() -> (Order, HashMap<Sku, StockItem>) {
         let stock = by_sku(vec![stock_item("FIX-1", 10)]);
+        let address = Address {
+            recipient: "Ana".into(),
+            line1: "Rua A, 1".into(),
+            line2: None,
+            city: "São Paulo".into(),
+            region: None,
+            postal_code: "01000-000".into(),
+            country: "BR".into(),
+        };
         let request = OrderRequest::new(
             CustomerId::parse("c", "cust-1").unwrap(),
             vec![(Sku::parse("sku", "FIX-1").unwrap(), 4)],
-            None,
+            Some(address),
         )
         .unwrap();
         let change = place(OrderId::new(), request, &stock, Duration::minutes(60), Utc::now()).unwrap();
@@ -609,6 +623,10 @@ mod tests {
         assert_eq!(Address::parse("shipping_address", raw.clone()).unwrap_err().field, "shipping_address.country");
         let ok = Address { country: "BR".into(), ..raw.clone() };
         assert!(Address::parse("shipping_address", ok).is_ok());
+        let unknown = Address { country: "ZZ".into(), ..raw.clone() };
+        assert_eq!(Address::parse("shipping_address", unknown).unwrap_err().field, "shipping_address.country");
+        let spoofed = Address { country: "BR".into(), recipient: "Ana\u{202E}azuoS".into(), ..raw.clone() };
+        assert_eq!(Address::parse("shipping_address", spoofed).unwrap_err().field, "shipping_address.recipient");
         let empty_city = Address { country: "BR".into(), city: " ".into(), ..raw };
         assert_eq!(Address::parse("shipping_address", empty_city).unwrap_err().field, "shipping_address.city");
     }

@@ -24,6 +24,8 @@ pub enum ReturnStatus {
     Cancelled,
 }
 
+super::display_as_serialized!(ReturnStatus);
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReturnLine {
     pub sku: Sku,
@@ -66,10 +68,12 @@ pub enum ReturnError {
     NotShipped,
     #[error("the return window closed at {deadline}")]
     WindowClosed { deadline: DateTime<Utc> },
-    #[error("the return is {0:?}")]
+    #[error("the return is {0}")]
     WrongStatus(ReturnStatus),
     #[error("more than is due for this return")]
     RefundExceedsDue { due: Money },
+    #[error("the return was already received with other figures")]
+    ReceivedOtherwise,
 }
 
 fn invalid(field: impl Into<String>, reason: impl Into<String>) -> ReturnError {
@@ -200,7 +204,20 @@ pub struct Received {
     pub events: Vec<DomainEvent>,
 }
 
-/// Records what came back. `Ok(None)`: the return was already received (a replay).
+/// Whether `receipts` say what was recorded when the return was received: a repeated request
+/// is a replay, other figures are a conflict (they would otherwise be silently ignored).
+fn same_receipt(ret: &Return, receipts: &[Receipt]) -> bool {
+    let all_on_return = receipts.iter().all(|r| ret.lines.iter().any(|l| l.sku.as_str() == r.sku));
+    all_on_return
+        && ret.lines.iter().all(|line| {
+            let recorded = (line.received.unwrap_or(0), line.damaged.unwrap_or(0));
+            let sent = receipts.iter().find(|r| r.sku == line.sku.as_str()).map_or((0, 0), |r| (r.received, r.damaged));
+            recorded == sent
+        })
+}
+
+/// Records what came back. `Ok(None)`: the return was already received with these figures (a
+/// replay).
 pub fn receive(
     ret: &Return,
     order: &Order,
@@ -211,7 +228,8 @@ pub fn receive(
 ) -> Result<Option<Received>, ReturnError> {
     match ret.status {
         ReturnStatus::Requested => {}
-        ReturnStatus::Received | ReturnStatus::Refunded => return Ok(None),
+        ReturnStatus::Received | ReturnStatus::Refunded if same_receipt(ret, receipts) => return Ok(None),
+        ReturnStatus::Received | ReturnStatus::Refunded => return Err(ReturnError::ReceivedOtherwise),
         other => return Err(ReturnError::WrongStatus(other)),
     }
     let mut lines = ret.lines.clone();
@@ -454,6 +472,12 @@ mod tests {
             receive(&got.ret, &got.order, &receipt, &stock, "w", Utc::now()).unwrap(),
             None,
             "twice is a replay"
+        );
+        let other = [Receipt { sku: "FIX-1".into(), received: 4, damaged: 0 }];
+        assert_eq!(
+            receive(&got.ret, &got.order, &other, &stock, "w", Utc::now()),
+            Err(ReturnError::ReceivedOtherwise),
+            "other figures are not silently ignored"
         );
         let too_many = [Receipt { sku: "FIX-1".into(), received: 5, damaged: 0 }];
         assert!(

@@ -97,6 +97,19 @@ pub enum MovementKind {
     Returned,
 }
 
+impl DeltaReason {
+    /// The sign a delta with this reason must have: goods received or found add, goods damaged
+    /// or lost take away; a correction or another reason may go either way. `None`: either.
+    pub fn direction(self) -> Option<std::cmp::Ordering> {
+        use std::cmp::Ordering::{Greater, Less};
+        match self {
+            Self::Received | Self::Found => Some(Greater),
+            Self::Damaged | Self::Lost => Some(Less),
+            Self::Correction | Self::Other => None,
+        }
+    }
+}
+
 impl From<DeltaReason> for MovementKind {
     fn from(r: DeltaReason) -> Self {
         match r {

@@ -33,11 +33,39 @@ impl ShortText {
         if trimmed.chars().any(char::is_control) {
             return Err(FieldError::new(field, "must not contain control characters"));
         }
+        refuse_invisible(field, trimmed)?;
         Ok(Self(trimmed.to_owned()))
     }
 
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+}
+
+/// Bidirectional overrides and isolates, and zero-width characters: invisible on screen, they
+/// make one text look like another (`U+202E` shows `exe.txt` as `txt.exe`), a known spoofing
+/// vector in back-office screens. Letters of every script stay allowed.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061C}'                    // Arabic letter mark
+            | '\u{180E}'              // Mongolian vowel separator
+            | '\u{200B}'..='\u{200F}' // zero-width space, (non-)joiner, LRM, RLM
+            | '\u{202A}'..='\u{202E}' // embeddings and overrides
+            | '\u{2060}'..='\u{2064}' // word joiner and invisible operators
+            | '\u{2066}'..='\u{2069}' // isolates
+            | '\u{FEFF}' // zero-width no-break space (BOM)
+    )
+}
+
+/// Refuses text holding a character [`is_invisible`] matches, naming its code point.
+pub fn refuse_invisible(field: &str, text: &str) -> Result<(), FieldError> {
+    match text.chars().find(|c| is_invisible(*c)) {
+        Some(c) => Err(FieldError::new(
+            field,
+            format!("must not contain invisible or text-direction characters (found U+{:04X})", u32::from(c)),
+        )),
+        None => Ok(()),
     }
 }
 
@@ -57,5 +85,16 @@ mod tests {
         assert_eq!(ShortText::parse("name", "   ", 10).unwrap_err().field, "name");
         assert!(ShortText::parse("name", "abcdefghijk", 10).is_err());
         assert!(ShortText::parse("name", "a\u{7}b", 10).is_err());
+    }
+
+    #[test]
+    fn bidi_controls_and_zero_width_characters_are_refused() {
+        for bad in ["Ana\u{202E}azuoS", "Ana\u{200B}Souza", "\u{2066}x\u{2069}", "a\u{FEFF}b", "a\u{200D}b"] {
+            let err = ShortText::parse("name", bad, 50).unwrap_err();
+            assert_eq!(err.field, "name", "{bad:?}");
+            assert!(err.reason.contains("U+"), "{}", err.reason);
+        }
+        assert_eq!(ShortText::parse("name", "São Paulo — Ação", 50).unwrap().as_str(), "São Paulo — Ação");
+        assert!(ShortText::parse("name", "محمد", 50).is_ok(), "right-to-left scripts themselves are fine");
     }
 }

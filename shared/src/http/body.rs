@@ -70,7 +70,13 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
         let message = inner.to_string();
         let field = field_name(&path, &message);
         if inner.is_syntax() || inner.is_eof() {
-            Problem::malformed(field, format!("the body is not valid JSON: {message}"))
+            // Cut off mid-value, the path ends in segments the parser never reached (`?`): name
+            // the last complete field, or none.
+            let problem = Problem::malformed("body", format!("the body is not valid JSON: {message}"));
+            match complete_prefix(&field) {
+                Some(field) => problem.with_field(field),
+                None => problem.without_field(),
+            }
         } else {
             Problem::invalid(field, strip_position(&message))
         }
@@ -93,6 +99,14 @@ fn field_name(path: &str, message: &str) -> String {
         return format!("{path}.{name}");
     }
     path.to_owned()
+}
+
+/// The part of a path before its first unknown segment (`unit_price.?` → `unit_price`,
+/// `lines[?]` → `lines`, `?` → none).
+fn complete_prefix(path: &str) -> Option<String> {
+    let cut = path.find(['?']).map_or(path, |i| &path[..i]);
+    let cut = cut.trim_end_matches(['.', '[']);
+    (!cut.is_empty() && cut != "body").then(|| cut.to_owned())
 }
 
 fn strip_position(message: &str) -> String {
@@ -154,5 +168,21 @@ mod tests {
         assert_eq!((p.status, p.field.as_deref()), (413, Some("x")), "names the oversized member");
         assert_eq!(problem(&format!("[\"{}\"]", "a".repeat(MAX_BODY_BYTES))).field.as_deref(), Some("body"));
         assert!(parse_json::<Order>(&[0xff, 0xfe]).is_err());
+    }
+
+    #[test]
+    fn truncated_json_names_the_last_complete_field_or_none() {
+        for (json, field) in [
+            (r#"{"lines":[{"sku":"A","quantity":"#, Some("lines[0].quantity")),
+            (r#"{"lines":[{"sku":"A","#, Some("lines[0]")),
+            (r#"{"lines":["#, Some("lines")),
+            (r#"{"li"#, None),
+            (r#"{"#, None),
+        ] {
+            let p = problem(json);
+            assert_eq!(p.status, 400, "{json}");
+            assert_eq!(p.field.as_deref(), field, "{json}");
+            assert!(!p.field.as_deref().unwrap_or_default().contains('?'), "{json}");
+        }
     }
 }

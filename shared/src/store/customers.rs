@@ -33,6 +33,22 @@ pub fn customer_from_item(item: Item) -> Result<Customer, StoreError> {
     from_item::<Customer>(item)
 }
 
+/// Holds a command to the customer not being erased when it commits: an order placed while its
+/// customer is being erased either commits first (and erasure sees it open and refuses) or
+/// fails this check, re-reads the customer and is refused. The customer comes back with the
+/// refusal (no extra read).
+pub fn check_not_erased(tx: &mut Tx, table: &str, id: &CustomerId) -> Result<(), StoreError> {
+    let check = aws_sdk_dynamodb::types::ConditionCheck::builder()
+        .table_name(table)
+        .set_key(Some(customer_key(id)))
+        .condition_expression("attribute_exists(pk) AND attribute_not_exists(erasure)")
+        .return_values_on_condition_check_failure(aws_sdk_dynamodb::types::ReturnValuesOnConditionCheckFailure::AllOld)
+        .build()
+        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    tx.push(TransactWriteItem::builder().condition_check(check).build(), Guard::Version);
+    Ok(())
+}
+
 pub fn put_customer(tx: &mut Tx, table: &str, c: &Customer, expected_version: Option<u64>) -> Result<(), StoreError> {
     let record = CustomerRecord {
         pk: keys::customer_pk(&c.id),
@@ -71,7 +87,35 @@ pub fn release_email(tx: &mut Tx, table: &str, email: &str, id: &CustomerId) -> 
     Ok(())
 }
 
+/// What [`Store::customer_records`] reads.
+pub struct CustomerRecords {
+    pub customer: Option<Customer>,
+    pub orders: Vec<(Order, super::payments::OrderRecords)>,
+    pub returns: Vec<crate::domain::returns::Return>,
+}
+
 impl Store {
+    /// The ids of a customer's orders still open ([`Order::is_open`]), oldest first, read from
+    /// the customer's index entries (every page).
+    pub async fn open_orders_of(&self, id: &CustomerId) -> Result<Vec<crate::domain::OrderId>, StoreError> {
+        let query = self
+            .client()
+            .query()
+            .table_name(self.table())
+            .index_name(GSI2)
+            .key_condition_expression("gsi2pk = :p AND begins_with(gsi2sk, :orders)")
+            .expression_attribute_values(":p", s(keys::customer_pk(id)))
+            .expression_attribute_values(":orders", s("ORDER#"));
+        let mut open = Vec::new();
+        for item in self.query_all(query).await? {
+            let order = super::orders::order_from_item(item)?;
+            if order.is_open() {
+                open.push(order.id);
+            }
+        }
+        Ok(open)
+    }
+
     pub async fn customer(&self, id: &CustomerId) -> Result<Option<Customer>, StoreError> {
         self.get(&keys::customer_pk(id), CUSTOMER_SK).await?.map(customer_from_item).transpose()
     }
@@ -135,6 +179,28 @@ impl Store {
         let indexed = self.query_all(query(Some(GSI2), "gsi2pk")).await?;
         items.extend(indexed.into_iter().filter(|item| item.get("pk").and_then(|v| v.as_s().ok()) != Some(&pk)));
         Ok(items)
+    }
+
+    /// Everything held about a customer, as typed records: the customer, each order with its
+    /// payments, refunds and notifications, and their returns. `None`: no such customer. One
+    /// Query for the customer's own items and index entries, then one per order.
+    pub async fn customer_records(&self, id: &CustomerId) -> Result<Option<CustomerRecords>, StoreError> {
+        let mut records = CustomerRecords { customer: None, orders: Vec::new(), returns: Vec::new() };
+        for item in self.everything_about(id).await? {
+            match item.get("sk").and_then(|v| v.as_s().ok()).map(String::as_str) {
+                Some(CUSTOMER_SK) => records.customer = Some(customer_from_item(item)?),
+                Some(keys::ORDER_SK) => {
+                    let order = super::orders::order_from_item(item)?;
+                    let held = self.order_records(&order.id).await?;
+                    records.orders.push((order, held));
+                }
+                Some(keys::RETURN_SK) => records.returns.push(super::returns::return_from_item(item)?),
+                _ => {}
+            }
+        }
+        records.orders.sort_by_key(|(o, _)| o.placed_at);
+        records.returns.sort_by_key(|r| r.requested_at);
+        Ok(records.customer.is_some().then_some(records))
     }
 
     /// Removes the personal data an order holds (its shipping address); keeps ids, SKUs,

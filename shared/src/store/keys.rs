@@ -23,7 +23,9 @@
 //! their orders (`ORDER#{id}`, newest last) and the idempotency records whose stored response
 //! holds their data (`IDEMPOTENCY#…`). Export and erasure read it; nothing needs a Scan.
 //!
-//! `gsi3` holds orders with an outstanding balance (`RECEIVABLE` / `{placed_at}#{id}`): receivables.
+//! `gsi3` holds orders with an outstanding balance (`RECEIVABLE` / `{placed_at}#{id}`):
+//! receivables; and cancelled orders still holding money to pay back (`REFUND_DUE` /
+//! `{placed_at}#{id}`): refunds owed. An order is in at most one of them.
 //!
 //! SKUs and ULIDs cannot contain `#`, so no key can be forged across entity boundaries.
 
@@ -33,6 +35,7 @@ pub const GSI1: &str = "gsi1";
 pub const GSI2: &str = "gsi2";
 pub const GSI3: &str = "gsi3";
 pub const RECEIVABLE_GSI3PK: &str = "RECEIVABLE";
+pub const REFUND_DUE_GSI3PK: &str = "REFUND_DUE";
 pub const SALES_REPORT_PK: &str = "REPORT#SALES";
 pub const CUSTOMER_SK: &str = "CUSTOMER";
 pub const RETURN_SK: &str = "RETURN";

@@ -23,7 +23,8 @@ struct OrderRecord<'a> {
     /// The customer's "everything about me" index entry.
     gsi2pk: String,
     gsi2sk: String,
-    /// Present while the order has an outstanding balance (receivables, oldest first).
+    /// Present while the order has an outstanding balance (receivables, oldest first) or, once
+    /// cancelled, money to pay back (refunds owed).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     gsi3pk: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -49,6 +50,13 @@ pub fn order_from_item(item: Item) -> Result<Order, StoreError> {
 /// Puts an order's new state if its stored version is still `expected_version` (`None`: new).
 pub fn put_order(tx: &mut Tx, table: &str, order: &Order, expected_version: Option<u64>) -> Result<(), StoreError> {
     let awaiting = order.awaiting_payment();
+    let money_list = if order.is_receivable() {
+        Some(keys::RECEIVABLE_GSI3PK)
+    } else if order.refund_due.amount() > 0 {
+        Some(keys::REFUND_DUE_GSI3PK)
+    } else {
+        None
+    };
     let record = OrderRecord {
         pk: keys::order_pk(&order.id),
         sk: keys::ORDER_SK.to_owned(),
@@ -57,8 +65,8 @@ pub fn put_order(tx: &mut Tx, table: &str, order: &Order, expected_version: Opti
         gsi1sk: awaiting.then(|| format!("{}#{}", sortable(order.payment_due_at), order.id)),
         gsi2pk: keys::customer_pk(&order.customer_id),
         gsi2sk: format!("ORDER#{}", order.id),
-        gsi3pk: order.is_receivable().then(|| keys::RECEIVABLE_GSI3PK.to_owned()),
-        gsi3sk: order.is_receivable().then(|| format!("{}#{}", sortable(order.placed_at), order.id)),
+        gsi3pk: money_list.map(str::to_owned),
+        gsi3sk: money_list.map(|_| format!("{}#{}", sortable(order.placed_at), order.id)),
     };
     tx.put_versioned(table, to_item(&record)?, expected_version)
 }

@@ -146,17 +146,25 @@ impl Store {
 
     /// Orders with an outstanding balance, oldest first, through the sparse gsi3.
     pub async fn receivables(&self, limit: i32, cursor: Option<&str>) -> Result<Page<Order>, CursorOrStore> {
-        let start = cursor
-            .map(|c| decode_cursor(c, &[("gsi3pk", keys::RECEIVABLE_GSI3PK)]))
-            .transpose()
-            .map_err(|_| CursorOrStore::Cursor)?;
+        self.gsi3_page(keys::RECEIVABLE_GSI3PK, limit, cursor).await
+    }
+
+    /// Cancelled orders that still hold money the shop must pay back (a cancellation that raced
+    /// a payment, or a paid order cancelled), oldest first, until refunded.
+    pub async fn refunds_owed(&self, limit: i32, cursor: Option<&str>) -> Result<Page<Order>, CursorOrStore> {
+        self.gsi3_page(keys::REFUND_DUE_GSI3PK, limit, cursor).await
+    }
+
+    async fn gsi3_page(&self, partition: &str, limit: i32, cursor: Option<&str>) -> Result<Page<Order>, CursorOrStore> {
+        let start =
+            cursor.map(|c| decode_cursor(c, &[("gsi3pk", partition)])).transpose().map_err(|_| CursorOrStore::Cursor)?;
         let out = self
             .client()
             .query()
             .table_name(self.table())
             .index_name(GSI3)
             .key_condition_expression("gsi3pk = :p")
-            .expression_attribute_values(":p", s(keys::RECEIVABLE_GSI3PK))
+            .expression_attribute_values(":p", s(partition))
             .limit(limit)
             .set_exclusive_start_key(start)
             .send()
@@ -171,21 +179,35 @@ impl Store {
         Ok(Page { items, next_cursor: out.last_evaluated_key.as_ref().map(encode_cursor) })
     }
 
-    /// Outstanding totals per currency over every receivable (reads the whole sparse index:
-    /// cost grows with the number of open receivables, not with all orders).
-    pub async fn receivable_totals(&self) -> Result<std::collections::BTreeMap<String, i64>, StoreError> {
+    /// Totals per currency over a whole gsi3 list (cost grows with the list, not with all
+    /// orders): what customers owe (receivables) or what is owed to them (refunds).
+    async fn gsi3_totals(
+        &self,
+        partition: &str,
+        amount: impl Fn(&Order) -> i64,
+    ) -> Result<std::collections::BTreeMap<String, i64>, StoreError> {
         let query = self
             .client()
             .query()
             .table_name(self.table())
             .index_name(GSI3)
             .key_condition_expression("gsi3pk = :p")
-            .expression_attribute_values(":p", s(keys::RECEIVABLE_GSI3PK));
+            .expression_attribute_values(":p", s(partition));
         let mut totals = std::collections::BTreeMap::new();
         for item in self.query_all(query).await? {
             let order = super::orders::order_from_item(item)?;
-            *totals.entry(order.currency().code().to_owned()).or_insert(0) += order.outstanding().amount();
+            *totals.entry(order.currency().code().to_owned()).or_insert(0) += amount(&order);
         }
         Ok(totals)
+    }
+
+    /// Outstanding totals per currency over every receivable.
+    pub async fn receivable_totals(&self) -> Result<std::collections::BTreeMap<String, i64>, StoreError> {
+        self.gsi3_totals(keys::RECEIVABLE_GSI3PK, |o| o.outstanding().amount()).await
+    }
+
+    /// Refunds owed per currency over every cancelled order still holding money.
+    pub async fn refunds_owed_totals(&self) -> Result<std::collections::BTreeMap<String, i64>, StoreError> {
+        self.gsi3_totals(keys::REFUND_DUE_GSI3PK, |o| o.refund_due.amount()).await
     }
 }

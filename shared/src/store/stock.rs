@@ -319,6 +319,12 @@ impl Store {
         self.get(&keys::sku_pk(sku), STOCK_SK).await?.map(stock_from_item).transpose()
     }
 
+    /// The stock items of these SKUs (absent ones left out), in one BatchGetItem per hundred.
+    pub async fn stock_items(&self, skus: &[Sku]) -> Result<Vec<StockItem>, StoreError> {
+        let keys: Vec<Item> = skus.iter().map(stock_key).collect();
+        self.get_many(keys).await?.into_values().map(stock_from_item).collect()
+    }
+
     /// A SKU's ledger, newest first.
     pub async fn movements(
         &self,

@@ -15,7 +15,10 @@ const REQUIRED: &[(&str, &[&str])] = &[
     ("EventRelayFunction", &["sns:Publish"]),
     ("StockAlertsFunction", &["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]),
     ("StockLevelsFunction", &["dynamodb:PutItem", "dynamodb:UpdateItem"]),
-    ("PlaceOrderFunction", &["dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]),
+    (
+        "PlaceOrderFunction",
+        &["dynamodb:BatchGetItem", "dynamodb:ConditionCheckItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+    ),
     ("CancelOrderFunction", &["dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]),
     ("ExpireOrdersFunction", &["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"]),
     (
@@ -163,6 +166,7 @@ async fn every_function_calls_only_what_its_policy_grants() {
         format!("/orders/{id}/returns"),
         format!("/returns/{rid}"),
         "/receivables".into(),
+        "/refunds-owed".into(),
         "/reports/sales?from=2026-01-01&to=2026-12-31".into(),
         format!("/customers/{customer}"),
         format!("/customers/{customer}/orders"),
