@@ -1,7 +1,7 @@
 //! Demo data, loaded through the handlers themselves (so it obeys every rule) and idempotent:
 //! catalog PUTs are idempotent and each receipt carries a fixed Idempotency-Key.
 
-use backoffice_local::{Backoffice, BoxError};
+use crate::{Backoffice, BoxError};
 
 const PRODUCTS: &[(&str, &str, i64, &str, u64, u64, i64)] = &[
     // sku, name, price (minor units), currency, reorder point, reorder quantity, initial receipt
@@ -39,22 +39,13 @@ pub async fn load(app: &Backoffice) -> Result<(), BoxError> {
     Ok(())
 }
 
+/// What the start-up banner suggests trying; the README walks through a whole order.
 pub fn examples(base: &str) -> String {
     format!(
         r#"  curl -s {base}/stock/MUG-CLASSIC
-  curl -s -X PUT {base}/stock/BAG-TOTE -H 'content-type: application/json' \
-       -d '{{"name":"Canvas tote bag","unit_price":{{"amount":3990,"currency":"BRL"}},"reorder_point":5,"reorder_quantity":25}}'
-  curl -s -X POST {base}/stock/BAG-TOTE/adjustments -H 'content-type: application/json' \
-       -H 'Idempotency-Key: receipt-2026-001' -d '{{"delta":20,"reason":"received","reference":"PO-2026-001"}}'
-  curl -s -X POST {base}/stock/BAG-TOTE/adjustments -H 'content-type: application/json' \
-       -d '{{"set_on_hand":18,"expected_on_hand":20,"reason":"count"}}'
-  curl -s '{base}/stock/BAG-TOTE/movements?limit=10'
   curl -s '{base}/stock?low=true'
   curl -s '{base}/replenishments?status=open'
-  curl -s -X POST {base}/orders -H 'content-type: application/json' -H 'Idempotency-Key: cart-123' \
-       -d '{{"customer_id":"cust-1","lines":[{{"sku":"MUG-CLASSIC","quantity":2}},{{"sku":"TEE-LOGO-M","quantity":1}}]}}'
-  curl -s {base}/orders/<id from the answer above>
-  curl -s -X POST {base}/orders/<id>/cancel -H 'content-type: application/json' -d '{{"reason":"customer changed their mind"}}'
-  curl -s {base}/_local/queues"#
+  curl -s {base}/_local/queues
+  The README's Examples place, pay, ship and return an order, step by step."#
     )
 }

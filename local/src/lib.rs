@@ -6,6 +6,7 @@
 pub mod apigw;
 pub mod auth;
 pub mod capture;
+pub mod demo;
 pub mod filter;
 pub mod moto;
 pub mod provision;

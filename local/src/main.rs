@@ -3,11 +3,9 @@
 //! from `template.yaml`, loads demo data, serves every HTTP route on 127.0.0.1:$PORT (3000) and
 //! runs the stream and queue pollers.
 
-use backoffice_local::{Backoffice, Moto, template};
+use backoffice_local::{Backoffice, Moto, demo, template};
 use std::sync::Arc;
 use std::time::Duration;
-
-mod demo;
 
 #[tokio::main]
 async fn main() -> Result<(), backoffice_local::BoxError> {

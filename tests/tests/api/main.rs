@@ -13,6 +13,7 @@ mod idempotency;
 mod orders;
 mod partitions;
 mod payments;
+mod readme;
 mod returns;
 mod routing;
 mod runner;
