@@ -208,7 +208,9 @@ async fn export(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Probl
         .customer_records(&id)
         .await?
         .ok_or_else(|| Problem::not_found(format!("customer {id} does not exist")))?;
-    let Some(customer) = &records.customer else { return Err(Problem::not_found(format!("customer {id} does not exist"))) };
+    let Some(customer) = &records.customer else {
+        return Err(Problem::not_found(format!("customer {id} does not exist")));
+    };
     let body = CustomerExport {
         format: "backoffice.customer-export/1",
         exported_at: chrono::Utc::now(),

@@ -71,12 +71,8 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
         let field = field_name(&path, &message);
         if inner.is_syntax() || inner.is_eof() {
             // Cut off mid-value, the path ends in segments the parser never reached (`?`): name
-            // the last complete field, or none.
-            let problem = Problem::malformed("body", format!("the body is not valid JSON: {message}"));
-            match complete_prefix(&field) {
-                Some(field) => problem.with_field(field),
-                None => problem.without_field(),
-            }
+            // the last complete field, or the body as a whole.
+            Problem::malformed(complete_prefix(&field), format!("the body is not valid JSON: {message}"))
         } else {
             Problem::invalid(field, strip_position(&message))
         }
@@ -102,11 +98,11 @@ fn field_name(path: &str, message: &str) -> String {
 }
 
 /// The part of a path before its first unknown segment (`unit_price.?` → `unit_price`,
-/// `lines[?]` → `lines`, `?` → none).
-fn complete_prefix(path: &str) -> Option<String> {
-    let cut = path.find(['?']).map_or(path, |i| &path[..i]);
+/// `lines[?]` → `lines`, `?` → `body`).
+fn complete_prefix(path: &str) -> String {
+    let cut = path.find('?').map_or(path, |i| &path[..i]);
     let cut = cut.trim_end_matches(['.', '[']);
-    (!cut.is_empty() && cut != "body").then(|| cut.to_owned())
+    if cut.is_empty() { "body".to_owned() } else { cut.to_owned() }
 }
 
 fn strip_position(message: &str) -> String {
@@ -171,13 +167,13 @@ mod tests {
     }
 
     #[test]
-    fn truncated_json_names_the_last_complete_field_or_none() {
+    fn truncated_json_names_the_last_complete_field_or_the_body() {
         for (json, field) in [
             (r#"{"lines":[{"sku":"A","quantity":"#, Some("lines[0].quantity")),
             (r#"{"lines":[{"sku":"A","#, Some("lines[0]")),
             (r#"{"lines":["#, Some("lines")),
-            (r#"{"li"#, None),
-            (r#"{"#, None),
+            (r#"{"li"#, Some("body")),
+            (r#"{"#, Some("body")),
         ] {
             let p = problem(json);
             assert_eq!(p.status, 400, "{json}");

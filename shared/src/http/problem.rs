@@ -54,11 +54,6 @@ impl Problem {
         self
     }
 
-    pub fn without_field(mut self) -> Self {
-        self.0.field = None;
-        self
-    }
-
     /// Adds an extension member. The standard members (`type`, `title`, `status`, `detail`,
     /// `field`) cannot be overwritten: a clashing name is prefixed with `x_`.
     pub fn with(mut self, name: &str, value: impl Serialize) -> Self {

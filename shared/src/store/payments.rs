@@ -156,8 +156,10 @@ impl Store {
     }
 
     async fn gsi3_page(&self, partition: &str, limit: i32, cursor: Option<&str>) -> Result<Page<Order>, CursorOrStore> {
-        let start =
-            cursor.map(|c| decode_cursor(c, &[("gsi3pk", partition)])).transpose().map_err(|_| CursorOrStore::Cursor)?;
+        let start = cursor
+            .map(|c| decode_cursor(c, &[("gsi3pk", partition)]))
+            .transpose()
+            .map_err(|_| CursorOrStore::Cursor)?;
         let out = self
             .client()
             .query()

@@ -58,11 +58,17 @@ async fn low_stock_opens_exactly_one_suggestion_even_when_the_alert_arrives_thre
     assert_eq!(open[0]["sku"], "LOW-1");
     assert_eq!(open[0]["suggested_quantity"], 25);
     assert_eq!(open[0]["available_at_alert"], 10);
+    assert_eq!(open[0]["available_now"], 10);
     assert_eq!(low_skus(&t).await, vec!["LOW-1"]);
+    // Later movements show beside the figure at the alert.
+    t.adjust("LOW-1", json!({"delta": -3, "reason": "lost"})).await;
+    t.app.settle().await.unwrap();
+    let open = open_suggestions(&t).await;
+    assert_eq!((open[0]["available_at_alert"].as_u64(), open[0]["available_now"].as_u64()), (Some(10), Some(7)));
     assert_eq!(t.queue_depth("StockAlertsQueue").await, 0, "all three deliveries consumed");
 
     // A receipt that lifts available above the reorder point closes it.
-    t.adjust("LOW-1", json!({"delta": 40, "reason": "received"})).await;
+    t.adjust("LOW-1", json!({"delta": 43, "reason": "received"})).await;
     t.app.settle().await.unwrap();
     assert!(open_suggestions(&t).await.is_empty());
     assert!(low_skus(&t).await.is_empty());

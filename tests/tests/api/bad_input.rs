@@ -24,7 +24,72 @@ async fn bad_input_is_a_problem_naming_the_field_and_writes_nothing() {
     t.register("BAD-1", 0).await;
     let adj = "/stock/BAD-1/adjustments";
     let put = "/stock/NEW-1";
+    let homeless = t
+        .call(
+            "POST",
+            "/customers",
+            &[JSON],
+            r#"{"name":"No Address","email":"nowhere@example.com","marketing_consent":{"granted":false}}"#,
+        )
+        .await
+        .body["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let order_without_address = format!(r#"{{"customer_id":"{homeless}","lines":[{{"sku":"BAD-1","quantity":1}}]}}"#);
+    let customer = |name: &str, country: &str, tax_id: &str| {
+        format!(
+            r#"{{"name":"{name}","email":"c{}@example.com","marketing_consent":{{"granted":false}},
+                "tax_id":{tax_id},
+                "addresses":[{{"kind":"shipping","recipient":"R","line1":"L","city":"C","postal_code":"1","country":"{country}"}}]}}"#,
+            name.len()
+        )
+    };
     let mut cases = vec![
+        case("received with a negative delta", "POST", adj, r#"{"delta":-1,"reason":"received"}"#, 422, "delta"),
+        case("damaged with a positive delta", "POST", adj, r#"{"delta":5,"reason":"damaged"}"#, 422, "delta"),
+        case(
+            "zero-width space in a reference",
+            "POST",
+            adj,
+            r#"{"delta":1,"reason":"found","reference":"PO\u200B1"}"#,
+            422,
+            "reference",
+        ),
+        case(
+            "zero price",
+            "PUT",
+            put,
+            &format!(r#"{{{CATALOG},"unit_price":{{"amount":0,"currency":"BRL"}}}}"#),
+            422,
+            "unit_price.amount",
+        ),
+        case(
+            "bidi override in a product name",
+            "PUT",
+            put,
+            r#"{"name":"Mug\u202Egpj.exe","reorder_point":1,"reorder_quantity":5,"unit_price":{"amount":1,"currency":"BRL"}}"#,
+            422,
+            "name",
+        ),
+        case("unknown country", "POST", "/customers", &customer("Ana", "ZZ", "null"), 422, "addresses[0].country"),
+        case(
+            "bidi override in a customer name",
+            "POST",
+            "/customers",
+            &customer("Ana\u{202E}Souza", "BR", "null"),
+            422,
+            "name",
+        ),
+        case(
+            "symbols in a foreign tax id",
+            "POST",
+            "/customers",
+            &customer("Ana Souza", "DE", r#"{"country":"DE","number":"DE<123>"}"#),
+            422,
+            "tax_id.number",
+        ),
+        case("an order with nowhere to ship", "POST", "/orders", &order_without_address, 422, "shipping_address"),
         case("malformed json", "POST", adj, r#"{"delta": 1, "reason": "#, 400, "*"),
         case("unknown field", "POST", adj, r#"{"delta":1,"reason":"found","colour":"red"}"#, 422, "colour"),
         case("zero delta", "POST", adj, r#"{"delta":0,"reason":"found"}"#, 422, "delta"),

@@ -120,6 +120,18 @@ async fn erasure_removes_every_trace_of_personal_data_and_keeps_the_accounting()
     let export = t.get(&format!("/customers/{id}/export")).await;
     assert!(export.text.contains("Avenida Atlântica"), "export holds the data before erasure");
 
+    // The order is open: its address is needed to deliver it, so erasure is refused and nothing
+    // changes. Once the order is closed (here cancelled), erasure goes ahead.
+    let before = t.table_items().await.len();
+    let refused = t.call("POST", &format!("/customers/{id}/erase"), &[], "").await;
+    assert_eq!(refused.problem(409)["type"], "/problems/open-orders");
+    assert_eq!(refused.body["open_orders"], json!([order_id]));
+    assert!(t.get(&format!("/orders/{order_id}")).await.text.contains("Avenida Atlântica"), "nothing was erased");
+    assert_eq!(t.table_items().await.len(), before, "nothing was written");
+    let cancelled =
+        t.call("POST", &format!("/orders/{order_id}/cancel"), &[JSON], r#"{"reason":"asked to be forgotten"}"#).await;
+    assert_eq!(cancelled.status, 200, "{}", cancelled.text);
+
     let erased = t.call("POST", &format!("/customers/{id}/erase"), &[], "").await;
     assert_eq!(erased.status, 200, "{}", erased.text);
     assert_eq!(erased.body["orders_redacted"], 1);
@@ -227,4 +239,50 @@ async fn invalid_customers_are_problems_naming_the_field_and_write_nothing() {
         assert_eq!(r.problem(status)["field"], field, "{name}: {}", r.text);
     }
     assert_eq!(t.table_items().await, before, "nothing written");
+}
+
+#[tokio::test]
+async fn the_export_is_a_document_for_the_person_not_the_tables_items() {
+    let t = spawn_app().await;
+    t.stocked("EXPORT-1", 10, 1990, "BRL", 0).await;
+    let created = t.call("POST", "/customers", &[JSON], &full_customer("export@example.com").to_string()).await;
+    let id = created.body["id"].as_str().unwrap().to_owned();
+    let withdrawn = t
+        .call(
+            "PATCH",
+            &format!("/customers/{id}"),
+            &[JSON, ("if-match", "\"1\"")],
+            r#"{"marketing_consent":{"granted":false}}"#,
+        )
+        .await;
+    assert_eq!(withdrawn.status, 200, "{}", withdrawn.text);
+    let body = json!({"customer_id": id, "lines": [{"sku": "EXPORT-1", "quantity": 2}]}).to_string();
+    let order = t.call("POST", "/orders", &[JSON, ("idempotency-key", "export-cart")], &body).await;
+    let order_id = order.body["id"].as_str().unwrap().to_owned();
+    assert_eq!(t.pay(&order_id, 3980, "gw-export").await.status, 201);
+    t.app.settle().await.unwrap();
+
+    let export = t.get(&format!("/customers/{id}/export")).await;
+    assert_eq!(export.status, 200, "{}", export.text);
+    let doc = &export.body;
+    assert_eq!(doc["format"], "backoffice.customer-export/1");
+    assert_eq!(doc["customer"]["email"], "export@example.com");
+    assert_eq!(doc["customer"]["addresses"][0]["line1"], "Avenida Atlântica, 1702");
+    let consent: Vec<bool> =
+        doc["consent_history"].as_array().unwrap().iter().map(|c| c["granted"].as_bool().unwrap()).collect();
+    assert_eq!(consent, [true, false], "given, then withdrawn");
+    assert_eq!(doc["orders"][0]["order"]["id"], order_id.as_str());
+    assert_eq!(doc["orders"][0]["order"]["lines"][0]["sku"], "EXPORT-1");
+    assert_eq!(doc["orders"][0]["payments"][0]["amount"]["amount"], 3980);
+    let told: Vec<&str> = doc["orders"][0]["notifications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["event_type"].as_str().unwrap())
+        .collect();
+    assert!(told.contains(&"order.placed") && told.contains(&"order.paid"), "{told:?}");
+    assert_eq!(doc["returns"], json!([]));
+    for internal in ["\"pk\"", "\"sk\"", "gsi2pk", "IDEMPOTENCY", "\"payload\""] {
+        assert!(!export.text.contains(internal), "the export shows the table's {internal}: {}", export.text);
+    }
 }

@@ -16,7 +16,12 @@ async fn deliver_an_order(t: &TestApp) -> (String, i64) {
     assert_eq!(t.pay(&id, 3000, "gw-1").await.status, 201);
     t.app.settle().await.unwrap();
     assert_eq!(t.get(&format!("/orders/{id}")).await.body["fulfillment_status"], "unfulfilled", "not paid in full yet");
-    assert_eq!(t.step(&id, "packed", "").await.problem(409)["type"], "/problems/step-out-of-order");
+    // What is missing is money, and the answer says how much in the API's words.
+    let early = t.step(&id, "packed", "").await;
+    assert_eq!(early.problem(409)["type"], "/problems/not-paid");
+    let detail = early.body["detail"].as_str().unwrap();
+    assert!(detail.contains("not paid in full: BRL 30.00 of BRL") && !detail.contains("Unfulfilled"), "{detail}");
+    assert_eq!(early.body["amount_paid"]["amount"], 3000);
     assert_eq!(t.pay(&id, total - 3000, "gw-2").await.body["balance"]["payment_status"], "paid");
     t.app.settle().await.unwrap();
     assert_eq!(
@@ -225,4 +230,25 @@ async fn snapshot(t: &TestApp, id: &str) -> Snapshot {
         report,
         ledger,
     )
+}
+
+#[tokio::test]
+async fn an_order_whose_address_was_erased_never_ships() {
+    let t = spawn_app().await;
+    t.stocked("NOADDR-1", 5, 1000, "BRL", 0).await;
+    let r = t.place_order(&[("NOADDR-1", 1)], None).await;
+    let id = r.body["id"].as_str().unwrap().to_owned();
+    assert_eq!(t.pay(&id, 1000, "gw-noaddr").await.status, 201);
+    t.app.settle().await.unwrap();
+    assert_eq!(t.step(&id, "packed", "").await.status, 200);
+    // What erasure's sweep does to an order it finds (one placed while the erasure ran).
+    let store = &t.app.contexts["UpdateCustomerFunction"].store;
+    assert!(store.redact_order(&format!("ORDER#{id}")).await.unwrap());
+    let shipped = t.step(&id, "shipped", r#"{"carrier":"Correios","tracking_number":"BR9"}"#).await;
+    assert_eq!(shipped.problem(409)["type"], "/problems/no-shipping-address");
+    let order = t.get(&format!("/orders/{id}")).await.body;
+    assert_eq!(
+        (order["fulfillment_status"].as_str(), order["personal_data_erased"].as_bool()),
+        (Some("packed"), Some(true))
+    );
 }

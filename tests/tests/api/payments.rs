@@ -102,3 +102,35 @@ async fn receivables_list_what_is_owed_oldest_first_with_totals() {
     assert_eq!(ids, vec![a.as_str(), b.as_str()], "paid orders leave; oldest first");
     assert_eq!(r.body["outstanding_by_currency"]["BRL"], total + 2 * total - 500);
 }
+
+#[tokio::test]
+async fn a_cancelled_order_holding_money_is_listed_as_owed_until_it_is_refunded() {
+    let t = spawn_app().await;
+    t.stocked("OWED-1", 10, 1000, "BRL", 0).await;
+    let (id, _) = order_of(&t, "OWED-1", 2).await;
+    let (untouched, _) = order_of(&t, "OWED-1", 1).await;
+    // A payment that lands just before a cancellation (the cancellation re-reads the order when
+    // they race): the order is cancelled holding money.
+    assert_eq!(t.pay(&id, 1500, "gw-race").await.status, 201);
+    let cancelled = t
+        .call("POST", &format!("/orders/{id}/cancel"), &[backoffice_tests::JSON], r#"{"reason":"changed mind"}"#)
+        .await;
+    assert_eq!(cancelled.status, 200, "{}", cancelled.text);
+    let owed = t.get("/refunds-owed").await;
+    assert_eq!(owed.status, 200, "{}", owed.text);
+    let listed: Vec<&str> =
+        owed.body["items"].as_array().unwrap().iter().map(|i| i["order_id"].as_str().unwrap()).collect();
+    assert_eq!(listed, [id.as_str()], "{}", owed.text);
+    assert_eq!(owed.body["items"][0]["refund_due"]["amount"], 1500);
+    assert_eq!(owed.body["refund_due_by_currency"]["BRL"], 1500);
+    assert_eq!(t.get(&format!("/orders/{id}")).await.body["refund_due"]["amount"], 1500, "on the order's page");
+    assert_eq!(t.refund(&id, 1000, "rf-part").await.status, 201);
+    assert_eq!(t.get("/refunds-owed").await.body["refund_due_by_currency"]["BRL"], 500, "until fully refunded");
+    assert_eq!(t.refund(&id, 500, "rf-rest").await.status, 201);
+    let owed = t.get("/refunds-owed").await.body;
+    assert_eq!(owed["items"], json!([]), "nothing is owed once refunded");
+    let receivables = t.get("/receivables").await.body;
+    let ids: Vec<&str> =
+        receivables["items"].as_array().unwrap().iter().map(|i| i["order_id"].as_str().unwrap()).collect();
+    assert_eq!(ids, [untouched.as_str()], "a cancelled order is never a receivable");
+}

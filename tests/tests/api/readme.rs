@@ -153,7 +153,11 @@ async fn every_curl_in_the_readme_answers_as_it_says() {
             Some(expected) => status == expected,
             None => (200..300).contains(&status),
         };
-        assert!(ok, "command {n} answered {status}, not as the README says ({}):\n{}\n{body}", command.comment, command.text);
+        assert!(
+            ok,
+            "command {n} answered {status}, not as the README says ({}):\n{}\n{body}",
+            command.comment, command.text
+        );
         for name in placeholders(&command.comment) {
             let value: serde_json::Value = serde_json::from_str(body).unwrap_or_default();
             let id = value["id"].as_str().unwrap_or_else(|| panic!("command {n} names <{name}> but has no id: {body}"));

@@ -70,6 +70,11 @@ async fn receiving_3_of_5_with_1_damaged_restocks_2_and_refunds_at_most_3_units(
     let again = t.call("POST", &format!("/returns/{id}/receive"), &[JSON], &receipt).await;
     assert_eq!(again.status, 200);
     assert_eq!(t.stock("RET-R").await, after);
+    // The same return received with other figures is a conflict, not a silent replay.
+    let other = json!({"lines": [{"sku": "RET-R", "received": 5, "damaged": 0}]}).to_string();
+    let conflict = t.call("POST", &format!("/returns/{id}/receive"), &[JSON], &other).await;
+    assert_eq!(conflict.problem(409)["type"], "/problems/already-received");
+    assert_eq!(t.stock("RET-R").await, after, "the first receipt stands");
 
     // Refunds for the return are capped at what is due for it; covering it closes the return.
     let over = json!({"amount": {"amount": 3001, "currency": "BRL"}, "reason": "return", "gateway_reference": "rf-r1", "return_id": id});

@@ -106,3 +106,129 @@ async fn with_local_auth_jwt_the_runner_verifies_tokens_as_the_authorizer_would(
     assert_eq!(page["items"][0]["actor"], "operator-7", "the handler saw the token's subject");
     server.abort();
 }
+
+/// Sends raw bytes and reads until the server answers or closes; `None` when nothing came back
+/// within `wait`.
+async fn raw_exchange(addr: std::net::SocketAddr, request: &[u8], wait: std::time::Duration) -> Option<String> {
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    stream.write_all(request).await.unwrap();
+    let mut response = Vec::new();
+    let read = tokio::time::timeout(wait, async {
+        let mut buf = [0u8; 4096];
+        loop {
+            match stream.read(&mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => {
+                    response.extend_from_slice(&buf[..n]);
+                    // One answer is enough: stop at the end of its body.
+                    let text = String::from_utf8_lossy(&response);
+                    if let Some((head, body)) = text.split_once("\r\n\r\n") {
+                        let length = head
+                            .lines()
+                            .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length: ").map(str::to_owned))
+                            .and_then(|v| v.trim().parse::<usize>().ok());
+                        if length.is_some_and(|n| body.len() >= n) {
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+    })
+    .await;
+    (read.is_ok() || !response.is_empty()).then(|| String::from_utf8_lossy(&response).into_owned())
+}
+
+fn status_of(response: &str) -> u16 {
+    response.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0)
+}
+
+fn problem_of(response: &str) -> serde_json::Value {
+    assert!(response.to_ascii_lowercase().contains("content-type: application/problem+json"), "{response}");
+    serde_json::from_str(response.split_once("\r\n\r\n").map_or("", |(_, b)| b)).unwrap()
+}
+
+#[tokio::test]
+async fn the_runner_edge_behaves_like_api_gateway() {
+    let t = spawn_app().await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let timeouts = backoffice_local::server::Timeouts {
+        header: std::time::Duration::from_secs(1),
+        body: std::time::Duration::from_secs(1),
+    };
+    let server = tokio::spawn(backoffice_local::server::serve_with(Arc::clone(&t.app), listener, timeouts));
+    let catalog =
+        br#"{"name":"Mug","unit_price":{"amount":4990,"currency":"BRL"},"reorder_point":2,"reorder_quantity":10}"#;
+    assert_eq!(http(addr, "PUT", "/stock/EDGE-1", catalog).await.0, 201);
+
+    // A non-ASCII Idempotency-Key reaches the function (as API Gateway passes it) and is refused
+    // there, twice: nothing is counted.
+    let receipt = br#"{"delta":5,"reason":"received"}"#;
+    for _ in 0..2 {
+        let (status, body) =
+            http_with(addr, "POST", "/stock/EDGE-1/adjustments", receipt, "idempotency-key: po-a\u{e7}\u{e3}o-1\r\n")
+                .await;
+        assert_eq!(status, 422, "{body}");
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&body).unwrap()["field"], "idempotency-key");
+    }
+    assert_eq!(t.stock("EDGE-1").await["on_hand"], 0, "no receipt was counted");
+
+    // A known path under another method: 405 naming the methods it answers.
+    let wrong = raw_exchange(
+        addr,
+        b"DELETE /stock/EDGE-1 HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n",
+        std::time::Duration::from_secs(5),
+    )
+    .await
+    .unwrap();
+    assert_eq!(status_of(&wrong), 405, "{wrong}");
+    assert!(wrong.to_ascii_lowercase().contains("\r\nallow: get, put\r\n"), "{wrong}");
+    assert_eq!(problem_of(&wrong)["type"], "/problems/method-not-allowed");
+
+    // Over API Gateway's 10 MB: refused like the functions' own size check, naming the body.
+    let (status, body) = http(addr, "POST", "/stock/EDGE-1/adjustments", &vec![b' '; 11 * 1024 * 1024]).await;
+    assert_eq!(status, 413);
+    let problem: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!((problem["field"].as_str(), problem["max_bytes"].as_u64()), (Some("body"), Some(10 * 1024 * 1024)));
+
+    // Both framings at once: 400, as API Gateway answers (proxies disagree on which wins).
+    let smuggled = raw_exchange(
+        addr,
+        b"POST /stock/EDGE-1/adjustments HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 4\r\ntransfer-encoding: chunked\r\n\r\n0\r\n\r\n",
+        std::time::Duration::from_secs(5),
+    )
+    .await
+    .unwrap();
+    assert_eq!(status_of(&smuggled), 400, "{smuggled}");
+    assert_eq!(problem_of(&smuggled)["type"], "/problems/malformed-request");
+
+    // A malformed chunk size is a malformed request (400 with a problem), not a size refusal.
+    let bad_chunk = raw_exchange(
+        addr,
+        b"POST /stock/EDGE-1/adjustments HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n",
+        std::time::Duration::from_secs(5),
+    )
+    .await
+    .unwrap();
+    assert_eq!(status_of(&bad_chunk), 400, "{bad_chunk}");
+    assert_eq!(problem_of(&bad_chunk)["type"], "/problems/malformed-request");
+
+    // A body shorter than its Content-Length does not hold the connection for ever.
+    let started = std::time::Instant::now();
+    let short = raw_exchange(
+        addr,
+        b"POST /stock/EDGE-1/adjustments HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{\"delta\":",
+        std::time::Duration::from_secs(10),
+    )
+    .await;
+    let short = short.expect("the server answered or closed the connection");
+    assert_eq!(status_of(&short), 408, "{short}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(9));
+    // A request head that never ends is dropped too.
+    let slow_head =
+        raw_exchange(addr, b"GET /stock/EDGE-1 HTTP/1.1\r\nhost: x\r\n", std::time::Duration::from_secs(10)).await;
+    assert!(slow_head.is_some(), "the connection was closed after the header timeout");
+    assert_eq!(t.stock("EDGE-1").await["on_hand"], 0, "none of this wrote anything");
+    server.abort();
+}

@@ -71,6 +71,8 @@ async fn every_sample_event_gives_its_documented_result() {
 async fn seed_customer(t: &backoffice_tests::TestApp, id: &str) {
     let input: backoffice::domain::customer::CustomerInput = serde_json::from_value(serde_json::json!({
         "name": "Ana Souza", "email": "ana.souza@example.com", "marketing_consent": {"granted": false},
+        "addresses": [{"kind": "shipping", "default": true, "recipient": "Ana Souza", "line1": "Rua das Flores, 100",
+                       "city": "São Paulo", "postal_code": "01000-000", "country": "BR"}],
     }))
     .unwrap();
     let id = backoffice::domain::CustomerId::parse("id", id).unwrap();
