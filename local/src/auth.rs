@@ -42,6 +42,19 @@ pub enum Rejection {
     Expired,
 }
 
+impl std::fmt::Display for Rejection {
+    /// In the words a client can act on (the 401's `reason`).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Malformed => "the token is not a well-formed HS256 JWT",
+            Self::Signature => "the token's signature does not verify",
+            Self::Issuer => "the token was issued by another issuer",
+            Self::Audience => "the token is for another audience",
+            Self::Expired => "the token has expired (or is not valid yet)",
+        })
+    }
+}
+
 fn b64url_encode(bytes: &[u8]) -> String {
     aws_smithy_types::base64::encode(bytes).trim_end_matches('=').replace('+', "-").replace('/', "_")
 }

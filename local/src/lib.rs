@@ -281,7 +281,7 @@ impl Backoffice {
         let Some(token) = bearer else { return unauthorized().into_response() };
         let claims = match verifier.verify(token.trim(), chrono::Utc::now().timestamp()) {
             Ok(claims) => claims,
-            Err(why) => return unauthorized().with("reason", format!("{why:?}")).into_response(),
+            Err(why) => return unauthorized().with("reason", why.to_string()).into_response(),
         };
         let scopes: Vec<String> = claims.scope.split_whitespace().map(str::to_owned).collect();
         let path = path_and_query.split('?').next().unwrap_or(path_and_query);
@@ -293,7 +293,7 @@ impl Backoffice {
                 403,
                 "forbidden",
                 "Missing scope",
-                format!("this route needs one of {:?}", route.scopes),
+                format!("this route needs one of these scopes: {}", route.scopes.join(", ")),
             )
             .into_response();
         }

@@ -60,7 +60,11 @@ pub fn only_query_params(req: &Request, known: &[&str]) -> Result<(), Problem> {
     if let Some(params) = req.query_string_parameters_ref()
         && let Some((name, _)) = params.iter().find(|(k, _)| !known.contains(k))
     {
-        return Err(Problem::invalid(name, format!("unknown query parameter; this route accepts {known:?}")));
+        return Err(Problem::invalid(name, if known.is_empty() {
+            "unknown query parameter; this route takes none".to_owned()
+        } else {
+            format!("unknown query parameter; this route accepts {}", known.join(", "))
+        }));
     }
     Ok(())
 }
