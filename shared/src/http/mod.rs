@@ -60,11 +60,14 @@ pub fn only_query_params(req: &Request, known: &[&str]) -> Result<(), Problem> {
     if let Some(params) = req.query_string_parameters_ref()
         && let Some((name, _)) = params.iter().find(|(k, _)| !known.contains(k))
     {
-        return Err(Problem::invalid(name, if known.is_empty() {
-            "unknown query parameter; this route takes none".to_owned()
-        } else {
-            format!("unknown query parameter; this route accepts {}", known.join(", "))
-        }));
+        return Err(Problem::invalid(
+            name,
+            if known.is_empty() {
+                "unknown query parameter; this route takes none".to_owned()
+            } else {
+                format!("unknown query parameter; this route accepts {}", known.join(", "))
+            },
+        ));
     }
     Ok(())
 }
