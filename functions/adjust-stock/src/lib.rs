@@ -1,7 +1,10 @@
 //! `adjust-stock`: catalog data (`PUT /stock/{sku}`) and quantity changes
 //! (`POST /stock/{sku}/adjustments`). Each request reads the item, decides in the pure domain,
-//! and writes item, ledger line, events and idempotency record in one transaction guarded by the
-//! item's version.
+//! and writes the change, ledger line, events and idempotency record in one transaction. None of
+//! these writes tests the item's version: a catalog update sets catalog fields only, a delta is a
+//! commutative move conditioned on the counters (`available >= k` to take k away), and a count
+//! is a compare-and-swap of on_hand itself — so orders reserving the same SKU never hold an
+//! adjustment back. The low-stock listing follows from the table's stream (`stock-levels`).
 
 mod input;
 
@@ -20,7 +23,7 @@ pub async fn handler(ctx: &AppContext, req: Request) -> Response<Body> {
     http::serve("adjust-stock", req, |req, correlation_id| async move {
         match http::route_key(&req).as_str() {
             "PUT /stock/{sku}" => register(ctx, &req, &correlation_id).await,
-            "POST /stock/{sku}/adjustments" => adjust(ctx, &req, &correlation_id).await,
+            "POST /stock/{sku}/adjustments" => adjust(ctx, &req).await,
             _ => Err(http::unknown_route(&req)),
         }
     })
@@ -49,7 +52,11 @@ async fn register(ctx: &AppContext, req: &Request, correlation_id: &str) -> Resu
         let existing = loaded_stock(loaded, &sku)?;
         let change = stock::register(existing.as_ref(), sku.clone(), catalog.clone(), chrono::Utc::now());
         let mut tx = Tx::default();
-        stock_store::put_stock(&mut tx, &table, &change.item, existing.as_ref().map(|i| i.version))?;
+        if change.created {
+            stock_store::put_new_stock(&mut tx, &table, &change.item)?;
+        } else {
+            stock_store::put_catalog(&mut tx, &table, &change.item)?;
+        }
         event_store::put_events(
             &mut tx,
             &table,
@@ -65,13 +72,15 @@ async fn register(ctx: &AppContext, req: &Request, correlation_id: &str) -> Resu
     .await)
 }
 
+/// The movement and the item's counters as this adjustment leaves them (computed from the item
+/// it read: orders reserving the same SKU at that moment may have moved `reserved` since).
 #[derive(Serialize)]
 struct AdjustmentResponse {
     movement: backoffice::store::stock::MovementView,
     stock: StockView,
 }
 
-async fn adjust(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<Response<Body>, Problem> {
+async fn adjust(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Problem> {
     let caller = http::require(req, scopes::STOCK_WRITE)?;
     let sku = sku_from_path(req)?;
     let (adjustment, movement_context) = input::adjustment(http::json_body(req)?, &caller.subject)?;
@@ -89,17 +98,9 @@ async fn adjust(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result
         let change = stock::adjust(&item, adjustment.clone(), movement_context.clone(), chrono::Utc::now())
             .map_err(|e| stock_problem(e, &item))?;
         let mut tx = Tx::default();
-        stock_store::put_stock(&mut tx, &table, &change.item, Some(item.version))?;
-        let movement = change.movement.as_ref().ok_or_else(Problem::internal)?;
+        stock_store::put_stock_write(&mut tx, &table, &change.write, change.item.updated_at)?;
+        let movement = &change.movement;
         stock_store::put_movement(&mut tx, &table, movement)?;
-        event_store::put_events(
-            &mut tx,
-            &table,
-            &keys::sku_pk(&sku),
-            &change.events,
-            correlation_id,
-            change.item.updated_at,
-        )?;
         tracing::info!(sku = %sku, kind = ?movement.kind, delta = movement.delta, "stock adjusted");
         let body = AdjustmentResponse { movement: movement.into(), stock: StockView::from(&change.item) };
         Ok(Decision::new(tx, respond(StatusCode::CREATED, &body, None)?))

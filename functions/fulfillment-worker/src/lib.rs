@@ -1,22 +1,23 @@
 //! `fulfillment-worker`: consumes the fulfillment queue.
 //! * `order.paid` → creates the pick list and sets `fulfillment_status` to picking.
 //! * `order.shipped` → commits the stock: on_hand and reserved both drop by the shipped
-//!   quantities, with a `shipped` ledger movement per SKU, exactly once (the order remembers
+//!   quantities (a commutative move conditioned on `reserved >= q`, never on the item's
+//!   version), with a `shipped` ledger movement per SKU, exactly once (the order remembers
 //!   `stock_committed`, written in the same transaction and guarded by the order's version).
 //! * `order.placed` is acknowledged: nothing to do until payment.
 //!
 //! Duplicates and reordering change nothing twice: each step checks the order's state first,
-//! and every write is conditioned on the versions it read. A message that cannot be processed is
+//! and every write of the order is conditioned on the version it read. A message that cannot be processed is
 //! reported alone and reaches the dead-letter queue after `maxReceiveCount` receives.
 
 use aws_lambda_events::sqs::SqsBatchResponse;
 use backoffice::AppContext;
+use backoffice::domain::OrderId;
 use backoffice::domain::fulfillment::{self, StepError};
-use backoffice::domain::{OrderId, order};
 use backoffice::events::{DomainEvent, Envelope};
 use backoffice::sqs::Batch;
 use backoffice::store::{
-    Retry, StoreError, Tx, events as event_store, keys, orders as order_store, payments, stock as stock_store,
+    Guard, Retry, StoreError, Tx, events as event_store, keys, orders as order_store, payments, stock as stock_store,
 };
 
 pub async fn handler(ctx: &AppContext, event: Batch) -> SqsBatchResponse {
@@ -36,7 +37,7 @@ async fn process(ctx: &AppContext, envelope: Envelope) -> Result<(), String> {
         let mut retry = Retry::default();
         loop {
             let result = if shipped {
-                commit_stock(ctx, &id, &envelope.correlation_id).await
+                commit_stock(ctx, &id).await
             } else {
                 start_picking(ctx, &id, &envelope.correlation_id).await
             };
@@ -69,31 +70,25 @@ async fn start_picking(ctx: &AppContext, id: &OrderId, correlation_id: &str) -> 
     }
 }
 
-async fn commit_stock(ctx: &AppContext, id: &OrderId, correlation_id: &str) -> Result<(), StoreError> {
+/// Commits a shipped order's stock: the order (marked `stock_committed`, only if unchanged since
+/// read), one commutative move and one ledger line per line, in one transaction. No stock is
+/// read and no stock version is tested, so reservations on the same SKU never make it retry.
+async fn commit_stock(ctx: &AppContext, id: &OrderId) -> Result<(), StoreError> {
     let Some(current) = ctx.store.order(id).await? else {
         return Err(StoreError::Corrupt(format!("order {id} does not exist")));
     };
-    let keys = current.lines.iter().map(|l| stock_store::stock_key(&l.sku)).collect();
-    let stock = ctx
-        .store
-        .get_many(keys)
-        .await?
-        .into_values()
-        .map(stock_store::stock_from_item)
-        .collect::<Result<Vec<_>, _>>()?;
-    match fulfillment::commit_stock(&current, &order::by_sku(stock), chrono::Utc::now()) {
+    let now = chrono::Utc::now();
+    match fulfillment::commit_stock(&current, now) {
         Ok(Some(commit)) => {
             let mut tx = Tx::default();
             let table = ctx.store.table();
             order_store::put_order(&mut tx, table, &commit.order, Some(current.version))?;
-            for (read_version, item) in &commit.stock {
-                stock_store::put_stock(&mut tx, table, item, Some(*read_version))?;
+            for m in &commit.moves {
+                stock_store::put_counter_move(&mut tx, table, m, Guard::Integrity, now)?;
             }
             for m in &commit.movements {
                 stock_store::put_movement(&mut tx, table, m)?;
             }
-            let now = chrono::Utc::now();
-            event_store::put_events(&mut tx, table, &keys::order_pk(id), &commit.events, correlation_id, now)?;
             ctx.store.transact(tx).await?;
             tracing::info!(order_id = %id, skus = commit.movements.len(), "stock committed for shipment");
             Ok(())

@@ -4,7 +4,8 @@
 //!   written together, conditioned on the order's version, so concurrent returns can never ask
 //!   for more than shipped.
 //! * `POST /returns/{id}/receive` records what arrived: resellable units go back on hand with a
-//!   `returned` ledger line, damaged ones are written off with a `damaged` line. The refund due
+//!   `returned` ledger line, damaged ones are written off with a `damaged` line — one
+//!   commutative move per SKU, so a flash sale on the SKU never holds the receipt back. The refund due
 //!   becomes unit price × received units, capped by what the order has paid and not refunded.
 //!   Receiving twice replays the first answer and changes nothing.
 //! * `POST /returns/{id}/reject` and `/cancel`, while requested.
@@ -15,7 +16,7 @@ use backoffice::domain::{OrderId, ReturnId, order};
 use backoffice::http::command::{self, Decision, Idempotency, Loaded, respond};
 use backoffice::http::{self, Problem, scopes};
 use backoffice::store::{
-    Tx, events as event_store, keys, orders as order_store, returns as return_store, stock as stock_store,
+    Guard, Tx, events as event_store, keys, orders as order_store, returns as return_store, stock as stock_store,
 };
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
@@ -152,28 +153,20 @@ async fn receive(ctx: &AppContext, req: &Request, correlation_id: &str) -> Resul
     // The return names its order and SKUs; both are fixed once it exists.
     let current =
         ctx.store.return_by_id(&id).await?.ok_or_else(|| Problem::not_found(format!("return {id} does not exist")))?;
-    let mut keys = vec![return_store::return_key(&id), order_store::order_key(&current.order_id)];
-    keys.extend(current.lines.iter().map(|l| stock_store::stock_key(&l.sku)));
+    let keys = vec![return_store::return_key(&id), order_store::order_key(&current.order_id)];
     let table = ctx.store.table().to_owned();
     Ok(command::execute(&ctx.store, idem.as_ref(), keys, |loaded| {
         let ret = loaded_return(loaded, &id)?;
         let order = loaded_order(loaded, &ret.order_id)?;
-        let stock = loaded
-            .iter()
-            .filter(|((_, sk), _)| sk == keys::STOCK_SK)
-            .map(|(_, item)| stock_store::stock_from_item(item.clone()))
-            .collect::<Result<Vec<_>, _>>()?;
         let now = chrono::Utc::now();
         let mut tx = Tx::default();
-        let result = match returns::receive(&ret, &order, &receipts, &order::by_sku(stock), &caller.subject, now)
-            .map_err(return_problem)?
-        {
+        let result = match returns::receive(&ret, &order, &receipts, &caller.subject, now).map_err(return_problem)? {
             None => ret,
             Some(got) => {
                 return_store::put_return(&mut tx, &table, &got.ret, Some(ret.version))?;
                 order_store::put_order(&mut tx, &table, &got.order, Some(order.version))?;
-                for (read_version, item) in &got.stock {
-                    stock_store::put_stock(&mut tx, &table, item, Some(*read_version))?;
+                for m in &got.moves {
+                    stock_store::put_counter_move(&mut tx, &table, m, Guard::Integrity, now)?;
                 }
                 for m in &got.movements {
                     stock_store::put_movement(&mut tx, &table, m)?;

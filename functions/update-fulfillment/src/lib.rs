@@ -118,6 +118,5 @@ fn step_problem(e: StepError) -> Problem {
             "No address to ship to",
             "the order has no shipping address (its customer's personal data was erased); it cannot ship",
         ),
-        StepError::MissingStock(_) => Problem::internal(),
     }
 }

@@ -3,12 +3,11 @@
 //! refusal for a step out of order. Repeating the step the order is already at is a replay.
 
 use super::Money;
+use super::MovementId;
 use super::order::{FulfillmentStatus, Order, OrderStatus, Shipment};
-use super::stock::{self, Movement, MovementKind, StockItem};
-use super::{MovementId, Sku};
+use super::stock::{CounterMove, Movement, MovementKind};
 use crate::events::{DomainEvent, FulfillmentStep, LineQuantity, OrderShipped};
 use chrono::{DateTime, Utc};
-use std::collections::HashMap;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StepError {
@@ -19,8 +18,6 @@ pub enum StepError {
     /// The order has no address to ship to (its customer's personal data was erased).
     #[error("the order has no shipping address")]
     NoShippingAddress,
-    #[error("stock item {0} is missing")]
-    MissingStock(Sku),
 }
 
 /// A step's outcome: `None` when the order is already there (a harmless replay).
@@ -115,62 +112,53 @@ pub fn deliver(order: &Order, now: DateTime<Utc>) -> Result<Step, StepError> {
     Ok(Some((next.clone(), vec![DomainEvent::OrderDelivered(step_event(&next))])))
 }
 
-/// What committing a shipped order's stock writes.
+/// What committing a shipped order's stock writes: the order marked `stock_committed` (written
+/// only if unchanged since read, so the commit happens once per order however often the message
+/// arrives), a commutative move per line and its ledger line. The moves never test the stock
+/// item's version: a flash sale's reservations on the same SKU cannot hold a shipment back.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StockCommit {
     pub order: Order,
-    /// (version read, new state) per stock item.
-    pub stock: Vec<(u64, StockItem)>,
+    pub moves: Vec<CounterMove>,
     pub movements: Vec<Movement>,
-    /// `stock.low` for an item a reservation took into the low band and nobody has listed yet:
-    /// shipping does not move the level, but its exact write lists the item.
-    pub events: Vec<DomainEvent>,
 }
 
 /// `order.shipped` arrived: on_hand and reserved both drop by the shipped quantities, with a
-/// `shipped` ledger movement per SKU. `None` if already committed (exactly once).
-pub fn commit_stock(
-    order: &Order,
-    stock: &HashMap<Sku, StockItem>,
-    now: DateTime<Utc>,
-) -> Result<Option<StockCommit>, StepError> {
+/// `shipped` ledger movement per SKU. `None` if already committed (exactly once). Shipping does
+/// not move `available`, so it never changes the low-stock listing.
+pub fn commit_stock(order: &Order, now: DateTime<Utc>) -> Result<Option<StockCommit>, StepError> {
     if order.stock_committed {
         return Ok(None);
     }
     if !matches!(order.fulfillment_status, FulfillmentStatus::Shipped | FulfillmentStatus::Delivered) {
         return Err(StepError::OutOfOrder { current: order.fulfillment_status, wanted: FulfillmentStatus::Shipped });
     }
-    let mut changes = Vec::new();
-    let mut movements = Vec::new();
+    let reference = super::ShortText::parse("reference", &order.id.to_string(), 100).ok();
+    let mut moves = Vec::with_capacity(order.lines.len());
+    let mut movements = Vec::with_capacity(order.lines.len());
     for line in &order.lines {
-        let item = stock.get(&line.sku).ok_or_else(|| StepError::MissingStock(line.sku.clone()))?;
-        let next = stock::ship(item, line.quantity, now);
+        moves.push(CounterMove::ship(&line.sku, line.quantity));
         movements.push(Movement {
             id: MovementId::new(),
-            sku: item.sku.clone(),
+            sku: line.sku.clone(),
             kind: MovementKind::Shipped,
             delta: -(line.quantity as i64),
-            on_hand_after: next.on_hand,
-            reserved_after: next.reserved,
-            reference: super::ShortText::parse("reference", &order.id.to_string(), 100).ok(),
+            on_hand_after: None,
+            reference: reference.clone(),
             note: None,
             actor: "system:fulfillment".into(),
             at: now,
         });
-        changes.push((item.version, next));
     }
     let next = Order { stock_committed: true, version: order.version + 1, ..order.clone() };
-    let level_pairs: Vec<(Option<&StockItem>, &StockItem)> =
-        changes.iter().map(|(_, after)| (stock.get(&after.sku), after)).collect();
-    let events = stock::level_events_many(&level_pairs);
-    Ok(Some(StockCommit { order: next, stock: changes, movements, events }))
+    Ok(Some(StockCommit { order: next, moves, movements }))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::order::PaymentStatus;
     use crate::domain::order::tests_support::placed_order;
-    use crate::domain::order::{PaymentStatus, by_sku};
 
     fn paid() -> Order {
         let mut o = placed_order(1000);
@@ -225,15 +213,15 @@ mod tests {
     #[test]
     fn shipping_commits_stock_exactly_once() {
         let now = Utc::now();
-        let (o, stock) = crate::domain::order::tests_support::placed_with_stock();
+        let (o, _) = crate::domain::order::tests_support::placed_with_stock();
         let mut shipped = o.clone();
         shipped.status = OrderStatus::Paid;
         shipped.fulfillment_status = FulfillmentStatus::Shipped;
-        let commit = commit_stock(&shipped, &stock, now).unwrap().unwrap();
-        let item = &commit.stock[0].1;
-        let before = &stock[&item.sku];
-        assert_eq!((item.on_hand, item.reserved), (before.on_hand - 4, before.reserved - 4));
-        assert_eq!(commit.movements[0].kind, MovementKind::Shipped);
-        assert_eq!(commit_stock(&commit.order, &by_sku(vec![item.clone()]), now).unwrap(), None);
+        let commit = commit_stock(&shipped, now).unwrap().unwrap();
+        assert_eq!(commit.moves, vec![CounterMove::ship(&o.lines[0].sku, 4)]);
+        assert_eq!((commit.movements[0].kind, commit.movements[0].delta), (MovementKind::Shipped, -4));
+        assert!(commit.order.stock_committed);
+        assert_eq!(commit_stock(&commit.order, now).unwrap(), None);
+        assert!(matches!(commit_stock(&o, now), Err(StepError::OutOfOrder { .. })), "not shipped yet");
     }
 }

@@ -7,12 +7,11 @@ use super::MovementId;
 use super::ids::{OrderId, ReturnId, Sku};
 use super::money::Money;
 use super::order::{FulfillmentStatus, Order};
-use super::stock::{Movement, MovementKind, StockItem};
+use super::stock::{CounterMove, Movement, MovementKind};
 use super::text::ShortText;
 use crate::events::{DomainEvent, ReturnEvent};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -194,12 +193,14 @@ pub struct Receipt {
     pub damaged: u64,
 }
 
+/// A receipt decided. Resellable units go back on hand and damaged ones are written off as one
+/// commutative move per SKU (`on_hand += received − damaged`, never negative), beside whatever
+/// else moves the item: receiving a return never waits for a flash sale on the same SKU.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Received {
     pub ret: Return,
     pub order: Order,
-    /// (version read, new state) per stock item.
-    pub stock: Vec<(u64, StockItem)>,
+    pub moves: Vec<CounterMove>,
     pub movements: Vec<Movement>,
     pub events: Vec<DomainEvent>,
 }
@@ -222,7 +223,6 @@ pub fn receive(
     ret: &Return,
     order: &Order,
     receipts: &[Receipt],
-    stock: &HashMap<Sku, StockItem>,
     actor: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<Received>, ReturnError> {
@@ -257,7 +257,7 @@ pub fn receive(
         line.received.get_or_insert(0);
         line.damaged.get_or_insert(0);
     }
-    let mut changes = Vec::new();
+    let mut moves = Vec::new();
     let mut movements = Vec::new();
     let mut requested = order.returns_requested.clone();
     for line in &lines {
@@ -269,29 +269,23 @@ pub fn receive(
         if received == 0 {
             continue;
         }
-        let item = stock.get(&line.sku).ok_or_else(|| invalid("lines", format!("{} has no stock item", line.sku)))?;
-        let back = StockItem { on_hand: item.on_hand + received, ..item.clone() };
-        let written_off =
-            StockItem { on_hand: back.on_hand - damaged, version: item.version + 1, updated_at: now, ..back.clone() }
-                .relisted();
         let reference = ShortText::parse("reference", &ret.id.to_string(), 100).ok();
-        let movement = |kind, delta: i64, after: &StockItem| Movement {
+        let movement = |kind, delta: i64| Movement {
             id: MovementId::new(),
             sku: line.sku.clone(),
             kind,
             delta,
-            on_hand_after: after.on_hand,
-            reserved_after: after.reserved,
+            on_hand_after: None,
             reference: reference.clone(),
             note: None,
             actor: actor.to_owned(),
             at: now,
         };
-        movements.push(movement(MovementKind::Returned, received as i64, &back));
+        movements.push(movement(MovementKind::Returned, received as i64));
         if damaged > 0 {
-            movements.push(movement(MovementKind::Damaged, -(damaged as i64), &written_off));
+            movements.push(movement(MovementKind::Damaged, -(damaged as i64)));
         }
-        changes.push((item.version, written_off));
+        moves.push(CounterMove::on_hand(&line.sku, (received - damaged) as i64));
     }
     let refund_due = value_of(order, lines.iter().map(|l| (l.unit_price, l.received.unwrap_or(0))));
     let next_ret = Return {
@@ -303,11 +297,8 @@ pub fn receive(
         ..ret.clone()
     };
     let next_order = Order { returns_requested: requested, version: order.version + 1, ..order.clone() };
-    let mut events = vec![DomainEvent::ReturnReceived(event(&next_ret))];
-    let level_pairs: Vec<(Option<&StockItem>, &StockItem)> =
-        changes.iter().map(|(_, after)| (stock.get(&after.sku), after)).collect();
-    events.extend(super::stock::level_events_many(&level_pairs));
-    Ok(Some(Received { ret: next_ret, order: next_order, stock: changes, movements, events }))
+    let events = vec![DomainEvent::ReturnReceived(event(&next_ret))];
+    Ok(Some(Received { ret: next_ret, order: next_order, moves, movements, events }))
 }
 
 /// Rejects or cancels a requested return, freeing its units. `Ok(None)`: already so.
@@ -379,7 +370,9 @@ mod tests {
     use crate::domain::order::tests_support::placed_with_stock;
     use crate::domain::order::{OrderStatus, PaymentStatus};
 
-    fn shipped(delivered_days_ago: Option<i64>) -> (Order, HashMap<Sku, StockItem>) {
+    fn shipped(
+        delivered_days_ago: Option<i64>,
+    ) -> (Order, std::collections::HashMap<Sku, crate::domain::stock::StockItem>) {
         let (mut order, stock) = placed_with_stock(); // 4 × FIX-1 at 2.50
         order.status = OrderStatus::Paid;
         order.payment_status = PaymentStatus::Paid;
@@ -432,67 +425,41 @@ mod tests {
     }
 
     #[test]
-    fn restocking_a_listed_low_sku_above_its_reorder_point_raises_stock_replenished() {
-        let (order, mut stock) = shipped(Some(1));
-        let sku = Sku::parse("s", "FIX-1").unwrap();
-        let item = stock.get_mut(&sku).unwrap();
-        item.catalog.reorder_point = 7; // 6 available: low
-        *item = item.clone().relisted();
-        assert!(item.listed_low);
-        let (ret, order, _) = request(&order, ReturnId::new(), &line(3), None, Duration::days(30), Utc::now()).unwrap();
-        let back = [Receipt { sku: "FIX-1".into(), received: 3, damaged: 0 }];
-        let got = receive(&ret, &order, &back, &stock, "warehouse", Utc::now()).unwrap().unwrap();
-        let types: Vec<&str> = got.events.iter().map(DomainEvent::event_type).collect();
-        assert_eq!(types, ["return.received", "stock.replenished"], "9 available: above 7 again");
-        assert!(!got.stock[0].1.listed_low);
-        // Written off on arrival: still low, already listed, nothing more to say.
-        let (ret2, order2, _) =
-            request(&order, ReturnId::new(), &line(1), None, Duration::days(30), Utc::now()).unwrap();
-        let damaged = [Receipt { sku: "FIX-1".into(), received: 1, damaged: 1 }];
-        let got = receive(&ret2, &order2, &damaged, &stock, "warehouse", Utc::now()).unwrap().unwrap();
-        let types: Vec<&str> = got.events.iter().map(DomainEvent::event_type).collect();
-        assert_eq!(types, ["return.received"]);
-    }
-
-    #[test]
     fn receiving_restocks_resellable_units_and_refunds_what_came_back() {
-        let (order, stock) = shipped(Some(1));
+        let (order, _) = shipped(Some(1));
         let (ret, order, _) = request(&order, ReturnId::new(), &line(4), None, Duration::days(30), Utc::now()).unwrap();
         let receipt = [Receipt { sku: "FIX-1".into(), received: 3, damaged: 1 }];
-        let got = receive(&ret, &order, &receipt, &stock, "warehouse", Utc::now()).unwrap().unwrap();
-        let before = &stock[&Sku::parse("s", "FIX-1").unwrap()];
-        assert_eq!(got.stock[0].1.on_hand, before.on_hand + 2, "3 received, 1 written off");
+        let got = receive(&ret, &order, &receipt, "warehouse", Utc::now()).unwrap().unwrap();
+        let sku = Sku::parse("s", "FIX-1").unwrap();
+        assert_eq!(got.moves, vec![CounterMove::on_hand(&sku, 2)], "3 received, 1 written off");
         assert_eq!(
             got.movements.iter().map(|m| (m.kind, m.delta)).collect::<Vec<_>>(),
             vec![(MovementKind::Returned, 3), (MovementKind::Damaged, -1)]
         );
+        let types: Vec<&str> = got.events.iter().map(DomainEvent::event_type).collect();
+        assert_eq!(types, ["return.received"], "the listing is stock-levels' to change, from the stream");
         assert_eq!(got.ret.refund_due.amount(), 3 * 250);
         assert_eq!(got.order.returns_requested["FIX-1"], 3, "the unit that never came back is free again");
-        assert_eq!(
-            receive(&got.ret, &got.order, &receipt, &stock, "w", Utc::now()).unwrap(),
-            None,
-            "twice is a replay"
-        );
+        assert_eq!(receive(&got.ret, &got.order, &receipt, "w", Utc::now()).unwrap(), None, "twice is a replay");
         let other = [Receipt { sku: "FIX-1".into(), received: 4, damaged: 0 }];
         assert_eq!(
-            receive(&got.ret, &got.order, &other, &stock, "w", Utc::now()),
+            receive(&got.ret, &got.order, &other, "w", Utc::now()),
             Err(ReturnError::ReceivedOtherwise),
             "other figures are not silently ignored"
         );
         let too_many = [Receipt { sku: "FIX-1".into(), received: 5, damaged: 0 }];
         assert!(
-            matches!(receive(&ret, &order, &too_many, &stock, "w", Utc::now()), Err(ReturnError::Invalid { field, .. }) if field == "lines[0].received")
+            matches!(receive(&ret, &order, &too_many, "w", Utc::now()), Err(ReturnError::Invalid { field, .. }) if field == "lines[0].received")
         );
     }
 
     #[test]
     fn refunds_against_a_return_are_capped_by_what_is_due() {
-        let (order, stock) = shipped(Some(1));
+        let (order, _) = shipped(Some(1));
         let (ret, order, _) = request(&order, ReturnId::new(), &line(2), None, Duration::days(30), Utc::now()).unwrap();
-        let got =
-            receive(&ret, &order, &[Receipt { sku: "FIX-1".into(), received: 2, damaged: 0 }], &stock, "w", Utc::now())
-                .unwrap()
-                .unwrap();
+        let got = receive(&ret, &order, &[Receipt { sku: "FIX-1".into(), received: 2, damaged: 0 }], "w", Utc::now())
+            .unwrap()
+            .unwrap();
         let brl = |a| Money::new(a, got.ret.refund_due.currency());
         assert!(matches!(apply_refund(&got.ret, brl(501), Utc::now()), Err(ReturnError::RefundExceedsDue { .. })));
         let (part, events) = apply_refund(&got.ret, brl(200), Utc::now()).unwrap();

@@ -30,14 +30,16 @@ pub struct StockItem {
     pub catalog: Catalog,
     pub on_hand: u64,
     pub reserved: u64,
-    /// Incremented on every change; the store writes only if the stored version is unchanged.
+    /// Incremented on every change (so each shows on the table's stream). Counter changes are
+    /// written commutatively ([`CounterMove`]) and never test it; only a new item's creation
+    /// does (it must not exist yet).
     pub version: u64,
     pub updated_at: DateTime<Utc>,
     /// Whether the stored item carries the low-stock listing (`GET /stock?low=true`), as read.
-    /// Every exact write of the item derives the listing from the level again, raising
-    /// `stock.low` or `stock.replenished` when it changes; a reservation, commutative, leaves it
-    /// as it is, and so does a release; `stock-levels` lists an item a reservation took into the
-    /// low band and unlists one a release lifted out of it.
+    /// A new item is created listed exactly when it is low, with `stock.low`; after that every
+    /// change is commutative and leaves the listing as it is, and `stock-levels` lists an item
+    /// something took into the low band and unlists one something lifted out of it, from the
+    /// table's stream.
     pub listed_low: bool,
 }
 
@@ -131,15 +133,85 @@ pub enum Adjustment {
     Count { set_on_hand: u64, expected_on_hand: u64 },
 }
 
+/// A change to a stock item's counters that the store adds to what is stored — `on_hand +=`,
+/// `reserved +=` — instead of writing figures it read. It holds under a condition on the counters
+/// alone ([`CounterMove::allowed_on`], mirrored by the store's condition expression), so it
+/// never waits for, or retries behind, other writes to the item: a flash sale's reservations,
+/// a shipment, a receipt and a write-off of one SKU all commit side by side, and
+/// `0 ≤ reserved ≤ on_hand ≤ MAX_ON_HAND` holds whatever order they land in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CounterMove {
+    pub sku: Sku,
+    pub on_hand: i64,
+    pub reserved: i64,
+}
+
+impl CounterMove {
+    /// An order takes `q` units: they stay on hand, reserved.
+    pub fn reserve(sku: &Sku, q: u64) -> Self {
+        Self { sku: sku.clone(), on_hand: 0, reserved: q as i64 }
+    }
+
+    /// A cancelled or expired order gives back what it reserved.
+    pub fn release(sku: &Sku, q: u64) -> Self {
+        Self { sku: sku.clone(), on_hand: 0, reserved: -(q as i64) }
+    }
+
+    /// Shipped units leave on hand and reserved together: available does not move.
+    pub fn ship(sku: &Sku, q: u64) -> Self {
+        Self { sku: sku.clone(), on_hand: -(q as i64), reserved: -(q as i64) }
+    }
+
+    /// Goods received, found, returned (positive) or written off (negative).
+    pub fn on_hand(sku: &Sku, delta: i64) -> Self {
+        Self { sku: sku.clone(), on_hand: delta, reserved: 0 }
+    }
+
+    /// How `available` moves.
+    pub fn available(&self) -> i64 {
+        self.on_hand - self.reserved
+    }
+
+    /// The rule the store's condition enforces: applied to `item`'s counters, the move keeps
+    /// `reserved ≥ 0`, `available ≥ 0` (so `on_hand ≥ reserved`) and `on_hand ≤ MAX_ON_HAND`.
+    pub fn allowed_on(&self, item: &StockItem) -> bool {
+        let (on_hand, reserved) = (item.on_hand as i64 + self.on_hand, item.reserved as i64 + self.reserved);
+        reserved >= 0 && on_hand >= reserved && on_hand <= MAX_ON_HAND as i64
+    }
+
+    /// The item as this move leaves it when nothing else moved meanwhile (the listing as read).
+    pub fn applied_to(&self, item: &StockItem, now: DateTime<Utc>) -> StockItem {
+        StockItem {
+            on_hand: (item.on_hand as i64 + self.on_hand).max(0) as u64,
+            reserved: (item.reserved as i64 + self.reserved).max(0) as u64,
+            version: item.version + 1,
+            updated_at: now,
+            ..item.clone()
+        }
+    }
+}
+
+/// How an adjustment is written: a commutative move, or a cycle count's compare-and-swap of
+/// `on_hand` (it sets a figure, so it holds only if on_hand is still what was counted against;
+/// reservations do not move on_hand, so a count does not wait for them either).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StockWrite {
+    Move(CounterMove),
+    Count { sku: Sku, set_on_hand: u64, expected_on_hand: u64 },
+}
+
 /// One line of a SKU's ledger. `on_hand` equals the sum of its movements' deltas.
+///
+/// `on_hand_after` is known only where the write sets it: a count sets `on_hand` (and records
+/// it); every other movement is written commutatively beside whatever else moves the item at
+/// that moment, so its line records the delta alone.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Movement {
     pub id: MovementId,
     pub sku: Sku,
     pub kind: MovementKind,
     pub delta: i64,
-    pub on_hand_after: u64,
-    pub reserved_after: u64,
+    pub on_hand_after: Option<u64>,
     pub reference: Option<ShortText>,
     pub note: Option<ShortText>,
     pub actor: String,
@@ -164,32 +236,55 @@ pub enum StockError {
     OutOfRange,
 }
 
-/// The outcome of a decision: the new item, the ledger line (if quantities moved) and events.
+/// A catalog decision: the item as it will read, and the events (a new item's listing).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StockChange {
+pub struct Registered {
     pub item: StockItem,
-    pub movement: Option<Movement>,
+    /// True for a new SKU: it is created (only if absent). Otherwise only the catalog fields are
+    /// written, beside whatever moves the counters at the same moment.
+    pub created: bool,
     pub events: Vec<DomainEvent>,
 }
 
-/// Registers a new SKU (quantities zero) or replaces the catalog data of an existing one.
-pub fn register(existing: Option<&StockItem>, sku: Sku, catalog: Catalog, now: DateTime<Utc>) -> StockChange {
-    let item = match existing {
-        Some(current) => StockItem { catalog, version: current.version + 1, updated_at: now, ..current.clone() },
-        None => StockItem { sku, catalog, on_hand: 0, reserved: 0, version: 1, updated_at: now, listed_low: false },
+/// Registers a new SKU (quantities zero, listed low from the start with `stock.low`: nothing is
+/// available) or replaces the catalog data of an existing one. A changed reorder point can move
+/// an item into or out of the low band; `stock-levels` sees it on the stream and (un)lists it.
+pub fn register(existing: Option<&StockItem>, sku: Sku, catalog: Catalog, now: DateTime<Utc>) -> Registered {
+    match existing {
+        Some(current) => Registered {
+            item: StockItem { catalog, version: current.version + 1, updated_at: now, ..current.clone() },
+            created: false,
+            events: Vec::new(),
+        },
+        None => {
+            let item =
+                StockItem { sku, catalog, on_hand: 0, reserved: 0, version: 1, updated_at: now, listed_low: false }
+                    .relisted();
+            let events = level_events(None, &item);
+            Registered { item, created: true, events }
+        }
     }
-    .relisted();
-    let events = level_events(existing, &item);
-    StockChange { item, movement: None, events }
 }
 
-/// Applies an operator's adjustment or cycle count.
+/// An adjustment decided: what to write, its ledger line, and the item as it leaves it when
+/// nothing else moved meanwhile (what the answer shows).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Adjusted {
+    pub write: StockWrite,
+    pub movement: Movement,
+    pub item: StockItem,
+}
+
+/// Applies an operator's adjustment or cycle count to the item as read. The store writes it
+/// under the same rule as a condition on the stored counters; when something else moved the
+/// item first and the rule no longer holds, the refusal brings the item back and this decides
+/// again (a 409 then says why).
 pub fn adjust(
     item: &StockItem,
     adjustment: Adjustment,
     ctx: MovementContext,
     now: DateTime<Utc>,
-) -> Result<StockChange, StockError> {
+) -> Result<Adjusted, StockError> {
     let (kind, new_on_hand) = match adjustment {
         Adjustment::Delta { delta, reason } => {
             let target = i64::try_from(item.on_hand).map_err(|_| StockError::OutOfRange)? + delta;
@@ -210,22 +305,26 @@ pub fn adjust(
         return Err(StockError::OutOfRange);
     }
     let delta = new_on_hand as i64 - item.on_hand as i64;
-    let next =
-        StockItem { on_hand: new_on_hand, version: item.version + 1, updated_at: now, ..item.clone() }.relisted();
+    let (write, on_hand_after) = match kind {
+        MovementKind::Count => (
+            StockWrite::Count { sku: item.sku.clone(), set_on_hand: new_on_hand, expected_on_hand: item.on_hand },
+            Some(new_on_hand),
+        ),
+        _ => (StockWrite::Move(CounterMove::on_hand(&item.sku, delta)), None),
+    };
+    let next = StockItem { on_hand: new_on_hand, version: item.version + 1, updated_at: now, ..item.clone() };
     let movement = Movement {
         id: MovementId::new(),
         sku: item.sku.clone(),
         kind,
         delta,
-        on_hand_after: next.on_hand,
-        reserved_after: next.reserved,
+        on_hand_after,
         reference: ctx.reference,
         note: ctx.note,
         actor: ctx.actor,
         at: now,
     };
-    let events = level_events(Some(item), &next);
-    Ok(StockChange { item: next, movement: Some(movement), events })
+    Ok(Adjusted { write, movement, item: next })
 }
 
 /// Reserves `quantity` units for an order: `Err(available)` when fewer are available. The
@@ -249,47 +348,13 @@ pub fn release(item: &StockItem, quantity: u64, now: DateTime<Utc>) -> StockItem
     }
 }
 
-/// Ships units an order had reserved: they leave on_hand and reserved together, so available
-/// does not move.
-pub fn ship(item: &StockItem, quantity: u64, now: DateTime<Utc>) -> StockItem {
-    StockItem {
-        on_hand: item.on_hand.saturating_sub(quantity),
-        reserved: item.reserved.saturating_sub(quantity),
-        version: item.version + 1,
-        updated_at: now,
-        ..item.clone()
+/// `stock.low` when a new item is created listed (it is low: nothing is available yet).
+fn level_events(before: Option<&StockItem>, after: &StockItem) -> Vec<DomainEvent> {
+    match (before.is_some_and(|b| b.listed_low), after.is_low()) {
+        (false, true) => vec![DomainEvent::StockLow(StockLevels { levels: vec![after.level()] })],
+        (true, false) => vec![DomainEvent::StockReplenished(StockLevels { levels: vec![after.level()] })],
+        _ => Vec::new(),
     }
-    .relisted()
-}
-
-/// `stock.low` when an exact write lists an item (it is low and was not listed), and
-/// `stock.replenished` when it unlists one. Decided from the listing read, not from the level
-/// read: an item a reservation took into the low band may not be listed yet, and then no alert
-/// was raised for it.
-pub fn level_events(before: Option<&StockItem>, after: &StockItem) -> Vec<DomainEvent> {
-    level_events_many(&[(before, after)])
-}
-
-/// The level events of several items changed in one transaction: at most one `stock.low` and
-/// one `stock.replenished`, each listing every SKU that crossed.
-pub fn level_events_many(changes: &[(Option<&StockItem>, &StockItem)]) -> Vec<DomainEvent> {
-    let mut entered = Vec::new();
-    let mut left = Vec::new();
-    for (before, after) in changes {
-        match (before.is_some_and(|b| b.listed_low), after.is_low()) {
-            (false, true) => entered.push(after.level()),
-            (true, false) => left.push(after.level()),
-            _ => {}
-        }
-    }
-    let mut events = Vec::new();
-    if !entered.is_empty() {
-        events.push(DomainEvent::StockLow(StockLevels { levels: entered }));
-    }
-    if !left.is_empty() {
-        events.push(DomainEvent::StockReplenished(StockLevels { levels: left }));
-    }
-    events
 }
 
 /// The listing a reservation left behind: an item it took into the low band is listed, with
@@ -348,22 +413,24 @@ mod tests {
         let created = register(None, Sku::parse("sku", "MUG-1").unwrap(), catalog(0), now());
         assert_eq!((created.item.on_hand, created.item.reserved, created.item.version), (0, 0, 1));
         // zero available is at a zero reorder point: a new, empty product is low from the start
+        assert!(created.created && created.item.listed_low);
         assert!(matches!(created.events.as_slice(), [DomainEvent::StockLow(_)]));
 
         let stocked = given(30, 5, 10);
         let updated = register(Some(&stocked), stocked.sku.clone(), catalog(2), now());
         assert_eq!((updated.item.on_hand, updated.item.reserved, updated.item.version), (30, 5, 8));
-        assert!(updated.movement.is_none());
+        assert!(!updated.created && updated.events.is_empty(), "the listing is stock-levels' to change");
     }
 
     #[test]
-    fn a_received_delta_moves_on_hand_and_writes_one_ledger_line() {
+    fn a_received_delta_is_a_commutative_move_with_one_ledger_line() {
         let change =
             adjust(&given(10, 4, 2), delta(5, DeltaReason::Received), MovementContext::default(), now()).unwrap();
-        assert_eq!(change.item.on_hand, 15);
-        assert_eq!(change.item.version, 8);
-        let m = change.movement.unwrap();
-        assert_eq!((m.kind, m.delta, m.on_hand_after, m.reserved_after), (MovementKind::Received, 5, 15, 4));
+        assert_eq!((change.item.on_hand, change.item.version), (15, 8));
+        let sku = Sku::parse("sku", "MUG-1").unwrap();
+        assert_eq!(change.write, StockWrite::Move(CounterMove::on_hand(&sku, 5)));
+        let m = change.movement;
+        assert_eq!((m.kind, m.delta, m.on_hand_after), (MovementKind::Received, 5, None));
     }
 
     #[test]
@@ -385,19 +452,35 @@ mod tests {
         );
         let ok = Adjustment::Count { set_on_hand: 7, expected_on_hand: 10 };
         let change = adjust(&item, ok, MovementContext::default(), now()).unwrap();
-        let m = change.movement.unwrap();
-        assert_eq!((m.kind, m.delta, change.item.on_hand), (MovementKind::Count, -3, 7));
+        let m = change.movement;
+        assert_eq!((m.kind, m.delta, m.on_hand_after, change.item.on_hand), (MovementKind::Count, -3, Some(7), 7));
+        assert_eq!(change.write, StockWrite::Count { sku: item.sku.clone(), set_on_hand: 7, expected_on_hand: 10 });
     }
 
     #[test]
-    fn entering_and_leaving_the_low_band_raise_one_event_each() {
-        let down =
-            adjust(&given(12, 0, 10), delta(-2, DeltaReason::Damaged), MovementContext::default(), now()).unwrap();
-        assert!(matches!(down.events.as_slice(), [DomainEvent::StockLow(l)] if l.levels[0].available == 10));
-        let further = adjust(&down.item, delta(-1, DeltaReason::Lost), MovementContext::default(), now()).unwrap();
-        assert!(further.events.is_empty(), "already low: no second alert");
-        let up = adjust(&further.item, delta(40, DeltaReason::Received), MovementContext::default(), now()).unwrap();
-        assert!(matches!(up.events.as_slice(), [DomainEvent::StockReplenished(l)] if l.levels[0].available == 49));
+    fn counter_moves_keep_reserved_within_on_hand_within_bounds() {
+        let item = given(10, 4, 0);
+        let sku = item.sku.clone();
+        let cases = [
+            (CounterMove::reserve(&sku, 6), true),
+            (CounterMove::reserve(&sku, 7), false),
+            (CounterMove::release(&sku, 4), true),
+            (CounterMove::release(&sku, 5), false),
+            (CounterMove::ship(&sku, 4), true),
+            (CounterMove::ship(&sku, 5), false),
+            (CounterMove::on_hand(&sku, -6), true),
+            (CounterMove::on_hand(&sku, -7), false),
+            (CounterMove::on_hand(&sku, MAX_ON_HAND as i64 - 10), true),
+            (CounterMove::on_hand(&sku, MAX_ON_HAND as i64 - 9), false),
+        ];
+        for (m, allowed) in cases {
+            assert_eq!(m.allowed_on(&item), allowed, "{m:?}");
+            if allowed {
+                let after = m.applied_to(&item, now());
+                assert!(after.reserved <= after.on_hand && after.on_hand <= MAX_ON_HAND, "{m:?}");
+                assert_eq!(after.available() as i64, item.available() as i64 + m.available());
+            }
+        }
     }
 
     #[test]
@@ -413,7 +496,7 @@ mod tests {
     }
 
     #[test]
-    fn a_reservation_leaves_the_listing_and_the_first_exact_write_or_listing_raises_the_alert() {
+    fn counter_moves_leave_the_listing_to_stock_levels() {
         // Reserved into the low band: not listed yet, so the listing is due, once.
         let reserved = reserve(&given(12, 0, 10), 3, now()).unwrap();
         assert!(reserved.is_low() && !reserved.listed_low);
@@ -421,17 +504,15 @@ mod tests {
         assert_eq!((due.levels[0].available, due.levels[0].stock_version), (9, 8));
         assert_eq!(listing_due(&StockItem { listed_low: true, ..reserved.clone() }), None);
         assert_eq!(listing_due(&given(12, 0, 10)), None, "above the reorder point: nothing due");
-        // An exact write before the listing raises stock.low itself, and lists the item.
+        // A write-off or a receipt leaves the listing too; what is due follows the level.
         let damaged = adjust(&reserved, delta(-1, DeltaReason::Damaged), MovementContext::default(), now()).unwrap();
-        assert!(matches!(damaged.events.as_slice(), [DomainEvent::StockLow(l)] if l.levels[0].available == 8));
-        assert!(damaged.item.listed_low);
-        // Lifted out of the band before anyone listed it: no alert was raised, none is closed.
-        let received = adjust(&reserved, delta(5, DeltaReason::Received), MovementContext::default(), now()).unwrap();
-        assert!(received.events.is_empty() && !received.item.listed_low);
-        // Shipping does not move the level but lists an item a reservation left unlisted.
-        let shipped = ship(&reserved, 2, now());
-        assert!(shipped.listed_low);
-        assert!(matches!(level_events(Some(&reserved), &shipped).as_slice(), [DomainEvent::StockLow(_)]));
+        assert!(!damaged.item.listed_low && listing_due(&damaged.item).is_some());
+        let listed = StockItem { listed_low: true, ..reserved };
+        let received = adjust(&listed, delta(5, DeltaReason::Received), MovementContext::default(), now()).unwrap();
+        assert!(received.item.listed_low && unlisting_due(&received.item).is_some());
+        // Shipping does not move the level.
+        let shipped = CounterMove::ship(&listed.sku, 2).applied_to(&listed, now());
+        assert_eq!((shipped.available(), shipped.listed_low), (listed.available(), true));
     }
 
     #[test]

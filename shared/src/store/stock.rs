@@ -3,7 +3,7 @@
 use super::keys::{self, GSI1, LOW_STOCK_GSI1PK, MOVE_PREFIX, STOCK_SK};
 use super::page::{Page, decode_cursor, encode_cursor};
 use super::{Guard, Item, Store, StoreError, Tx, from_item, n, s, to_item};
-use crate::domain::stock::{Catalog, Movement, MovementKind, StockItem};
+use crate::domain::stock::{Catalog, CounterMove, MAX_ON_HAND, Movement, MovementKind, StockItem, StockWrite};
 use crate::domain::{Money, ShortText, Sku};
 use aws_sdk_dynamodb::types::{Put, ReturnValuesOnConditionCheckFailure, TransactWriteItem};
 use chrono::{DateTime, Utc};
@@ -141,30 +141,117 @@ pub fn stock_key(sku: &Sku) -> Item {
     super::key(keys::sku_pk(sku), STOCK_SK)
 }
 
-/// Puts the new state of a stock item, only if the stored version is still `expected_version`
-/// (`None`: only if the item does not exist yet).
-pub fn put_stock(tx: &mut Tx, table: &str, item: &StockItem, expected_version: Option<u64>) -> Result<(), StoreError> {
-    tx.put_versioned(table, to_item(&record(item))?, expected_version)
+/// Creates a stock item, only if it does not exist yet (a concurrent creation makes the loser
+/// decide again, as an update).
+pub fn put_new_stock(tx: &mut Tx, table: &str, item: &StockItem) -> Result<(), StoreError> {
+    tx.put_versioned(table, to_item(&record(item))?, None)
 }
 
-/// Reserves `quantity` units for an order as a commutative update — `reserved += q`,
-/// `available -= q` — conditioned only on enough being available. Concurrent orders for one
-/// SKU never conflict with each other, down to its last unit, the reorder point included: an
-/// order the stock cannot cover fails its condition and gets a prompt 409, decided from the
-/// item the refusal returns (`ALL_OLD`). The low-stock listing is left as it is (an order
-/// cannot know whether it is the one that crossed the reorder point); `stock-levels` lists the
-/// item from the stream ([`list_low`]).
-pub fn put_reservation(tx: &mut Tx, table: &str, after: &StockItem, quantity: u64) -> Result<(), StoreError> {
+/// Replaces an existing item's catalog data (name, price, reorder settings) and nothing else:
+/// the counters are left to whatever moves them at the same moment, so a price change never
+/// waits for, or undoes, a reservation. The listing is `stock-levels`' to change when a new
+/// reorder point moves the item into or out of the low band.
+pub fn put_catalog(tx: &mut Tx, table: &str, item: &StockItem) -> Result<(), StoreError> {
+    let c = &item.catalog;
     let update = aws_sdk_dynamodb::types::Update::builder()
         .table_name(table)
-        .set_key(Some(stock_key(&after.sku)))
+        .set_key(Some(stock_key(&item.sku)))
         .update_expression(
-            "SET reserved = reserved + :q, available = available - :q, version = version + :one, updated_at = :now",
+            "SET #name = :name, price_amount = :price, currency = :currency, reorder_point = :rp, \
+             reorder_quantity = :rq, version = version + :one, updated_at = :now",
         )
-        .condition_expression("available >= :q")
-        .expression_attribute_values(":q", n(quantity))
+        .condition_expression("attribute_exists(pk)")
+        .expression_attribute_names("#name", "name")
+        .expression_attribute_values(":name", s(c.name.to_string()))
+        .expression_attribute_values(":price", n(c.unit_price.amount()))
+        .expression_attribute_values(":currency", s(c.unit_price.currency().code()))
+        .expression_attribute_values(":rp", n(c.reorder_point))
+        .expression_attribute_values(":rq", n(c.reorder_quantity))
         .expression_attribute_values(":one", n(1))
-        .expression_attribute_values(":now", s(after.updated_at.to_rfc3339()))
+        .expression_attribute_values(":now", s(item.updated_at.to_rfc3339()))
+        .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+        .build()
+        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    tx.push(TransactWriteItem::builder().update(update).build(), Guard::Version);
+    Ok(())
+}
+
+/// The condition under which a [`CounterMove`] keeps `0 ≤ reserved ≤ on_hand ≤ MAX_ON_HAND`,
+/// in terms DynamoDB can test (no arithmetic in conditions: `available` is stored beside the
+/// counters for this), with the values it names. The same rule as `CounterMove::allowed_on`;
+/// a test checks they agree.
+pub fn counter_condition(m: &CounterMove) -> (String, Vec<(&'static str, i64)>) {
+    let mut clauses = vec!["attribute_exists(pk)".to_owned()];
+    let mut values = Vec::new();
+    if m.reserved < 0 {
+        clauses.push("reserved >= :release".into());
+        values.push((":release", -m.reserved));
+    }
+    if m.available() < 0 {
+        clauses.push("available >= :take".into());
+        values.push((":take", -m.available()));
+    }
+    if m.on_hand > 0 {
+        clauses.push("on_hand <= :room".into());
+        values.push((":room", MAX_ON_HAND as i64 - m.on_hand));
+    }
+    (clauses.join(" AND "), values)
+}
+
+/// Writes a [`CounterMove`]: adds its deltas to the stored counters (and to `available`) under
+/// [`counter_condition`]. `guard` says what a failed condition means to the caller: a rule an
+/// order or an operator can break (`Guard::Rule`: decided again from the item the refusal
+/// returns) or one every writer keeps (`Guard::Integrity`).
+pub fn put_counter_move(
+    tx: &mut Tx,
+    table: &str,
+    m: &CounterMove,
+    guard: Guard,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let (condition, values) = counter_condition(m);
+    let mut update = aws_sdk_dynamodb::types::Update::builder()
+        .table_name(table)
+        .set_key(Some(stock_key(&m.sku)))
+        .update_expression(
+            "SET on_hand = on_hand + :oh, reserved = reserved + :r, available = available + :a, \
+             version = version + :one, updated_at = :now",
+        )
+        .condition_expression(condition)
+        .expression_attribute_values(":oh", n(m.on_hand))
+        .expression_attribute_values(":r", n(m.reserved))
+        .expression_attribute_values(":a", n(m.available()))
+        .expression_attribute_values(":one", n(1))
+        .expression_attribute_values(":now", s(now.to_rfc3339()))
+        .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld);
+    for (name, value) in values {
+        update = update.expression_attribute_values(name, n(value));
+    }
+    let update = update.build().map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    tx.push(TransactWriteItem::builder().update(update).build(), guard);
+    Ok(())
+}
+
+/// Writes an adjustment: a commutative move, or a cycle count's compare-and-swap of on_hand
+/// (`on_hand` must still be what was counted against, and the new figure must cover what is
+/// reserved at that moment; `available` is derived from the stored `reserved`). A refusal
+/// returns the item, and the adjustment is decided again from it (409 with the reason).
+pub fn put_stock_write(tx: &mut Tx, table: &str, write: &StockWrite, now: DateTime<Utc>) -> Result<(), StoreError> {
+    let (sku, set_on_hand, expected_on_hand) = match write {
+        StockWrite::Move(m) => return put_counter_move(tx, table, m, Guard::Rule, now),
+        StockWrite::Count { sku, set_on_hand, expected_on_hand } => (sku, set_on_hand, expected_on_hand),
+    };
+    let update = aws_sdk_dynamodb::types::Update::builder()
+        .table_name(table)
+        .set_key(Some(stock_key(sku)))
+        .update_expression(
+            "SET on_hand = :set, available = :set - reserved, version = version + :one, updated_at = :now",
+        )
+        .condition_expression("on_hand = :expected AND reserved <= :set")
+        .expression_attribute_values(":set", n(*set_on_hand))
+        .expression_attribute_values(":expected", n(*expected_on_hand))
+        .expression_attribute_values(":one", n(1))
+        .expression_attribute_values(":now", s(now.to_rfc3339()))
         .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
         .build()
         .map_err(|e| StoreError::Corrupt(e.to_string()))?;
@@ -172,27 +259,22 @@ pub fn put_reservation(tx: &mut Tx, table: &str, after: &StockItem, quantity: u6
     Ok(())
 }
 
-/// Gives back `quantity` reserved units of `sku` (a cancelled or expired order) as a
-/// commutative update — `reserved -= q`, `available += q` — the mirror of [`put_reservation`]:
-/// a cancellation reads no stock and never conflicts with orders reserving the same SKU. The
-/// condition holds whenever the order's reservation is there; failing it means stored data
-/// broke that rule (`Guard::Integrity`: final, not retried). The listing is left as it is;
-/// `stock-levels` unlists an item this lifted out of the low band ([`unlist_low`]).
+/// Reserves `quantity` units for an order (`reserved += q`, `available -= q`), conditioned only
+/// on enough being available. Concurrent orders for one SKU never conflict with each other,
+/// down to its last unit, the reorder point included: an order the stock cannot cover fails its
+/// condition and gets a prompt 409, decided from the item the refusal returns (`ALL_OLD`). The
+/// low-stock listing is left as it is (an order cannot know whether it is the one that crossed
+/// the reorder point); `stock-levels` lists the item from the stream ([`list_low`]).
+pub fn put_reservation(tx: &mut Tx, table: &str, after: &StockItem, quantity: u64) -> Result<(), StoreError> {
+    put_counter_move(tx, table, &CounterMove::reserve(&after.sku, quantity), Guard::Rule, after.updated_at)
+}
+
+/// Gives back `quantity` reserved units of `sku` (a cancelled or expired order): the mirror of
+/// [`put_reservation`], reading no stock. The condition holds whenever the order's reservation
+/// is there; failing it means stored data broke that rule (`Guard::Integrity`: final, not
+/// retried). `stock-levels` unlists an item this lifted out of the low band ([`unlist_low`]).
 pub fn put_release(tx: &mut Tx, table: &str, sku: &Sku, quantity: u64, now: DateTime<Utc>) -> Result<(), StoreError> {
-    let update = aws_sdk_dynamodb::types::Update::builder()
-        .table_name(table)
-        .set_key(Some(stock_key(sku)))
-        .update_expression(
-            "SET reserved = reserved - :q, available = available + :q, version = version + :one, updated_at = :now",
-        )
-        .condition_expression("reserved >= :q")
-        .expression_attribute_values(":q", n(quantity))
-        .expression_attribute_values(":one", n(1))
-        .expression_attribute_values(":now", s(now.to_rfc3339()))
-        .build()
-        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    tx.push(TransactWriteItem::builder().update(update).build(), Guard::Integrity);
-    Ok(())
+    put_counter_move(tx, table, &CounterMove::release(sku, quantity), Guard::Integrity, now)
 }
 
 /// Lists an item that is low and not listed, as `stock-levels` does with `stock.low` beside it
@@ -243,8 +325,8 @@ struct MovementRecord {
     sku: String,
     kind: MovementKind,
     delta: i64,
-    on_hand_after: u64,
-    reserved_after: u64,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    on_hand_after: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     reference: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
@@ -260,8 +342,10 @@ pub struct MovementView {
     pub sku: String,
     pub kind: MovementKind,
     pub delta: i64,
-    pub on_hand_after: u64,
-    pub reserved_after: u64,
+    /// Set by a count (it sets on_hand); movements written commutatively record their delta
+    /// alone (see `domain::stock::Movement`).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub on_hand_after: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -278,7 +362,6 @@ impl From<&Movement> for MovementView {
             kind: m.kind,
             delta: m.delta,
             on_hand_after: m.on_hand_after,
-            reserved_after: m.reserved_after,
             reference: m.reference.as_ref().map(ToString::to_string),
             note: m.note.as_ref().map(ToString::to_string),
             actor: m.actor.clone(),
@@ -298,7 +381,6 @@ pub fn put_movement(tx: &mut Tx, table: &str, m: &Movement) -> Result<(), StoreE
         kind: view.kind,
         delta: view.delta,
         on_hand_after: view.on_hand_after,
-        reserved_after: view.reserved_after,
         reference: view.reference,
         note: view.note,
         actor: view.actor,
@@ -382,4 +464,76 @@ pub enum CursorOrStore {
     Cursor,
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Currency;
+
+    fn item(on_hand: u64, reserved: u64) -> StockItem {
+        StockItem {
+            sku: Sku::parse("sku", "C-1").unwrap(),
+            catalog: Catalog {
+                name: ShortText::parse("name", "C", 10).unwrap(),
+                unit_price: Money::new(100, Currency::parse("c", "BRL").unwrap()),
+                reorder_point: 0,
+                reorder_quantity: 0,
+            },
+            on_hand,
+            reserved,
+            version: 1,
+            updated_at: DateTime::from_timestamp(0, 0).unwrap(),
+            listed_low: false,
+        }
+    }
+
+    /// Evaluates the condition expression as DynamoDB would on a stored item (the forms
+    /// `counter_condition` writes: `attribute_exists(pk)` and `attr >=|<= :value`).
+    fn holds(condition: &str, values: &[(&str, i64)], stored: &StockItem) -> bool {
+        condition.split(" AND ").all(|clause| {
+            if clause == "attribute_exists(pk)" {
+                return true;
+            }
+            let parts: Vec<&str> = clause.split_whitespace().collect();
+            let attr = match parts[0] {
+                "on_hand" => stored.on_hand as i64,
+                "reserved" => stored.reserved as i64,
+                "available" => stored.available() as i64,
+                other => panic!("unexpected attribute {other}"),
+            };
+            let value = values.iter().find(|(n, _)| *n == parts[2]).map(|(_, v)| *v).unwrap();
+            match parts[1] {
+                ">=" => attr >= value,
+                "<=" => attr <= value,
+                op => panic!("unexpected operator {op}"),
+            }
+        })
+    }
+
+    #[test]
+    fn the_stored_condition_and_the_domain_rule_agree() {
+        let sku = Sku::parse("sku", "C-1").unwrap();
+        let counts = [0, 1, 3, 7, 10];
+        let deltas = [0, 1, 2, 3, 5, 7, 10, 11];
+        for on_hand in counts {
+            for reserved in counts.iter().copied().filter(|r| *r <= on_hand) {
+                let stored = item(on_hand, reserved);
+                for q in deltas {
+                    let moves = [
+                        CounterMove::reserve(&sku, q),
+                        CounterMove::release(&sku, q),
+                        CounterMove::ship(&sku, q),
+                        CounterMove::on_hand(&sku, q as i64),
+                        CounterMove::on_hand(&sku, -(q as i64)),
+                        CounterMove::on_hand(&sku, MAX_ON_HAND as i64 - q as i64),
+                    ];
+                    for m in moves {
+                        let (condition, values) = counter_condition(&m);
+                        assert_eq!(holds(&condition, &values, &stored), m.allowed_on(&stored), "{m:?} on {stored:?}");
+                    }
+                }
+            }
+        }
+    }
 }

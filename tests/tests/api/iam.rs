@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 /// The AWS actions each function's code calls (store methods → DynamoDB actions; transactions
 /// count as the actions of their items).
 const REQUIRED: &[(&str, &[&str])] = &[
-    ("AdjustStockFunction", &["dynamodb:BatchGetItem", "dynamodb:PutItem"]),
+    ("AdjustStockFunction", &["dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]),
     ("QueryApiFunction", &["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:Query"]),
     ("EventRelayFunction", &["sns:Publish"]),
     ("StockAlertsFunction", &["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]),
@@ -34,10 +34,13 @@ const REQUIRED: &[(&str, &[&str])] = &[
     ),
     ("RecordPaymentFunction", &["dynamodb:BatchGetItem", "dynamodb:PutItem"]),
     ("UpdateFulfillmentFunction", &["dynamodb:BatchGetItem", "dynamodb:PutItem"]),
-    ("FulfillmentWorkerFunction", &["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem"]),
+    ("FulfillmentWorkerFunction", &["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]),
     ("NotifierFunction", &["dynamodb:PutItem"]),
     ("SalesReportFunction", &["dynamodb:PutItem", "dynamodb:UpdateItem"]),
-    ("ProcessReturnFunction", &["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem"]),
+    (
+        "ProcessReturnFunction",
+        &["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+    ),
 ];
 
 /// Actions and resources granted to each function by its inline policy statements.
