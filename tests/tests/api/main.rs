@@ -7,6 +7,7 @@ mod bad_input;
 mod contract;
 mod customers;
 mod faults;
+mod flash_sale;
 mod fulfillment;
 mod iam;
 mod idempotency;
