@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PYTHON ?= python3
 PORT ?= 3000
 
-.PHONY: run test deps lint fmt check build clean fuzz bench link-order
+.PHONY: run reset test deps lint fmt check build clean fuzz bench link-order
 
 ## Install what is missing (moto_server for DynamoDB/SQS emulation, cfn-lint for the template).
 deps:
@@ -11,10 +11,16 @@ deps:
 	@$(PYTHON) -c "import openapi_spec_validator" 2>/dev/null || $(PYTHON) -m pip install --quiet 'openapi-spec-validator>=0.7'
 	@command -v cfn-lint >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet 'cfn-lint>=1,<2'
 
-## Build and serve the whole backoffice on http://127.0.0.1:$(PORT) with demo data (moto starts by itself).
+## Build and serve the whole backoffice on http://127.0.0.1:$(PORT) with demo data. The shop is
+## kept between runs (an emulator left running, recorded under .local/); `make reset` empties it.
 run: deps
 	cargo build --release -p backoffice-local
 	PORT=$(PORT) ./target/release/backoffice-local
+
+## Stop the emulator `make run` keeps and forget the shop: the next `make run` starts empty.
+reset:
+	cargo build --release -p backoffice-local
+	./target/release/backoffice-local reset
 
 ## The whole test suite: unit tests of the pure domain and integration tests against moto.
 test: deps

@@ -31,7 +31,9 @@ The differences from running `moto_server` directly:
 * Two lookups moto repeats on every request are made once: the list of its service modules
   (a directory listing and a `stat` per entry, to route the request) and the method names of
   the handler class. Together they were about a fifth of an idle GetItem's time in moto.
-It exits when its standard input closes, i.e. when the process that started it goes away.
+It exits when its standard input closes, i.e. when the process that started it goes away,
+unless it was started with a third argument, `--keep`: then it runs until it is stopped (the
+local runner keeps one like that, so a shop typed in survives restarts of the runner).
 """
 import logging
 import os
@@ -248,7 +250,8 @@ def main():
     BaseWSGIServer.request_queue_size = 1024  # the kernel caps it at net.core.somaxconn
     server = make_server(host, port, serialised, threaded=True)
     print(server.server_port, flush=True)
-    threading.Thread(target=exit_when_parent_goes, daemon=True).start()
+    if "--keep" not in sys.argv[3:]:
+        threading.Thread(target=exit_when_parent_goes, daemon=True).start()
     server.serve_forever()
 
 

@@ -17,7 +17,7 @@ pub mod server;
 pub mod template;
 
 pub use apigw::Identity;
-pub use moto::Moto;
+pub use moto::{KeptMoto, Moto};
 
 use apigw::{EventInput, PathTemplate};
 use backoffice::AppContext;
@@ -71,6 +71,9 @@ pub struct SqsConsumer {
     pub queue_url: String,
     pub queue_arn: String,
     pub batch_size: usize,
+    /// Batches in flight at once, as Lambda scales a queue's pollers up to the function's
+    /// reserved concurrency (5 when it has none: Lambda's starting point for a queue).
+    pub concurrency: usize,
     handler: SqsFn,
 }
 
@@ -110,6 +113,10 @@ pub struct Backoffice {
     pub actions: recorder::ActionLog,
     /// Every invocation and AWS exchange per function, when built with [`Backoffice::capturing`].
     pub capture: Option<capture::Capture>,
+    /// Where the stream pollers keep their place (the last record every stream consumer has
+    /// taken, per shard), as Lambda's event source mapping does: a restarted runner resumes
+    /// after it instead of replaying the stream. `None` (tests): from the stream's start.
+    pub stream_checkpoint: Option<std::path::PathBuf>,
     stream_state: tokio::sync::Mutex<pumps::StreamState>,
 }
 
@@ -201,6 +208,7 @@ impl Backoffice {
                             .ok_or_else(|| format!("{id}: unknown queue {queue}"))?,
                         queue_arn: resources.queue_arns.get(queue).cloned().unwrap_or_default(),
                         batch_size: (*batch_size).clamp(1, 10),
+                        concurrency: f.reserved_concurrency.unwrap_or(5).max(1),
                         handler: registry::sqs(&f.binary, ctx.clone()).ok_or_else(missing)?,
                     }),
                     EventSpec::Stream { batch_size, max_retries, on_failure, filters } => {
@@ -246,6 +254,7 @@ impl Backoffice {
             auth: Auth::Development,
             actions,
             capture,
+            stream_checkpoint: None,
             stream_state: Default::default(),
         })
     }

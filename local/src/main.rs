@@ -1,9 +1,10 @@
 //! `backoffice-local`: the whole backoffice on your machine, no AWS account and no Docker.
-//! Starts moto (unless `AWS_ENDPOINT_URL` points at one), creates the table, topic and queues
-//! from `template.yaml`, loads demo data, serves every HTTP route on 127.0.0.1:$PORT (3000) and
-//! runs the stream and queue pollers.
+//! Finds or starts a kept moto (unless `AWS_ENDPOINT_URL` points at one), creates the table,
+//! topic and queues from `template.yaml` if they are not there yet, loads demo data, serves every
+//! HTTP route on 127.0.0.1:$PORT (3000) and runs the stream and queue pollers. The shop survives
+//! restarts of the runner, `kill -9` included; `RESET=1` starts empty.
 
-use backoffice_local::{Backoffice, Moto, demo, template};
+use backoffice_local::{Backoffice, KeptMoto, demo, template};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -20,15 +21,32 @@ async fn main() -> Result<(), backoffice_local::BoxError> {
         println!("{}", verifier.mint(&claims));
         return Ok(());
     }
+    let data_dir = std::path::PathBuf::from(std::env::var("LOCAL_DATA_DIR").unwrap_or_else(|_| ".local".to_owned()));
+    // `backoffice-local reset`: stops the kept emulator and forgets the shop.
+    if args.first().map(String::as_str) == Some("reset") {
+        KeptMoto::reset(&data_dir)?;
+        println!("reset: the kept emulator was stopped and {} removed; the next start is empty", data_dir.display());
+        return Ok(());
+    }
     backoffice::telemetry::init();
     let port: u16 = std::env::var("PORT").ok().and_then(|p| p.parse().ok()).unwrap_or(3000);
     let demo_data = std::env::var("DEMO_DATA").map(|v| v != "0" && v != "false").unwrap_or(true);
 
-    let (endpoint, _moto) = match std::env::var("AWS_ENDPOINT_URL") {
-        Ok(endpoint) => (endpoint, None),
+    // The shop is kept between runs: moto runs on in its own process group and the stream's
+    // checkpoint is saved beside it, under LOCAL_DATA_DIR (`.local/`). RESET=1 (`make reset`)
+    // stops that moto and starts empty.
+    if std::env::var("RESET").is_ok_and(|v| v == "1" || v == "true") {
+        KeptMoto::reset(&data_dir)?;
+        println!("reset: the kept emulator was stopped and {} removed", data_dir.display());
+    }
+    let endpoint = match std::env::var("AWS_ENDPOINT_URL") {
+        Ok(endpoint) => endpoint,
         Err(_) => {
-            let moto = Moto::start()?;
-            (moto.endpoint.clone(), Some(moto))
+            let moto = KeptMoto::find_or_start(&data_dir)?;
+            if !moto.started {
+                println!("reusing the emulator kept from the last run ({}); `make reset` starts empty", moto.endpoint);
+            }
+            moto.endpoint
         }
     };
     let template = template::load_default()?;
@@ -37,6 +55,7 @@ async fn main() -> Result<(), backoffice_local::BoxError> {
         ["PAYMENT_HOLD_SECONDS"].iter().filter_map(|k| std::env::var(k).ok().map(|v| (*k, v))).collect();
     let overrides: Vec<(&str, &str)> = overrides.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let mut app = Backoffice::with_overrides(template, &endpoint, "", &overrides).await?;
+    app.stream_checkpoint = Some(data_dir.join("stream-checkpoint.json"));
     let verify_tokens = std::env::var("LOCAL_AUTH").map(|v| v == "jwt").unwrap_or(false);
     if verify_tokens {
         app.auth = backoffice_local::Auth::Jwt(backoffice_local::auth::JwtVerifier::from_env());

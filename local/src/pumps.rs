@@ -12,9 +12,40 @@ use std::collections::{HashSet, VecDeque};
 use std::sync::Arc;
 use std::time::Duration;
 
+/// Where the stream consumers are, per shard of one stream (its ARN: a new table's stream
+/// starts from its beginning). Written whole to a temporary file and renamed over the old one,
+/// so a runner killed while saving leaves the previous checkpoint, never half of one.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+pub struct Checkpoint {
+    pub stream_arn: String,
+    /// Shard id → the sequence number of the last record every consumer has taken.
+    pub shards: std::collections::BTreeMap<String, String>,
+}
+
+impl Checkpoint {
+    pub fn load(path: &std::path::Path, stream_arn: &str) -> Self {
+        std::fs::read(path)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice::<Checkpoint>(&bytes).ok())
+            .filter(|c| c.stream_arn == stream_arn)
+            .unwrap_or_default()
+    }
+
+    pub fn save(&self, path: &std::path::Path) -> Result<(), BoxError> {
+        let partial = path.with_extension("partial");
+        std::fs::write(&partial, serde_json::to_vec(self)?)?;
+        std::fs::rename(&partial, path)?;
+        Ok(())
+    }
+}
+
 #[derive(Default)]
 pub struct StreamState {
-    shards: Vec<(String, Option<String>)>,
+    /// Per shard: its id, the iterator to read next, and the sequence number of the last record
+    /// read from it.
+    shards: Vec<(String, Option<String>, Option<String>)>,
+    /// Records read since the runner started (`/_local/stream`).
+    pub records_read: usize,
     initialised: bool,
     /// Records not yet accepted, per stream consumer.
     pending: Vec<VecDeque<EventRecord>>,
@@ -62,30 +93,36 @@ impl Backoffice {
         if !state.initialised {
             let described =
                 client.describe_stream().stream_arn(&arn).send().await.map_err(|e| e.into_service_error())?;
+            let saved = self.stream_checkpoint.as_deref().map(|p| Checkpoint::load(p, &arn)).unwrap_or_default();
             for shard in described.stream_description.map(|d| d.shards.unwrap_or_default()).unwrap_or_default() {
                 let Some(id) = shard.shard_id else { continue };
-                let iterator = client
-                    .get_shard_iterator()
-                    .stream_arn(&arn)
-                    .shard_id(&id)
-                    .shard_iterator_type(ShardIteratorType::TrimHorizon)
-                    .send()
-                    .await
-                    .map_err(|e| e.into_service_error())?
-                    .shard_iterator;
-                state.shards.push((id, iterator));
+                let after = saved.shards.get(&id).cloned();
+                let request = client.get_shard_iterator().stream_arn(&arn).shard_id(&id);
+                let request = match &after {
+                    Some(sequence) => {
+                        request.shard_iterator_type(ShardIteratorType::AfterSequenceNumber).sequence_number(sequence)
+                    }
+                    None => request.shard_iterator_type(ShardIteratorType::TrimHorizon),
+                };
+                let iterator = request.send().await.map_err(|e| e.into_service_error())?.shard_iterator;
+                state.shards.push((id, iterator, after));
             }
             state.pending = self.stream_consumers.iter().map(|_| VecDeque::new()).collect();
             state.failing = self.stream_consumers.iter().map(|_| (None, 0)).collect();
             state.initialised = true;
         }
         let mut fresh = Vec::new();
-        for (_, iterator) in state.shards.iter_mut() {
+        for (_, iterator, last) in state.shards.iter_mut() {
             let Some(it) = iterator.clone() else { continue };
             let out = client.get_records().shard_iterator(it).send().await.map_err(|e| e.into_service_error())?;
             *iterator = out.next_shard_iterator;
-            fresh.extend(out.records.unwrap_or_default().into_iter().map(|r| convert(r, &arn)));
+            let records = out.records.unwrap_or_default();
+            if let Some(sequence) = records.last().and_then(|r| r.dynamodb.as_ref()?.sequence_number.clone()) {
+                *last = Some(sequence);
+            }
+            fresh.extend(records.into_iter().map(|r| convert(r, &arn)));
         }
+        state.records_read += fresh.len();
         // Which consumers each record passes the filters of (its JSON built once, then dropped).
         let consumers = &self.stream_consumers;
         let passes: Vec<Vec<bool>> = if consumers.iter().any(|c| !c.filters.is_empty()) {
@@ -145,7 +182,22 @@ impl Backoffice {
                 }
             }
         }
+        // Every consumer has taken everything read: the place to resume from after a restart.
+        // (Saved only then, so a record a consumer is still retrying is read again; consumers
+        // are idempotent, as they must be for Lambda's at-least-once delivery.)
+        if !fresh.is_empty()
+            && state.pending.iter().all(VecDeque::is_empty)
+            && let Some(path) = &self.stream_checkpoint
+        {
+            let shards = state.shards.iter().filter_map(|(id, _, last)| Some((id.clone(), last.clone()?))).collect();
+            Checkpoint { stream_arn: arn.clone(), shards }.save(path)?;
+        }
         Ok(accepted)
+    }
+
+    /// Stream records read since the runner started.
+    pub async fn stream_records_read(&self) -> usize {
+        self.stream_state.lock().await.records_read
     }
 
     /// A stream record given up after its retries, written to the mapping's on-failure
@@ -185,8 +237,9 @@ impl Backoffice {
         Ok(())
     }
 
-    /// Receives one batch from every consumed queue and invokes its consumer. Returns how many
-    /// messages were delivered. Failed messages become visible again after `retry_delay`.
+    /// Receives one batch from every consumed queue and invokes its consumer (for tests and
+    /// `settle`; the runner's pollers poll each queue on its own). Returns how many messages were
+    /// delivered. Failed messages become visible again after `retry_delay`.
     pub async fn pump_queues(&self, wait_seconds: i32, retry_delay: Duration) -> Result<usize, BoxError> {
         let futures = self.sqs_consumers.iter().map(|c| self.pump_queue(c, wait_seconds, retry_delay));
         let mut total = 0;
@@ -196,7 +249,7 @@ impl Backoffice {
         Ok(total)
     }
 
-    async fn pump_queue(
+    pub async fn pump_queue(
         &self,
         consumer: &crate::SqsConsumer,
         wait_seconds: i32,
@@ -304,34 +357,38 @@ impl Backoffice {
         Err("events still flowing after 200 rounds".into())
     }
 
-    /// Background pollers for the runner: the stream every 200 ms, each queue by long polling.
+    /// Background pollers for the runner, shaped like Lambda's event source mappings: the
+    /// stream read again at once while it has records (every 200 ms when idle), and each queue
+    /// polled on its own by as many long-polling batches at once as its consumer's concurrency,
+    /// so a slow or idle queue never holds another back and a burst is worked off in parallel.
     pub fn spawn_pollers(self: &Arc<Self>, retry_delay: Duration) -> Vec<tokio::task::JoinHandle<()>> {
-        let stream = {
-            let me = Arc::clone(self);
-            tokio::spawn(async move {
-                loop {
-                    if let Err(e) = me.pump_stream().await {
-                        tracing::warn!(error = %e, "stream poll failed");
-                    }
-                    tokio::time::sleep(Duration::from_millis(200)).await;
+        let mut tasks = Vec::new();
+        let me = Arc::clone(self);
+        tasks.push(tokio::spawn(async move {
+            loop {
+                match me.pump_stream().await {
+                    Ok(n) if n > 0 => continue,
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "stream poll failed"),
                 }
-            })
-        };
-        let queues = {
-            let me = Arc::clone(self);
-            tokio::spawn(async move {
-                loop {
-                    match me.pump_queues(1, retry_delay).await {
-                        Ok(_) => {}
-                        Err(e) => {
-                            tracing::warn!(error = %e, "queue poll failed");
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        }));
+        for (c, consumer) in self.sqs_consumers.iter().enumerate() {
+            for _ in 0..consumer.concurrency {
+                let me = Arc::clone(self);
+                tasks.push(tokio::spawn(async move {
+                    let consumer = &me.sqs_consumers[c];
+                    loop {
+                        if let Err(e) = me.pump_queue(consumer, 1, retry_delay).await {
+                            tracing::warn!(queue = %consumer.queue_logical_id, error = %e, "queue poll failed");
                             tokio::time::sleep(Duration::from_millis(500)).await;
                         }
                     }
-                }
-            })
-        };
-        vec![stream, queues]
+                }));
+            }
+        }
+        tasks
     }
 
     /// Fires the scheduled functions every `period` (locally much more often than their rate, so

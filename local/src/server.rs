@@ -98,6 +98,13 @@ async fn handle(
     if method == "GET" && path_and_query == "/_local/queues" {
         return Ok(convert(local_queues(&app).await));
     }
+    if method == "GET" && path_and_query == "/_local/stream" {
+        let read = app.stream_records_read().await;
+        return Ok(convert(backoffice::http::json(
+            lambda_http::http::StatusCode::OK,
+            &serde_json::json!({ "records_read_since_start": read }),
+        )));
+    }
     let header_refs: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let started = std::time::Instant::now();
     let response = app.invoke(&method, &path_and_query, &header_refs, &body).await;

@@ -54,6 +54,8 @@ pub struct FunctionSpec {
     /// Globals merged with the function's own variables, values still unresolved.
     pub environment: BTreeMap<String, Value>,
     pub events: Vec<EventSpec>,
+    /// `ReservedConcurrentExecutions`: how many invocations Lambda runs at once at most.
+    pub reserved_concurrency: Option<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -281,7 +283,9 @@ impl Template {
                             other => return err(format!("{id}: event type {other:?} is not supported locally")),
                         });
                     }
-                    functions.insert(id, FunctionSpec { binary, environment, events });
+                    let reserved_concurrency =
+                        props.get("ReservedConcurrentExecutions").and_then(Value::as_u64).map(|n| n as usize);
+                    functions.insert(id, FunctionSpec { binary, environment, events, reserved_concurrency });
                 }
                 _ => {}
             }
