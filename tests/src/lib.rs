@@ -273,6 +273,18 @@ impl TestApp {
 
     /// An API Gateway v2 request for `route_key`, as the runner would build it.
     pub fn request(&self, route_key: &str, path: &str, body: &str, headers: &[(&str, &str)]) -> lambda_http::Request {
+        self.request_with_params(route_key, path, &[], body, headers)
+    }
+
+    /// [`TestApp::request`] for a route with path parameters (`("sku", "MUG-1")`).
+    pub fn request_with_params(
+        &self,
+        route_key: &str,
+        path: &str,
+        params: &[(&str, &str)],
+        body: &str,
+        headers: &[(&str, &str)],
+    ) -> lambda_http::Request {
         let (method, _) = route_key.split_once(' ').unwrap();
         let event = backoffice_local::apigw::event(backoffice_local::apigw::EventInput {
             method,
@@ -281,7 +293,7 @@ impl TestApp {
             raw_query: "",
             query: Default::default(),
             headers: headers.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
-            path_parameters: Vec::new(),
+            path_parameters: params.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
             body: body.as_bytes(),
             identity: &self.app.identity,
         });

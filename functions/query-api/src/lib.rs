@@ -48,18 +48,24 @@ fn paging(req: &Request) -> Result<(i32, Option<String>), Problem> {
     Ok((parse_limit(http::query_param(req, "limit").as_deref())?, http::query_param(req, "cursor")))
 }
 
+/// A listing's page, or the problem: a cursor this listing did not issue is the caller's error.
+fn page_of<T>(page: Result<Page<T>, CursorOrStore>) -> Result<Page<T>, Problem> {
+    match page {
+        Ok(page) => Ok(page),
+        Err(CursorOrStore::Cursor) => Err(Problem::invalid("cursor", "not a cursor this listing issued")),
+        Err(CursorOrStore::Store(e)) => Err(e.into()),
+    }
+}
+
 fn page_result<T, U: serde::Serialize>(
     page: Result<Page<T>, CursorOrStore>,
     view: impl Fn(&T) -> U,
 ) -> Result<Response<Body>, Problem> {
-    match page {
-        Ok(page) => Ok(http::json(
-            StatusCode::OK,
-            &Page { items: page.items.iter().map(view).collect(), next_cursor: page.next_cursor },
-        )),
-        Err(CursorOrStore::Cursor) => Err(Problem::invalid("cursor", "not a cursor this listing issued")),
-        Err(CursorOrStore::Store(e)) => Err(e.into()),
-    }
+    let page = page_of(page)?;
+    Ok(http::json(
+        StatusCode::OK,
+        &Page { items: page.items.iter().map(view).collect(), next_cursor: page.next_cursor },
+    ))
 }
 
 async fn stock(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Problem> {
@@ -93,11 +99,7 @@ async fn replenishments(ctx: &AppContext, req: &Request) -> Result<Response<Body
     http::only_query_params(req, &["status", "limit", "cursor"])?;
     let status = ReplenishmentStatus::parse("status", http::query_param(req, "status").as_deref().unwrap_or("open"))?;
     let (limit, cursor) = paging(req)?;
-    let page = match ctx.store.replenishments(status, limit, cursor.as_deref()).await {
-        Ok(page) => page,
-        Err(CursorOrStore::Cursor) => return Err(Problem::invalid("cursor", "not a cursor this listing issued")),
-        Err(CursorOrStore::Store(e)) => return Err(e.into()),
-    };
+    let page = page_of(ctx.store.replenishments(status, limit, cursor.as_deref()).await)?;
     // `available_at_alert` is history; beside it, what is available now (one BatchGetItem).
     let skus = page.items.iter().filter_map(|r| Sku::parse("sku", &r.sku).ok()).collect::<Vec<_>>();
     let now: std::collections::HashMap<String, u64> =
@@ -270,11 +272,7 @@ async fn order_notifications(ctx: &AppContext, req: &Request) -> Result<Response
 async fn receivables(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Problem> {
     http::only_query_params(req, &["limit", "cursor"])?;
     let (limit, cursor) = paging(req)?;
-    let page = match ctx.store.receivables(limit, cursor.as_deref()).await {
-        Ok(page) => page,
-        Err(CursorOrStore::Cursor) => return Err(Problem::invalid("cursor", "not a cursor this listing issued")),
-        Err(CursorOrStore::Store(e)) => return Err(e.into()),
-    };
+    let page = page_of(ctx.store.receivables(limit, cursor.as_deref()).await)?;
     let totals = ctx.store.receivable_totals().await?;
     let items: Vec<serde_json::Value> = page
         .items
@@ -295,11 +293,7 @@ async fn receivables(ctx: &AppContext, req: &Request) -> Result<Response<Body>, 
 async fn refunds_owed(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Problem> {
     http::only_query_params(req, &["limit", "cursor"])?;
     let (limit, cursor) = paging(req)?;
-    let page = match ctx.store.refunds_owed(limit, cursor.as_deref()).await {
-        Ok(page) => page,
-        Err(CursorOrStore::Cursor) => return Err(Problem::invalid("cursor", "not a cursor this listing issued")),
-        Err(CursorOrStore::Store(e)) => return Err(e.into()),
-    };
+    let page = page_of(ctx.store.refunds_owed(limit, cursor.as_deref()).await)?;
     let totals = ctx.store.refunds_owed_totals().await?;
     let items: Vec<serde_json::Value> = page
         .items

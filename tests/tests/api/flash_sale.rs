@@ -24,23 +24,6 @@ fn sale_length() -> Duration {
     Duration::from_secs(seconds)
 }
 
-/// An API Gateway request for a route with path parameters, as the runner builds it.
-fn request(t: &TestApp, route_key: &str, path: &str, params: &[(&str, &str)], body: &str) -> lambda_http::Request {
-    let (method, _) = route_key.split_once(' ').unwrap();
-    let event = backoffice_local::apigw::event(backoffice_local::apigw::EventInput {
-        method,
-        route_key,
-        raw_path: path,
-        raw_query: "",
-        query: Default::default(),
-        headers: vec![("content-type".into(), "application/json".into())],
-        path_parameters: params.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
-        body: body.as_bytes(),
-        identity: &t.app.identity,
-    });
-    lambda_http::request::from_str(&event.to_string()).unwrap()
-}
-
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted.get(((sorted.len() as f64 - 1.0) * p).round() as usize).copied().unwrap_or_default()
 }
@@ -103,7 +86,13 @@ async fn shipments_and_adjustments_never_wait_behind_a_flash_sale() {
                         json!({"delta": -1, "reason": "damaged"})
                     };
                     let path = format!("/stock/{SKU}/adjustments");
-                    let req = request(&t, "POST /stock/{sku}/adjustments", &path, &[("sku", SKU)], &body.to_string());
+                    let req = t.request_with_params(
+                        "POST /stock/{sku}/adjustments",
+                        &path,
+                        &[("sku", SKU)],
+                        &body.to_string(),
+                        &[("content-type", "application/json")],
+                    );
                     let asked = Instant::now();
                     let response = adjust_stock::handler(&ctx, req).await;
                     latencies.push(asked.elapsed());
