@@ -1,9 +1,11 @@
-//! Personal data never reaches the logs: the log output of a create, a patch and an order is
-//! captured with the production JSON subscriber at the production level (`info`, as
-//! template.yaml sets RUST_LOG) and searched.
+//! What the logs say, captured with the production JSON subscriber at the production level
+//! (`info`, as template.yaml sets RUST_LOG): personal data never reaches them, a success is
+//! logged once however often its write was retried, and the scheduled expiry stays quiet when
+//! it has nothing to do.
 //!
 //! Its own test binary: the capturing subscriber is the process-wide default, so no other
-//! test's threads share (or disable) its log call sites.
+//! test binary's threads share (or disable) its log call sites. The tests here run side by side
+//! and each looks only at lines naming its own records, or at what was logged after a mark.
 
 use backoffice_tests::{JSON, spawn_app};
 use serde_json::json;
@@ -23,14 +25,34 @@ impl Write for Captured {
     }
 }
 
+impl Captured {
+    fn since(&self, mark: usize) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()[mark..]).into_owned()
+    }
+
+    fn mark(&self) -> usize {
+        self.0.lock().unwrap().len()
+    }
+}
+
+/// The process-wide capture, installed once: the subscriber the functions use on Lambda, at the
+/// level template.yaml sets.
+fn capture() -> &'static Captured {
+    static CAPTURED: std::sync::OnceLock<Captured> = std::sync::OnceLock::new();
+    CAPTURED.get_or_init(|| {
+        let captured = Captured::default();
+        let writer = captured.clone();
+        let subscriber =
+            backoffice::telemetry::json_subscriber(tracing_subscriber::EnvFilter::new("info"), move || writer.clone());
+        tracing::subscriber::set_global_default(subscriber).expect("the only subscriber in this binary");
+        captured
+    })
+}
+
 #[tokio::test]
 async fn personal_data_never_appears_in_logs() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    // The subscriber the functions use on Lambda, at the level template.yaml sets.
-    let subscriber =
-        backoffice::telemetry::json_subscriber(tracing_subscriber::EnvFilter::new("info"), move || writer.clone());
-    tracing::subscriber::set_global_default(subscriber).expect("the only subscriber in this binary");
+    let captured = capture();
+    let start = captured.mark();
 
     let t = spawn_app().await;
     t.stocked("LOG-SKU", 5, 990, "BRL", 0).await;
@@ -58,7 +80,7 @@ async fn personal_data_never_appears_in_logs() {
                                             "city": "Belo Horizonte", "postal_code": "30130-005", "country": "BR"}});
     assert_eq!(t.call("POST", "/orders", &[JSON], &order.to_string()).await.status, 201);
 
-    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let logs = captured.since(start);
     for expected in ["customer created", "customer updated", "order placed"] {
         assert!(logs.contains(expected), "the capture works: {expected} missing from\n{logs}");
     }
@@ -80,15 +102,34 @@ async fn personal_data_never_appears_in_logs() {
 
     // The scheduled expiry says nothing at info level when it had nothing to do (locally it runs
     // every few seconds and would push everything else off the screen), and speaks when it acts.
-    captured.0.lock().unwrap().clear();
+    let mark = captured.mark();
     t.app.run_schedules().await;
-    let quiet = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let quiet = captured.since(mark);
     assert!(!quiet.contains("payment expiry run"), "an idle expiry run logged:\n{quiet}");
     let expiring = backoffice_tests::spawn_app_with(&[("PAYMENT_HOLD_SECONDS", "0")]).await;
     expiring.stocked("LOG-EXP", 5, 990, "BRL", 0).await;
     assert_eq!(expiring.place_order(&[("LOG-EXP", 1)], None).await.status, 201);
-    captured.0.lock().unwrap().clear();
+    let mark = captured.mark();
     expiring.app.run_schedules().await;
-    let acted = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let acted = captured.since(mark);
     assert!(acted.contains("payment expiry run") && acted.contains("\"expired\":1"), "{acted}");
+}
+
+#[tokio::test]
+async fn a_success_is_logged_once_however_often_its_write_was_retried() {
+    let captured = capture();
+    let t = spawn_app().await;
+    t.stocked("LOG-RETRY", 5, 990, "BRL", 0).await;
+    // More throttles than the SDK's own attempts: the command goes round again, deciding anew.
+    let throttle = backoffice_tests::Throttle::new("TransactWriteItems", 5);
+    let ctx = t.throttled_context("PlaceOrderFunction", &throttle);
+    let body = json!({"customer_id": t.customer, "lines": [{"sku": "LOG-RETRY", "quantity": 1}]}).to_string();
+    let req = t.request("POST /orders", "/orders", &body, &[JSON]);
+    let reply = backoffice_tests::Reply::from_response(place_order::handler(&ctx, req).await);
+    assert_eq!(reply.status, 201, "{}", reply.text);
+    assert_eq!(throttle.remaining(), 0, "the write was refused and retried");
+    let id = reply.body["id"].as_str().unwrap();
+    let logs = captured.since(0);
+    let placed = logs.lines().filter(|l| l.contains("order placed") && l.contains(id)).count();
+    assert_eq!(placed, 1, "one success line for one order:\n{logs}");
 }

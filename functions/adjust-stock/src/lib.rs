@@ -101,9 +101,10 @@ async fn adjust(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Probl
         stock_store::put_stock_write(&mut tx, &table, &change.write, change.item.updated_at)?;
         let movement = &change.movement;
         stock_store::put_movement(&mut tx, &table, movement)?;
-        tracing::info!(sku = %sku, kind = ?movement.kind, delta = movement.delta, "stock adjusted");
         let body = AdjustmentResponse { movement: movement.into(), stock: StockView::from(&change.item) };
-        Ok(Decision::new(tx, respond(StatusCode::CREATED, &body, None)?))
+        let (logged_sku, kind, delta) = (sku.clone(), movement.kind, movement.delta);
+        Ok(Decision::new(tx, respond(StatusCode::CREATED, &body, None)?)
+            .on_commit(move || tracing::info!(sku = %logged_sku, ?kind, delta, "stock adjusted")))
     })
     .await)
 }

@@ -52,15 +52,19 @@ async fn cancel(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result
         let now = chrono::Utc::now();
         let outcome = order::cancel(&order, reason.as_str(), &caller.subject, now).map_err(cancel_problem)?;
         let mut tx = Tx::default();
-        let result = match outcome {
-            CancelOutcome::AlreadyCancelled => order,
+        let (result, cancelled) = match outcome {
+            CancelOutcome::AlreadyCancelled => (order, false),
             CancelOutcome::Cancelled(change) => {
                 order_store::put_cancellation(&mut tx, &table, &change, order.version, correlation_id, now)?;
-                tracing::info!(order_id = %id, "order cancelled");
-                change.order
+                (change.order, true)
             }
         };
-        Ok(Decision::new(tx, respond(StatusCode::OK, &result, None)?).about(&result.customer_id))
+        let decision = Decision::new(tx, respond(StatusCode::OK, &result, None)?).about(&result.customer_id);
+        Ok(if cancelled {
+            decision.on_commit(move || tracing::info!(order_id = %id, "order cancelled"))
+        } else {
+            decision
+        })
     })
     .await)
 }

@@ -109,8 +109,10 @@ async fn place(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<
         let order_pk = keys::order_pk(&change.order.id);
         event_store::put_events(&mut tx, &table, &order_pk, &change.events, correlation_id, change.order.placed_at)?;
         let o = &change.order;
-        tracing::info!(order_id = %o.id, lines = o.lines.len(), total = o.total.amount(), currency = %o.currency(), "order placed");
-        Ok(Decision::new(tx, respond(StatusCode::CREATED, o, Some(format!("/orders/{}", o.id)))?).about(&o.customer_id))
+        let (id, lines, total, currency) = (o.id, o.lines.len(), o.total.amount(), o.currency());
+        Ok(Decision::new(tx, respond(StatusCode::CREATED, o, Some(format!("/orders/{}", o.id)))?)
+            .about(&o.customer_id)
+            .on_commit(move || tracing::info!(order_id = %id, lines, total, %currency, "order placed")))
     })
     .await)
 }

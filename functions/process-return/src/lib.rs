@@ -137,8 +137,9 @@ async fn open(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<R
         return_store::put_return(&mut tx, &table, &ret, None)?;
         order_store::put_order(&mut tx, &table, &next, Some(order.version))?;
         event_store::put_events(&mut tx, &table, &keys::order_pk(&order_id), &events, correlation_id, now)?;
-        tracing::info!(order_id = %order_id, return_id = %ret.id, "return requested");
-        Ok(Decision::new(tx, respond(StatusCode::CREATED, &ret, Some(format!("/returns/{}", ret.id)))?))
+        let return_id = ret.id;
+        Ok(Decision::new(tx, respond(StatusCode::CREATED, &ret, Some(format!("/returns/{}", ret.id)))?)
+            .on_commit(move || tracing::info!(order_id = %order_id, %return_id, "return requested")))
     })
     .await)
 }
@@ -160,6 +161,7 @@ async fn receive(ctx: &AppContext, req: &Request, correlation_id: &str) -> Resul
         let order = loaded_order(loaded, &ret.order_id)?;
         let now = chrono::Utc::now();
         let mut tx = Tx::default();
+        let mut logged = None;
         let result = match returns::receive(&ret, &order, &receipts, &caller.subject, now).map_err(return_problem)? {
             None => ret,
             Some(got) => {
@@ -172,11 +174,16 @@ async fn receive(ctx: &AppContext, req: &Request, correlation_id: &str) -> Resul
                     stock_store::put_movement(&mut tx, &table, m)?;
                 }
                 event_store::put_events(&mut tx, &table, &keys::order_pk(&order.id), &got.events, correlation_id, now)?;
-                tracing::info!(return_id = %id, movements = got.movements.len(), "return received");
+                let movements = got.movements.len();
+                logged = Some(move || tracing::info!(return_id = %id, movements, "return received"));
                 got.ret
             }
         };
-        Ok(Decision::new(tx, respond(StatusCode::OK, &result, None)?))
+        let decision = Decision::new(tx, respond(StatusCode::OK, &result, None)?);
+        Ok(match logged {
+            Some(log) => decision.on_commit(log),
+            None => decision,
+        })
     })
     .await)
 }

@@ -188,8 +188,10 @@ async fn pay(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<Re
         order_store::put_order(&mut tx, &table, &settled.order, Some(order.version))?;
         put_payment(&mut tx, &table, &id, &p, &response.body)?;
         event_store::put_events(&mut tx, &table, &keys::order_pk(&id), &settled.events, correlation_id, now)?;
-        tracing::info!(order_id = %id, amount = amount.amount(), currency = %amount.currency(), status = ?settled.order.payment_status, "payment recorded");
-        Ok(Decision::new(tx, response))
+        let status = settled.order.payment_status;
+        Ok(Decision::new(tx, response).on_commit(move || {
+            tracing::info!(order_id = %id, amount = amount.amount(), currency = %amount.currency(), ?status, "payment recorded")
+        }))
     })
     .await)
 }
@@ -260,8 +262,9 @@ async fn refund(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result
         order_store::put_order(&mut tx, &table, &settled.order, Some(order.version))?;
         put_refund(&mut tx, &table, &id, &r, &response.body)?;
         event_store::put_events(&mut tx, &table, &keys::order_pk(&id), &events, correlation_id, now)?;
-        tracing::info!(order_id = %id, amount = amount.amount(), currency = %amount.currency(), "refund recorded");
-        Ok(Decision::new(tx, response))
+        Ok(Decision::new(tx, response).on_commit(move || {
+            tracing::info!(order_id = %id, amount = amount.amount(), currency = %amount.currency(), "refund recorded")
+        }))
     })
     .await)
 }

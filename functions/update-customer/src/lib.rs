@@ -71,8 +71,10 @@ async fn create(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result
         let event =
             DomainEvent::CustomerRegistered(CustomerChanged { customer_id: id.to_string(), changed: Vec::new() });
         event_store::put_events(&mut tx, &table, &keys::customer_pk(&id), &[event], correlation_id, new.created_at)?;
-        tracing::info!(customer_id = %id, "customer created");
-        Ok(Decision::new(tx, respond(StatusCode::CREATED, &new, Some(format!("/customers/{id}")))?).about(&id))
+        let created = id.clone();
+        Ok(Decision::new(tx, respond(StatusCode::CREATED, &new, Some(format!("/customers/{id}")))?)
+            .about(&id)
+            .on_commit(move || tracing::info!(customer_id = %created, "customer created")))
     })
     .await;
     Ok(if response.status() == StatusCode::CREATED { with_etag(response, 1) } else { response })

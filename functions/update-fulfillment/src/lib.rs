@@ -84,16 +84,21 @@ async fn step(
             Wanted::Delivered => fulfillment::deliver(&order, now),
         };
         let mut tx = Tx::default();
-        let result = match outcome.map_err(step_problem)? {
-            None => order,
+        let (result, stepped) = match outcome.map_err(step_problem)? {
+            None => (order, false),
             Some((next, events)) => {
                 order_store::put_order(&mut tx, &table, &next, Some(order.version))?;
                 event_store::put_events(&mut tx, &table, &keys::order_pk(&id), &events, correlation_id, now)?;
-                tracing::info!(order_id = %id, step = ?next.fulfillment_status, "fulfillment step recorded");
-                next
+                (next, true)
             }
         };
-        Ok(Decision::new(tx, respond(StatusCode::OK, &result, None)?).about(&result.customer_id))
+        let step = result.fulfillment_status;
+        let decision = Decision::new(tx, respond(StatusCode::OK, &result, None)?).about(&result.customer_id);
+        Ok(if stepped {
+            decision.on_commit(move || tracing::info!(order_id = %id, %step, "fulfillment step recorded"))
+        } else {
+            decision
+        })
     })
     .await)
 }

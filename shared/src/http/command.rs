@@ -31,15 +31,25 @@ pub struct Decision {
     /// The customer whose personal data the response holds, if any (so the stored replay can be
     /// found and erased with the rest of their data).
     pub about: Option<crate::domain::CustomerId>,
+    /// Runs once the writes have committed (a success log line): never for an attempt that was
+    /// refused and decided again, nor for a replay.
+    committed: Option<Box<dyn FnOnce() + Send>>,
 }
 
 impl Decision {
     pub fn new(tx: Tx, response: StoredResponse) -> Self {
-        Self { tx, response, about: None }
+        Self { tx, response, about: None, committed: None }
     }
 
     pub fn about(mut self, customer: &crate::domain::CustomerId) -> Self {
         self.about = Some(customer.clone());
+        self
+    }
+
+    /// What to do once this decision's writes committed — typically `tracing::info!` of what
+    /// happened, which inside `decide` would be logged again on every retry.
+    pub fn on_commit(mut self, f: impl FnOnce() + Send + 'static) -> Self {
+        self.committed = Some(Box::new(f));
         self
     }
 }
@@ -147,7 +157,8 @@ where
             };
         }
     }
-    let Decision { mut tx, response, about } = decide(&loaded).map_err(|p| (AttemptError::Final(p), None))?;
+    let Decision { mut tx, response, about, committed } =
+        decide(&loaded).map_err(|p| (AttemptError::Final(p), None))?;
     if let Some(i) = idem {
         idempotency::put_record(&mut tx, store.table(), &i.key, &i.fingerprint, &response, about.as_ref(), now)
             .map_err(|e| (AttemptError::Store(e), None))?;
@@ -163,6 +174,9 @@ where
             Some(loaded)
         });
         return Err((AttemptError::Store(refusal.error), next));
+    }
+    if let Some(committed) = committed {
+        committed();
     }
     Ok((response, false))
 }
