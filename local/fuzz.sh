@@ -12,9 +12,11 @@ cargo build --quiet -p backoffice-local
 runner=./target/debug/backoffice-local
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 log=$(mktemp)
-LOCAL_AUTH=jwt PORT="$port" RUST_LOG=warn "$runner" >"$log" 2>&1 &
+# A shop of its own, emptied afterwards: the runner keeps its emulator running between starts.
+data=$(mktemp -d)
+LOCAL_DATA_DIR="$data" LOCAL_AUTH=jwt PORT="$port" RUST_LOG=warn "$runner" >"$log" 2>&1 &
 pid=$!
-trap 'kill $pid 2>/dev/null || true; rm -f "$log"' EXIT
+trap 'kill $pid 2>/dev/null || true; LOCAL_DATA_DIR="$data" "$runner" reset >/dev/null; rm -f "$log"' EXIT
 for _ in $(seq 1 120); do
     grep -q "backoffice is up" "$log" && break
     kill -0 $pid 2>/dev/null || { cat "$log"; exit 1; }
