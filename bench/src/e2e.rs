@@ -38,6 +38,8 @@ impl Runner {
         let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
         let mut child = tokio::process::Command::new(release("backoffice-local"))
             .env("AWS_ENDPOINT_URL", &moto.endpoint)
+            // Its stream checkpoint stays out of the checkout's `.local/` (a `make run` shop's).
+            .env("LOCAL_DATA_DIR", std::env::temp_dir().join(format!("backoffice-bench-{port}")))
             .env("PORT", port.to_string())
             .env("DEMO_DATA", "0")
             .env("RUST_LOG", "warn")
