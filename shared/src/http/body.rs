@@ -74,7 +74,7 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
             // the last complete field, or the body as a whole.
             Problem::malformed(complete_prefix(&field), format!("the body is not valid JSON: {message}"))
         } else {
-            Problem::invalid(field, strip_position(&message))
+            Problem::invalid(field, in_api_words(&strip_position(&message)))
         }
     })?;
     de.end().map_err(|e| Problem::malformed("body", format!("unexpected data after the JSON value: {e}")))?;
@@ -103,6 +103,35 @@ fn complete_prefix(path: &str) -> String {
     let cut = path.find('?').map_or(path, |i| &path[..i]);
     let cut = cut.trim_end_matches(['.', '[']);
     if cut.is_empty() { "body".to_owned() } else { cut.to_owned() }
+}
+
+/// serde's messages name Rust types (`expected i64`, `expected struct LineBody`); a client sees
+/// JSON, so say it in JSON's words.
+fn in_api_words(message: &str) -> String {
+    const WORDS: &[(&str, &str)] = &[
+        ("expected i64", "expected an integer"),
+        ("expected i32", "expected an integer"),
+        ("expected u64", "expected a whole number, 0 or more"),
+        ("expected u32", "expected a whole number, 0 or more"),
+        ("expected usize", "expected a whole number, 0 or more"),
+        ("expected a sequence", "expected an array"),
+        ("expected a map", "expected an object"),
+        ("invalid type: map", "invalid type: object"),
+        ("invalid type: sequence", "invalid type: array"),
+        ("floating point `", "number `"),
+        ("integer `", "number `"),
+    ];
+    let mut out = message.to_owned();
+    for (rust, json) in WORDS {
+        out = out.replace(rust, json);
+    }
+    // `expected struct LineBody` names a Rust type: the field wants a JSON object.
+    if let Some(i) = out.find("expected struct ") {
+        let name = i + "expected struct ".len();
+        let end = out[name..].find([',', ' ']).map_or(out.len(), |n| name + n);
+        out.replace_range(i..end, "expected an object");
+    }
+    out
 }
 
 fn strip_position(message: &str) -> String {
@@ -140,6 +169,16 @@ mod tests {
     fn names_the_field_of_a_type_error() {
         let p = problem(r#"{"lines":[{"sku":"A","quantity":"3"}]}"#);
         assert_eq!((p.status, p.field.as_deref()), (422, Some("lines[0].quantity")));
+    }
+
+    #[test]
+    fn type_errors_are_in_json_words_not_rust_types() {
+        let p = problem(r#"{"lines":[{"sku":"A","quantity":1.5}]}"#);
+        assert_eq!(p.detail, "invalid type: number `1.5`, expected a whole number, 0 or more");
+        let p = problem(r#"{"lines":[7]}"#);
+        assert_eq!(p.detail, "invalid type: number `7`, expected an object");
+        let p = problem(r#"{"lines":{}}"#);
+        assert_eq!(p.detail, "invalid type: object, expected an array");
     }
 
     #[test]
