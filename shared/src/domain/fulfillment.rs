@@ -4,9 +4,9 @@
 
 use super::Money;
 use super::MovementId;
+use super::events::{DomainEvent, FulfillmentStep, LineQuantity, OrderShipped};
 use super::order::{FulfillmentStatus, Order, OrderStatus, Shipment};
 use super::stock::{CounterMove, Movement, MovementKind};
-use crate::events::{DomainEvent, FulfillmentStep, LineQuantity, OrderShipped};
 use chrono::{DateTime, Utc};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

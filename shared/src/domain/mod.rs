@@ -20,6 +20,7 @@ pub(crate) use display_as_serialized;
 pub mod contact;
 pub mod country;
 pub mod customer;
+pub mod events;
 pub mod fulfillment;
 pub mod ids;
 pub mod money;
@@ -33,3 +34,38 @@ pub mod text;
 pub use ids::{CustomerId, EventId, MovementId, OrderId, ReturnId, Sku};
 pub use money::{Currency, Money, MoneyError};
 pub use text::{FieldError, ShortText};
+
+#[cfg(test)]
+mod tests {
+    /// The domain depends on nothing outside it (no store, HTTP, events envelope or AWS types):
+    /// every `crate::` path in its code stays under `crate::domain`.
+    #[test]
+    fn nothing_in_the_domain_imports_from_outside_it() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/domain");
+        let mut checked = 0;
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            // The code before a file's tests (which may use anything).
+            for (n, line) in text.lines().take_while(|l| !l.contains("#[cfg(test)]")).enumerate() {
+                let code = line.trim_start();
+                if code.starts_with("//") {
+                    continue;
+                }
+                for (i, _) in code.match_indices("crate::") {
+                    assert!(
+                        code[i..].starts_with("crate::domain"),
+                        "{}:{}: the domain reaches outside itself: {line}",
+                        path.display(),
+                        n + 1
+                    );
+                }
+                for outside in ["aws_sdk", "lambda_http", "aws_lambda_events", "tokio::"] {
+                    assert!(!code.contains(outside), "{}:{}: {outside} in the domain: {line}", path.display(), n + 1);
+                }
+            }
+            checked += 1;
+        }
+        assert!(checked >= 10, "the domain's files were read");
+    }
+}

@@ -1,11 +1,11 @@
 //! Orders: placement with all-or-nothing reservation, and cancellation (by a person or by the
 //! payment hold expiring), as pure decisions over the order and the stock items it touches.
 
+use super::events::DomainEvent;
 use super::ids::{CustomerId, OrderId, Sku};
 use super::money::{Currency, Money};
 use super::stock::{self, StockItem};
 use super::text::{FieldError, ShortText};
-use crate::events::DomainEvent;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
@@ -317,7 +317,7 @@ pub fn place(
     // No level events: reservations are written commutatively, so an order cannot know whether
     // it is the one that takes an item into the low band. `stock-levels` lists the item and
     // raises `stock.low` from the table's stream (`stock::listing_due`).
-    let events = vec![DomainEvent::OrderPlaced(crate::events::OrderPlaced::of(&order))];
+    let events = vec![DomainEvent::OrderPlaced(super::events::OrderPlaced::of(&order))];
     Ok(OrderChange { order, stock: reserved, events })
 }
 
@@ -367,7 +367,7 @@ pub fn cancel(order: &Order, reason: &str, by: &str, now: DateTime<Utc>) -> Resu
         version: order.version + 1,
         ..order.clone()
     };
-    let events = vec![DomainEvent::OrderCancelled(crate::events::OrderCancelled {
+    let events = vec![DomainEvent::OrderCancelled(super::events::OrderCancelled {
         order_id: order.id.to_string(),
         customer_id: order.customer_id.to_string(),
         reason: reason.to_owned(),
@@ -375,7 +375,7 @@ pub fn cancel(order: &Order, reason: &str, by: &str, now: DateTime<Utc>) -> Resu
         released: order
             .lines
             .iter()
-            .map(|l| crate::events::LineQuantity { sku: l.sku.to_string(), quantity: l.quantity })
+            .map(|l| super::events::LineQuantity { sku: l.sku.to_string(), quantity: l.quantity })
             .collect(),
     })];
     let releases = order.lines.iter().map(|l| (l.sku.clone(), l.quantity)).collect();

@@ -2,10 +2,10 @@
 //! never exceed what was paid. The store writes each decision conditioned on the order's version,
 //! so concurrent payments or refunds re-decide on the new balance instead of both passing.
 
+use super::events::{DomainEvent, MoneyMovement, OrderPaid};
 use super::money::Money;
 use super::order::{Order, OrderStatus, PaymentStatus};
 use super::text::{FieldError, ShortText};
-use crate::events::{DomainEvent, MoneyMovement, OrderPaid};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 

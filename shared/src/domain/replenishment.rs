@@ -2,7 +2,7 @@
 //! `stock.replenished`. Events can arrive twice or out of order, so each suggestion remembers the
 //! stock version of the last event applied and the store only applies newer ones (a condition).
 
-use crate::events::StockLevel;
+use super::events::StockLevel;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 

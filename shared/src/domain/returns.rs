@@ -4,12 +4,12 @@
 //! concurrent returns can never ask for more units than were shipped.
 
 use super::MovementId;
+use super::events::{DomainEvent, ReturnEvent};
 use super::ids::{OrderId, ReturnId, Sku};
 use super::money::Money;
 use super::order::{FulfillmentStatus, Order};
 use super::stock::{CounterMove, Movement, MovementKind};
 use super::text::ShortText;
-use crate::events::{DomainEvent, ReturnEvent};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 

@@ -2,10 +2,10 @@
 //! decision here refuses a change that would break that, and the store re-checks the same
 //! invariant as a DynamoDB condition when it writes the decision.
 
+use super::events::{DomainEvent, StockLevel, StockLevels};
 use super::ids::{MovementId, Sku};
 use super::money::Money;
 use super::text::ShortText;
-use crate::events::{DomainEvent, StockLevel, StockLevels};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 

@@ -1,0 +1,197 @@
+//! Domain events: the facts a decision raises, with their payloads. Pure data; how they are
+//! stored, routed and sent is outside the domain (`crate::events`, `crate::store::events`).
+
+use super::Money;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// A SKU's counters at the moment an event was raised.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StockLevel {
+    pub sku: String,
+    pub on_hand: u64,
+    pub reserved: u64,
+    pub available: u64,
+    pub reorder_point: u64,
+    pub reorder_quantity: u64,
+    pub stock_version: u64,
+}
+
+/// The SKUs whose level crossed the reorder point in one transaction. One event carries them
+/// all, so an order touching 50 SKUs still fits DynamoDB's 100-item transaction.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StockLevels {
+    pub levels: Vec<StockLevel>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LineQuantity {
+    pub sku: String,
+    pub quantity: u64,
+}
+
+/// What fulfillment needs to know of a new order (no personal data: fulfillment reads the
+/// address from the order when it ships).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderPlaced {
+    pub order_id: String,
+    pub customer_id: String,
+    pub lines: Vec<LineQuantity>,
+    pub total: Money,
+    pub payment_due_at: DateTime<Utc>,
+}
+
+impl OrderPlaced {
+    pub fn of(order: &super::order::Order) -> Self {
+        Self {
+            order_id: order.id.to_string(),
+            customer_id: order.customer_id.to_string(),
+            lines: order.lines.iter().map(|l| LineQuantity { sku: l.sku.to_string(), quantity: l.quantity }).collect(),
+            total: order.total,
+            payment_due_at: order.payment_due_at,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderCancelled {
+    pub order_id: String,
+    #[serde(default)]
+    pub customer_id: String,
+    pub reason: String,
+    pub refund_due: Money,
+    pub released: Vec<LineQuantity>,
+}
+
+/// A customer event: the id and the names of changed fields, never their values (events are
+/// kept, and personal data must be erasable).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerChanged {
+    pub customer_id: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub changed: Vec<String>,
+}
+
+/// A payment or refund recorded against an order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MoneyMovement {
+    pub order_id: String,
+    pub gateway_reference: String,
+    pub amount: Money,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub return_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderPaid {
+    pub order_id: String,
+    pub customer_id: String,
+    pub total: Money,
+}
+
+/// A fulfillment step of an order (picking, packed, delivered).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FulfillmentStep {
+    pub order_id: String,
+    pub customer_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderShipped {
+    pub order_id: String,
+    pub customer_id: String,
+    pub carrier: String,
+    pub tracking_number: String,
+    pub lines: Vec<LineQuantity>,
+}
+
+/// A return's lifecycle step (requested, received, refunded, rejected, cancelled).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReturnEvent {
+    pub return_id: String,
+    pub order_id: String,
+    pub customer_id: String,
+    pub refund_due: Money,
+    pub refunded: Money,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "payload")]
+pub enum DomainEvent {
+    #[serde(rename = "return.requested")]
+    ReturnRequested(ReturnEvent),
+    #[serde(rename = "return.received")]
+    ReturnReceived(ReturnEvent),
+    #[serde(rename = "return.refunded")]
+    ReturnRefunded(ReturnEvent),
+    #[serde(rename = "return.rejected")]
+    ReturnRejected(ReturnEvent),
+    #[serde(rename = "return.cancelled")]
+    ReturnCancelled(ReturnEvent),
+    #[serde(rename = "payment.recorded")]
+    PaymentRecorded(MoneyMovement),
+    #[serde(rename = "refund.recorded")]
+    RefundRecorded(MoneyMovement),
+    #[serde(rename = "order.paid")]
+    OrderPaid(OrderPaid),
+    #[serde(rename = "order.picking")]
+    OrderPicking(FulfillmentStep),
+    #[serde(rename = "order.packed")]
+    OrderPacked(FulfillmentStep),
+    #[serde(rename = "order.shipped")]
+    OrderShipped(OrderShipped),
+    #[serde(rename = "order.delivered")]
+    OrderDelivered(FulfillmentStep),
+    #[serde(rename = "customer.registered")]
+    CustomerRegistered(CustomerChanged),
+    #[serde(rename = "customer.updated")]
+    CustomerUpdated(CustomerChanged),
+    #[serde(rename = "customer.erased")]
+    CustomerErased(CustomerChanged),
+    #[serde(rename = "order.placed")]
+    OrderPlaced(OrderPlaced),
+    #[serde(rename = "order.cancelled")]
+    OrderCancelled(OrderCancelled),
+    /// Available stock entered the band at or below the reorder point.
+    #[serde(rename = "stock.low")]
+    StockLow(StockLevels),
+    /// Available stock rose back above the reorder point.
+    #[serde(rename = "stock.replenished")]
+    StockReplenished(StockLevels),
+}
+
+impl DomainEvent {
+    pub fn event_type(&self) -> &'static str {
+        match self {
+            DomainEvent::ReturnRequested(_) => "return.requested",
+            DomainEvent::ReturnReceived(_) => "return.received",
+            DomainEvent::ReturnRefunded(_) => "return.refunded",
+            DomainEvent::ReturnRejected(_) => "return.rejected",
+            DomainEvent::ReturnCancelled(_) => "return.cancelled",
+            DomainEvent::PaymentRecorded(_) => "payment.recorded",
+            DomainEvent::RefundRecorded(_) => "refund.recorded",
+            DomainEvent::OrderPaid(_) => "order.paid",
+            DomainEvent::OrderPicking(_) => "order.picking",
+            DomainEvent::OrderPacked(_) => "order.packed",
+            DomainEvent::OrderShipped(_) => "order.shipped",
+            DomainEvent::OrderDelivered(_) => "order.delivered",
+            DomainEvent::CustomerRegistered(_) => "customer.registered",
+            DomainEvent::CustomerUpdated(_) => "customer.updated",
+            DomainEvent::CustomerErased(_) => "customer.erased",
+            DomainEvent::OrderPlaced(_) => "order.placed",
+            DomainEvent::OrderCancelled(_) => "order.cancelled",
+            DomainEvent::StockLow(_) => "stock.low",
+            DomainEvent::StockReplenished(_) => "stock.replenished",
+        }
+    }
+
+    /// The payload alone, as stored in the event item and sent in the envelope.
+    pub fn payload_json(&self) -> String {
+        match serde_json::to_value(self) {
+            Ok(serde_json::Value::Object(mut map)) => map.remove("payload").unwrap_or_default().to_string(),
+            _ => "null".to_owned(),
+        }
+    }
+}
