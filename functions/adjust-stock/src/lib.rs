@@ -31,7 +31,7 @@ pub async fn handler(ctx: &AppContext, req: Request) -> Response<Body> {
 }
 
 fn sku_from_path(req: &Request) -> Result<Sku, Problem> {
-    Ok(Sku::parse("sku", &http::path_param(req, "sku").unwrap_or_default())?)
+    http::path_id(req, "sku", Sku::parse)
 }
 
 fn loaded_stock(loaded: &command::Loaded, sku: &Sku) -> Result<Option<StockItem>, Problem> {
@@ -84,13 +84,7 @@ async fn adjust(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Probl
     let caller = http::require(req, scopes::STOCK_WRITE)?;
     let sku = sku_from_path(req)?;
     let (adjustment, movement_context) = input::adjustment(http::json_body(req)?, &caller.subject)?;
-    let idem = Idempotency::from_request(
-        &caller.subject,
-        http::idempotency_key(req)?,
-        "POST",
-        req.uri().path(),
-        http::body::body_bytes(req),
-    );
+    let idem = Idempotency::of(req, &caller)?;
     let table = ctx.store.table().to_owned();
     Ok(command::execute(&ctx.store, idem.as_ref(), vec![stock_store::stock_key(&sku)], |loaded| {
         let item = loaded_stock(loaded, &sku)?

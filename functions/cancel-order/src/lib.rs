@@ -30,16 +30,10 @@ pub async fn handler(ctx: &AppContext, req: Request) -> Response<Body> {
 
 async fn cancel(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<Response<Body>, Problem> {
     let caller = http::require(req, scopes::ORDERS_WRITE)?;
-    let id = OrderId::parse("id", &http::path_param(req, "id").unwrap_or_default())?;
+    let id = http::path_id(req, "id", OrderId::parse)?;
     let body: CancelBody = http::json_body(req)?;
     let reason = ShortText::parse("reason", &body.reason, 200)?;
-    let idem = Idempotency::from_request(
-        &caller.subject,
-        http::idempotency_key(req)?,
-        "POST",
-        req.uri().path(),
-        http::body::body_bytes(req),
-    );
+    let idem = Idempotency::of(req, &caller)?;
     // The decision needs the order alone: the units it gives back are written commutatively,
     // so no stock item is read (one BatchGet with the idempotency record, one transaction).
     let table = ctx.store.table().to_owned();
@@ -47,7 +41,7 @@ async fn cancel(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result
         let order_item = loaded
             .get(&(keys::order_pk(&id), keys::ORDER_SK.to_owned()))
             .cloned()
-            .ok_or_else(|| Problem::not_found(format!("order {id} does not exist")))?;
+            .ok_or_else(|| Problem::missing("order", &id))?;
         let order = order_store::order_from_item(order_item)?;
         let now = chrono::Utc::now();
         let outcome = order::cancel(&order, reason.as_str(), &caller.subject, now).map_err(cancel_problem)?;

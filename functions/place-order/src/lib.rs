@@ -60,13 +60,7 @@ pub async fn handler(ctx: &AppContext, req: Request) -> Response<Body> {
 async fn place(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<Response<Body>, Problem> {
     let caller = http::require(req, scopes::ORDERS_WRITE)?;
     let request = parse(http::json_body(req)?)?;
-    let idem = Idempotency::from_request(
-        &caller.subject,
-        http::idempotency_key(req)?,
-        "POST",
-        req.uri().path(),
-        http::body::body_bytes(req),
-    );
+    let idem = Idempotency::of(req, &caller)?;
     let mut keys: Vec<_> = request.lines.iter().map(|(sku, _)| stock_store::stock_key(sku)).collect();
     // The customer rides in the same BatchGetItem: still one read and one write in all.
     keys.push(customer_store::customer_key(&request.customer_id));

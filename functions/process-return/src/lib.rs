@@ -98,7 +98,7 @@ fn loaded_order(loaded: &Loaded, id: &OrderId) -> Result<order::Order, Problem> 
     let item = loaded
         .get(&(keys::order_pk(id), keys::ORDER_SK.to_owned()))
         .cloned()
-        .ok_or_else(|| Problem::not_found(format!("order {id} does not exist")))?;
+        .ok_or_else(|| Problem::missing("order", &id))?;
     Ok(order_store::order_from_item(item)?)
 }
 
@@ -106,26 +106,16 @@ fn loaded_return(loaded: &Loaded, id: &ReturnId) -> Result<Return, Problem> {
     let item = loaded
         .get(&(return_store::return_pk(id), keys::RETURN_SK.to_owned()))
         .cloned()
-        .ok_or_else(|| Problem::not_found(format!("return {id} does not exist")))?;
+        .ok_or_else(|| Problem::missing("return", &id))?;
     Ok(return_store::return_from_item(item)?)
-}
-
-fn idempotency(req: &Request, subject: &str) -> Result<Option<Idempotency>, Problem> {
-    Ok(Idempotency::from_request(
-        subject,
-        http::idempotency_key(req)?,
-        "POST",
-        req.uri().path(),
-        http::body::body_bytes(req),
-    ))
 }
 
 async fn open(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<Response<Body>, Problem> {
     let caller = http::require(req, scopes::RETURNS_WRITE)?;
-    let order_id = OrderId::parse("id", &http::path_param(req, "id").unwrap_or_default())?;
+    let order_id = http::path_id(req, "id", OrderId::parse)?;
     let body: RequestBody = http::json_body(req)?;
     let lines: Vec<LineRequest> = body.lines.into_iter().map(|l| (l.sku, l.quantity, l.reason)).collect();
-    let idem = idempotency(req, &caller.subject)?;
+    let idem = Idempotency::of(req, &caller)?;
     let table = ctx.store.table().to_owned();
     let window = ctx.settings.return_window;
     Ok(command::execute(&ctx.store, idem.as_ref(), vec![order_store::order_key(&order_id)], |loaded| {
@@ -146,14 +136,13 @@ async fn open(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<R
 
 async fn receive(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<Response<Body>, Problem> {
     let caller = http::require(req, scopes::RETURNS_WRITE)?;
-    let id = ReturnId::parse("id", &http::path_param(req, "id").unwrap_or_default())?;
+    let id = http::path_id(req, "id", ReturnId::parse)?;
     let body: ReceiveBody = http::json_body(req)?;
     let receipts: Vec<Receipt> =
         body.lines.into_iter().map(|l| Receipt { sku: l.sku, received: l.received, damaged: l.damaged }).collect();
-    let idem = idempotency(req, &caller.subject)?;
+    let idem = Idempotency::of(req, &caller)?;
     // The return names its order and SKUs; both are fixed once it exists.
-    let current =
-        ctx.store.return_by_id(&id).await?.ok_or_else(|| Problem::not_found(format!("return {id} does not exist")))?;
+    let current = ctx.store.return_by_id(&id).await?.ok_or_else(|| Problem::missing("return", &id))?;
     let keys = vec![return_store::return_key(&id), order_store::order_key(&current.order_id)];
     let table = ctx.store.table().to_owned();
     Ok(command::execute(&ctx.store, idem.as_ref(), keys, |loaded| {
@@ -195,16 +184,15 @@ async fn close(
     correlation_id: &str,
 ) -> Result<Response<Body>, Problem> {
     let caller = http::require(req, scopes::RETURNS_WRITE)?;
-    let id = ReturnId::parse("id", &http::path_param(req, "id").unwrap_or_default())?;
+    let id = http::path_id(req, "id", ReturnId::parse)?;
     if !http::body::body_bytes(req).iter().all(u8::is_ascii_whitespace) {
         #[derive(Deserialize)]
         #[serde(deny_unknown_fields)]
         struct Empty {}
         let _: Empty = http::json_body(req)?;
     }
-    let idem = idempotency(req, &caller.subject)?;
-    let current =
-        ctx.store.return_by_id(&id).await?.ok_or_else(|| Problem::not_found(format!("return {id} does not exist")))?;
+    let idem = Idempotency::of(req, &caller)?;
+    let current = ctx.store.return_by_id(&id).await?.ok_or_else(|| Problem::missing("return", &id))?;
     let keys = vec![return_store::return_key(&id), order_store::order_key(&current.order_id)];
     let table = ctx.store.table().to_owned();
     Ok(command::execute(&ctx.store, idem.as_ref(), keys, |loaded| {

@@ -42,7 +42,7 @@ pub async fn handler(ctx: &AppContext, req: Request) -> Response<Body> {
 }
 
 fn sku(req: &Request) -> Result<Sku, Problem> {
-    Ok(Sku::parse("sku", &http::path_param(req, "sku").unwrap_or_default())?)
+    http::path_id(req, "sku", Sku::parse)
 }
 
 fn paging(req: &Request) -> Result<(i32, Option<String>), Problem> {
@@ -122,12 +122,9 @@ struct ReplenishmentView<'a> {
 
 async fn order(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Problem> {
     http::only_query_params(req, &[])?;
-    let id = OrderId::parse("id", &http::path_param(req, "id").unwrap_or_default())?;
-    let (mut order, events) = ctx
-        .store
-        .order_with_timeline(&id)
-        .await?
-        .ok_or_else(|| Problem::not_found(format!("order {id} does not exist")))?;
+    let id = http::path_id(req, "id", OrderId::parse)?;
+    let (mut order, events) =
+        ctx.store.order_with_timeline(&id).await?.ok_or_else(|| Problem::missing("order", &id))?;
     // Personal fields need `customers:read`; without it the order is shown without them.
     if !http::identity::caller(req)?.has(scopes::CUSTOMERS_READ) {
         order.shipping_address = None;
@@ -161,14 +158,13 @@ impl<'a> TimelineEntry<'a> {
 }
 
 fn customer_id(req: &Request) -> Result<CustomerId, Problem> {
-    Ok(CustomerId::parse("id", &http::path_param(req, "id").unwrap_or_default())?)
+    http::path_id(req, "id", CustomerId::parse)
 }
 
 async fn customer(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Problem> {
     http::only_query_params(req, &[])?;
     let id = customer_id(req)?;
-    let c =
-        ctx.store.customer(&id).await?.ok_or_else(|| Problem::not_found(format!("customer {id} does not exist")))?;
+    let c = ctx.store.customer(&id).await?.ok_or_else(|| Problem::missing("customer", &id))?;
     Ok(http::with_header(http::json(StatusCode::OK, &c), "etag", &etag(c.version)))
 }
 
@@ -203,13 +199,9 @@ struct ExportedOrder<'a> {
 async fn export(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Problem> {
     http::only_query_params(req, &[])?;
     let id = customer_id(req)?;
-    let records = ctx
-        .store
-        .customer_records(&id)
-        .await?
-        .ok_or_else(|| Problem::not_found(format!("customer {id} does not exist")))?;
+    let records = ctx.store.customer_records(&id).await?.ok_or_else(|| Problem::missing("customer", &id))?;
     let Some(customer) = &records.customer else {
-        return Err(Problem::not_found(format!("customer {id} does not exist")));
+        return Err(Problem::missing("customer", &id));
     };
     let body = CustomerExport {
         format: "backoffice.customer-export/1",
@@ -232,14 +224,14 @@ async fn export(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Probl
 }
 
 fn order_id(req: &Request) -> Result<OrderId, Problem> {
-    Ok(OrderId::parse("id", &http::path_param(req, "id").unwrap_or_default())?)
+    http::path_id(req, "id", OrderId::parse)
 }
 
 /// Payments and refunds of an order, with its balance.
 async fn order_payments(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Problem> {
     http::only_query_params(req, &[])?;
     let id = order_id(req)?;
-    let order = ctx.store.order(&id).await?.ok_or_else(|| Problem::not_found(format!("order {id} does not exist")))?;
+    let order = ctx.store.order(&id).await?.ok_or_else(|| Problem::missing("order", &id))?;
     let records = ctx.store.order_records(&id).await?;
     let body = serde_json::json!({
         "order_id": id,
@@ -331,9 +323,8 @@ async fn sales_report(ctx: &AppContext, req: &Request) -> Result<Response<Body>,
 
 async fn return_by_id(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Problem> {
     http::only_query_params(req, &[])?;
-    let id = backoffice::domain::ReturnId::parse("id", &http::path_param(req, "id").unwrap_or_default())?;
-    let r =
-        ctx.store.return_by_id(&id).await?.ok_or_else(|| Problem::not_found(format!("return {id} does not exist")))?;
+    let id = http::path_id(req, "id", backoffice::domain::ReturnId::parse)?;
+    let r = ctx.store.return_by_id(&id).await?.ok_or_else(|| Problem::missing("return", &id))?;
     Ok(http::with_header(http::json(StatusCode::OK, &r), "etag", &etag(r.version)))
 }
 
@@ -341,7 +332,7 @@ async fn return_by_id(ctx: &AppContext, req: &Request) -> Result<Response<Body>,
 async fn order_returns(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Problem> {
     http::only_query_params(req, &[])?;
     let id = order_id(req)?;
-    let order = ctx.store.order(&id).await?.ok_or_else(|| Problem::not_found(format!("order {id} does not exist")))?;
+    let order = ctx.store.order(&id).await?.ok_or_else(|| Problem::missing("order", &id))?;
     let ids = order
         .return_ids
         .iter()

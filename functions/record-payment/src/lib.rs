@@ -94,14 +94,14 @@ pub async fn handler(ctx: &AppContext, req: Request) -> Response<Body> {
 }
 
 fn order_id(req: &Request) -> Result<OrderId, Problem> {
-    Ok(OrderId::parse("id", &http::path_param(req, "id").unwrap_or_default())?)
+    http::path_id(req, "id", OrderId::parse)
 }
 
 fn loaded_order(loaded: &Loaded, id: &OrderId) -> Result<Order, Problem> {
     let item = loaded
         .get(&(keys::order_pk(id), keys::ORDER_SK.to_owned()))
         .cloned()
-        .ok_or_else(|| Problem::not_found(format!("order {id} does not exist")))?;
+        .ok_or_else(|| Problem::missing("order", &id))?;
     Ok(order_store::order_from_item(item)?)
 }
 
@@ -164,13 +164,7 @@ async fn pay(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<Re
     let body: PaymentBody = http::json_body(req)?;
     let amount = body.amount.parse("amount")?;
     let reference = payment::gateway_reference("gateway_reference", &body.gateway_reference)?;
-    let idem = Idempotency::from_request(
-        &caller.subject,
-        http::idempotency_key(req)?,
-        "POST",
-        req.uri().path(),
-        http::body::body_bytes(req),
-    );
+    let idem = Idempotency::of(req, &caller)?;
     let ref_key = payments::payment_key(&id, &reference);
     let keys = vec![order_store::order_key(&id), ref_key.clone()];
     let table = ctx.store.table().to_owned();
@@ -205,13 +199,7 @@ async fn refund(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result
     let reason = payment::reason(&body.reason)?;
     let return_id =
         body.return_id.as_deref().map(|r| backoffice::domain::ShortText::parse("return_id", r, 40)).transpose()?;
-    let idem = Idempotency::from_request(
-        &caller.subject,
-        http::idempotency_key(req)?,
-        "POST",
-        req.uri().path(),
-        http::body::body_bytes(req),
-    );
+    let idem = Idempotency::of(req, &caller)?;
     let ref_key = payments::refund_key(&id, &reference);
     let return_key =
         return_id.as_ref().map(|r| backoffice::domain::ReturnId::parse("return_id", r.as_str())).transpose()?;

@@ -39,7 +39,7 @@ pub async fn handler(ctx: &AppContext, req: Request) -> Response<Body> {
 }
 
 fn customer_id(req: &Request) -> Result<CustomerId, Problem> {
-    Ok(CustomerId::parse("id", &http::path_param(req, "id").unwrap_or_default())?)
+    http::path_id(req, "id", CustomerId::parse)
 }
 
 fn with_etag(response: Response<Body>, version: u64) -> Response<Body> {
@@ -52,13 +52,7 @@ async fn create(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result
     let id = CustomerId::parse("id", &backoffice::domain::ids::new_ulid_string())?;
     let new = customer::create(id.clone(), input, chrono::Utc::now())?;
     let email = new.email.clone().unwrap_or_default();
-    let idem = Idempotency::from_request(
-        &caller.subject,
-        http::idempotency_key(req)?,
-        "POST",
-        req.uri().path(),
-        http::body::body_bytes(req),
-    );
+    let idem = Idempotency::of(req, &caller)?;
     let table = ctx.store.table().to_owned();
     let response = command::execute(&ctx.store, idem.as_ref(), vec![store::email_guard_key(&email)], |loaded| {
         if loaded.contains_key(&(keys::email_pk(&email), keys::EMAIL_SK.to_owned())) {
@@ -113,8 +107,7 @@ async fn patch(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<
     if !patch.is_object() {
         return Err(Problem::invalid("body", "a JSON Merge Patch for a customer is an object"));
     }
-    let current =
-        ctx.store.customer(&id).await?.ok_or_else(|| Problem::not_found(format!("customer {id} does not exist")))?;
+    let current = ctx.store.customer(&id).await?.ok_or_else(|| Problem::missing("customer", &id))?;
     if current.version != expected {
         return Err(stale(current.version));
     }
@@ -176,8 +169,7 @@ async fn erase(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<
     let caller = http::require(req, scopes::CUSTOMERS_WRITE)?;
     let id = customer_id(req)?;
     http::idempotency_key(req)?; // validated; erasure is idempotent by nature
-    let mut current =
-        ctx.store.customer(&id).await?.ok_or_else(|| Problem::not_found(format!("customer {id} does not exist")))?;
+    let mut current = ctx.store.customer(&id).await?.ok_or_else(|| Problem::missing("customer", &id))?;
     if !current.is_erased() {
         // Data needed to perform a contract may be kept until it is performed (LGPD art. 16,
         // GDPR art. 17(3)(b)): refused, not deferred, so the operator decides what happens to

@@ -62,20 +62,14 @@ async fn step(
     correlation_id: &str,
 ) -> Result<Response<Body>, Problem> {
     let caller = http::require(req, scopes::FULFILLMENT_WRITE)?;
-    let id = OrderId::parse("id", &http::path_param(req, "id").unwrap_or_default())?;
-    let idem = Idempotency::from_request(
-        &caller.subject,
-        http::idempotency_key(req)?,
-        "POST",
-        req.uri().path(),
-        http::body::body_bytes(req),
-    );
+    let id = http::path_id(req, "id", OrderId::parse)?;
+    let idem = Idempotency::of(req, &caller)?;
     let table = ctx.store.table().to_owned();
     Ok(command::execute(&ctx.store, idem.as_ref(), vec![order_store::order_key(&id)], |loaded| {
         let item = loaded
             .get(&(keys::order_pk(&id), keys::ORDER_SK.to_owned()))
             .cloned()
-            .ok_or_else(|| Problem::not_found(format!("order {id} does not exist")))?;
+            .ok_or_else(|| Problem::missing("order", &id))?;
         let order = order_store::order_from_item(item)?;
         let now = chrono::Utc::now();
         let outcome: Result<Step, StepError> = match &wanted {

@@ -16,6 +16,19 @@ pub struct Idempotency {
 }
 
 impl Idempotency {
+    /// The request's `Idempotency-Key` (422 naming the header when it is not 1–255 visible
+    /// ASCII characters) scoped to the caller, with the fingerprint of the request it came with.
+    pub fn of(req: &lambda_http::Request, caller: &super::Caller) -> Result<Option<Self>, Problem> {
+        let key = super::idempotency_key(req)?;
+        Ok(Self::from_request(
+            &caller.subject,
+            key,
+            req.method().as_str(),
+            req.uri().path(),
+            super::body::body_bytes(req),
+        ))
+    }
+
     pub fn from_request(caller: &str, raw_key: Option<String>, method: &str, path: &str, body: &[u8]) -> Option<Self> {
         raw_key.map(|k| Self {
             key: IdempotencyKey::new(caller, &k),

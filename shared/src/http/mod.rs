@@ -51,6 +51,16 @@ pub fn path_param(req: &Request, name: &str) -> Option<String> {
     req.path_parameters_ref().and_then(|p| p.first(name)).map(str::to_owned)
 }
 
+/// A path parameter parsed into its domain type (`http::path_id(req, "id", OrderId::parse)`): a
+/// missing or malformed one is a 422 naming it.
+pub fn path_id<T>(
+    req: &Request,
+    name: &str,
+    parse: fn(&str, &str) -> Result<T, crate::domain::FieldError>,
+) -> Result<T, Problem> {
+    Ok(parse(name, &path_param(req, name).unwrap_or_default())?)
+}
+
 pub fn query_param(req: &Request, name: &str) -> Option<String> {
     req.query_string_parameters_ref().and_then(|p| p.first(name)).map(str::to_owned)
 }

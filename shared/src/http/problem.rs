@@ -86,6 +86,11 @@ impl Problem {
         Self::new(404, "not-found", "Not found", detail)
     }
 
+    /// 404 for a record named in the path: "order 01J… does not exist".
+    pub fn missing(what: &str, id: &impl std::fmt::Display) -> Self {
+        Self::not_found(format!("{what} {id} does not exist"))
+    }
+
     pub fn conflict(slug: &str, title: &str, detail: impl Into<String>) -> Self {
         Self::new(409, slug, title, detail)
     }
