@@ -13,7 +13,12 @@ use backoffice::domain::Sku;
 use backoffice::domain::stock::{self, StockError, StockItem};
 use backoffice::http::command::{self, Decision, Idempotency, respond};
 use backoffice::http::{self, Problem, scopes};
-use backoffice::store::{Tx, events as event_store, keys, stock as stock_store};
+use backoffice::store::loaded::LoadedItems;
+use backoffice::store::{
+    Tx,
+    events::{self as event_store, EventsOf},
+    stock as stock_store,
+};
 use backoffice::views::StockView;
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
@@ -35,12 +40,7 @@ fn sku_from_path(req: &Request) -> Result<Sku, Problem> {
 }
 
 fn loaded_stock(loaded: &command::Loaded, sku: &Sku) -> Result<Option<StockItem>, Problem> {
-    loaded
-        .get(&(keys::sku_pk(sku), keys::STOCK_SK.to_owned()))
-        .cloned()
-        .map(stock_store::stock_from_item)
-        .transpose()
-        .map_err(Problem::from)
+    Ok(loaded.stock_item(sku)?)
 }
 
 async fn register(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<Response<Body>, Problem> {
@@ -57,10 +57,10 @@ async fn register(ctx: &AppContext, req: &Request, correlation_id: &str) -> Resu
         } else {
             stock_store::put_catalog(&mut tx, &table, &change.item)?;
         }
-        event_store::put_events(
+        event_store::put_events_of(
             &mut tx,
             &table,
-            &keys::sku_pk(&sku),
+            EventsOf::Sku(&sku),
             &change.events,
             correlation_id,
             change.item.updated_at,

@@ -7,7 +7,8 @@ use backoffice::domain::order::{self, CancelError, CancelOutcome};
 use backoffice::domain::{OrderId, ShortText};
 use backoffice::http::command::{self, Decision, Idempotency, respond};
 use backoffice::http::{self, Problem, scopes};
-use backoffice::store::{Tx, keys, orders as order_store};
+use backoffice::store::loaded::LoadedItems;
+use backoffice::store::{Tx, orders as order_store};
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
 use serde::Deserialize;
@@ -38,11 +39,7 @@ async fn cancel(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result
     // so no stock item is read (one BatchGet with the idempotency record, one transaction).
     let table = ctx.store.table().to_owned();
     Ok(command::execute(&ctx.store, idem.as_ref(), vec![order_store::order_key(&id)], |loaded| {
-        let order_item = loaded
-            .get(&(keys::order_pk(&id), keys::ORDER_SK.to_owned()))
-            .cloned()
-            .ok_or_else(|| Problem::missing("order", &id))?;
-        let order = order_store::order_from_item(order_item)?;
+        let order = loaded.order(&id)?.ok_or_else(|| Problem::missing("order", &id))?;
         let now = chrono::Utc::now();
         let outcome = order::cancel(&order, reason.as_str(), &caller.subject, now).map_err(cancel_problem)?;
         let mut tx = Tx::default();

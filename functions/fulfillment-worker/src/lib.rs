@@ -17,7 +17,9 @@ use backoffice::domain::fulfillment::{self, StepError};
 use backoffice::events::{DomainEvent, Envelope};
 use backoffice::sqs::Batch;
 use backoffice::store::{
-    Guard, Retry, StoreError, Tx, events as event_store, keys, orders as order_store, payments, stock as stock_store,
+    Guard, Retry, StoreError, Tx,
+    events::{self as event_store, EventsOf},
+    orders as order_store, payments, stock as stock_store,
 };
 
 pub async fn handler(ctx: &AppContext, event: Batch) -> SqsBatchResponse {
@@ -59,7 +61,7 @@ async fn start_picking(ctx: &AppContext, id: &OrderId, correlation_id: &str) -> 
             let mut tx = Tx::default();
             order_store::put_order(&mut tx, ctx.store.table(), &next, Some(order.version))?;
             payments::put_pick_list(&mut tx, ctx.store.table(), &next, now)?;
-            event_store::put_events(&mut tx, ctx.store.table(), &keys::order_pk(id), &events, correlation_id, now)?;
+            event_store::put_events_of(&mut tx, ctx.store.table(), EventsOf::Order(id), &events, correlation_id, now)?;
             ctx.store.transact(tx).await?;
             tracing::info!(order_id = %id, "pick list created");
             Ok(())

@@ -13,8 +13,11 @@ use backoffice::domain::order::{self, Address, OrderRequest, PlaceError};
 use backoffice::domain::{CustomerId, FieldError, OrderId, Sku};
 use backoffice::http::command::{self, Decision, Idempotency, respond};
 use backoffice::http::{self, Problem, scopes};
+use backoffice::store::loaded::LoadedItems;
 use backoffice::store::{
-    Tx, customers as customer_store, events as event_store, keys, orders as order_store, stock as stock_store,
+    Tx, customers as customer_store,
+    events::{self as event_store, EventsOf},
+    orders as order_store, stock as stock_store,
 };
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
@@ -67,12 +70,8 @@ async fn place(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<
     let table = ctx.store.table().to_owned();
     let hold = ctx.settings.payment_hold;
     Ok(command::execute(&ctx.store, idem.as_ref(), keys, |loaded| {
-        let customer_key = (keys::customer_pk(&request.customer_id), keys::CUSTOMER_SK.to_owned());
         let customer = loaded
-            .get(&customer_key)
-            .cloned()
-            .map(customer_store::customer_from_item)
-            .transpose()?
+            .customer(&request.customer_id)?
             .ok_or_else(|| Problem::invalid("customer_id", "no customer with this id; create it with POST /customers"))?;
         if customer.is_erased() {
             return Err(Problem::invalid("customer_id", "this customer's personal data was erased; they cannot order"));
@@ -87,11 +86,7 @@ async fn place(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<
                 "an order needs an address to ship to: send shipping_address, or give the customer a default shipping address",
             ));
         }
-        let stock = loaded
-            .iter()
-            .filter(|((_, sk), _)| sk == keys::STOCK_SK)
-            .map(|(_, item)| stock_store::stock_from_item(item.clone()))
-            .collect::<Result<Vec<_>, _>>()?;
+        let stock = loaded.stock_items()?;
         let change = order::place(OrderId::new(), request, &order::by_sku(stock), hold, chrono::Utc::now())
             .map_err(place_problem)?;
         let mut tx = Tx::default();
@@ -100,8 +95,8 @@ async fn place(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<
         for ((_, item), line) in change.stock.iter().zip(&change.order.lines) {
             stock_store::put_reservation(&mut tx, &table, item, line.quantity)?;
         }
-        let order_pk = keys::order_pk(&change.order.id);
-        event_store::put_events(&mut tx, &table, &order_pk, &change.events, correlation_id, change.order.placed_at)?;
+        let of = EventsOf::Order(&change.order.id);
+        event_store::put_events_of(&mut tx, &table, of, &change.events, correlation_id, change.order.placed_at)?;
         let o = &change.order;
         let (id, lines, total, currency) = (o.id, o.lines.len(), o.total.amount(), o.currency());
         Ok(Decision::new(tx, respond(StatusCode::CREATED, o, Some(format!("/orders/{}", o.id)))?)

@@ -15,8 +15,11 @@ use backoffice::domain::returns::{self, LineRequest, Receipt, Return, ReturnErro
 use backoffice::domain::{OrderId, ReturnId, order};
 use backoffice::http::command::{self, Decision, Idempotency, Loaded, respond};
 use backoffice::http::{self, Problem, scopes};
+use backoffice::store::loaded::LoadedItems;
 use backoffice::store::{
-    Guard, Tx, events as event_store, keys, orders as order_store, returns as return_store, stock as stock_store,
+    Guard, Tx,
+    events::{self as event_store, EventsOf},
+    orders as order_store, returns as return_store, stock as stock_store,
 };
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
@@ -95,19 +98,11 @@ fn return_problem(e: ReturnError) -> Problem {
 }
 
 fn loaded_order(loaded: &Loaded, id: &OrderId) -> Result<order::Order, Problem> {
-    let item = loaded
-        .get(&(keys::order_pk(id), keys::ORDER_SK.to_owned()))
-        .cloned()
-        .ok_or_else(|| Problem::missing("order", &id))?;
-    Ok(order_store::order_from_item(item)?)
+    loaded.order(id)?.ok_or_else(|| Problem::missing("order", id))
 }
 
 fn loaded_return(loaded: &Loaded, id: &ReturnId) -> Result<Return, Problem> {
-    let item = loaded
-        .get(&(return_store::return_pk(id), keys::RETURN_SK.to_owned()))
-        .cloned()
-        .ok_or_else(|| Problem::missing("return", &id))?;
-    Ok(return_store::return_from_item(item)?)
+    loaded.return_of(id)?.ok_or_else(|| Problem::missing("return", id))
 }
 
 async fn open(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<Response<Body>, Problem> {
@@ -126,7 +121,7 @@ async fn open(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<R
         let mut tx = Tx::default();
         return_store::put_return(&mut tx, &table, &ret, None)?;
         order_store::put_order(&mut tx, &table, &next, Some(order.version))?;
-        event_store::put_events(&mut tx, &table, &keys::order_pk(&order_id), &events, correlation_id, now)?;
+        event_store::put_events_of(&mut tx, &table, EventsOf::Order(&order_id), &events, correlation_id, now)?;
         let return_id = ret.id;
         Ok(Decision::new(tx, respond(StatusCode::CREATED, &ret, Some(format!("/returns/{}", ret.id)))?)
             .on_commit(move || tracing::info!(order_id = %order_id, %return_id, "return requested")))
@@ -162,7 +157,14 @@ async fn receive(ctx: &AppContext, req: &Request, correlation_id: &str) -> Resul
                 for m in &got.movements {
                     stock_store::put_movement(&mut tx, &table, m)?;
                 }
-                event_store::put_events(&mut tx, &table, &keys::order_pk(&order.id), &got.events, correlation_id, now)?;
+                event_store::put_events_of(
+                    &mut tx,
+                    &table,
+                    EventsOf::Order(&order.id),
+                    &got.events,
+                    correlation_id,
+                    now,
+                )?;
                 let movements = got.movements.len();
                 logged = Some(move || tracing::info!(return_id = %id, movements, "return received"));
                 got.ret
@@ -205,7 +207,7 @@ async fn close(
             Some((next, next_order, events)) => {
                 return_store::put_return(&mut tx, &table, &next, Some(ret.version))?;
                 order_store::put_order(&mut tx, &table, &next_order, Some(order.version))?;
-                event_store::put_events(&mut tx, &table, &keys::order_pk(&order.id), &events, correlation_id, now)?;
+                event_store::put_events_of(&mut tx, &table, EventsOf::Order(&order.id), &events, correlation_id, now)?;
                 next
             }
         };

@@ -13,8 +13,13 @@ use backoffice::domain::payment::{self, Payment, PaymentError, PaymentMethod, Re
 use backoffice::domain::{Money, OrderId};
 use backoffice::http::command::{self, Decision, Idempotency, Loaded, respond};
 use backoffice::http::{self, Problem, scopes};
+use backoffice::store::loaded::LoadedItems;
 use backoffice::store::payments::{MoneyRecord, put_payment, put_refund};
-use backoffice::store::{Item, Tx, events as event_store, from_item, keys, orders as order_store, payments};
+use backoffice::store::{
+    Item, Tx,
+    events::{self as event_store, EventsOf},
+    from_item, orders as order_store, payments,
+};
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
 use serde::{Deserialize, Serialize};
@@ -98,11 +103,7 @@ fn order_id(req: &Request) -> Result<OrderId, Problem> {
 }
 
 fn loaded_order(loaded: &Loaded, id: &OrderId) -> Result<Order, Problem> {
-    let item = loaded
-        .get(&(keys::order_pk(id), keys::ORDER_SK.to_owned()))
-        .cloned()
-        .ok_or_else(|| Problem::missing("order", &id))?;
-    Ok(order_store::order_from_item(item)?)
+    loaded.order(id)?.ok_or_else(|| Problem::missing("order", id))
 }
 
 fn key_pair(key: &Item) -> (String, String) {
@@ -181,7 +182,7 @@ async fn pay(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<Re
         let mut tx = Tx::default();
         order_store::put_order(&mut tx, &table, &settled.order, Some(order.version))?;
         put_payment(&mut tx, &table, &id, &p, &response.body)?;
-        event_store::put_events(&mut tx, &table, &keys::order_pk(&id), &settled.events, correlation_id, now)?;
+        event_store::put_events_of(&mut tx, &table, EventsOf::Order(&id), &settled.events, correlation_id, now)?;
         let status = settled.order.payment_status;
         Ok(Decision::new(tx, response).on_commit(move || {
             tracing::info!(order_id = %id, amount = amount.amount(), currency = %amount.currency(), ?status, "payment recorded")
@@ -227,11 +228,7 @@ async fn refund(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result
         let mut events = settled.events.clone();
         // A refund for a return: at most what is still due for it; covering it closes the return.
         if let Some(return_id) = &return_key {
-            let item = loaded
-                .get(&(backoffice::store::returns::return_pk(return_id), keys::RETURN_SK.to_owned()))
-                .cloned()
-                .ok_or_else(|| Problem::invalid("return_id", "no such return"))?;
-            let ret = backoffice::store::returns::return_from_item(item)?;
+            let ret = loaded.return_of(return_id)?.ok_or_else(|| Problem::invalid("return_id", "no such return"))?;
             if ret.order_id != id {
                 return Err(Problem::invalid("return_id", "the return belongs to another order"));
             }
@@ -249,7 +246,7 @@ async fn refund(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result
         }
         order_store::put_order(&mut tx, &table, &settled.order, Some(order.version))?;
         put_refund(&mut tx, &table, &id, &r, &response.body)?;
-        event_store::put_events(&mut tx, &table, &keys::order_pk(&id), &events, correlation_id, now)?;
+        event_store::put_events_of(&mut tx, &table, EventsOf::Order(&id), &events, correlation_id, now)?;
         Ok(Decision::new(tx, response).on_commit(move || {
             tracing::info!(order_id = %id, amount = amount.amount(), currency = %amount.currency(), "refund recorded")
         }))

@@ -21,7 +21,11 @@ use aws_lambda_events::streams::DynamoDbEventResponse;
 use backoffice::AppContext;
 use backoffice::domain::stock::{listing_due, unlisting_due};
 use backoffice::events::DomainEvent;
-use backoffice::store::{Guard, StoreError, Tx, events as event_store, keys, stock as stock_store};
+use backoffice::store::{
+    Guard, StoreError, Tx,
+    events::{self as event_store, EventsOf},
+    keys, stock as stock_store,
+};
 use std::collections::HashMap;
 
 /// What became of one stock item's record.
@@ -92,7 +96,7 @@ async fn settle(ctx: &AppContext, record: &StreamRecord) -> Result<Outcome, Stri
         return Ok(Outcome::NothingDue);
     };
     let correlation_id = format!("stream:{}", record.event_id);
-    event_store::put_events(&mut tx, table, &keys::sku_pk(&item.sku), &[event], &correlation_id, now)
+    event_store::put_events_of(&mut tx, table, EventsOf::Sku(&item.sku), &[event], &correlation_id, now)
         .map_err(|e| e.to_string())?;
     match ctx.store.transact(tx).await {
         Ok(()) => Ok(done),

@@ -21,7 +21,12 @@ use backoffice::events::{CustomerChanged, DomainEvent};
 use backoffice::http::command::{self, Decision, Idempotency, respond};
 use backoffice::http::merge_patch::merge_patch;
 use backoffice::http::{self, Problem, scopes};
-use backoffice::store::{Tx, customers as store, events as event_store, keys};
+use backoffice::store::loaded::LoadedItems;
+use backoffice::store::{
+    Tx, customers as store,
+    events::{self as event_store, EventsOf},
+    keys,
+};
 use backoffice::views::etag;
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
@@ -55,7 +60,7 @@ async fn create(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result
     let idem = Idempotency::of(req, &caller)?;
     let table = ctx.store.table().to_owned();
     let response = command::execute(&ctx.store, idem.as_ref(), vec![store::email_guard_key(&email)], |loaded| {
-        if loaded.contains_key(&(keys::email_pk(&email), keys::EMAIL_SK.to_owned())) {
+        if loaded.email_taken(&email) {
             return Err(Problem::conflict("already-taken", "Already in use", "another customer uses this e-mail")
                 .with_field("email"));
         }
@@ -64,7 +69,7 @@ async fn create(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result
         store::claim_email(&mut tx, &table, &email, &id)?;
         let event =
             DomainEvent::CustomerRegistered(CustomerChanged { customer_id: id.to_string(), changed: Vec::new() });
-        event_store::put_events(&mut tx, &table, &keys::customer_pk(&id), &[event], correlation_id, new.created_at)?;
+        event_store::put_events_of(&mut tx, &table, EventsOf::Customer(&id), &[event], correlation_id, new.created_at)?;
         let created = id.clone();
         Ok(Decision::new(tx, respond(StatusCode::CREATED, &new, Some(format!("/customers/{id}")))?)
             .about(&id)
@@ -135,7 +140,7 @@ async fn patch(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<
     }
     let changed = changed_fields(&serde_json::to_value(current.editable()).unwrap_or_default(), &document);
     let event = DomainEvent::CustomerUpdated(CustomerChanged { customer_id: id.to_string(), changed });
-    event_store::put_events(&mut tx, table, &keys::customer_pk(&id), &[event], correlation_id, now)?;
+    event_store::put_events_of(&mut tx, table, EventsOf::Customer(&id), &[event], correlation_id, now)?;
     match ctx.store.transact(tx).await {
         Ok(()) => {}
         // Someone else wrote a newer version since this ETag: exactly what 412 means.
@@ -196,7 +201,7 @@ async fn erase(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<
             store::release_email(&mut tx, table, email, &id)?;
         }
         let event = DomainEvent::CustomerErased(CustomerChanged { customer_id: id.to_string(), changed: Vec::new() });
-        event_store::put_events(&mut tx, table, &keys::customer_pk(&id), &[event], correlation_id, now)?;
+        event_store::put_events_of(&mut tx, table, EventsOf::Customer(&id), &[event], correlation_id, now)?;
         match ctx.store.transact(tx).await {
             Ok(()) => current = erased,
             Err(backoffice::store::StoreError::Conflict(backoffice::store::Guard::Version)) => {

@@ -9,7 +9,12 @@ use backoffice::domain::fulfillment::{self, Step, StepError};
 use backoffice::domain::{OrderId, ShortText};
 use backoffice::http::command::{self, Decision, Idempotency, respond};
 use backoffice::http::{self, Problem, scopes};
-use backoffice::store::{Tx, events as event_store, keys, orders as order_store};
+use backoffice::store::loaded::LoadedItems;
+use backoffice::store::{
+    Tx,
+    events::{self as event_store, EventsOf},
+    orders as order_store,
+};
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
 use serde::Deserialize;
@@ -66,11 +71,7 @@ async fn step(
     let idem = Idempotency::of(req, &caller)?;
     let table = ctx.store.table().to_owned();
     Ok(command::execute(&ctx.store, idem.as_ref(), vec![order_store::order_key(&id)], |loaded| {
-        let item = loaded
-            .get(&(keys::order_pk(&id), keys::ORDER_SK.to_owned()))
-            .cloned()
-            .ok_or_else(|| Problem::missing("order", &id))?;
-        let order = order_store::order_from_item(item)?;
+        let order = loaded.order(&id)?.ok_or_else(|| Problem::missing("order", &id))?;
         let now = chrono::Utc::now();
         let outcome: Result<Step, StepError> = match &wanted {
             Wanted::Packed => fulfillment::pack(&order, now),
@@ -82,7 +83,7 @@ async fn step(
             None => (order, false),
             Some((next, events)) => {
                 order_store::put_order(&mut tx, &table, &next, Some(order.version))?;
-                event_store::put_events(&mut tx, &table, &keys::order_pk(&id), &events, correlation_id, now)?;
+                event_store::put_events_of(&mut tx, &table, EventsOf::Order(&id), &events, correlation_id, now)?;
                 (next, true)
             }
         };

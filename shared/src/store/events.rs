@@ -70,6 +70,36 @@ impl TimelineEvent {
 }
 
 /// Adds one insert-only item per event under the aggregate's partition key.
+/// Whose events: the aggregate whose partition (and timeline) they are written under.
+#[derive(Debug, Clone, Copy)]
+pub enum EventsOf<'a> {
+    Order(&'a crate::domain::OrderId),
+    Sku(&'a crate::domain::Sku),
+    Customer(&'a crate::domain::CustomerId),
+}
+
+impl EventsOf<'_> {
+    fn pk(self) -> String {
+        match self {
+            EventsOf::Order(id) => super::keys::order_pk(id),
+            EventsOf::Sku(sku) => super::keys::sku_pk(sku),
+            EventsOf::Customer(id) => super::keys::customer_pk(id),
+        }
+    }
+}
+
+/// Writes `events` (insert-only) under the aggregate they belong to.
+pub fn put_events_of(
+    tx: &mut Tx,
+    table: &str,
+    of: EventsOf<'_>,
+    events: &[DomainEvent],
+    correlation_id: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    put_events(tx, table, &of.pk(), events, correlation_id, now)
+}
+
 pub fn put_events(
     tx: &mut Tx,
     table: &str,

@@ -7,6 +7,7 @@ pub mod customers;
 pub mod events;
 pub mod idempotency;
 pub mod keys;
+pub mod loaded;
 pub mod orders;
 pub mod page;
 pub mod payments;
