@@ -7,10 +7,9 @@
 //!   other gets 412. Changing the e-mail moves the guard in the same transaction.
 //! * `POST /customers/{id}/erase` is refused (409 listing them) while the customer has open
 //!   orders, whose address is needed to deliver them. Otherwise it replaces personal data with
-//!   tombstones on the customer, frees
-//!   the e-mail, removes the address from their orders and deletes stored responses holding their
-//!   data, keeping ids, SKUs, amounts and dates. Repeatable: a second call finishes any sweep an
-//!   interrupted first call left.
+//!   tombstones on the customer, frees the e-mail, removes the address from their orders and
+//!   deletes stored responses holding their data, keeping ids, SKUs, amounts and dates.
+//!   Repeatable: a second call finishes any sweep an interrupted first call left.
 //!
 //! Nothing here logs personal data: only ids and counts.
 
