@@ -131,6 +131,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_routed_type_is_an_event_type_and_is_routed_once() {
+        for (event_type, queues) in ROUTES {
+            assert!(EVENT_TYPES.contains(event_type), "{event_type} is routed but no event has that name");
+            assert!(!queues.is_empty(), "{event_type} is listed with no queue");
+        }
+        let mut names: Vec<&str> = ROUTES.iter().map(|(t, _)| *t).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), ROUTES.len(), "a type appears twice in ROUTES");
+        let stock_low = DomainEvent::StockLow(StockLevels { levels: Vec::new() });
+        let tagged = serde_json::to_value(&stock_low).unwrap();
+        assert_eq!(tagged["type"], stock_low.event_type(), "the serde tag is the event type");
+    }
+
+    #[test]
     fn an_envelope_body_reads_back_as_the_envelope() -> Result<(), serde_json::Error> {
         let at = Utc::now();
         let at_text = serde_json::to_value(at)?.as_str().map(str::to_owned).unwrap_or_default();

@@ -117,76 +117,54 @@ pub struct ReturnEvent {
     pub refunded: Money,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", content = "payload")]
-pub enum DomainEvent {
-    #[serde(rename = "return.requested")]
-    ReturnRequested(ReturnEvent),
-    #[serde(rename = "return.received")]
-    ReturnReceived(ReturnEvent),
-    #[serde(rename = "return.refunded")]
-    ReturnRefunded(ReturnEvent),
-    #[serde(rename = "return.rejected")]
-    ReturnRejected(ReturnEvent),
-    #[serde(rename = "return.cancelled")]
-    ReturnCancelled(ReturnEvent),
-    #[serde(rename = "payment.recorded")]
-    PaymentRecorded(MoneyMovement),
-    #[serde(rename = "refund.recorded")]
-    RefundRecorded(MoneyMovement),
-    #[serde(rename = "order.paid")]
-    OrderPaid(OrderPaid),
-    #[serde(rename = "order.picking")]
-    OrderPicking(FulfillmentStep),
-    #[serde(rename = "order.packed")]
-    OrderPacked(FulfillmentStep),
-    #[serde(rename = "order.shipped")]
-    OrderShipped(OrderShipped),
-    #[serde(rename = "order.delivered")]
-    OrderDelivered(FulfillmentStep),
-    #[serde(rename = "customer.registered")]
-    CustomerRegistered(CustomerChanged),
-    #[serde(rename = "customer.updated")]
-    CustomerUpdated(CustomerChanged),
-    #[serde(rename = "customer.erased")]
-    CustomerErased(CustomerChanged),
-    #[serde(rename = "order.placed")]
-    OrderPlaced(OrderPlaced),
-    #[serde(rename = "order.cancelled")]
-    OrderCancelled(OrderCancelled),
+/// Declares [`DomainEvent`] from one table of type names: its serde tags, `event_type()` and
+/// [`EVENT_TYPES`] all come from the same list, so a name cannot differ between them.
+macro_rules! domain_events {
+    ($($(#[$doc:meta])* $name:literal => $variant:ident($payload:ty),)+) => {
+        #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+        #[serde(tag = "type", content = "payload")]
+        pub enum DomainEvent {
+            $($(#[$doc])* #[serde(rename = $name)] $variant($payload),)+
+        }
+
+        /// Every event type, as its name travels (serde tag, stored `type`, envelope `type`).
+        pub const EVENT_TYPES: &[&str] = &[$($name),+];
+
+        impl DomainEvent {
+            pub fn event_type(&self) -> &'static str {
+                match self {
+                    $(DomainEvent::$variant(_) => $name,)+
+                }
+            }
+        }
+    };
+}
+
+domain_events! {
+    "return.requested" => ReturnRequested(ReturnEvent),
+    "return.received" => ReturnReceived(ReturnEvent),
+    "return.refunded" => ReturnRefunded(ReturnEvent),
+    "return.rejected" => ReturnRejected(ReturnEvent),
+    "return.cancelled" => ReturnCancelled(ReturnEvent),
+    "payment.recorded" => PaymentRecorded(MoneyMovement),
+    "refund.recorded" => RefundRecorded(MoneyMovement),
+    "order.paid" => OrderPaid(OrderPaid),
+    "order.picking" => OrderPicking(FulfillmentStep),
+    "order.packed" => OrderPacked(FulfillmentStep),
+    "order.shipped" => OrderShipped(OrderShipped),
+    "order.delivered" => OrderDelivered(FulfillmentStep),
+    "customer.registered" => CustomerRegistered(CustomerChanged),
+    "customer.updated" => CustomerUpdated(CustomerChanged),
+    "customer.erased" => CustomerErased(CustomerChanged),
+    "order.placed" => OrderPlaced(OrderPlaced),
+    "order.cancelled" => OrderCancelled(OrderCancelled),
     /// Available stock entered the band at or below the reorder point.
-    #[serde(rename = "stock.low")]
-    StockLow(StockLevels),
+    "stock.low" => StockLow(StockLevels),
     /// Available stock rose back above the reorder point.
-    #[serde(rename = "stock.replenished")]
-    StockReplenished(StockLevels),
+    "stock.replenished" => StockReplenished(StockLevels),
 }
 
 impl DomainEvent {
-    pub fn event_type(&self) -> &'static str {
-        match self {
-            DomainEvent::ReturnRequested(_) => "return.requested",
-            DomainEvent::ReturnReceived(_) => "return.received",
-            DomainEvent::ReturnRefunded(_) => "return.refunded",
-            DomainEvent::ReturnRejected(_) => "return.rejected",
-            DomainEvent::ReturnCancelled(_) => "return.cancelled",
-            DomainEvent::PaymentRecorded(_) => "payment.recorded",
-            DomainEvent::RefundRecorded(_) => "refund.recorded",
-            DomainEvent::OrderPaid(_) => "order.paid",
-            DomainEvent::OrderPicking(_) => "order.picking",
-            DomainEvent::OrderPacked(_) => "order.packed",
-            DomainEvent::OrderShipped(_) => "order.shipped",
-            DomainEvent::OrderDelivered(_) => "order.delivered",
-            DomainEvent::CustomerRegistered(_) => "customer.registered",
-            DomainEvent::CustomerUpdated(_) => "customer.updated",
-            DomainEvent::CustomerErased(_) => "customer.erased",
-            DomainEvent::OrderPlaced(_) => "order.placed",
-            DomainEvent::OrderCancelled(_) => "order.cancelled",
-            DomainEvent::StockLow(_) => "stock.low",
-            DomainEvent::StockReplenished(_) => "stock.replenished",
-        }
-    }
-
     /// The payload alone, as stored in the event item and sent in the envelope.
     pub fn payload_json(&self) -> String {
         match serde_json::to_value(self) {
