@@ -277,6 +277,13 @@ pub fn put_release(tx: &mut Tx, table: &str, sku: &Sku, quantity: u64, now: Date
     put_counter_move(tx, table, &CounterMove::release(sku, quantity), Guard::Integrity, now)
 }
 
+/// `domain::stock::listing_due` as the stored item must satisfy it when the listing is written:
+/// unlisted, and at or below its reorder point (`StockItem::is_low`). A test holds them equal.
+pub const LISTING_DUE: &str = "attribute_not_exists(gsi1pk) AND available <= reorder_point";
+
+/// `domain::stock::unlisting_due` likewise: listed, and above its reorder point.
+pub const UNLISTING_DUE: &str = "attribute_exists(gsi1pk) AND available > reorder_point";
+
 /// Lists an item that is low and not listed, as `stock-levels` does with `stock.low` beside it
 /// in the same transaction. The condition is tested on the item as stored now, so of all the
 /// stream records showing one item unlisted in the low band only the first to be written lists
@@ -288,7 +295,7 @@ pub fn list_low(tx: &mut Tx, table: &str, item: &StockItem, now: DateTime<Utc>) 
         .table_name(table)
         .set_key(Some(stock_key(&item.sku)))
         .update_expression("SET gsi1pk = :low, gsi1sk = :sku, version = version + :one, updated_at = :now")
-        .condition_expression("attribute_not_exists(gsi1pk) AND available <= reorder_point")
+        .condition_expression(LISTING_DUE)
         .expression_attribute_values(":low", s(LOW_STOCK_GSI1PK))
         .expression_attribute_values(":sku", s(item.sku.to_string()))
         .expression_attribute_values(":one", n(1))
@@ -308,7 +315,7 @@ pub fn unlist_low(tx: &mut Tx, table: &str, item: &StockItem, now: DateTime<Utc>
         .table_name(table)
         .set_key(Some(stock_key(&item.sku)))
         .update_expression("REMOVE gsi1pk, gsi1sk SET version = version + :one, updated_at = :now")
-        .condition_expression("attribute_exists(gsi1pk) AND available > reorder_point")
+        .condition_expression(UNLISTING_DUE)
         .expression_attribute_values(":one", n(1))
         .expression_attribute_values(":now", s(now.to_rfc3339()))
         .build()
@@ -488,27 +495,50 @@ mod tests {
         }
     }
 
-    /// Evaluates the condition expression as DynamoDB would on a stored item (the forms
-    /// `counter_condition` writes: `attribute_exists(pk)` and `attr >=|<= :value`).
+    /// Evaluates a condition expression as DynamoDB would on a stored item (the forms the store
+    /// writes: `attribute_exists`/`attribute_not_exists` and `operand >=|<=|> operand`, an
+    /// operand being a counter or a `:value`).
     fn holds(condition: &str, values: &[(&str, i64)], stored: &StockItem) -> bool {
-        condition.split(" AND ").all(|clause| {
-            if clause == "attribute_exists(pk)" {
-                return true;
-            }
-            let parts: Vec<&str> = clause.split_whitespace().collect();
-            let attr = match parts[0] {
-                "on_hand" => stored.on_hand as i64,
-                "reserved" => stored.reserved as i64,
-                "available" => stored.available() as i64,
-                other => panic!("unexpected attribute {other}"),
-            };
-            let value = values.iter().find(|(n, _)| *n == parts[2]).map(|(_, v)| *v).unwrap();
-            match parts[1] {
-                ">=" => attr >= value,
-                "<=" => attr <= value,
-                op => panic!("unexpected operator {op}"),
+        let operand = |name: &str| match name {
+            "on_hand" => stored.on_hand as i64,
+            "reserved" => stored.reserved as i64,
+            "available" => stored.available() as i64,
+            "reorder_point" => stored.catalog.reorder_point as i64,
+            value => values.iter().find(|(n, _)| *n == value).map(|(_, v)| *v).expect(value),
+        };
+        condition.split(" AND ").all(|clause| match clause {
+            "attribute_exists(pk)" => true,
+            "attribute_exists(gsi1pk)" => stored.listed_low,
+            "attribute_not_exists(gsi1pk)" => !stored.listed_low,
+            _ => {
+                let parts: Vec<&str> = clause.split_whitespace().collect();
+                let (left, right) = (operand(parts[0]), operand(parts[2]));
+                match parts[1] {
+                    ">=" => left >= right,
+                    "<=" => left <= right,
+                    ">" => left > right,
+                    op => panic!("unexpected operator {op}"),
+                }
             }
         })
+    }
+
+    #[test]
+    fn the_listing_conditions_and_the_domain_rules_agree() {
+        use crate::domain::stock::{listing_due, unlisting_due};
+        for on_hand in [0, 1, 5, 9, 10, 11, 20] {
+            for reserved in [0, 1, 5, 10].into_iter().filter(|r| *r <= on_hand) {
+                for reorder_point in [0, 5, 10] {
+                    for listed_low in [false, true] {
+                        let mut stored = item(on_hand, reserved);
+                        stored.catalog.reorder_point = reorder_point;
+                        stored.listed_low = listed_low;
+                        assert_eq!(holds(LISTING_DUE, &[], &stored), listing_due(&stored).is_some(), "{stored:?}");
+                        assert_eq!(holds(UNLISTING_DUE, &[], &stored), unlisting_due(&stored).is_some(), "{stored:?}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]
