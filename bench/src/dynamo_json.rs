@@ -1,39 +1,16 @@
 //! DynamoDB's wire JSON (`{"S": "x"}`, `{"N": "1"}`, …) back into SDK values, so the floor can
 //! issue exactly the payloads a handler sent.
 
-use aws_sdk_dynamodb::primitives::Blob;
 use aws_sdk_dynamodb::types::AttributeValue;
 use serde_json::Value;
 use std::collections::HashMap;
 
 pub type Error = Box<dyn std::error::Error + Send + Sync>;
 
-pub fn attr(v: &Value) -> Result<AttributeValue, Error> {
-    let (kind, inner) = v.as_object().and_then(|o| o.iter().next()).ok_or("attribute value is not an object")?;
-    let strings = |inner: &Value| -> Result<Vec<String>, Error> {
-        inner
-            .as_array()
-            .ok_or("set is not a list")?
-            .iter()
-            .map(|s| s.as_str().map(str::to_owned).ok_or_else(|| "set member is not a string".into()))
-            .collect()
-    };
-    Ok(match kind.as_str() {
-        "S" => AttributeValue::S(inner.as_str().ok_or("S")?.to_owned()),
-        "N" => AttributeValue::N(inner.as_str().ok_or("N")?.to_owned()),
-        "B" => AttributeValue::B(Blob::new(inner.as_str().ok_or("B")?.as_bytes())),
-        "BOOL" => AttributeValue::Bool(inner.as_bool().ok_or("BOOL")?),
-        "NULL" => AttributeValue::Null(true),
-        "SS" => AttributeValue::Ss(strings(inner)?),
-        "NS" => AttributeValue::Ns(strings(inner)?),
-        "L" => AttributeValue::L(inner.as_array().ok_or("L")?.iter().map(attr).collect::<Result<_, _>>()?),
-        "M" => AttributeValue::M(item(inner)?),
-        other => return Err(format!("unsupported attribute type {other}").into()),
-    })
-}
-
+/// An item in DynamoDB's wire JSON, read by `serde_dynamo` (the same reader the stream
+/// consumers' images go through) into the SDK's type.
 pub fn item(v: &Value) -> Result<HashMap<String, AttributeValue>, Error> {
-    v.as_object().ok_or("item is not an object")?.iter().map(|(k, v)| Ok((k.clone(), attr(v)?))).collect()
+    Ok(serde_json::from_value::<serde_dynamo::Item>(v.clone())?.into())
 }
 
 pub fn opt_item(v: &Value, field: &str) -> Result<Option<HashMap<String, AttributeValue>>, Error> {
@@ -69,6 +46,6 @@ mod tests {
         assert_eq!(v["n"], AttributeValue::N("12".into()));
         let AttributeValue::M(m) = &v["m"] else { panic!("not a map") };
         assert_eq!(m["l"], AttributeValue::L(vec![AttributeValue::Bool(true), AttributeValue::Null(true)]));
-        assert!(attr(&json!({"X": 1})).is_err());
+        assert!(item(&json!({"a": {"X": 1}})).is_err());
     }
 }

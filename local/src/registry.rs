@@ -51,8 +51,8 @@ pub fn sqs(binary: &str, ctx: AppContext) -> Option<SqsFn> {
 
 pub fn stream(binary: &str, ctx: AppContext) -> Option<StreamFn> {
     Some(match binary {
-        "event-relay" => handler!(ctx, event_relay::handle_lambda_event),
-        "stock-levels" => handler!(ctx, stock_levels::handle_lambda_event),
+        "event-relay" => handler!(ctx, event_relay::handler),
+        "stock-levels" => handler!(ctx, stock_levels::handler),
         _ => return None,
     })
 }

@@ -5,6 +5,7 @@ pub mod context;
 pub mod domain;
 pub mod events;
 pub mod http;
+pub mod lambda;
 pub mod sqs;
 pub mod store;
 pub mod stream;

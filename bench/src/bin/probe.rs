@@ -62,7 +62,7 @@ async fn invoke(binary: &str, ctx: &AppContext, event: &str) -> Result<String, E
         "notifier" => failures(notifier::handler(ctx, sqs(event)?).await),
         "sales-report" => failures(sales_report::handler(ctx, sqs(event)?).await),
         "event-relay" => {
-            let r = event_relay::handler(ctx, serde_json::from_str::<event_relay::StreamBatch>(event)?).await;
+            let r = event_relay::handler(ctx, serde_json::from_str(event)?).await;
             format!("failures={}", r.batch_item_failures.len())
         }
         "stock-levels" => {

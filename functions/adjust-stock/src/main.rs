@@ -1,9 +1,4 @@
-use lambda_http::{Error, run, service_fn};
-
 #[tokio::main(flavor = "current_thread")]
-async fn main() -> Result<(), Error> {
-    backoffice::telemetry::init();
-    let ctx = backoffice::AppContext::from_env().await?;
-    let ctx = &ctx;
-    run(service_fn(move |req| async move { Ok::<_, Error>(adjust_stock::handler(ctx, req).await) })).await
+async fn main() -> Result<(), backoffice::lambda::Error> {
+    backoffice::lambda::serve_http(adjust_stock::handler).await
 }

@@ -7,25 +7,35 @@
 //! Failures are reported per record (`ReportBatchItemFailures`): Lambda retries the stream from
 //! the first failed record, so nothing after it is lost and nothing before it is sent again.
 
-mod stream;
-
-pub use stream::{EventImage, NewImage, StreamBatch, StreamRecord};
-
 use aws_lambda_events::streams::DynamoDbEventResponse;
 use aws_sdk_sns::types::{MessageAttributeValue, PublishBatchRequestEntry};
 use backoffice::AppContext;
 use backoffice::events::{EnvelopeBody, StoredInstant, StoredPayload, routes};
+use backoffice::store::events::EventRecord as StoredEvent;
+use backoffice::stream::{self, Event, EventRecord};
+use serde::Deserialize;
 use std::ops::Range;
+
+/// The attributes of an event item the relay sends; the item's others are skipped.
+#[derive(Debug, Deserialize)]
+struct EventImage {
+    event_id: String,
+    #[serde(rename = "type")]
+    event_type: String,
+    occurred_at: String,
+    correlation_id: String,
+    payload: String,
+}
 
 /// The message of one event item: its envelope's JSON and the attributes consumers (and the
 /// subscriptions' filter policies) read.
-struct Message<'a> {
+struct Message {
     body: String,
-    correlation_id: &'a str,
-    event_type: &'a str,
+    correlation_id: String,
+    event_type: String,
 }
 
-impl Message<'_> {
+impl Message {
     /// What the message counts for against a batch's size limit: its body and attributes.
     fn size(&self) -> usize {
         const ATTRIBUTE_NAMES_AND_TYPES: usize = "correlation_id".len() + "event_type".len() + 2 * "String".len();
@@ -34,20 +44,20 @@ impl Message<'_> {
 }
 
 /// One message to publish, and the stream record it came from.
-struct Outgoing<'a> {
+struct Outgoing {
     record_index: usize,
-    message: Message<'a>,
+    message: Message,
 }
 
-pub async fn handler(ctx: &AppContext, event: StreamBatch) -> DynamoDbEventResponse {
+pub async fn handler(ctx: &AppContext, mut event: Event) -> DynamoDbEventResponse {
     let mut failed: Option<usize> = None;
     let mut outgoing = Vec::new();
-    for (index, record) in event.records.iter().enumerate() {
+    for (index, record) in event.records.iter_mut().enumerate() {
         match message_for(record) {
             Ok(Some(message)) => outgoing.push(Outgoing { record_index: index, message }),
             Ok(None) => {}
             Err(reason) => {
-                tracing::error!(sequence = ?record.dynamodb.sequence_number, %reason, "cannot relay record");
+                tracing::error!(sequence = ?record.change.sequence_number, %reason, "cannot relay record");
                 failed = Some(failed.map_or(index, |f| f.min(index)));
             }
         }
@@ -60,24 +70,19 @@ pub async fn handler(ctx: &AppContext, event: StreamBatch) -> DynamoDbEventRespo
         }
     }
     tracing::info!(records = event.records.len(), published, failed = failed.is_some(), "relayed");
-    backoffice::stream::retry_from(failed.map(|index| event.records[index].dynamodb.sequence_number.clone()))
-}
-
-/// The relay fed the `aws_lambda_events` stream type, which the local runner's stream pump and
-/// the tests build: re-read as the relay's own view of the batch.
-pub async fn handle_lambda_event(ctx: &AppContext, event: aws_lambda_events::dynamodb::Event) -> DynamoDbEventResponse {
-    backoffice::stream::reread_and_handle(event, |batch: StreamBatch| handler(ctx, batch)).await
+    stream::retry_from(failed.map(|index| event.records[index].change.sequence_number.clone()))
 }
 
 /// The message one stream record produces: none unless it is a new event item of a type some
 /// queue receives.
-fn message_for(record: &StreamRecord) -> Result<Option<Message<'_>>, String> {
-    let change = &record.dynamodb;
-    if !record.inserted || !change.event_key {
+fn message_for(record: &mut EventRecord) -> Result<Option<Message>, String> {
+    if record.event_name != "INSERT" || !stream::key(record, "sk").is_some_and(StoredEvent::is_event_key) {
         return Ok(None);
     }
-    let NewImage::Event(image) = &change.new_image else { return Err("the record has no new image".into()) };
-    if routes(text(&image.event_type, "type")?).is_empty() {
+    let image: EventImage = stream::take_new_image(record)
+        .ok_or("the record has no new image")?
+        .map_err(|e| format!("the event item does not read: {e}"))?;
+    if routes(&image.event_type).is_empty() {
         return Ok(None);
     }
     message(image).map(Some)
@@ -85,23 +90,22 @@ fn message_for(record: &StreamRecord) -> Result<Option<Message<'_>>, String> {
 
 /// The envelope of an event item, written from the image's strings (the payload, stored as JSON
 /// text, is copied through rather than parsed and printed again).
-fn message(image: &EventImage) -> Result<Message<'_>, String> {
-    let occurred_at = text(&image.occurred_at, "occurred_at")?;
-    let payload = text(&image.payload, "payload")?;
+fn message(image: EventImage) -> Result<Message, String> {
+    let occurred_at = &image.occurred_at;
     let body = EnvelopeBody {
-        id: text(&image.event_id, "event_id")?,
-        event_type: text(&image.event_type, "type")?,
+        id: &image.event_id,
+        event_type: &image.event_type,
         occurred_at: StoredInstant::parse(occurred_at).map_err(|e| format!("occurred_at {occurred_at:?}: {e}"))?,
-        correlation_id: text(&image.correlation_id, "correlation_id")?,
-        payload: StoredPayload::of(payload),
+        correlation_id: &image.correlation_id,
+        payload: StoredPayload::of(&image.payload),
     };
     // Sized for the whole envelope up front: the payload and about 200 bytes around it.
-    let mut json = Vec::with_capacity(payload.len() + 256);
+    let mut json = Vec::with_capacity(image.payload.len() + 256);
     serde_json::to_writer(&mut json, &body).map_err(|e| e.to_string())?;
     Ok(Message {
         body: String::from_utf8(json).map_err(|e| e.to_string())?,
-        correlation_id: body.correlation_id,
-        event_type: body.event_type,
+        correlation_id: image.correlation_id,
+        event_type: image.event_type,
     })
 }
 
@@ -129,17 +133,13 @@ fn batches(sizes: impl Iterator<Item = usize>) -> Vec<Range<usize>> {
     out
 }
 
-fn text<'a>(attribute: &'a stream::StringAttribute, name: &str) -> Result<&'a str, String> {
-    attribute.0.as_deref().ok_or_else(|| format!("the event item has no string attribute {name}"))
-}
-
 /// The ids of a batch's entries, without formatting a number for each.
 const ENTRY_IDS: [&str; MAX_ENTRIES] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
 
 /// Publishes one batch (its messages' bodies are moved into the request); returns the indexes of
 /// the stream records whose message was not taken.
-async fn publish(ctx: &AppContext, batch: &mut [Outgoing<'_>]) -> Vec<usize> {
-    let all = |batch: &[Outgoing<'_>]| batch.iter().map(|o| o.record_index).collect();
+async fn publish(ctx: &AppContext, batch: &mut [Outgoing]) -> Vec<usize> {
+    let all = |batch: &[Outgoing]| batch.iter().map(|o| o.record_index).collect();
     // Never retried blind: without a topic nothing can be published.
     let Some(topic) = ctx.events.as_ref() else {
         tracing::error!("no events topic: this function was given no EVENTS_TOPIC_ARN");
@@ -148,7 +148,7 @@ async fn publish(ctx: &AppContext, batch: &mut [Outgoing<'_>]) -> Vec<usize> {
     let mut entries = Vec::with_capacity(batch.len());
     for (o, id) in batch.iter_mut().zip(ENTRY_IDS) {
         let attribute = |v: &str| MessageAttributeValue::builder().data_type("String").string_value(v).build();
-        let entry = match (attribute(o.message.correlation_id), attribute(o.message.event_type)) {
+        let entry = match (attribute(&o.message.correlation_id), attribute(&o.message.event_type)) {
             (Ok(correlation), Ok(kind)) => PublishBatchRequestEntry::builder()
                 .id(id)
                 .message(std::mem::take(&mut o.message.body))

@@ -1,12 +1,4 @@
-use lambda_runtime::{Error, LambdaEvent, run, service_fn};
-
 #[tokio::main(flavor = "current_thread")]
-async fn main() -> Result<(), Error> {
-    backoffice::telemetry::init();
-    let ctx = backoffice::AppContext::from_env().await?;
-    let ctx = &ctx;
-    run(service_fn(move |event: LambdaEvent<serde_json::Value>| async move {
-        Ok::<_, Error>(expire_orders::handler(ctx, event.payload).await)
-    }))
-    .await
+async fn main() -> Result<(), backoffice::lambda::Error> {
+    backoffice::lambda::serve_events(expire_orders::handler).await
 }

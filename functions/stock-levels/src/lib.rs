@@ -13,10 +13,6 @@
 //! Failures are reported per record (`ReportBatchItemFailures`); Lambda retries from the first
 //! failed one, and what is already settled stays so without a second alert.
 
-mod stream;
-
-pub use stream::{StreamBatch, StreamRecord};
-
 use aws_lambda_events::streams::DynamoDbEventResponse;
 use backoffice::AppContext;
 use backoffice::domain::stock::{listing_due, unlisting_due};
@@ -26,6 +22,7 @@ use backoffice::store::{
     events::{self as event_store, EventsOf},
     keys, stock as stock_store,
 };
+use backoffice::stream::{self, Event, EventRecord};
 use std::collections::HashMap;
 
 /// What became of one stock item's record.
@@ -42,14 +39,13 @@ pub enum Outcome {
     Settled,
 }
 
-pub async fn handler(ctx: &AppContext, event: StreamBatch) -> DynamoDbEventResponse {
-    let records = event.records;
+pub async fn handler(ctx: &AppContext, event: Event) -> DynamoDbEventResponse {
+    let mut records = event.records;
     // Each stock item's last record in the batch, in stream order.
-    let mut last: HashMap<&str, usize> = HashMap::new();
+    let mut last: HashMap<String, usize> = HashMap::new();
     for (index, record) in records.iter().enumerate() {
-        let change = &record.dynamodb;
-        if change.keys.sk.s == keys::STOCK_SK && change.new_image.is_some() {
-            last.insert(change.keys.pk.s.as_str(), index);
+        if stream::key(record, "sk") == Some(keys::STOCK_SK) && !record.change.new_image.is_empty() {
+            last.insert(stream::key(record, "pk").unwrap_or_default().to_owned(), index);
         }
     }
     let mut chosen: Vec<usize> = last.into_values().collect();
@@ -58,31 +54,25 @@ pub async fn handler(ctx: &AppContext, event: StreamBatch) -> DynamoDbEventRespo
     let mut listed = Vec::new();
     let mut unlisted = Vec::new();
     for index in chosen {
-        match settle(ctx, &records[index]).await {
+        match settle(ctx, &mut records[index]).await {
             Ok(Outcome::Listed(sku)) => listed.push(sku),
             Ok(Outcome::Unlisted(sku)) => unlisted.push(sku),
             Ok(_) => {}
             Err(reason) => {
-                tracing::error!(sequence = ?records[index].dynamodb.sequence_number, %reason, "cannot settle the listing");
+                tracing::error!(sequence = ?records[index].change.sequence_number, %reason, "cannot settle the listing");
                 failed = Some(failed.map_or(index, |f| f.min(index)));
             }
         }
     }
     tracing::info!(records = records.len(), ?listed, ?unlisted, failed = failed.is_some(), "stock levels");
-    backoffice::stream::retry_from(failed.map(|index| records[index].dynamodb.sequence_number.clone()))
-}
-
-/// The handler fed the `aws_lambda_events` stream type, which the local runner's stream pump
-/// and the tests build: re-read as this function's own view of the batch.
-pub async fn handle_lambda_event(ctx: &AppContext, event: aws_lambda_events::dynamodb::Event) -> DynamoDbEventResponse {
-    backoffice::stream::reread_and_handle(event, |batch: StreamBatch| handler(ctx, batch)).await
+    stream::retry_from(failed.map(|index| records[index].change.sequence_number.clone()))
 }
 
 /// Lists or unlists the record's stock item if its listing is due a change.
-async fn settle(ctx: &AppContext, record: &StreamRecord) -> Result<Outcome, String> {
-    let image = record.dynamodb.stock_image().ok_or("the record has no new image")?;
-    let image = image.map_err(|e| format!("the stock image does not decode: {e}"))?;
-    let item = stock_store::stock_from_image(image).map_err(|e| e.to_string())?;
+async fn settle(ctx: &AppContext, record: &mut EventRecord) -> Result<Outcome, String> {
+    let image = stream::take_new_image(record).ok_or("the record has no new image")?;
+    let image = image.map_err(|e| format!("the stock image does not read: {e}"))?;
+    let item = stock_store::stock_from_record(image).map_err(|e| e.to_string())?;
     let now = chrono::Utc::now();
     let table = ctx.store.table();
     let mut tx = Tx::default();

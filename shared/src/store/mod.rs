@@ -2,7 +2,6 @@
 //! enforce the invariants. Conditional-check failures are mapped to meanings here, never leaked
 //! as SDK errors.
 
-pub mod codec;
 pub mod customers;
 pub mod events;
 pub mod idempotency;
@@ -381,14 +380,15 @@ fn jitter(bound: u64) -> u64 {
     if bound == 0 { 0 } else { mixed % bound }
 }
 
-/// Converts a mapping struct into an item.
+/// Converts a mapping struct into an item (`serde_dynamo`'s layout: structs and maps are `M`,
+/// sequences `L`, numbers `N`, `None` is `NULL`).
 pub fn to_item<T: serde::Serialize>(record: &T) -> Result<Item, StoreError> {
-    codec::to_item(record).map_err(|e| StoreError::Corrupt(e.to_string()))
+    serde_dynamo::to_item(record).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
 /// Converts an item into a mapping struct.
 pub fn from_item<T: serde::de::DeserializeOwned>(item: Item) -> Result<T, StoreError> {
-    codec::from_item(item).map_err(|e| StoreError::Corrupt(e.to_string()))
+    serde_dynamo::from_item(item).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
 #[cfg(test)]
@@ -419,5 +419,27 @@ mod tests {
         let store = Store::new(client, "table");
         assert!(store.is_connected());
         assert_eq!(store.client().config().region().map(|r| r.as_ref()), Some("eu-west-1"));
+    }
+
+    #[derive(Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+    struct Record {
+        pk: String,
+        version: u64,
+        note: Option<String>,
+    }
+
+    #[test]
+    fn items_round_trip_and_mismatches_are_corrupt_not_panics() {
+        let record = Record { pk: "ORDER#1".into(), version: u64::MAX, note: None };
+        let item = to_item(&record).expect("an item");
+        assert_eq!(item.get("note"), Some(&AttributeValue::Null(true)));
+        let json: serde_json::Value = from_item(item.clone()).expect("json");
+        assert_eq!(json["version"], serde_json::json!(u64::MAX));
+        assert_eq!(from_item::<Record>(item.clone()).ok(), Some(record));
+
+        let mut wrong = item;
+        wrong.insert("version".into(), AttributeValue::S("one".into()));
+        assert!(matches!(from_item::<Record>(wrong), Err(StoreError::Corrupt(_))));
+        assert!(matches!(to_item(&5u32), Err(StoreError::Corrupt(_))), "an item is a map");
     }
 }

@@ -9,8 +9,10 @@ use aws_sdk_dynamodb::types::{Put, ReturnValuesOnConditionCheckFailure, Transact
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+/// A stock item as stored (and as the table's stream carries it); read into the domain through
+/// `stock_from_record`, which checks it.
 #[derive(Serialize, Deserialize)]
-struct StockRecord {
+pub struct StockRecord {
     pk: String,
     sk: String,
     sku: String,
@@ -56,7 +58,7 @@ pub fn stock_from_item(item: Item) -> Result<StockItem, StoreError> {
     stock_from_record(from_item(item)?)
 }
 
-fn stock_from_record(r: StockRecord) -> Result<StockItem, StoreError> {
+pub fn stock_from_record(r: StockRecord) -> Result<StockItem, StoreError> {
     let corrupt = |e: crate::domain::FieldError| StoreError::Corrupt(e.to_string());
     Ok(StockItem {
         sku: Sku::parse("sku", &r.sku).map_err(corrupt)?,
@@ -71,69 +73,6 @@ fn stock_from_record(r: StockRecord) -> Result<StockItem, StoreError> {
         version: r.version,
         updated_at: r.updated_at,
         listed_low: r.gsi1pk.is_some(),
-    })
-}
-
-/// A stock item as a stream record's image carries it (DynamoDB JSON): the attributes the
-/// domain needs, read straight into strings; the image's others are skipped unread.
-#[derive(Debug, Deserialize)]
-pub struct StockImage {
-    pk: S,
-    sk: S,
-    sku: S,
-    name: S,
-    price_amount: N,
-    currency: S,
-    on_hand: N,
-    reserved: N,
-    reorder_point: N,
-    reorder_quantity: N,
-    version: N,
-    updated_at: S,
-    #[serde(default)]
-    gsi1pk: Option<S>,
-}
-
-#[derive(Debug, Deserialize)]
-struct S {
-    #[serde(rename = "S")]
-    s: String,
-}
-
-#[derive(Debug, Deserialize)]
-struct N {
-    #[serde(rename = "N")]
-    n: String,
-}
-
-impl N {
-    fn get<T: std::str::FromStr>(&self, name: &str) -> Result<T, StoreError> {
-        self.n.parse().map_err(|_| StoreError::Corrupt(format!("{name}: {:?} is not a whole number in range", self.n)))
-    }
-}
-
-/// The stock item a stream image shows, checked as a read item is.
-pub fn stock_from_image(image: StockImage) -> Result<StockItem, StoreError> {
-    stock_from_record(StockRecord {
-        pk: image.pk.s,
-        sk: image.sk.s,
-        sku: image.sku.s,
-        name: image.name.s,
-        price_amount: image.price_amount.get("price_amount")?,
-        currency: image.currency.s,
-        on_hand: image.on_hand.get("on_hand")?,
-        reserved: image.reserved.get("reserved")?,
-        available: 0, // not read back: the domain derives it from on_hand and reserved
-        reorder_point: image.reorder_point.get("reorder_point")?,
-        reorder_quantity: image.reorder_quantity.get("reorder_quantity")?,
-        version: image.version.get("version")?,
-        updated_at: image
-            .updated_at
-            .s
-            .parse()
-            .map_err(|_| StoreError::Corrupt(format!("updated_at: {:?} is not an instant", image.updated_at.s)))?,
-        gsi1pk: image.gsi1pk.map(|g| g.s),
-        gsi1sk: None,
     })
 }
 

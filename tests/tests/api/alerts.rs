@@ -185,7 +185,7 @@ async fn the_relay_publishes_without_ever_building_a_dynamodb_client() {
     let ctx = backoffice::AppContext::from_lookup(&t.app.sdk, &|name| env.get(name).cloned()).unwrap();
     assert!(!ctx.store.is_connected());
 
-    let response = event_relay::handle_lambda_event(&ctx, stream_event_of_stored(&t, "stock.low", "7").await).await;
+    let response = event_relay::handler(&ctx, stream_event_of_stored(&t, "stock.low", "7").await).await;
     assert!(response.batch_item_failures.is_empty(), "{:?}", response.batch_item_failures);
     assert!(!ctx.store.is_connected(), "the relay built a DynamoDB client it never uses");
     assert_eq!(t.queue_depth("StockAlertsQueue").await, 1);
@@ -203,7 +203,7 @@ async fn one_publish_delivers_each_event_to_exactly_the_queues_its_type_routes_t
     event.records.extend(stream_event_of_stored(&t, "customer.registered", "300").await.records);
 
     let (relay, calls) = t.counted_context("EventRelayFunction");
-    let response = event_relay::handle_lambda_event(&relay, event).await;
+    let response = event_relay::handler(&relay, event).await;
     assert!(response.batch_item_failures.is_empty(), "{:?}", response.batch_item_failures);
     assert_eq!(calls.calls(), vec!["PublishBatch"], "two events for four queues: one call");
 
@@ -242,7 +242,7 @@ async fn a_message_the_topic_refuses_fails_only_its_record_and_the_others_are_de
     event.records.extend(stream_event_of(huge, "200").records);
 
     let (relay, calls) = t.counted_context("EventRelayFunction");
-    let response = event_relay::handle_lambda_event(&relay, event).await;
+    let response = event_relay::handler(&relay, event).await;
     let failures: Vec<_> = response.batch_item_failures.iter().map(|f| f.item_identifier.clone()).collect();
     assert_eq!(failures, vec![Some("200".to_owned())], "the stream is retried from the refused record");
     assert_eq!(calls.calls(), vec!["PublishBatch", "PublishBatch"]);
@@ -259,7 +259,7 @@ async fn a_failed_relay_is_retried_from_the_stream_and_nothing_is_lost() {
     topic.arn = format!("{}-missing", topic.arn);
     t.register("RELAY-1", 5).await; // registering an empty SKU raises stock.low
     let event = stream_event_of_stored(&t, "stock.low", "42").await;
-    let response = event_relay::handle_lambda_event(&broken, event).await;
+    let response = event_relay::handler(&broken, event).await;
     assert_eq!(response.batch_item_failures.len(), 1);
     assert_eq!(response.batch_item_failures[0].item_identifier.as_deref(), Some("42"));
 

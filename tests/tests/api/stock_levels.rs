@@ -46,7 +46,7 @@ async fn listed(t: &TestApp, sku: &str) -> bool {
 /// Runs stock-levels on the event; returns the AWS calls it made.
 async fn run(t: &TestApp, event: Event) -> Vec<String> {
     let (ctx, counter) = t.counted_context("StockLevelsFunction");
-    let response = stock_levels::handle_lambda_event(&ctx, event).await;
+    let response = stock_levels::handler(&ctx, event).await;
     assert!(response.batch_item_failures.is_empty(), "{:?}", response.batch_item_failures);
     counter.calls()
 }

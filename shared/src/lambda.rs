@@ -1,0 +1,60 @@
+//! A function's `main`: logs set up, the context built once for the life of the execution
+//! environment, and each invocation run in an `invocation` span that says whether it is the
+//! environment's first (`cold_start`). Inside the runtime's own span, which carries Lambda's
+//! `requestId` and `xrayTraceId`, so every log line of an invocation names them.
+
+use crate::AppContext;
+use lambda_http::{Body, Request, Response};
+pub use lambda_runtime::Error;
+use lambda_runtime::LambdaEvent;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
+use tracing::Instrument;
+
+static INVOKED: AtomicBool = AtomicBool::new(false);
+
+/// The span of one invocation; `cold_start` is true for the first in this process only.
+pub fn invocation_span() -> tracing::Span {
+    let cold_start = !INVOKED.swap(true, Ordering::Relaxed);
+    tracing::info_span!("invocation", cold_start)
+}
+
+/// Builds the context once, for every invocation of this execution environment.
+async fn context() -> Result<&'static AppContext, Error> {
+    crate::telemetry::init();
+    Ok(Box::leak(Box::new(AppContext::from_env().await?)))
+}
+
+/// Serves an HTTP API function (API Gateway's HTTP API, payload 2.0).
+pub async fn serve_http<F, Fut>(handler: F) -> Result<(), Error>
+where
+    F: Fn(&'static AppContext, Request) -> Fut + Sync,
+    Fut: Future<Output = Response<Body>> + Send + 'static,
+{
+    let ctx = context().await?;
+    let handler = &handler;
+    lambda_http::run(lambda_http::service_fn(move |req| async move {
+        Ok::<_, Error>(Box::pin(handler(ctx, req).instrument(invocation_span())).await)
+    }))
+    .await
+}
+
+/// Serves a function triggered by events (SQS, the table's stream, the scheduler).
+pub async fn serve_events<E, R, F, Fut>(handler: F) -> Result<(), Error>
+where
+    E: DeserializeOwned + Send + 'static,
+    R: Serialize,
+    F: Fn(&'static AppContext, E) -> Fut + Sync,
+    Fut: Future<Output = R>,
+{
+    let ctx = context().await?;
+    let handler = &handler;
+    lambda_runtime::run(lambda_runtime::service_fn(move |event: LambdaEvent<E>| async move {
+        // Boxed: the handler's future is deep, and nesting it in the runtime's would pass the
+        // compiler's query depth limit in some functions.
+        Ok::<_, Error>(Box::pin(handler(ctx, event.payload).instrument(invocation_span())).await)
+    }))
+    .await
+}
