@@ -66,27 +66,16 @@ impl PathTemplate {
 
 /// Decodes `%XX` escapes (and `+` as space in query strings). `None` for bad escapes or UTF-8.
 pub fn percent_decode(s: &str, plus_as_space: bool) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'%' => {
-                let hex = s.get(i + 1..i + 3)?;
-                out.push(u8::from_str_radix(hex, 16).ok()?);
-                i += 3;
-            }
-            b'+' if plus_as_space => {
-                out.push(b' ');
-                i += 1;
-            }
-            b => {
-                out.push(b);
-                i += 1;
-            }
-        }
+    // percent-encoding passes a malformed escape through as it is; API Gateway refuses it.
+    let well_formed = s
+        .split('%')
+        .skip(1)
+        .all(|rest| rest.as_bytes().get(..2).is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit)));
+    if !well_formed {
+        return None;
     }
-    String::from_utf8(out).ok()
+    let s = if plus_as_space { std::borrow::Cow::Owned(s.replace('+', " ")) } else { std::borrow::Cow::Borrowed(s) };
+    percent_encoding::percent_decode_str(&s).decode_utf8().ok().map(std::borrow::Cow::into_owned)
 }
 
 /// Query parameters as API Gateway v2 presents them: repeated keys joined with commas.

@@ -6,9 +6,9 @@
 //! (`LOCAL_JWT_SECRET`), so no key server is needed; on AWS the authorizer verifies RS256 tokens
 //! against the issuer's published keys. Everything after the signature check is the same.
 
-use hmac::{Hmac, KeyInit, Mac};
+use jsonwebtoken::errors::ErrorKind;
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
-use sha2::Sha256;
 
 pub const DEFAULT_SECRET: &str = "backoffice-local-development-secret";
 pub const DEFAULT_ISSUER: &str = "https://backoffice.local";
@@ -55,18 +55,6 @@ impl std::fmt::Display for Rejection {
     }
 }
 
-fn b64url_encode(bytes: &[u8]) -> String {
-    aws_smithy_types::base64::encode(bytes).trim_end_matches('=').replace('+', "-").replace('/', "_")
-}
-
-fn b64url_decode(text: &str) -> Option<Vec<u8>> {
-    let mut s = text.replace('-', "+").replace('_', "/");
-    while !s.len().is_multiple_of(4) {
-        s.push('=');
-    }
-    aws_smithy_types::base64::decode(&s).ok()
-}
-
 impl JwtVerifier {
     pub fn new(secret: &str, issuer: &str, audience: &str) -> Self {
         Self { secret: secret.as_bytes().to_vec(), issuer: issuer.to_owned(), audience: audience.to_owned() }
@@ -82,44 +70,35 @@ impl JwtVerifier {
         )
     }
 
-    fn mac(&self) -> Hmac<Sha256> {
-        // HMAC takes keys of any length; this cannot fail.
-        Hmac::<Sha256>::new_from_slice(&self.secret).unwrap_or_else(|_| unreachable!("HMAC accepts any key length"))
-    }
-
     /// A signed token (for `backoffice-local token` and tests).
     pub fn mint(&self, claims: &Claims) -> String {
-        let header = b64url_encode(br#"{"alg":"HS256","typ":"JWT"}"#);
-        let payload = b64url_encode(serde_json::to_string(claims).unwrap_or_default().as_bytes());
-        let mut mac = self.mac();
-        mac.update(format!("{header}.{payload}").as_bytes());
-        format!("{header}.{payload}.{}", b64url_encode(&mac.finalize().into_bytes()))
+        // HS256 over claims that always serialise: only an empty secret fails, and it mints nothing.
+        EncodingKey::from_secret(&self.secret)
+            .and_then(|key| jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &key))
+            .unwrap_or_default()
     }
 
     /// Claims of a valid token, or why it is not.
     pub fn verify(&self, token: &str, now: i64) -> Result<Claims, Rejection> {
-        let mut parts = token.split('.');
-        let (Some(header), Some(payload), Some(signature), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
-        else {
-            return Err(Rejection::Malformed);
-        };
-        let algorithm: serde_json::Value = serde_json::from_slice(&b64url_decode(header).ok_or(Rejection::Malformed)?)
-            .map_err(|_| Rejection::Malformed)?;
-        if algorithm["alg"] != "HS256" {
-            return Err(Rejection::Signature);
-        }
-        let mut mac = self.mac();
-        mac.update(format!("{header}.{payload}").as_bytes());
-        mac.verify_slice(&b64url_decode(signature).ok_or(Rejection::Malformed)?).map_err(|_| Rejection::Signature)?;
-        let claims: Claims = serde_json::from_slice(&b64url_decode(payload).ok_or(Rejection::Malformed)?)
-            .map_err(|_| Rejection::Malformed)?;
-        if claims.iss != self.issuer {
-            return Err(Rejection::Issuer);
-        }
-        if claims.aud != self.audience {
-            return Err(Rejection::Audience);
-        }
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.set_issuer(&[&self.issuer]);
+        validation.set_audience(&[&self.audience]);
+        validation.validate_nbf = true;
+        // Expiry is checked below against the caller's clock (`now`), exactly, without leeway.
+        validation.validate_exp = false;
+        validation.leeway = 0;
+        validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+        // An empty secret verifies nothing.
+        let key = DecodingKey::from_secret(&self.secret).map_err(|_| Rejection::Signature)?;
+        let claims = jsonwebtoken::decode::<Claims>(token, &key, &validation)
+            .map_err(|e| match e.kind() {
+                ErrorKind::InvalidSignature | ErrorKind::InvalidAlgorithm => Rejection::Signature,
+                ErrorKind::InvalidIssuer => Rejection::Issuer,
+                ErrorKind::InvalidAudience => Rejection::Audience,
+                ErrorKind::ExpiredSignature | ErrorKind::ImmatureSignature => Rejection::Expired,
+                _ => Rejection::Malformed,
+            })?
+            .claims;
         if claims.exp <= now || claims.nbf.is_some_and(|nbf| nbf > now) {
             return Err(Rejection::Expired);
         }
@@ -154,8 +133,10 @@ mod tests {
         assert_eq!(JwtVerifier::new("s3cret", "x", "aud").verify(&token, 1000), Err(Rejection::Issuer));
         assert_eq!(JwtVerifier::new("s3cret", "iss", "x").verify(&token, 1000), Err(Rejection::Audience));
         let mut parts: Vec<&str> = token.split('.').collect();
-        let forged =
-            b64url_encode(br#"{"sub":"admin","scope":"customers:read","iss":"iss","aud":"aud","exp":9999999999}"#);
+        let forged = aws_smithy_types::base64::encode(
+            br#"{"sub":"admin","scope":"customers:read","iss":"iss","aud":"aud","exp":9999999999}"#,
+        );
+        let forged = forged.trim_end_matches('=').replace('+', "-").replace('/', "_");
         parts[1] = &forged;
         assert_eq!(v.verify(&parts.join("."), 1000), Err(Rejection::Signature));
         assert_eq!(v.verify("not.a.jwt.at-all", 1000), Err(Rejection::Malformed));
