@@ -14,11 +14,7 @@ use backoffice::domain::stock::{self, StockError, StockItem};
 use backoffice::http::command::{self, Decision, Idempotency, respond};
 use backoffice::http::{self, Problem, scopes};
 use backoffice::store::loaded::LoadedItems;
-use backoffice::store::{
-    Tx,
-    events::{self as event_store, EventsOf},
-    stock as stock_store,
-};
+use backoffice::store::{events::EventsOf, stock as stock_store};
 use backoffice::views::StockView;
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
@@ -47,27 +43,19 @@ async fn register(ctx: &AppContext, req: &Request, correlation_id: &str) -> Resu
     http::require(req, scopes::STOCK_WRITE)?;
     let sku = sku_from_path(req)?;
     let catalog = input::catalog(http::json_body(req)?)?;
-    let table = ctx.store.table().to_owned();
     Ok(command::execute(&ctx.store, None, vec![stock_store::stock_key(&sku)], |loaded| {
         let existing = loaded_stock(loaded, &sku)?;
         let change = stock::register(existing.as_ref(), sku.clone(), catalog.clone(), chrono::Utc::now());
-        let mut tx = Tx::default();
+        let mut changes = ctx.store.changes();
         if change.created {
-            stock_store::put_new_stock(&mut tx, &table, &change.item)?;
+            changes.new_stock(&change.item)?;
         } else {
-            stock_store::put_catalog(&mut tx, &table, &change.item)?;
+            changes.catalog(&change.item)?;
         }
-        event_store::put_events_of(
-            &mut tx,
-            &table,
-            EventsOf::Sku(&sku),
-            &change.events,
-            correlation_id,
-            change.item.updated_at,
-        )?;
+        changes.events(EventsOf::Sku(&sku), &change.events, correlation_id, change.item.updated_at)?;
         let status = if existing.is_some() { StatusCode::OK } else { StatusCode::CREATED };
         let location = existing.is_none().then(|| format!("/stock/{sku}"));
-        Ok(Decision::new(tx, respond(status, &StockView::from(&change.item), location)?))
+        Ok(Decision::new(changes, respond(status, &StockView::from(&change.item), location)?))
     })
     .await)
 }
@@ -85,19 +73,17 @@ async fn adjust(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Probl
     let sku = sku_from_path(req)?;
     let (adjustment, movement_context) = input::adjustment(http::json_body(req)?, &caller.subject)?;
     let idem = Idempotency::of(req, &caller)?;
-    let table = ctx.store.table().to_owned();
     Ok(command::execute(&ctx.store, idem.as_ref(), vec![stock_store::stock_key(&sku)], |loaded| {
         let item = loaded_stock(loaded, &sku)?
             .ok_or_else(|| Problem::not_found(format!("SKU {sku} is not registered; PUT /stock/{sku} first")))?;
         let change = stock::adjust(&item, adjustment.clone(), movement_context.clone(), chrono::Utc::now())
             .map_err(|e| stock_problem(e, &item))?;
-        let mut tx = Tx::default();
-        stock_store::put_stock_write(&mut tx, &table, &change.write, change.item.updated_at)?;
         let movement = &change.movement;
-        stock_store::put_movement(&mut tx, &table, movement)?;
+        let mut changes = ctx.store.changes();
+        changes.stock_write(&change.write, change.item.updated_at)?.movement(movement)?;
         let body = AdjustmentResponse { movement: movement.into(), stock: StockView::from(&change.item) };
         let (logged_sku, kind, delta) = (sku.clone(), movement.kind, movement.delta);
-        Ok(Decision::new(tx, respond(StatusCode::CREATED, &body, None)?)
+        Ok(Decision::new(changes, respond(StatusCode::CREATED, &body, None)?)
             .on_commit(move || tracing::info!(sku = %logged_sku, ?kind, delta, "stock adjusted")))
     })
     .await)

@@ -7,7 +7,8 @@
 use backoffice::AppContext;
 use backoffice::domain::OrderId;
 use backoffice::domain::order::{self, CancelError, CancelOutcome};
-use backoffice::store::{Retry, StoreError, Tx, orders as order_store};
+use backoffice::store::changes::OrderChange;
+use backoffice::store::{Retry, StoreError};
 use serde::Serialize;
 
 /// What one run did, returned to the scheduler (and logged).
@@ -67,17 +68,10 @@ async fn expire_one(ctx: &AppContext, id: &OrderId, now: chrono::DateTime<chrono
             let Some(order) = ctx.store.order(id).await? else { return Ok(false) };
             match order::expire(&order, now) {
                 Ok(CancelOutcome::Cancelled(change)) => {
-                    let mut tx = Tx::default();
+                    let mut changes = ctx.store.changes();
                     let correlation_id = format!("expiry-{id}");
-                    order_store::put_cancellation(
-                        &mut tx,
-                        ctx.store.table(),
-                        &change,
-                        order.version,
-                        &correlation_id,
-                        now,
-                    )?;
-                    ctx.store.transact(tx).await?;
+                    changes.order_change(&OrderChange::from(*change), order.version, &correlation_id, now)?;
+                    ctx.store.commit(changes).await?;
                     tracing::info!(order_id = %id, "order expired: payment hold ran out");
                     Ok(true)
                 }

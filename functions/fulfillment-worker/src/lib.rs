@@ -16,11 +16,7 @@ use backoffice::domain::OrderId;
 use backoffice::domain::fulfillment::{self, StepError};
 use backoffice::events::{DomainEvent, Envelope};
 use backoffice::sqs::Batch;
-use backoffice::store::{
-    Guard, Retry, StoreError, Tx,
-    events::{self as event_store, EventsOf},
-    orders as order_store, payments, stock as stock_store,
-};
+use backoffice::store::{Guard, Retry, StoreError, events::EventsOf};
 
 pub async fn handler(ctx: &AppContext, event: Batch) -> SqsBatchResponse {
     backoffice::sqs::consume(&event, |envelope| process(ctx, envelope)).await
@@ -58,11 +54,10 @@ async fn start_picking(ctx: &AppContext, id: &OrderId, correlation_id: &str) -> 
     match fulfillment::start_picking(&order) {
         Ok(Some((next, events))) => {
             let now = chrono::Utc::now();
-            let mut tx = Tx::default();
-            order_store::put_order(&mut tx, ctx.store.table(), &next, Some(order.version))?;
-            payments::put_pick_list(&mut tx, ctx.store.table(), &next, now)?;
-            event_store::put_events_of(&mut tx, ctx.store.table(), EventsOf::Order(id), &events, correlation_id, now)?;
-            ctx.store.transact(tx).await?;
+            let mut changes = ctx.store.changes();
+            changes.order(&next, order.version)?.pick_list(&next, now)?;
+            changes.events(EventsOf::Order(id), &events, correlation_id, now)?;
+            ctx.store.commit(changes).await?;
             tracing::info!(order_id = %id, "pick list created");
             Ok(())
         }
@@ -82,16 +77,15 @@ async fn commit_stock(ctx: &AppContext, id: &OrderId) -> Result<(), StoreError> 
     let now = chrono::Utc::now();
     match fulfillment::commit_stock(&current, now) {
         Ok(Some(commit)) => {
-            let mut tx = Tx::default();
-            let table = ctx.store.table();
-            order_store::put_order(&mut tx, table, &commit.order, Some(current.version))?;
+            let mut changes = ctx.store.changes();
+            changes.order(&commit.order, current.version)?;
             for m in &commit.moves {
-                stock_store::put_counter_move(&mut tx, table, m, Guard::Integrity, now)?;
+                changes.counter_move(m, Guard::Integrity, now)?;
             }
             for m in &commit.movements {
-                stock_store::put_movement(&mut tx, table, m)?;
+                changes.movement(m)?;
             }
-            ctx.store.transact(tx).await?;
+            ctx.store.commit(changes).await?;
             tracing::info!(order_id = %id, skus = commit.movements.len(), "stock committed for shipment");
             Ok(())
         }

@@ -4,7 +4,7 @@
 //! come from the stored stock items; every line is reserved or none is. One BatchGetItem reads
 //! the SKUs, the customer and the idempotency record, one
 //! TransactWriteItems writes the order, every reservation (each a commutative update conditioned
-//! on enough being available; see `stock::put_reservation`), the `order.placed` event and the
+//! on enough being available; see `Changes::reservation`), the `order.placed` event and the
 //! idempotency record. An order that takes a SKU into the low band does not list it: that is
 //! `stock-levels`' work, from the table's stream.
 
@@ -14,11 +14,7 @@ use backoffice::domain::{CustomerId, FieldError, OrderId, Sku};
 use backoffice::http::command::{self, Decision, Idempotency, respond};
 use backoffice::http::{self, Problem, scopes};
 use backoffice::store::loaded::LoadedItems;
-use backoffice::store::{
-    Tx, customers as customer_store,
-    events::{self as event_store, EventsOf},
-    orders as order_store, stock as stock_store,
-};
+use backoffice::store::{customers as customer_store, events::EventsOf, stock as stock_store};
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
 use serde::Deserialize;
@@ -67,7 +63,6 @@ async fn place(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<
     let mut keys: Vec<_> = request.lines.iter().map(|(sku, _)| stock_store::stock_key(sku)).collect();
     // The customer rides in the same BatchGetItem: still one read and one write in all.
     keys.push(customer_store::customer_key(&request.customer_id));
-    let table = ctx.store.table().to_owned();
     let hold = ctx.settings.payment_hold;
     Ok(command::execute(&ctx.store, idem.as_ref(), keys, |loaded| {
         let customer = loaded
@@ -89,17 +84,15 @@ async fn place(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<
         let stock = loaded.stock_items()?;
         let change = order::place(OrderId::new(), request, &order::by_sku(stock), hold, chrono::Utc::now())
             .map_err(place_problem)?;
-        let mut tx = Tx::default();
-        order_store::put_order(&mut tx, &table, &change.order, None)?;
-        customer_store::check_not_erased(&mut tx, &table, &change.order.customer_id)?;
-        for ((_, item), line) in change.stock.iter().zip(&change.order.lines) {
-            stock_store::put_reservation(&mut tx, &table, item, line.quantity)?;
-        }
-        let of = EventsOf::Order(&change.order.id);
-        event_store::put_events_of(&mut tx, &table, of, &change.events, correlation_id, change.order.placed_at)?;
         let o = &change.order;
+        let mut changes = ctx.store.changes();
+        changes.new_order(o)?.customer_not_erased(&o.customer_id)?;
+        for ((_, item), line) in change.stock.iter().zip(&o.lines) {
+            changes.reservation(item, line.quantity)?;
+        }
+        changes.events(EventsOf::Order(&o.id), &change.events, correlation_id, o.placed_at)?;
         let (id, lines, total, currency) = (o.id, o.lines.len(), o.total.amount(), o.currency());
-        Ok(Decision::new(tx, respond(StatusCode::CREATED, o, Some(format!("/orders/{}", o.id)))?)
+        Ok(Decision::new(changes, respond(StatusCode::CREATED, o, Some(format!("/orders/{}", o.id)))?)
             .about(&o.customer_id)
             .on_commit(move || tracing::info!(order_id = %id, lines, total, %currency, "order placed")))
     })

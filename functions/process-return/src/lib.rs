@@ -16,11 +16,7 @@ use backoffice::domain::{OrderId, ReturnId, order};
 use backoffice::http::command::{self, Decision, Idempotency, Loaded, respond};
 use backoffice::http::{self, Problem, scopes};
 use backoffice::store::loaded::LoadedItems;
-use backoffice::store::{
-    Guard, Tx,
-    events::{self as event_store, EventsOf},
-    orders as order_store, returns as return_store, stock as stock_store,
-};
+use backoffice::store::{Guard, events::EventsOf, orders as order_store, returns as return_store};
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
 use serde::Deserialize;
@@ -111,19 +107,21 @@ async fn open(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<R
     let body: RequestBody = http::json_body(req)?;
     let lines: Vec<LineRequest> = body.lines.into_iter().map(|l| (l.sku, l.quantity, l.reason)).collect();
     let idem = Idempotency::of(req, &caller)?;
-    let table = ctx.store.table().to_owned();
     let window = ctx.settings.return_window;
     Ok(command::execute(&ctx.store, idem.as_ref(), vec![order_store::order_key(&order_id)], |loaded| {
         let order = loaded_order(loaded, &order_id)?;
         let now = chrono::Utc::now();
         let (ret, next, events) = returns::request(&order, ReturnId::new(), &lines, body.note.as_deref(), window, now)
             .map_err(return_problem)?;
-        let mut tx = Tx::default();
-        return_store::put_return(&mut tx, &table, &ret, None)?;
-        order_store::put_order(&mut tx, &table, &next, Some(order.version))?;
-        event_store::put_events_of(&mut tx, &table, EventsOf::Order(&order_id), &events, correlation_id, now)?;
+        let mut changes = ctx.store.changes();
+        changes.new_return(&ret)?.order(&next, order.version)?.events(
+            EventsOf::Order(&order_id),
+            &events,
+            correlation_id,
+            now,
+        )?;
         let return_id = ret.id;
-        Ok(Decision::new(tx, respond(StatusCode::CREATED, &ret, Some(format!("/returns/{}", ret.id)))?)
+        Ok(Decision::new(changes, respond(StatusCode::CREATED, &ret, Some(format!("/returns/{}", ret.id)))?)
             .on_commit(move || tracing::info!(order_id = %order_id, %return_id, "return requested")))
     })
     .await)
@@ -139,38 +137,29 @@ async fn receive(ctx: &AppContext, req: &Request, correlation_id: &str) -> Resul
     // The return names its order and SKUs; both are fixed once it exists.
     let current = ctx.store.return_by_id(&id).await?.ok_or_else(|| Problem::missing("return", &id))?;
     let keys = vec![return_store::return_key(&id), order_store::order_key(&current.order_id)];
-    let table = ctx.store.table().to_owned();
     Ok(command::execute(&ctx.store, idem.as_ref(), keys, |loaded| {
         let ret = loaded_return(loaded, &id)?;
         let order = loaded_order(loaded, &ret.order_id)?;
         let now = chrono::Utc::now();
-        let mut tx = Tx::default();
+        let mut changes = ctx.store.changes();
         let mut logged = None;
         let result = match returns::receive(&ret, &order, &receipts, &caller.subject, now).map_err(return_problem)? {
             None => ret,
             Some(got) => {
-                return_store::put_return(&mut tx, &table, &got.ret, Some(ret.version))?;
-                order_store::put_order(&mut tx, &table, &got.order, Some(order.version))?;
+                changes.return_state(&got.ret, ret.version)?.order(&got.order, order.version)?;
                 for m in &got.moves {
-                    stock_store::put_counter_move(&mut tx, &table, m, Guard::Integrity, now)?;
+                    changes.counter_move(m, Guard::Integrity, now)?;
                 }
                 for m in &got.movements {
-                    stock_store::put_movement(&mut tx, &table, m)?;
+                    changes.movement(m)?;
                 }
-                event_store::put_events_of(
-                    &mut tx,
-                    &table,
-                    EventsOf::Order(&order.id),
-                    &got.events,
-                    correlation_id,
-                    now,
-                )?;
+                changes.events(EventsOf::Order(&order.id), &got.events, correlation_id, now)?;
                 let movements = got.movements.len();
                 logged = Some(move || tracing::info!(return_id = %id, movements, "return received"));
                 got.ret
             }
         };
-        let decision = Decision::new(tx, respond(StatusCode::OK, &result, None)?);
+        let decision = Decision::new(changes, respond(StatusCode::OK, &result, None)?);
         Ok(match logged {
             Some(log) => decision.on_commit(log),
             None => decision,
@@ -196,22 +185,20 @@ async fn close(
     let idem = Idempotency::of(req, &caller)?;
     let current = ctx.store.return_by_id(&id).await?.ok_or_else(|| Problem::missing("return", &id))?;
     let keys = vec![return_store::return_key(&id), order_store::order_key(&current.order_id)];
-    let table = ctx.store.table().to_owned();
     Ok(command::execute(&ctx.store, idem.as_ref(), keys, |loaded| {
         let ret = loaded_return(loaded, &id)?;
         let order = loaded_order(loaded, &ret.order_id)?;
         let now = chrono::Utc::now();
-        let mut tx = Tx::default();
+        let mut changes = ctx.store.changes();
         let result = match returns::close(&ret, &order, to, now).map_err(return_problem)? {
             None => ret,
             Some((next, next_order, events)) => {
-                return_store::put_return(&mut tx, &table, &next, Some(ret.version))?;
-                order_store::put_order(&mut tx, &table, &next_order, Some(order.version))?;
-                event_store::put_events_of(&mut tx, &table, EventsOf::Order(&order.id), &events, correlation_id, now)?;
+                changes.return_state(&next, ret.version)?.order(&next_order, order.version)?;
+                changes.events(EventsOf::Order(&order.id), &events, correlation_id, now)?;
                 next
             }
         };
-        Ok(Decision::new(tx, respond(StatusCode::OK, &result, None)?))
+        Ok(Decision::new(changes, respond(StatusCode::OK, &result, None)?))
     })
     .await)
 }

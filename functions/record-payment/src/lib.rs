@@ -14,12 +14,8 @@ use backoffice::domain::{Money, OrderId};
 use backoffice::http::command::{self, Decision, Idempotency, Loaded, respond};
 use backoffice::http::{self, Problem, scopes};
 use backoffice::store::loaded::LoadedItems;
-use backoffice::store::payments::{MoneyRecord, put_payment, put_refund};
-use backoffice::store::{
-    Item, Tx,
-    events::{self as event_store, EventsOf},
-    from_item, orders as order_store, payments,
-};
+use backoffice::store::payments::MoneyRecord;
+use backoffice::store::{events::EventsOf, orders as order_store, payments};
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
 use serde::{Deserialize, Serialize};
@@ -106,11 +102,6 @@ fn loaded_order(loaded: &Loaded, id: &OrderId) -> Result<Order, Problem> {
     loaded.order(id)?.ok_or_else(|| Problem::missing("order", id))
 }
 
-fn key_pair(key: &Item) -> (String, String) {
-    let get = |k: &str| key.get(k).and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();
-    (get("pk"), get("sk"))
-}
-
 fn payment_problem(e: PaymentError) -> Problem {
     match e {
         PaymentError::Cancelled => {
@@ -139,13 +130,13 @@ fn payment_problem(e: PaymentError) -> Problem {
 }
 
 /// A stored payment or refund with this reference: the same amount replays, another is 409.
-fn replay_or_conflict<T: serde::de::DeserializeOwned>(
-    stored: Option<&Item>,
+fn replay_or_conflict<T>(
+    ctx: &AppContext,
+    stored: Option<MoneyRecord<T>>,
     amount: Money,
     amount_of: impl Fn(&T) -> Money,
 ) -> Result<Option<Decision>, Problem> {
-    let Some(item) = stored else { return Ok(None) };
-    let record: MoneyRecord<T> = from_item(item.clone())?;
+    let Some(record) = stored else { return Ok(None) };
     if amount_of(&record.movement) != amount {
         return Err(Problem::conflict(
             "gateway-reference-reused",
@@ -156,7 +147,7 @@ fn replay_or_conflict<T: serde::de::DeserializeOwned>(
     }
     let response =
         backoffice::store::idempotency::StoredResponse { status: 201, body: record.response, location: None };
-    Ok(Some(Decision::new(Tx::default(), response)))
+    Ok(Some(Decision::new(ctx.store.changes(), response)))
 }
 
 async fn pay(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<Response<Body>, Problem> {
@@ -166,11 +157,9 @@ async fn pay(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<Re
     let amount = body.amount.parse("amount")?;
     let reference = payment::gateway_reference("gateway_reference", &body.gateway_reference)?;
     let idem = Idempotency::of(req, &caller)?;
-    let ref_key = payments::payment_key(&id, &reference);
-    let keys = vec![order_store::order_key(&id), ref_key.clone()];
-    let table = ctx.store.table().to_owned();
+    let keys = vec![order_store::order_key(&id), payments::payment_key(&id, &reference)];
     Ok(command::execute(&ctx.store, idem.as_ref(), keys, |loaded| {
-        if let Some(replay) = replay_or_conflict::<Payment>(loaded.get(&key_pair(&ref_key)), amount, |p| p.amount)? {
+        if let Some(replay) = replay_or_conflict(ctx, loaded.payment(&id, &reference)?, amount, |p| p.amount)? {
             return Ok(replay);
         }
         let order = loaded_order(loaded, &id)?;
@@ -179,12 +168,11 @@ async fn pay(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<Re
         let settled = payment::record_payment(&order, &p).map_err(payment_problem)?;
         let answer = Recorded { movement: &p, order_id: id.to_string(), balance: Balance::from(&settled.order) };
         let response = respond(StatusCode::CREATED, &answer, None)?;
-        let mut tx = Tx::default();
-        order_store::put_order(&mut tx, &table, &settled.order, Some(order.version))?;
-        put_payment(&mut tx, &table, &id, &p, &response.body)?;
-        event_store::put_events_of(&mut tx, &table, EventsOf::Order(&id), &settled.events, correlation_id, now)?;
+        let mut changes = ctx.store.changes();
+        changes.order(&settled.order, order.version)?.payment(&id, &p, &response.body)?;
+        changes.events(EventsOf::Order(&id), &settled.events, correlation_id, now)?;
         let status = settled.order.payment_status;
-        Ok(Decision::new(tx, response).on_commit(move || {
+        Ok(Decision::new(changes, response).on_commit(move || {
             tracing::info!(order_id = %id, amount = amount.amount(), currency = %amount.currency(), ?status, "payment recorded")
         }))
     })
@@ -201,14 +189,12 @@ async fn refund(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result
     let return_id =
         body.return_id.as_deref().map(|r| backoffice::domain::ShortText::parse("return_id", r, 40)).transpose()?;
     let idem = Idempotency::of(req, &caller)?;
-    let ref_key = payments::refund_key(&id, &reference);
     let return_key =
         return_id.as_ref().map(|r| backoffice::domain::ReturnId::parse("return_id", r.as_str())).transpose()?;
-    let mut keys = vec![order_store::order_key(&id), ref_key.clone()];
+    let mut keys = vec![order_store::order_key(&id), payments::refund_key(&id, &reference)];
     keys.extend(return_key.iter().map(backoffice::store::returns::return_key));
-    let table = ctx.store.table().to_owned();
     Ok(command::execute(&ctx.store, idem.as_ref(), keys, |loaded| {
-        if let Some(replay) = replay_or_conflict::<Refund>(loaded.get(&key_pair(&ref_key)), amount, |r| r.amount)? {
+        if let Some(replay) = replay_or_conflict(ctx, loaded.refund(&id, &reference)?, amount, |r| r.amount)? {
             return Ok(replay);
         }
         let order = loaded_order(loaded, &id)?;
@@ -224,7 +210,7 @@ async fn refund(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result
         let settled = payment::record_refund(&order, &r).map_err(payment_problem)?;
         let answer = Recorded { movement: &r, order_id: id.to_string(), balance: Balance::from(&settled.order) };
         let response = respond(StatusCode::CREATED, &answer, None)?;
-        let mut tx = Tx::default();
+        let mut changes = ctx.store.changes();
         let mut events = settled.events.clone();
         // A refund for a return: at most what is still due for it; covering it closes the return.
         if let Some(return_id) = &return_key {
@@ -241,13 +227,12 @@ async fn refund(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result
                     other => Problem::conflict("return-status", "Return not refundable", other.to_string())
                         .with_field("return_id"),
                 })?;
-            backoffice::store::returns::put_return(&mut tx, &table, &next, Some(ret.version))?;
+            changes.return_state(&next, ret.version)?;
             events.extend(return_events);
         }
-        order_store::put_order(&mut tx, &table, &settled.order, Some(order.version))?;
-        put_refund(&mut tx, &table, &id, &r, &response.body)?;
-        event_store::put_events_of(&mut tx, &table, EventsOf::Order(&id), &events, correlation_id, now)?;
-        Ok(Decision::new(tx, response).on_commit(move || {
+        changes.order(&settled.order, order.version)?.refund(&id, &r, &response.body)?;
+        changes.events(EventsOf::Order(&id), &events, correlation_id, now)?;
+        Ok(Decision::new(changes, response).on_commit(move || {
             tracing::info!(order_id = %id, amount = amount.amount(), currency = %amount.currency(), "refund recorded")
         }))
     })

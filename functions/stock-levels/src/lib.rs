@@ -17,11 +17,7 @@ use aws_lambda_events::streams::DynamoDbEventResponse;
 use backoffice::AppContext;
 use backoffice::domain::stock::{listing_due, unlisting_due};
 use backoffice::events::DomainEvent;
-use backoffice::store::{
-    Guard, StoreError, Tx,
-    events::{self as event_store, EventsOf},
-    keys, stock as stock_store,
-};
+use backoffice::store::{Guard, StoreError, events::EventsOf, stock as stock_store};
 use backoffice::stream::{self, Event, EventRecord};
 use std::collections::HashMap;
 
@@ -44,7 +40,7 @@ pub async fn handler(ctx: &AppContext, event: Event) -> DynamoDbEventResponse {
     // Each stock item's last record in the batch, in stream order.
     let mut last: HashMap<String, usize> = HashMap::new();
     for (index, record) in records.iter().enumerate() {
-        if stream::key(record, "sk") == Some(keys::STOCK_SK) && !record.change.new_image.is_empty() {
+        if stock_store::is_stock_key(stream::key(record, "sk")) && !record.change.new_image.is_empty() {
             last.insert(stream::key(record, "pk").unwrap_or_default().to_owned(), index);
         }
     }
@@ -74,21 +70,19 @@ async fn settle(ctx: &AppContext, record: &mut EventRecord) -> Result<Outcome, S
     let image = image.map_err(|e| format!("the stock image does not read: {e}"))?;
     let item = stock_store::stock_from_record(image).map_err(|e| e.to_string())?;
     let now = chrono::Utc::now();
-    let table = ctx.store.table();
-    let mut tx = Tx::default();
+    let mut changes = ctx.store.changes();
     let (event, done) = if let Some(levels) = listing_due(&item) {
-        stock_store::list_low(&mut tx, table, &item, now).map_err(|e| e.to_string())?;
+        changes.list_low(&item, now).map_err(|e| e.to_string())?;
         (DomainEvent::StockLow(levels), Outcome::Listed(item.sku.to_string()))
     } else if let Some(levels) = unlisting_due(&item) {
-        stock_store::unlist_low(&mut tx, table, &item, now).map_err(|e| e.to_string())?;
+        changes.unlist_low(&item, now).map_err(|e| e.to_string())?;
         (DomainEvent::StockReplenished(levels), Outcome::Unlisted(item.sku.to_string()))
     } else {
         return Ok(Outcome::NothingDue);
     };
     let correlation_id = format!("stream:{}", record.event_id);
-    event_store::put_events_of(&mut tx, table, EventsOf::Sku(&item.sku), &[event], &correlation_id, now)
-        .map_err(|e| e.to_string())?;
-    match ctx.store.transact(tx).await {
+    changes.events(EventsOf::Sku(&item.sku), &[event], &correlation_id, now).map_err(|e| e.to_string())?;
+    match ctx.store.commit(changes).await {
         Ok(()) => Ok(done),
         Err(StoreError::Conflict(Guard::Rule)) => Ok(Outcome::Settled),
         Err(e) => Err(e.to_string()),

@@ -21,11 +21,7 @@ use backoffice::http::command::{self, Decision, Idempotency, respond};
 use backoffice::http::merge_patch::merge_patch;
 use backoffice::http::{self, Problem, scopes};
 use backoffice::store::loaded::LoadedItems;
-use backoffice::store::{
-    Tx, customers as store,
-    events::{self as event_store, EventsOf},
-    keys,
-};
+use backoffice::store::{customers as store, events::EventsOf};
 use backoffice::views::etag;
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
@@ -57,20 +53,18 @@ async fn create(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result
     let new = customer::create(id.clone(), input, chrono::Utc::now())?;
     let email = new.email.clone().unwrap_or_default();
     let idem = Idempotency::of(req, &caller)?;
-    let table = ctx.store.table().to_owned();
     let response = command::execute(&ctx.store, idem.as_ref(), vec![store::email_guard_key(&email)], |loaded| {
         if loaded.email_taken(&email) {
             return Err(Problem::conflict("already-taken", "Already in use", "another customer uses this e-mail")
                 .with_field("email"));
         }
-        let mut tx = Tx::default();
-        store::put_customer(&mut tx, &table, &new, None)?;
-        store::claim_email(&mut tx, &table, &email, &id)?;
         let event =
             DomainEvent::CustomerRegistered(CustomerChanged { customer_id: id.to_string(), changed: Vec::new() });
-        event_store::put_events_of(&mut tx, &table, EventsOf::Customer(&id), &[event], correlation_id, new.created_at)?;
+        let mut changes = ctx.store.changes();
+        changes.new_customer(&new)?.claim_email(&email, &id)?;
+        changes.events(EventsOf::Customer(&id), &[event], correlation_id, new.created_at)?;
         let created = id.clone();
-        Ok(Decision::new(tx, respond(StatusCode::CREATED, &new, Some(format!("/customers/{id}")))?)
+        Ok(Decision::new(changes, respond(StatusCode::CREATED, &new, Some(format!("/customers/{id}")))?)
             .about(&id)
             .on_commit(move || tracing::info!(customer_id = %created, "customer created")))
     })
@@ -125,22 +119,20 @@ async fn patch(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<
         CustomerError::Erased => Problem::conflict("erased", "Erased", "this customer's personal data was erased"),
     })?;
 
-    let mut tx = Tx::default();
-    let table = ctx.store.table();
-    store::put_customer(&mut tx, table, &revised, Some(expected))?;
+    let mut changes = ctx.store.changes();
+    changes.customer(&revised, expected)?;
     let (old_email, new_email) = (current.email.clone().unwrap_or_default(), revised.email.clone().unwrap_or_default());
     if old_email != new_email {
         if ctx.store.email_holder(&new_email).await?.is_some_and(|holder| holder != id.as_str()) {
             return Err(Problem::conflict("already-taken", "Already in use", "another customer uses this e-mail")
                 .with_field("email"));
         }
-        store::release_email(&mut tx, table, &old_email, &id)?;
-        store::claim_email(&mut tx, table, &new_email, &id)?;
+        changes.release_email(&old_email, &id)?.claim_email(&new_email, &id)?;
     }
     let changed = changed_fields(&serde_json::to_value(current.editable()).unwrap_or_default(), &document);
     let event = DomainEvent::CustomerUpdated(CustomerChanged { customer_id: id.to_string(), changed });
-    event_store::put_events_of(&mut tx, table, EventsOf::Customer(&id), &[event], correlation_id, now)?;
-    match ctx.store.transact(tx).await {
+    changes.events(EventsOf::Customer(&id), &[event], correlation_id, now)?;
+    match ctx.store.commit(changes).await {
         Ok(()) => {}
         // Someone else wrote a newer version since this ETag: exactly what 412 means.
         Err(backoffice::store::StoreError::Conflict(backoffice::store::Guard::Version)) => {
@@ -165,8 +157,8 @@ fn changed_fields(before: &serde_json::Value, after: &serde_json::Value) -> Vec<
 #[derive(serde::Serialize)]
 struct ErasureReport {
     customer: customer::Customer,
-    orders_redacted: usize,
-    stored_responses_deleted: usize,
+    #[serde(flatten)]
+    swept: store::Swept,
 }
 
 async fn erase(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<Response<Body>, Problem> {
@@ -193,15 +185,14 @@ async fn erase(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<
         }
         let now = chrono::Utc::now();
         let erased = customer::erase(&current, &caller.subject, now);
-        let mut tx = Tx::default();
-        let table = ctx.store.table();
-        store::put_customer(&mut tx, table, &erased, Some(current.version))?;
+        let mut changes = ctx.store.changes();
+        changes.customer(&erased, current.version)?;
         if let Some(email) = &current.email {
-            store::release_email(&mut tx, table, email, &id)?;
+            changes.release_email(email, &id)?;
         }
         let event = DomainEvent::CustomerErased(CustomerChanged { customer_id: id.to_string(), changed: Vec::new() });
-        event_store::put_events_of(&mut tx, table, EventsOf::Customer(&id), &[event], correlation_id, now)?;
-        match ctx.store.transact(tx).await {
+        changes.events(EventsOf::Customer(&id), &[event], correlation_id, now)?;
+        match ctx.store.commit(changes).await {
             Ok(()) => current = erased,
             Err(backoffice::store::StoreError::Conflict(backoffice::store::Guard::Version)) => {
                 return Err(Problem::conflict(
@@ -213,22 +204,9 @@ async fn erase(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<
             Err(e) => return Err(e.into()),
         }
     }
-    // The sweep: every order loses its address, every stored response about them goes.
-    let mut orders_redacted = 0;
-    let mut stored_responses_deleted = 0;
-    for item in ctx.store.everything_about(&id).await? {
-        let pk = item.get("pk").and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();
-        let sk = item.get("sk").and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();
-        if sk == keys::ORDER_SK {
-            orders_redacted += usize::from(ctx.store.redact_order(&pk).await?);
-        } else if sk == keys::RETURN_SK {
-            ctx.store.remove_attribute(&pk, &sk, "note").await?;
-        } else if sk == keys::IDEMPOTENCY_SK {
-            ctx.store.delete(&pk, &sk).await?;
-            stored_responses_deleted += 1;
-        }
-    }
+    let swept = ctx.store.sweep_personal_data(&id).await?;
+    let (orders_redacted, stored_responses_deleted) = (swept.orders_redacted, swept.stored_responses_deleted);
     tracing::info!(customer_id = %id, orders_redacted, stored_responses_deleted, "customer erased");
-    let report = ErasureReport { customer: current, orders_redacted, stored_responses_deleted };
+    let report = ErasureReport { customer: current, swept };
     Ok(http::json(StatusCode::OK, &report))
 }

@@ -5,17 +5,10 @@
 //! customer.
 
 use backoffice::AppContext;
-use backoffice::domain::fulfillment::{self, Step, StepError};
-use backoffice::domain::{OrderId, ShortText};
-use backoffice::http::command::{self, Decision, Idempotency, respond};
+use backoffice::domain::ShortText;
+use backoffice::domain::fulfillment::{self, StepError};
+use backoffice::http::order_command::{OrderChange, OrderCommand, on_order};
 use backoffice::http::{self, Problem, scopes};
-use backoffice::store::loaded::LoadedItems;
-use backoffice::store::{
-    Tx,
-    events::{self as event_store, EventsOf},
-    orders as order_store,
-};
-use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
 use serde::Deserialize;
 
@@ -66,36 +59,16 @@ async fn step(
     wanted: Wanted,
     correlation_id: &str,
 ) -> Result<Response<Body>, Problem> {
-    let caller = http::require(req, scopes::FULFILLMENT_WRITE)?;
-    let id = http::path_id(req, "id", OrderId::parse)?;
-    let idem = Idempotency::of(req, &caller)?;
-    let table = ctx.store.table().to_owned();
-    Ok(command::execute(&ctx.store, idem.as_ref(), vec![order_store::order_key(&id)], |loaded| {
-        let order = loaded.order(&id)?.ok_or_else(|| Problem::missing("order", &id))?;
-        let now = chrono::Utc::now();
-        let outcome: Result<Step, StepError> = match &wanted {
-            Wanted::Packed => fulfillment::pack(&order, now),
-            Wanted::Shipped { carrier, tracking_number } => fulfillment::ship(&order, carrier, tracking_number, now),
-            Wanted::Delivered => fulfillment::deliver(&order, now),
+    let command = OrderCommand { scope: scopes::FULFILLMENT_WRITE, done: "fulfillment step recorded", correlation_id };
+    on_order(ctx, req, command, |order, _, now| {
+        let step = match &wanted {
+            Wanted::Packed => fulfillment::pack(order, now),
+            Wanted::Shipped { carrier, tracking_number } => fulfillment::ship(order, carrier, tracking_number, now),
+            Wanted::Delivered => fulfillment::deliver(order, now),
         };
-        let mut tx = Tx::default();
-        let (result, stepped) = match outcome.map_err(step_problem)? {
-            None => (order, false),
-            Some((next, events)) => {
-                order_store::put_order(&mut tx, &table, &next, Some(order.version))?;
-                event_store::put_events_of(&mut tx, &table, EventsOf::Order(&id), &events, correlation_id, now)?;
-                (next, true)
-            }
-        };
-        let step = result.fulfillment_status;
-        let decision = Decision::new(tx, respond(StatusCode::OK, &result, None)?).about(&result.customer_id);
-        Ok(if stepped {
-            decision.on_commit(move || tracing::info!(order_id = %id, %step, "fulfillment step recorded"))
-        } else {
-            decision
-        })
+        Ok(step.map_err(step_problem)?.map(OrderChange::from))
     })
-    .await)
+    .await
 }
 
 fn step_problem(e: StepError) -> Problem {

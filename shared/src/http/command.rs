@@ -4,7 +4,7 @@
 
 use super::problem::Problem;
 use crate::store::idempotency::{self, IdempotencyKey, Replay, StoredResponse};
-use crate::store::{Guard, Item, Store, StoreError, Tx, item_key};
+use crate::store::{Changes, Guard, Item, Store, StoreError, item_key};
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Response};
 use std::collections::HashMap;
@@ -39,7 +39,7 @@ impl Idempotency {
 
 /// What a decision produced: the writes and the response to send (and store, for replays).
 pub struct Decision {
-    pub tx: Tx,
+    pub changes: Changes,
     pub response: StoredResponse,
     /// The customer whose personal data the response holds, if any (so the stored replay can be
     /// found and erased with the rest of their data).
@@ -50,8 +50,8 @@ pub struct Decision {
 }
 
 impl Decision {
-    pub fn new(tx: Tx, response: StoredResponse) -> Self {
-        Self { tx, response, about: None, committed: None }
+    pub fn new(changes: Changes, response: StoredResponse) -> Self {
+        Self { changes, response, about: None, committed: None }
     }
 
     pub fn about(mut self, customer: &crate::domain::CustomerId) -> Self {
@@ -170,12 +170,14 @@ where
             };
         }
     }
-    let Decision { mut tx, response, about, committed } =
+    let Decision { mut changes, response, about, committed } =
         decide(&loaded).map_err(|p| (AttemptError::Final(p), None))?;
     if let Some(i) = idem {
-        idempotency::put_record(&mut tx, store.table(), &i.key, &i.fingerprint, &response, about.as_ref(), now)
+        changes
+            .idempotency_record(&i.key, &i.fingerprint, &response, about.as_ref(), now)
             .map_err(|e| (AttemptError::Store(e), None))?;
     }
+    let tx = changes.into_tx();
     // A decision may write nothing (a harmless replay such as a second cancel).
     if !tx.is_empty()
         && let Err(refusal) = store.transact_reporting(tx).await

@@ -4,6 +4,7 @@ pub mod body;
 pub mod command;
 pub mod identity;
 pub mod merge_patch;
+pub mod order_command;
 pub mod problem;
 
 pub use body::{json_body, json_body_as};

@@ -94,6 +94,13 @@ pub struct CustomerRecords {
     pub returns: Vec<crate::domain::returns::Return>,
 }
 
+/// What an erasure's sweep removed.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Swept {
+    pub orders_redacted: usize,
+    pub stored_responses_deleted: usize,
+}
+
 impl Store {
     /// The ids of a customer's orders still open ([`Order::is_open`]), oldest first, read from
     /// the customer's index entries (every page).
@@ -203,6 +210,26 @@ impl Store {
         Ok(records.customer.is_some().then_some(records))
     }
 
+    /// The erasure's sweep: every order of the customer loses its address, every return its
+    /// note, and every stored response about them is deleted. Repeatable: a second run finishes
+    /// what an interrupted first one left, and counts only what it removed itself.
+    pub async fn sweep_personal_data(&self, id: &CustomerId) -> Result<Swept, StoreError> {
+        let mut swept = Swept::default();
+        for item in self.everything_about(id).await? {
+            let pk = item.get("pk").and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();
+            match item.get("sk").and_then(|v| v.as_s().ok()).map(String::as_str) {
+                Some(keys::ORDER_SK) => swept.orders_redacted += usize::from(self.redact_order(&pk).await?),
+                Some(keys::RETURN_SK) => self.remove_attribute(&pk, keys::RETURN_SK, "note").await?,
+                Some(keys::IDEMPOTENCY_SK) => {
+                    self.delete(&pk, keys::IDEMPOTENCY_SK).await?;
+                    swept.stored_responses_deleted += 1;
+                }
+                _ => {}
+            }
+        }
+        Ok(swept)
+    }
+
     /// Removes the personal data an order holds (its shipping address); keeps ids, SKUs,
     /// amounts and dates. Bumps the version so a concurrent writer that read the old order
     /// cannot put the address back. `Ok(false)`: nothing left to remove.
@@ -222,7 +249,7 @@ impl Store {
     }
 
     /// Removes one attribute (free text that may hold personal data) from an item.
-    pub async fn remove_attribute(&self, pk: &str, sk: &str, attribute: &str) -> Result<(), StoreError> {
+    async fn remove_attribute(&self, pk: &str, sk: &str, attribute: &str) -> Result<(), StoreError> {
         self.client()
             .update_item()
             .table_name(self.table())
@@ -235,7 +262,7 @@ impl Store {
         Ok(())
     }
 
-    pub async fn delete(&self, pk: &str, sk: &str) -> Result<(), StoreError> {
+    async fn delete(&self, pk: &str, sk: &str) -> Result<(), StoreError> {
         self.client()
             .delete_item()
             .table_name(self.table())

@@ -1,9 +1,11 @@
 //! What a command read, by what it is rather than by key: the handlers ask for "the order" or
 //! "the SKU's stock item", and the key layout stays in the store.
 
-use super::{Item, StoreError, customers, keys, orders, returns, stock};
+use super::payments::{self, MoneyRecord};
+use super::{Item, StoreError, customers, from_item, keys, orders, returns, stock};
 use crate::domain::customer::Customer;
 use crate::domain::order::Order;
+use crate::domain::payment::{Payment, Refund};
 use crate::domain::returns::Return;
 use crate::domain::stock::StockItem;
 use crate::domain::{CustomerId, OrderId, ReturnId, Sku};
@@ -20,6 +22,15 @@ pub trait LoadedItems {
     fn return_of(&self, id: &ReturnId) -> Result<Option<Return>, StoreError>;
     /// Whether another customer holds this (normalised) e-mail.
     fn email_taken(&self, email: &str) -> bool;
+    /// The payment recorded on the order under this gateway reference, with its response.
+    fn payment(&self, order: &OrderId, reference: &str) -> Result<Option<MoneyRecord<Payment>>, StoreError>;
+    /// The refund recorded on the order under this gateway reference, with its response.
+    fn refund(&self, order: &OrderId, reference: &str) -> Result<Option<MoneyRecord<Refund>>, StoreError>;
+}
+
+fn by_key<'a>(loaded: &'a HashMap<(String, String), Item>, key: &Item) -> Option<&'a Item> {
+    let part = |name: &str| key.get(name).and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();
+    loaded.get(&(part("pk"), part("sk")))
 }
 
 fn get<'a>(loaded: &'a HashMap<(String, String), Item>, pk: String, sk: &str) -> Option<&'a Item> {
@@ -52,5 +63,13 @@ impl LoadedItems for HashMap<(String, String), Item> {
 
     fn email_taken(&self, email: &str) -> bool {
         get(self, keys::email_pk(email), keys::EMAIL_SK).is_some()
+    }
+
+    fn payment(&self, order: &OrderId, reference: &str) -> Result<Option<MoneyRecord<Payment>>, StoreError> {
+        by_key(self, &payments::payment_key(order, reference)).cloned().map(from_item).transpose()
+    }
+
+    fn refund(&self, order: &OrderId, reference: &str) -> Result<Option<MoneyRecord<Refund>>, StoreError> {
+        by_key(self, &payments::refund_key(order, reference)).cloned().map(from_item).transpose()
     }
 }

@@ -2,6 +2,7 @@
 //! enforce the invariants. Conditional-check failures are mapped to meanings here, never leaked
 //! as SDK errors.
 
+pub mod changes;
 pub mod customers;
 pub mod events;
 pub mod idempotency;
@@ -21,6 +22,8 @@ use aws_sdk_dynamodb::types::{
 };
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
+
+pub use changes::Changes;
 
 pub type Item = HashMap<String, AttributeValue>;
 

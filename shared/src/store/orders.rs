@@ -1,10 +1,10 @@
 //! Orders as items, and the transaction items of an order decision.
 
-use super::events::{EventRecord, TimelineEvent, put_events};
+use super::events::{EventRecord, TimelineEvent};
 use super::keys::{self, GSI1};
 use super::{Item, Store, StoreError, Tx, from_item, s, to_item};
 use crate::domain::OrderId;
-use crate::domain::order::{Cancelled, Order};
+use crate::domain::order::Order;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -69,23 +69,6 @@ pub fn put_order(tx: &mut Tx, table: &str, order: &Order, expected_version: Opti
         gsi3sk: money_list.map(|_| format!("{}#{}", sortable(order.placed_at), order.id)),
     };
     tx.put_versioned(table, to_item(&record)?, expected_version)
-}
-
-/// Writes a cancellation: the order (only if still at `expected_order_version`), each line's
-/// units given back to stock, and the events.
-pub fn put_cancellation(
-    tx: &mut Tx,
-    table: &str,
-    change: &Cancelled,
-    expected_order_version: u64,
-    correlation_id: &str,
-    at: DateTime<Utc>,
-) -> Result<(), StoreError> {
-    put_order(tx, table, &change.order, Some(expected_order_version))?;
-    for (sku, quantity) in &change.releases {
-        super::stock::put_release(tx, table, sku, *quantity, at)?;
-    }
-    put_events(tx, table, &keys::order_pk(&change.order.id), &change.events, correlation_id, at)
 }
 
 impl Store {

@@ -76,6 +76,11 @@ pub fn stock_from_record(r: StockRecord) -> Result<StockItem, StoreError> {
     })
 }
 
+/// Whether a sort key is a stock item's (a stream record's, say).
+pub fn is_stock_key(sk: Option<&str>) -> bool {
+    sk == Some(STOCK_SK)
+}
+
 pub fn stock_key(sku: &Sku) -> Item {
     super::key(keys::sku_pk(sku), STOCK_SK)
 }

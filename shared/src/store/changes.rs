@@ -1,0 +1,215 @@
+//! A domain change as the store writes it. A handler says what it decided in the domain's words
+//! — this order at the version it was read, these reservations, these events — and the store
+//! turns that into one `TransactWriteItems`: it owns the table, the keys and the conditions.
+
+use super::events::EventsOf;
+use super::idempotency::{IdempotencyKey, StoredResponse};
+use super::{Guard, Store, StoreError, Tx};
+use crate::domain::customer::Customer;
+use crate::domain::order::{Cancelled, Order};
+use crate::domain::payment::{Payment, Refund};
+use crate::domain::returns::Return;
+use crate::domain::stock::{CounterMove, Movement, StockItem, StockWrite};
+use crate::domain::{CustomerId, OrderId, Sku};
+use crate::events::DomainEvent;
+use chrono::{DateTime, Utc};
+
+/// The order's next state and what it says happened; `releases` are units given back to stock.
+pub struct OrderChange {
+    pub order: Order,
+    pub events: Vec<DomainEvent>,
+    pub releases: Vec<(Sku, u64)>,
+}
+
+impl From<(Order, Vec<DomainEvent>)> for OrderChange {
+    fn from((order, events): (Order, Vec<DomainEvent>)) -> Self {
+        Self { order, events, releases: Vec::new() }
+    }
+}
+
+impl From<Cancelled> for OrderChange {
+    fn from(c: Cancelled) -> Self {
+        Self { order: c.order, events: c.events, releases: c.releases }
+    }
+}
+
+/// The writes of one decision, committed together or not at all.
+#[must_use = "changes are written only when committed (or returned in a Decision)"]
+pub struct Changes {
+    table: String,
+    tx: Tx,
+}
+
+type Step<'a> = Result<&'a mut Changes, StoreError>;
+
+impl Store {
+    /// An empty change on this store's table.
+    pub fn changes(&self) -> Changes {
+        Changes { table: self.table().to_owned(), tx: Tx::default() }
+    }
+
+    /// Writes the changes in one transaction.
+    pub async fn commit(&self, changes: Changes) -> Result<(), StoreError> {
+        self.transact(changes.tx).await
+    }
+}
+
+impl Changes {
+    pub fn is_empty(&self) -> bool {
+        self.tx.is_empty()
+    }
+
+    pub(crate) fn into_tx(self) -> Tx {
+        self.tx
+    }
+
+    fn with(&mut self, write: impl FnOnce(&mut Tx, &str) -> Result<(), StoreError>) -> Step<'_> {
+        write(&mut self.tx, &self.table)?;
+        Ok(self)
+    }
+
+    /// A new order (only if its id is not taken).
+    pub fn new_order(&mut self, order: &Order) -> Step<'_> {
+        self.with(|tx, table| super::orders::put_order(tx, table, order, None))
+    }
+
+    /// The order's new state, only if it is still at `read_version`.
+    pub fn order(&mut self, order: &Order, read_version: u64) -> Step<'_> {
+        self.with(|tx, table| super::orders::put_order(tx, table, order, Some(read_version)))
+    }
+
+    /// An order's change: its new state (only if still at `read_version`), the units it gives
+    /// back to stock, and its events.
+    pub fn order_change(
+        &mut self,
+        change: &OrderChange,
+        read_version: u64,
+        correlation_id: &str,
+        at: DateTime<Utc>,
+    ) -> Step<'_> {
+        self.order(&change.order, read_version)?;
+        for (sku, units) in &change.releases {
+            self.release(sku, *units, at)?;
+        }
+        self.events(EventsOf::Order(&change.order.id), &change.events, correlation_id, at)
+    }
+
+    /// Units an order held given back to `sku` (commutatively: never conflicts with orders
+    /// reserving the same SKU).
+    pub fn release(&mut self, sku: &Sku, quantity: u64, at: DateTime<Utc>) -> Step<'_> {
+        self.with(|tx, table| super::stock::put_release(tx, table, sku, quantity, at))
+    }
+
+    /// Units reserved for an order from `after.sku`, only while enough are available.
+    pub fn reservation(&mut self, after: &StockItem, quantity: u64) -> Step<'_> {
+        self.with(|tx, table| super::stock::put_reservation(tx, table, after, quantity))
+    }
+
+    /// Holds the transaction to the customer not having been erased meanwhile.
+    pub fn customer_not_erased(&mut self, id: &CustomerId) -> Step<'_> {
+        self.with(|tx, table| super::customers::check_not_erased(tx, table, id))
+    }
+
+    /// Domain events, insert-only, under the aggregate they belong to.
+    pub fn events(
+        &mut self,
+        of: EventsOf<'_>,
+        events: &[DomainEvent],
+        correlation_id: &str,
+        at: DateTime<Utc>,
+    ) -> Step<'_> {
+        self.with(|tx, table| super::events::put_events_of(tx, table, of, events, correlation_id, at))
+    }
+
+    /// A new SKU (only if it does not exist yet).
+    pub fn new_stock(&mut self, item: &StockItem) -> Step<'_> {
+        self.with(|tx, table| super::stock::put_new_stock(tx, table, item))
+    }
+
+    /// A SKU's catalogue fields (name, price, reorder settings), leaving its counters alone.
+    pub fn catalog(&mut self, item: &StockItem) -> Step<'_> {
+        self.with(|tx, table| super::stock::put_catalog(tx, table, item))
+    }
+
+    /// An adjustment's write: a commutative move or a cycle count's compare-and-swap.
+    pub fn stock_write(&mut self, write: &StockWrite, at: DateTime<Utc>) -> Step<'_> {
+        self.with(|tx, table| super::stock::put_stock_write(tx, table, write, at))
+    }
+
+    /// A counter move every writer keeps possible (`guard` says what its refusal means).
+    pub fn counter_move(&mut self, m: &CounterMove, guard: Guard, at: DateTime<Utc>) -> Step<'_> {
+        self.with(|tx, table| super::stock::put_counter_move(tx, table, m, guard, at))
+    }
+
+    /// A line of a SKU's movement ledger.
+    pub fn movement(&mut self, m: &Movement) -> Step<'_> {
+        self.with(|tx, table| super::stock::put_movement(tx, table, m))
+    }
+
+    /// Lists the SKU as low (only while it is low and unlisted).
+    pub fn list_low(&mut self, item: &StockItem, at: DateTime<Utc>) -> Step<'_> {
+        self.with(|tx, table| super::stock::list_low(tx, table, item, at))
+    }
+
+    /// Takes the SKU off the low listing (only while it is listed and no longer low).
+    pub fn unlist_low(&mut self, item: &StockItem, at: DateTime<Utc>) -> Step<'_> {
+        self.with(|tx, table| super::stock::unlist_low(tx, table, item, at))
+    }
+
+    /// A new return (only if its id is not taken).
+    pub fn new_return(&mut self, ret: &Return) -> Step<'_> {
+        self.with(|tx, table| super::returns::put_return(tx, table, ret, None))
+    }
+
+    /// The return's new state, only if it is still at `read_version`.
+    pub fn return_state(&mut self, ret: &Return, read_version: u64) -> Step<'_> {
+        self.with(|tx, table| super::returns::put_return(tx, table, ret, Some(read_version)))
+    }
+
+    /// A payment, once per gateway reference, with the response that answered it.
+    pub fn payment(&mut self, order: &OrderId, p: &Payment, response: &str) -> Step<'_> {
+        self.with(|tx, table| super::payments::put_payment(tx, table, order, p, response))
+    }
+
+    /// A refund, once per gateway reference, with the response that answered it.
+    pub fn refund(&mut self, order: &OrderId, r: &Refund, response: &str) -> Step<'_> {
+        self.with(|tx, table| super::payments::put_refund(tx, table, order, r, response))
+    }
+
+    /// The pick list the warehouse works from, for a paid order.
+    pub fn pick_list(&mut self, order: &Order, at: DateTime<Utc>) -> Step<'_> {
+        self.with(|tx, table| super::payments::put_pick_list(tx, table, order, at))
+    }
+
+    /// A new customer (only if the id is not taken).
+    pub fn new_customer(&mut self, c: &Customer) -> Step<'_> {
+        self.with(|tx, table| super::customers::put_customer(tx, table, c, None))
+    }
+
+    /// The customer's new state, only if it is still at `read_version`.
+    pub fn customer(&mut self, c: &Customer, read_version: u64) -> Step<'_> {
+        self.with(|tx, table| super::customers::put_customer(tx, table, c, Some(read_version)))
+    }
+
+    /// Claims an e-mail address for the customer (refused, naming `email`, if another holds it).
+    pub fn claim_email(&mut self, email: &str, id: &CustomerId) -> Step<'_> {
+        self.with(|tx, table| super::customers::claim_email(tx, table, email, id))
+    }
+
+    /// Gives up the customer's claim on an e-mail address.
+    pub fn release_email(&mut self, email: &str, id: &CustomerId) -> Step<'_> {
+        self.with(|tx, table| super::customers::release_email(tx, table, email, id))
+    }
+
+    /// The stored response to a command, so a repeat with the same key replays it.
+    pub(crate) fn idempotency_record(
+        &mut self,
+        key: &IdempotencyKey,
+        fingerprint: &str,
+        response: &StoredResponse,
+        about: Option<&CustomerId>,
+        at: DateTime<Utc>,
+    ) -> Step<'_> {
+        self.with(|tx, table| super::idempotency::put_record(tx, table, key, fingerprint, response, about, at))
+    }
+}
