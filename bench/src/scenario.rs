@@ -137,7 +137,7 @@ fn preferred_route(binary: &str) -> Option<&'static str> {
         "adjust-stock" => "POST /stock/{sku}/adjustments",
         "query-api" => "GET /orders/{id}",
         "place-order" => "POST /orders",
-        "cancel-order" => "POST /orders/{id}/cancel",
+        "order-commands" => "POST /orders/{id}/cancel",
         "update-customer" => "POST /customers",
         "record-payment" => "POST /orders/{id}/payments",
         "update-fulfillment" => "POST /orders/{id}/fulfillment/shipped",

@@ -30,7 +30,7 @@ pub fn http(binary: &str, ctx: AppContext) -> Option<HttpFn> {
         "adjust-stock" => handler!(ctx, adjust_stock::handler),
         "query-api" => handler!(ctx, query_api::handler),
         "place-order" => handler!(ctx, place_order::handler),
-        "cancel-order" => handler!(ctx, cancel_order::handler),
+        "order-commands" => handler!(ctx, order_commands::handler),
         "update-customer" => handler!(ctx, update_customer::handler),
         "record-payment" => handler!(ctx, record_payment::handler),
         "update-fulfillment" => handler!(ctx, update_fulfillment::handler),

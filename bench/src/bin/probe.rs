@@ -52,7 +52,7 @@ async fn invoke(binary: &str, ctx: &AppContext, event: &str) -> Result<String, E
         "adjust-stock" => http(adjust_stock::handler(ctx, lambda_http::request::from_str(event)?).await),
         "query-api" => http(query_api::handler(ctx, lambda_http::request::from_str(event)?).await),
         "place-order" => http(place_order::handler(ctx, lambda_http::request::from_str(event)?).await),
-        "cancel-order" => http(cancel_order::handler(ctx, lambda_http::request::from_str(event)?).await),
+        "order-commands" => http(order_commands::handler(ctx, lambda_http::request::from_str(event)?).await),
         "update-customer" => http(update_customer::handler(ctx, lambda_http::request::from_str(event)?).await),
         "record-payment" => http(record_payment::handler(ctx, lambda_http::request::from_str(event)?).await),
         "update-fulfillment" => http(update_fulfillment::handler(ctx, lambda_http::request::from_str(event)?).await),

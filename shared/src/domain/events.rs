@@ -98,6 +98,13 @@ pub struct FulfillmentStep {
     pub customer_id: String,
 }
 
+/// A note was added to an order: who wrote it (the text stays on the order).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoteAdded {
+    pub order_id: String,
+    pub by: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderShipped {
     pub order_id: String,
@@ -153,6 +160,7 @@ domain_events! {
     "order.packed" => OrderPacked(FulfillmentStep),
     "order.shipped" => OrderShipped(OrderShipped),
     "order.delivered" => OrderDelivered(FulfillmentStep),
+    "order.note_added" => OrderNoteAdded(NoteAdded),
     "customer.registered" => CustomerRegistered(CustomerChanged),
     "customer.updated" => CustomerUpdated(CustomerChanged),
     "customer.erased" => CustomerErased(CustomerChanged),

@@ -143,7 +143,48 @@ pub struct Order {
     /// record (ids, SKUs, amounts, dates) stays.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub personal_data_erased: bool,
+    /// Internal notes by the shop's staff, oldest first (never shown to the customer).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<OrderNote>,
     pub version: u64,
+}
+
+/// An internal note on an order. Its text is personal data: erasure removes it with the
+/// address, the customer's export includes it, and its event carries only who wrote it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderNote {
+    pub text: String,
+    pub by: String,
+    pub at: DateTime<Utc>,
+}
+
+pub const MAX_NOTES: usize = 100;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NoteError {
+    #[error("the order's personal data was erased; it takes no more notes")]
+    Erased,
+    #[error("the order has {MAX_NOTES} notes, the most it keeps")]
+    TooMany,
+}
+
+/// Appends a note to the order.
+pub fn add_note(
+    order: &Order,
+    text: &ShortText,
+    by: &str,
+    now: DateTime<Utc>,
+) -> Result<(Order, Vec<DomainEvent>), NoteError> {
+    if order.personal_data_erased {
+        return Err(NoteError::Erased);
+    }
+    if order.notes.len() >= MAX_NOTES {
+        return Err(NoteError::TooMany);
+    }
+    let mut next = Order { version: order.version + 1, ..order.clone() };
+    next.notes.push(OrderNote { text: text.as_str().to_owned(), by: by.to_owned(), at: now });
+    let event = super::events::NoteAdded { order_id: order.id.to_string(), by: by.to_owned() };
+    Ok((next, vec![DomainEvent::OrderNoteAdded(event)]))
 }
 
 impl Order {
@@ -312,6 +353,7 @@ pub fn place(
         returns_requested: BTreeMap::new(),
         return_ids: Vec::new(),
         personal_data_erased: false,
+        notes: Vec::new(),
         version: 1,
     };
     // No level events: reservations are written commutatively, so an order cannot know whether
@@ -560,6 +602,24 @@ mod tests {
             place(OrderId::new(), request(&[("X", 3)]).unwrap(), &stock, hold, now()),
             Err(PlaceError::TotalOutOfRange)
         );
+    }
+
+    #[test]
+    fn a_note_is_appended_with_its_author_and_the_event_carries_no_text() {
+        let text = ShortText::parse("text", "Customer asked to leave it with the doorman", 1000).unwrap();
+        let (next, events) = add_note(&placed(), &text, "ana", now()).unwrap();
+        assert_eq!(
+            (next.notes.len(), next.notes[0].text.as_str(), next.notes[0].by.as_str()),
+            (1, text.as_str(), "ana")
+        );
+        assert_eq!(next.version, placed().version + 1);
+        let event = serde_json::to_string(&events).unwrap();
+        assert!(event.contains("order.note_added") && !event.contains("doorman"), "{event}");
+
+        let erased = Order { personal_data_erased: true, ..placed() };
+        assert_eq!(add_note(&erased, &text, "ana", now()), Err(NoteError::Erased));
+        let full = Order { notes: vec![next.notes[0].clone(); MAX_NOTES], ..placed() };
+        assert_eq!(add_note(&full, &text, "ana", now()), Err(NoteError::TooMany));
     }
 
     fn placed() -> Order {

@@ -230,7 +230,7 @@ impl Store {
         Ok(swept)
     }
 
-    /// Removes the personal data an order holds (its shipping address); keeps ids, SKUs,
+    /// Removes the personal data an order holds (its shipping address and notes); keeps ids, SKUs,
     /// amounts and dates. Bumps the version so a concurrent writer that read the old order
     /// cannot put the address back. `Ok(false)`: nothing left to remove.
     pub async fn redact_order(&self, pk: &str) -> Result<bool, StoreError> {
@@ -239,7 +239,7 @@ impl Store {
             .update_item()
             .table_name(self.table())
             .set_key(Some(super::key(pk, keys::ORDER_SK)))
-            .update_expression("REMOVE shipping_address SET personal_data_erased = :t, version = version + :one")
+            .update_expression("REMOVE shipping_address, notes SET personal_data_erased = :t, version = version + :one")
             .condition_expression("attribute_exists(pk) AND attribute_not_exists(personal_data_erased)")
             .expression_attribute_values(":t", aws_sdk_dynamodb::types::AttributeValue::Bool(true))
             .expression_attribute_values(":one", n(1))

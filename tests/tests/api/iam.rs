@@ -19,7 +19,7 @@ const REQUIRED: &[(&str, &[&str])] = &[
         "PlaceOrderFunction",
         &["dynamodb:BatchGetItem", "dynamodb:ConditionCheckItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
     ),
-    ("CancelOrderFunction", &["dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]),
+    ("OrderCommandsFunction", &["dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]),
     ("ExpireOrdersFunction", &["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"]),
     (
         "UpdateCustomerFunction",

@@ -140,9 +140,9 @@ async fn cancellations_racing_orders_for_one_sku_never_conflict() {
         assert_eq!(r.status, 201, "{}", r.text);
         ids.push(r.body["id"].as_str().unwrap().to_owned());
     }
-    // Ten cancellations (through one counted cancel-order) while twenty orders reserve the SKU.
-    let (ctx, counter) = t.counted_context("CancelOrderFunction");
-    let binary = &t.app.template.functions["CancelOrderFunction"].binary;
+    // Ten cancellations (through one counted order-commands) while twenty orders reserve the SKU.
+    let (ctx, counter) = t.counted_context("OrderCommandsFunction");
+    let binary = &t.app.template.functions["OrderCommandsFunction"].binary;
     let cancels = futures::future::join_all(ids.iter().map(|id| {
         let path = format!("/orders/{id}/cancel");
         let req = t.request("POST /orders/{id}/cancel", &path, r#"{"reason":"sale ended"}"#, &[JSON]);
@@ -419,7 +419,7 @@ async fn each_command_costs_the_documented_round_trips() {
     assert_eq!(read, vec!["Query"], "an order and its timeline: one Query");
     let other = t.place_order(&[("RT-A", 1)], None).await.body["id"].as_str().unwrap().to_owned();
     let cancel = run(
-        "CancelOrderFunction",
+        "OrderCommandsFunction",
         "POST /orders/{id}/cancel",
         format!("/orders/{other}/cancel"),
         json!({"reason": "x"}).to_string(),
@@ -455,4 +455,38 @@ async fn each_command_costs_the_documented_round_trips() {
     )
     .await;
     assert_eq!(ret, vec!["BatchGetItem", "TransactWriteItems"]);
+}
+
+#[tokio::test]
+async fn staff_notes_join_the_order_and_its_timeline_and_go_with_the_customers_data() {
+    let t = spawn_app().await;
+    t.stocked("NOTE-SKU", 5, 1000, "BRL", 0).await;
+    let order = t.place_order(&[("NOTE-SKU", 1)], None).await;
+    let id = order.body["id"].as_str().unwrap().to_owned();
+    let path = format!("/orders/{id}/notes");
+    let note = r#"{"text":"Customer asked to leave it with the doorman"}"#;
+
+    let added = t.call("POST", &path, &[JSON, ("idempotency-key", "note-1")], note).await;
+    assert_eq!(added.status, 200, "{}", added.text);
+    assert_eq!(added.body["notes"][0]["text"], "Customer asked to leave it with the doorman");
+    let again = t.call("POST", &path, &[JSON, ("idempotency-key", "note-1")], note).await;
+    assert_eq!((again.status, again.body["notes"].as_array().map(Vec::len)), (200, Some(1)), "replayed, not added");
+    let shown = t.get(&format!("/orders/{id}")).await;
+    assert_eq!(shown.body["notes"].as_array().map(Vec::len), Some(1));
+    let timeline: Vec<&str> =
+        shown.body["timeline"].as_array().unwrap().iter().filter_map(|e| e["type"].as_str()).collect();
+    assert!(timeline.contains(&"order.note_added"), "{timeline:?}");
+    assert_eq!(t.call("POST", &path, &[JSON], r#"{"text":" "}"#).await.problem(422)["field"], "text");
+    let missing = t.call("POST", "/orders/01JBX0000000000000000000ZZ/notes", &[JSON], note).await;
+    assert_eq!(missing.status, 404, "{}", missing.text);
+
+    let export = t.get(&format!("/customers/{}/export", t.customer)).await;
+    assert!(export.text.contains("doorman"), "the export includes the note");
+    let cancelled = t.call("POST", &format!("/orders/{id}/cancel"), &[JSON], r#"{"reason":"asked"}"#).await;
+    assert_eq!(cancelled.status, 200, "{}", cancelled.text);
+    let erased = t.call("POST", &format!("/customers/{}/erase", t.customer), &[], "").await;
+    assert_eq!(erased.status, 200, "{}", erased.text);
+    assert!(!t.get(&format!("/orders/{id}")).await.text.contains("doorman"), "erasure removes the note");
+    assert!(!t.table_items().await.iter().any(|i| format!("{i:?}").contains("doorman")), "nowhere in the table");
+    assert_eq!(t.call("POST", &path, &[JSON], note).await.problem(409)["type"], "/problems/notes-closed");
 }

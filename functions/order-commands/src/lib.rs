@@ -1,6 +1,10 @@
-//! `cancel-order`: `POST /orders/{id}/cancel` with a `reason`. Allowed until the order ships;
-//! releases every reservation in one transaction. Cancelling a cancelled order is a harmless
-//! replay (200, nothing written). A paid order records the amount due back to the customer.
+//! `order-commands`: the commands on one order that need `orders:write`.
+//!
+//! * `POST /orders/{id}/cancel` with a `reason`. Allowed until the order ships; releases every
+//!   reservation in one transaction. Cancelling a cancelled order is a harmless replay (200,
+//!   nothing written). A paid order records the amount due back to the customer.
+//! * `POST /orders/{id}/notes` with a `text`: an internal note for the shop's staff, shown on the
+//!   order and, as `order.note_added`, in its timeline.
 
 use backoffice::AppContext;
 use backoffice::domain::ShortText;
@@ -16,10 +20,17 @@ struct CancelBody {
     reason: String,
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NoteBody {
+    text: String,
+}
+
 pub async fn handler(ctx: &AppContext, req: Request) -> Response<Body> {
-    http::serve("cancel-order", req, |req, correlation_id| async move {
+    http::serve("order-commands", req, |req, correlation_id| async move {
         match http::route_key(&req).as_str() {
             "POST /orders/{id}/cancel" => cancel(ctx, &req, &correlation_id).await,
+            "POST /orders/{id}/notes" => note(ctx, &req, &correlation_id).await,
             _ => Err(http::unknown_route(&req)),
         }
     })
@@ -38,6 +49,19 @@ async fn cancel(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result
             CancelOutcome::AlreadyCancelled => None,
             CancelOutcome::Cancelled(change) => Some(OrderChange::from(*change)),
         })
+    })
+    .await
+}
+
+async fn note(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<Response<Body>, Problem> {
+    http::require(req, scopes::ORDERS_WRITE)?;
+    let body: NoteBody = http::json_body(req)?;
+    let text = ShortText::parse("text", &body.text, 1000)?;
+    let command = OrderCommand { scope: scopes::ORDERS_WRITE, done: "note added", correlation_id };
+    on_order(ctx, req, command, |order, caller, now| {
+        let added = order::add_note(order, &text, &caller.subject, now)
+            .map_err(|e| Problem::conflict("notes-closed", "The order takes no more notes", e.to_string()))?;
+        Ok(Some(OrderChange::from(added)))
     })
     .await
 }

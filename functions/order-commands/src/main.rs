@@ -1,4 +1,4 @@
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), backoffice::lambda::Error> {
-    backoffice::lambda::serve_http(cancel_order::handler).await
+    backoffice::lambda::serve_http(order_commands::handler).await
 }
