@@ -9,6 +9,7 @@ mod customers;
 mod faults;
 mod flash_sale;
 mod fulfillment;
+mod function_list;
 mod iam;
 mod idempotency;
 mod orders;
