@@ -62,13 +62,13 @@ impl Settings {
 /// and transient errors; commands retry again on top, within `store::RETRY_BUDGET`.
 ///
 /// On Lambda the credentials are in the environment: reading them straight from there skips
-/// building the default chain's web-identity provider, whose STS client alone was a fifth of a
-/// cold start's instructions. Without them (a laptop, a container) the default chain applies.
+/// building the default chain's web-identity provider and its STS client, a large share of a
+/// cold start (BENCHMARKS.md). Without them (a laptop, a container) the default chain applies.
 pub async fn sdk_config() -> aws_config::SdkConfig {
     let loader = aws_config::defaults(aws_config::BehaviorVersion::latest()).http_client(https_client());
     // Lambda always sets AWS_REGION, the first place the default region chain looks. Given it
     // here, the loader does not build that chain (environment, profile, then an IMDS client
-    // that a Lambda never reaches): 58 k instructions of a cold start.
+    // that a Lambda never reaches).
     let loader = match std::env::var("AWS_REGION") {
         Ok(region) if !region.is_empty() => loader.region(aws_config::Region::new(region)),
         _ => loader,
@@ -87,8 +87,8 @@ pub async fn sdk_config() -> aws_config::SdkConfig {
 const AWS_ROOTS: &[u8] = include_bytes!("aws_roots.pem");
 
 /// The SDK's own HTTPS client (rustls with aws-lc), trusting only the AWS roots. The default
-/// trust store reads every file of the system's certificate directory at start-up: on this
-/// project's benchmark that was about 8 ms of a 12 ms cold start (see BENCHMARKS.md).
+/// trust store reads every file of the system's certificate directory at start-up, most of a
+/// cold start's wall time (BENCHMARKS.md).
 /// `BACKOFFICE_NATIVE_ROOTS=1` restores the system store (e.g. behind a TLS-inspecting proxy).
 fn https_client() -> SharedHttpClient {
     use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
@@ -106,7 +106,7 @@ fn https_client() -> SharedHttpClient {
 /// The SDK's client, minus its warm-up: at each service client's construction it builds a TLS
 /// connector and throws it away, so that the system's certificates are read before the first
 /// request. With the roots embedded there is nothing to read, and that throw-away connector
-/// (parsing the roots again) was 6% of a cold start's instructions. Connectors for requests
+/// would parse the roots again for nothing. Connectors for requests
 /// are built and cached exactly as before.
 #[derive(Debug)]
 struct NoWarmUp(SharedHttpClient);

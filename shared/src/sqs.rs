@@ -11,8 +11,8 @@ use tracing::Instrument;
 
 /// An SQS event as a queue consumer reads it: each message's id and body. Lambda's event has
 /// more (attributes, MD5 digests, the queue's ARN) that no consumer here uses; deserialising
-/// only these two fields skips the rest instead of building it. For a two-message batch that
-/// saves 41 k of the 71 k instructions `aws_lambda_events::sqs::SqsEvent` took.
+/// only these two fields skips the rest instead of building it (the saving is in
+/// BENCHMARKS.md's decision table).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Batch {
     #[serde(rename = "Records", default)]

@@ -74,8 +74,8 @@ pub struct Store {
 }
 
 /// The DynamoDB client, given ready-made or built at its first use. Building one parses the
-/// SDK's endpoint rules and assembles its runtime plugins (about 0.54 M instructions, a sixth of
-/// a cold start): a function that never reads or writes the table (the event relay, which
+/// SDK's endpoint rules and assembles its runtime plugins, a noticeable part of a cold start: a
+/// function that never reads or writes the table (the event relay, which
 /// is handed stream records) should not pay that.
 #[derive(Debug)]
 #[allow(clippy::large_enum_variant)] // one per process, behind the store's `Arc`

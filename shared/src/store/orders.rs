@@ -42,7 +42,7 @@ pub fn order_key(id: &OrderId) -> Item {
 
 /// Read straight into the order: the record's own attributes (keys, index keys) are not
 /// `Order` fields and are skipped. Reading the record would buffer the flattened order first
-/// (serde's `flatten`), about 30 k instructions an item.
+/// (serde's `flatten`) for nothing.
 pub fn order_from_item(item: Item) -> Result<Order, StoreError> {
     from_item::<Order>(item)
 }
