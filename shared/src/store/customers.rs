@@ -1,7 +1,7 @@
 //! Customers, their e-mail guard, and everything held about a customer (for export and erasure).
 
 use super::keys::{self, CUSTOMER_SK, EMAIL_SK, GSI2};
-use super::page::{Page, decode_cursor, encode_cursor};
+use super::page::{Page, PageQuery};
 use super::stock::CursorOrStore;
 use super::{Guard, Item, Store, StoreError, Tx, from_item, n, s, to_item};
 use crate::domain::CustomerId;
@@ -143,29 +143,13 @@ impl Store {
         cursor: Option<&str>,
     ) -> Result<Page<Order>, CursorOrStore> {
         let gsi2pk = keys::customer_pk(id);
-        let start =
-            cursor.map(|c| decode_cursor(c, &[("gsi2pk", &gsi2pk)])).transpose().map_err(|_| CursorOrStore::Cursor)?;
-        let out = self
-            .client()
-            .query()
-            .table_name(self.table())
-            .index_name(GSI2)
-            .key_condition_expression("gsi2pk = :p AND begins_with(gsi2sk, :orders)")
-            .expression_attribute_values(":p", s(&gsi2pk))
-            .expression_attribute_values(":orders", s("ORDER#"))
-            .scan_index_forward(false)
-            .limit(limit)
-            .set_exclusive_start_key(start)
-            .send()
-            .await
-            .map_err(|e| CursorOrStore::Store(super::sdk_error(&e)))?;
-        let items = out
-            .items
-            .unwrap_or_default()
-            .into_iter()
-            .map(super::orders::order_from_item)
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(Page { items, next_cursor: out.last_evaluated_key.as_ref().map(encode_cursor) })
+        let query = PageQuery {
+            index: Some(GSI2),
+            partition: ("gsi2pk", &gsi2pk),
+            sort_prefix: Some(("gsi2sk", "ORDER#")),
+            newest_first: true,
+        };
+        self.page(query, limit, cursor, super::orders::order_from_item).await
     }
 
     /// Every item that holds data about a customer: their own partition (record and events)

@@ -1,7 +1,8 @@
 //! Opaque pagination cursors: DynamoDB's `LastEvaluatedKey`, hex-encoded JSON. Decoding checks
 //! the cursor belongs to the query it is replayed on, so a cursor can't reach another partition.
 
-use super::{Item, s};
+use super::stock::CursorOrStore;
+use super::{Item, Store, StoreError, s};
 use std::collections::{BTreeMap, HashMap};
 
 pub const DEFAULT_LIMIT: i32 = 20;
@@ -21,6 +22,53 @@ pub fn encode_cursor(last_key: &Item) -> String {
     super::keys::hex(json.as_bytes())
 }
 
+/// One partition of the table or of an index, read a page at a time in sort-key order.
+pub(crate) struct PageQuery<'a> {
+    /// `None`: the table itself.
+    pub index: Option<&'a str>,
+    /// The partition attribute and its value (`("gsi1pk", "STOCK#LOW")`).
+    pub partition: (&'a str, &'a str),
+    /// Only sort keys starting with this: the attribute and the prefix.
+    pub sort_prefix: Option<(&'a str, &'a str)>,
+    pub newest_first: bool,
+}
+
+impl Store {
+    /// A page of `query`'s partition from `cursor` (which must be one this partition issued),
+    /// each item read by `read`.
+    pub(crate) async fn page<T>(
+        &self,
+        query: PageQuery<'_>,
+        limit: i32,
+        cursor: Option<&str>,
+        read: impl Fn(Item) -> Result<T, StoreError>,
+    ) -> Result<Page<T>, CursorOrStore> {
+        let (attribute, value) = query.partition;
+        let start =
+            cursor.map(|c| decode_cursor(c, &[(attribute, value)])).transpose().map_err(|_| CursorOrStore::Cursor)?;
+        let mut request = self
+            .client()
+            .query()
+            .table_name(self.table())
+            .set_index_name(query.index.map(str::to_owned))
+            .expression_attribute_names("#p", attribute)
+            .expression_attribute_values(":p", s(value))
+            .scan_index_forward(!query.newest_first)
+            .limit(limit)
+            .set_exclusive_start_key(start);
+        request = match query.sort_prefix {
+            Some((sort, prefix)) => request
+                .key_condition_expression("#p = :p AND begins_with(#s, :s)")
+                .expression_attribute_names("#s", sort)
+                .expression_attribute_values(":s", s(prefix)),
+            None => request.key_condition_expression("#p = :p"),
+        };
+        let out = request.send().await.map_err(|e| CursorOrStore::Store(super::sdk_error(&e)))?;
+        let items = out.items.unwrap_or_default().into_iter().map(read).collect::<Result<Vec<_>, _>>()?;
+        Ok(Page { items, next_cursor: out.last_evaluated_key.as_ref().map(encode_cursor) })
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 #[error("cursor is not one this query issued")]
 pub struct BadCursor;
@@ -35,7 +83,7 @@ pub fn decode_cursor(raw: &str, fixed: &[(&str, &str)]) -> Result<Item, BadCurso
         .map(|i| u8::from_str_radix(raw.get(i..i + 2).ok_or(BadCursor)?, 16).map_err(|_| BadCursor))
         .collect::<Result<Vec<u8>, _>>()?;
     let map: HashMap<String, String> = serde_json::from_slice(&bytes).map_err(|_| BadCursor)?;
-    const ALLOWED: [&str; 6] = ["pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk"];
+    const ALLOWED: [&str; 8] = ["pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk"];
     if map.keys().any(|k| !ALLOWED.contains(&k.as_str())) {
         return Err(BadCursor);
     }

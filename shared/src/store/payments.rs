@@ -2,7 +2,7 @@
 //! order (all under the order's partition, so one Query reads an order's money trail).
 
 use super::keys::{self, GSI3};
-use super::page::{Page, decode_cursor, encode_cursor};
+use super::page::{Page, PageQuery};
 use super::stock::CursorOrStore;
 use super::{Guard, Item, Store, StoreError, Tx, from_item, s, to_item};
 use crate::domain::OrderId;
@@ -156,29 +156,9 @@ impl Store {
     }
 
     async fn gsi3_page(&self, partition: &str, limit: i32, cursor: Option<&str>) -> Result<Page<Order>, CursorOrStore> {
-        let start = cursor
-            .map(|c| decode_cursor(c, &[("gsi3pk", partition)]))
-            .transpose()
-            .map_err(|_| CursorOrStore::Cursor)?;
-        let out = self
-            .client()
-            .query()
-            .table_name(self.table())
-            .index_name(GSI3)
-            .key_condition_expression("gsi3pk = :p")
-            .expression_attribute_values(":p", s(partition))
-            .limit(limit)
-            .set_exclusive_start_key(start)
-            .send()
-            .await
-            .map_err(|e| CursorOrStore::Store(super::sdk_error(&e)))?;
-        let items = out
-            .items
-            .unwrap_or_default()
-            .into_iter()
-            .map(super::orders::order_from_item)
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(Page { items, next_cursor: out.last_evaluated_key.as_ref().map(encode_cursor) })
+        let query =
+            PageQuery { index: Some(GSI3), partition: ("gsi3pk", partition), sort_prefix: None, newest_first: false };
+        self.page(query, limit, cursor, super::orders::order_from_item).await
     }
 
     /// Totals per currency over a whole gsi3 list (cost grows with the list, not with all

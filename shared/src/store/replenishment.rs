@@ -2,7 +2,7 @@
 //! applied (so duplicates and stale redeliveries change nothing).
 
 use super::keys::{self, GSI1, REPLENISHMENT_SK};
-use super::page::{Page, decode_cursor, encode_cursor};
+use super::page::{Page, PageQuery};
 use super::stock::CursorOrStore;
 use super::{Store, StoreError, from_item, n, s, to_item};
 use crate::domain::replenishment::{Replenishment, ReplenishmentStatus};
@@ -143,26 +143,8 @@ impl Store {
         cursor: Option<&str>,
     ) -> Result<Page<Replenishment>, CursorOrStore> {
         let gsi1pk = keys::replenishment_gsi1pk(status.as_str());
-        let start =
-            cursor.map(|c| decode_cursor(c, &[("gsi1pk", &gsi1pk)])).transpose().map_err(|_| CursorOrStore::Cursor)?;
-        let out = self
-            .client()
-            .query()
-            .table_name(self.table())
-            .index_name(GSI1)
-            .key_condition_expression("gsi1pk = :p")
-            .expression_attribute_values(":p", s(&gsi1pk))
-            .limit(limit)
-            .set_exclusive_start_key(start)
-            .send()
-            .await
-            .map_err(|e| CursorOrStore::Store(super::sdk_error(&e)))?;
-        let items = out
-            .items
-            .unwrap_or_default()
-            .into_iter()
-            .map(|i| from_item::<ReplenishmentRecord>(i).map(Replenishment::from))
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(Page { items, next_cursor: out.last_evaluated_key.as_ref().map(encode_cursor) })
+        let query =
+            PageQuery { index: Some(GSI1), partition: ("gsi1pk", &gsi1pk), sort_prefix: None, newest_first: false };
+        self.page(query, limit, cursor, |i| from_item::<ReplenishmentRecord>(i).map(Replenishment::from)).await
     }
 }

@@ -1,7 +1,7 @@
 //! Stock items and ledger movements as items.
 
 use super::keys::{self, GSI1, LOW_STOCK_GSI1PK, MOVE_PREFIX, STOCK_SK};
-use super::page::{Page, decode_cursor, encode_cursor};
+use super::page::{Page, PageQuery};
 use super::{Guard, Item, Store, StoreError, Tx, from_item, n, s, to_item};
 use crate::domain::stock::{Catalog, CounterMove, MAX_ON_HAND, Movement, MovementKind, StockItem, StockWrite};
 use crate::domain::{Money, ShortText, Sku};
@@ -366,45 +366,24 @@ impl Store {
         cursor: Option<&str>,
     ) -> Result<Page<MovementView>, CursorOrStore> {
         let pk = keys::sku_pk(sku);
-        let start = cursor.map(|c| decode_cursor(c, &[("pk", &pk)])).transpose().map_err(|_| CursorOrStore::Cursor)?;
-        let out = self
-            .client()
-            .query()
-            .table_name(self.table())
-            .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
-            .expression_attribute_values(":pk", s(&pk))
-            .expression_attribute_values(":prefix", s(MOVE_PREFIX))
-            .scan_index_forward(false)
-            .limit(limit)
-            .set_exclusive_start_key(start)
-            .send()
-            .await
-            .map_err(|e| CursorOrStore::Store(super::sdk_error(&e)))?;
-        let items =
-            out.items.unwrap_or_default().into_iter().map(from_item::<MovementView>).collect::<Result<Vec<_>, _>>()?;
-        Ok(Page { items, next_cursor: out.last_evaluated_key.as_ref().map(encode_cursor) })
+        let query = PageQuery {
+            index: None,
+            partition: ("pk", &pk),
+            sort_prefix: Some(("sk", MOVE_PREFIX)),
+            newest_first: true,
+        };
+        self.page(query, limit, cursor, from_item::<MovementView>).await
     }
 
     /// Items at or below their reorder point, through the sparse `gsi1` (never a Scan).
     pub async fn low_stock(&self, limit: i32, cursor: Option<&str>) -> Result<Page<StockItem>, CursorOrStore> {
-        let start = cursor
-            .map(|c| decode_cursor(c, &[("gsi1pk", LOW_STOCK_GSI1PK)]))
-            .transpose()
-            .map_err(|_| CursorOrStore::Cursor)?;
-        let out = self
-            .client()
-            .query()
-            .table_name(self.table())
-            .index_name(GSI1)
-            .key_condition_expression("gsi1pk = :low")
-            .expression_attribute_values(":low", s(LOW_STOCK_GSI1PK))
-            .limit(limit)
-            .set_exclusive_start_key(start)
-            .send()
-            .await
-            .map_err(|e| CursorOrStore::Store(super::sdk_error(&e)))?;
-        let items = out.items.unwrap_or_default().into_iter().map(stock_from_item).collect::<Result<Vec<_>, _>>()?;
-        Ok(Page { items, next_cursor: out.last_evaluated_key.as_ref().map(encode_cursor) })
+        let query = PageQuery {
+            index: Some(GSI1),
+            partition: ("gsi1pk", LOW_STOCK_GSI1PK),
+            sort_prefix: None,
+            newest_first: false,
+        };
+        self.page(query, limit, cursor, stock_from_item).await
     }
 }
 

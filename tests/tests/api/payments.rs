@@ -101,6 +101,14 @@ async fn receivables_list_what_is_owed_oldest_first_with_totals() {
     let ids: Vec<&str> = r.body["items"].as_array().unwrap().iter().map(|i| i["order_id"].as_str().unwrap()).collect();
     assert_eq!(ids, vec![a.as_str(), b.as_str()], "paid orders leave; oldest first");
     assert_eq!(r.body["outstanding_by_currency"]["BRL"], total + 2 * total - 500);
+
+    // A page at a time: the cursor of the first page reads the second.
+    let first = t.get("/receivables?limit=1").await;
+    assert_eq!(first.status, 200, "{}", first.text);
+    let cursor = first.body["next_cursor"].as_str().expect("a second page").to_owned();
+    let second = t.get(&format!("/receivables?limit=1&cursor={cursor}")).await;
+    assert_eq!(second.status, 200, "{}", second.text);
+    assert_eq!(second.body["items"][0]["order_id"], b.as_str());
 }
 
 #[tokio::test]
