@@ -9,7 +9,7 @@
 //! `stock-levels`' work, from the table's stream.
 
 use backoffice::AppContext;
-use backoffice::domain::order::{self, Address, OrderRequest, PlaceError};
+use backoffice::domain::order::{self, Address, AddressInput, OrderRequest, PlaceError};
 use backoffice::domain::{CustomerId, FieldError, OrderId, Sku};
 use backoffice::http::command::{self, Decision, Idempotency, respond};
 use backoffice::http::{self, Problem, scopes};
@@ -31,7 +31,7 @@ struct LineBody {
 struct PlaceOrderBody {
     customer_id: String,
     lines: Vec<LineBody>,
-    shipping_address: Option<Address>,
+    shipping_address: Option<AddressInput>,
 }
 
 fn parse(body: PlaceOrderBody) -> Result<OrderRequest, FieldError> {
@@ -42,7 +42,7 @@ fn parse(body: PlaceOrderBody) -> Result<OrderRequest, FieldError> {
         .enumerate()
         .map(|(i, l)| Ok((Sku::parse(&format!("lines[{i}].sku"), &l.sku)?, l.quantity)))
         .collect::<Result<Vec<_>, FieldError>>()?;
-    let address = body.shipping_address.map(|a| Address::parse("shipping_address", a)).transpose()?;
+    let address = body.shipping_address.map(|a| Address::parse("shipping_address", &a)).transpose()?;
     OrderRequest::new(customer_id, lines, address)
 }
 

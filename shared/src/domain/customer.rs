@@ -1,9 +1,9 @@
 //! Customer records (CRM). Every field but the id, dates and consent flag is personal data:
 //! it never goes into logs or events, and `erase` replaces it with tombstones.
 
+use super::address::{Address, AddressInput};
 use super::contact::{Email, Phone, TaxId};
 use super::ids::CustomerId;
-use super::order::Address;
 use super::text::{FieldError, ShortText};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -20,22 +20,19 @@ pub enum AddressKind {
     Billing,
 }
 
-/// An address as clients send it (and as `PATCH` merges it).
+/// A customer's address as clients send it (and as `PATCH` merges it): its kind, whether it is
+/// the default of that kind, and the address itself.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AddressInput {
+pub struct CustomerAddressInput {
     pub kind: AddressKind,
     #[serde(default)]
     pub default: bool,
-    pub recipient: String,
-    pub line1: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub line2: Option<String>,
-    pub city: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
-    pub postal_code: String,
-    pub country: String,
+    #[serde(flatten)]
+    pub address: AddressInput,
+    /// Members neither part knows (serde's `deny_unknown_fields` does not see through
+    /// `flatten`): refused by name when the customer is checked.
+    #[serde(flatten, skip_serializing)]
+    pub unknown: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -55,7 +52,7 @@ pub struct CustomerInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_id: Option<TaxId>,
     #[serde(default)]
-    pub addresses: Vec<AddressInput>,
+    pub addresses: Vec<CustomerAddressInput>,
     pub marketing_consent: ConsentInput,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
@@ -134,18 +131,10 @@ fn check(input: CustomerInput) -> Result<Checked, FieldError> {
     let mut addresses = Vec::with_capacity(input.addresses.len());
     for (i, a) in input.addresses.into_iter().enumerate() {
         let field = format!("addresses[{i}]");
-        let address = Address::parse(
-            &field,
-            Address {
-                recipient: a.recipient,
-                line1: a.line1,
-                line2: a.line2,
-                city: a.city,
-                region: a.region,
-                postal_code: a.postal_code,
-                country: a.country,
-            },
-        )?;
+        if let Some(name) = a.unknown.keys().next() {
+            return Err(FieldError::new(format!("{field}.{name}"), "is not a member of an address"));
+        }
+        let address = Address::parse(&field, &a.address)?;
         if a.default && addresses.iter().any(|x: &CustomerAddress| x.default && x.kind == a.kind) {
             return Err(FieldError::new(
                 format!("{field}.default"),
@@ -226,16 +215,11 @@ impl Customer {
             addresses: self
                 .addresses
                 .iter()
-                .map(|a| AddressInput {
+                .map(|a| CustomerAddressInput {
                     kind: a.kind,
                     default: a.default,
-                    recipient: a.address.recipient.clone(),
-                    line1: a.address.line1.clone(),
-                    line2: a.address.line2.clone(),
-                    city: a.address.city.clone(),
-                    region: a.address.region.clone(),
-                    postal_code: a.address.postal_code.clone(),
-                    country: a.address.country.clone(),
+                    address: a.address.input(),
+                    unknown: Default::default(),
                 })
                 .collect(),
             marketing_consent: ConsentInput { granted: self.marketing_consent.granted },
@@ -351,7 +335,7 @@ mod tests {
         assert_eq!(c.email.as_deref(), Some("ana@example.com"));
         assert_eq!(c.tags, vec!["vip", "wholesale"]);
         assert_eq!(c.tax_id.as_ref().unwrap().number, "52998224725");
-        assert_eq!(c.default_shipping().unwrap().line1, "Rua A, 1");
+        assert_eq!(c.default_shipping().unwrap().line1(), "Rua A, 1");
         assert_eq!(c.marketing_consent.changed_at, now());
     }
 
@@ -359,7 +343,7 @@ mod tests {
     fn one_default_per_kind() {
         let mut i = input();
         let mut second = i.addresses[0].clone();
-        second.line1 = "Rua C".into();
+        second.address.line1 = "Rua C".into();
         i.addresses.push(second);
         assert_eq!(create(CustomerId::parse("id", "C1").unwrap(), i, now()).unwrap_err().field, "addresses[2].default");
     }

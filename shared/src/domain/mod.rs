@@ -17,6 +17,7 @@ macro_rules! display_as_serialized {
 }
 pub(crate) use display_as_serialized;
 
+pub mod address;
 pub mod contact;
 pub mod country;
 pub mod customer;

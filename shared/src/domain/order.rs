@@ -47,40 +47,7 @@ pub enum FulfillmentStatus {
 
 super::display_as_serialized!(OrderStatus, PaymentStatus, FulfillmentStatus);
 
-/// Where to ship. Personal data: never logged.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Address {
-    pub recipient: String,
-    pub line1: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub line2: Option<String>,
-    pub city: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
-    pub postal_code: String,
-    /// ISO 3166-1 alpha-2.
-    pub country: String,
-}
-
-impl Address {
-    /// Checks every part of an address as given by a client (`field` is its JSON path).
-    pub fn parse(field: &str, raw: Address) -> Result<Self, FieldError> {
-        let text =
-            |name: &str, v: &str, max| ShortText::parse(&format!("{field}.{name}"), v, max).map(|t| t.to_string());
-        let optional = |name: &str, v: &Option<String>, max| v.as_deref().map(|v| text(name, v, max)).transpose();
-        let country = super::country::parse_country(&format!("{field}.country"), &raw.country)?;
-        Ok(Address {
-            recipient: text("recipient", &raw.recipient, 200)?,
-            line1: text("line1", &raw.line1, 200)?,
-            line2: optional("line2", &raw.line2, 200)?,
-            city: text("city", &raw.city, 100)?,
-            region: optional("region", &raw.region, 100)?,
-            postal_code: text("postal_code", &raw.postal_code, 20)?,
-            country,
-        })
-    }
-}
+pub use super::address::{Address, AddressInput};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderLine {
@@ -473,15 +440,7 @@ pub(crate) mod tests_support {
     /// An order for 4 units of one SKU, placed against 10 on hand, and the stock after it.
     pub fn placed_with_stock() -> (Order, HashMap<Sku, StockItem>) {
         let stock = by_sku(vec![stock_item("FIX-1", 10)]);
-        let address = Address {
-            recipient: "Ana".into(),
-            line1: "Rua A, 1".into(),
-            line2: None,
-            city: "São Paulo".into(),
-            region: None,
-            postal_code: "01000-000".into(),
-            country: "BR".into(),
-        };
+        let address = crate::domain::address::sample();
         let request = OrderRequest::new(
             CustomerId::parse("c", "cust-1").unwrap(),
             vec![(Sku::parse("sku", "FIX-1").unwrap(), 4)],
@@ -667,27 +626,5 @@ mod tests {
             panic!()
         };
         assert_eq!(change.order.refund_due, order.total);
-    }
-
-    #[test]
-    fn addresses_are_checked_field_by_field() {
-        let raw = Address {
-            recipient: "Ana".into(),
-            line1: "Rua A, 1".into(),
-            line2: None,
-            city: "São Paulo".into(),
-            region: Some("SP".into()),
-            postal_code: "01000-000".into(),
-            country: "br".into(),
-        };
-        assert_eq!(Address::parse("shipping_address", raw.clone()).unwrap_err().field, "shipping_address.country");
-        let ok = Address { country: "BR".into(), ..raw.clone() };
-        assert!(Address::parse("shipping_address", ok).is_ok());
-        let unknown = Address { country: "ZZ".into(), ..raw.clone() };
-        assert_eq!(Address::parse("shipping_address", unknown).unwrap_err().field, "shipping_address.country");
-        let spoofed = Address { country: "BR".into(), recipient: "Ana\u{202E}azuoS".into(), ..raw.clone() };
-        assert_eq!(Address::parse("shipping_address", spoofed).unwrap_err().field, "shipping_address.recipient");
-        let empty_city = Address { country: "BR".into(), city: " ".into(), ..raw };
-        assert_eq!(Address::parse("shipping_address", empty_city).unwrap_err().field, "shipping_address.city");
     }
 }
