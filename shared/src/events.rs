@@ -59,7 +59,7 @@ pub const ROUTES: &[(&str, &[Queue])] = &[
 /// The SQS message body: `id`, `type`, `occurred_at`, `correlation_id`, `payload`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Envelope {
-    pub id: String,
+    pub id: crate::domain::EventId,
     #[serde(rename = "type")]
     pub event_type: String,
     pub occurred_at: DateTime<Utc>,
@@ -158,14 +158,14 @@ mod tests {
             ("not json {", serde_json::json!("not json {")),
         ] {
             let body = EnvelopeBody {
-                id: "01J",
+                id: "01KAS0000000000000000000AA",
                 event_type: "order.placed",
                 occurred_at: StoredInstant::parse(&at_text).map_err(serde::ser::Error::custom)?,
                 correlation_id: "c-1",
                 payload: StoredPayload::of(stored),
             };
             let expected = Envelope {
-                id: "01J".into(),
+                id: crate::domain::EventId::parse("id", "01KAS0000000000000000000AA").unwrap(),
                 event_type: "order.placed".into(),
                 occurred_at: at,
                 correlation_id: "c-1".into(),
@@ -194,7 +194,7 @@ mod tests {
     fn envelope_round_trips_to_the_typed_event() {
         let event = DomainEvent::StockLow(StockLevels { levels: vec![level()] });
         let envelope = Envelope {
-            id: "01J".into(),
+            id: crate::domain::EventId::new(),
             event_type: event.event_type().into(),
             occurred_at: Utc::now(),
             correlation_id: "c-1".into(),
@@ -208,7 +208,7 @@ mod tests {
     #[test]
     fn unknown_types_and_bad_payloads_are_errors() {
         let mut envelope = Envelope {
-            id: "x".into(),
+            id: crate::domain::EventId::new(),
             event_type: "stock.teleported".into(),
             occurred_at: Utc::now(),
             correlation_id: "c".into(),

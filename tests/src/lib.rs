@@ -177,7 +177,7 @@ impl TestApp {
             .map(|i| backoffice::store::events::EventRecord::from_item(i).unwrap().envelope())
             .filter(|e| e.payload["levels"].as_array().unwrap().iter().any(|l| l["sku"] == sku))
             .collect();
-        events.sort_by(|a, b| a.id.cmp(&b.id));
+        events.sort_by_key(|e| e.id);
         events.into_iter().map(|e| e.payload).collect()
     }
 

@@ -43,7 +43,7 @@ async fn process<S: Sender + Sync>(sender: &S, envelope: Envelope) -> Result<(),
         return Err(format!("{} does not belong on the notifications queue", envelope.event_type));
     };
     let notification = Notification {
-        event_id: envelope.id.clone(),
+        event_id: envelope.id.to_string(),
         event_type: envelope.event_type.clone(),
         order_id,
         customer_id,

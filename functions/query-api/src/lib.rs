@@ -144,7 +144,7 @@ struct OrderView<'a> {
 /// One event as the timeline shows it, borrowed from its stored record.
 #[derive(serde::Serialize)]
 struct TimelineEntry<'a> {
-    id: &'a str,
+    id: backoffice::domain::EventId,
     #[serde(rename = "type")]
     event_type: &'a str,
     at: StoredInstant<'a>,
@@ -153,7 +153,7 @@ struct TimelineEntry<'a> {
 
 impl<'a> TimelineEntry<'a> {
     fn new(e: &'a backoffice::store::events::TimelineEvent) -> Self {
-        Self { id: &e.event_id, event_type: &e.event_type, at: e.occurred_at(), payload: StoredPayload::of(&e.payload) }
+        Self { id: e.event_id, event_type: &e.event_type, at: e.occurred_at(), payload: StoredPayload::of(&e.payload) }
     }
 }
 

@@ -9,7 +9,8 @@
 
 use backoffice::AppContext;
 use backoffice::domain::order::Order;
-use backoffice::domain::payment::{self, Payment, PaymentError, PaymentMethod, Refund};
+use backoffice::domain::payment::{self, GatewayReference, Payment, PaymentError, PaymentMethod, Refund};
+use backoffice::domain::text::Reason;
 use backoffice::domain::{Money, OrderId};
 use backoffice::http::command::{self, Decision, Idempotency, Loaded, respond};
 use backoffice::http::{self, Problem, scopes};
@@ -155,7 +156,7 @@ async fn pay(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<Re
     let id = order_id(req)?;
     let body: PaymentBody = http::json_body(req)?;
     let amount = body.amount.parse("amount")?;
-    let reference = payment::gateway_reference("gateway_reference", &body.gateway_reference)?;
+    let reference = GatewayReference::parse("gateway_reference", &body.gateway_reference)?;
     let idem = Idempotency::of(req, &caller)?;
     let keys = vec![order_store::order_key(&id), payments::payment_key(&id, &reference)];
     Ok(command::execute(&ctx.store, idem.as_ref(), keys, |loaded| {
@@ -184,8 +185,8 @@ async fn refund(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result
     let id = order_id(req)?;
     let body: RefundBody = http::json_body(req)?;
     let amount = body.amount.parse("amount")?;
-    let reference = payment::gateway_reference("gateway_reference", &body.gateway_reference)?;
-    let reason = payment::reason(&body.reason)?;
+    let reference = GatewayReference::parse("gateway_reference", &body.gateway_reference)?;
+    let reason = Reason::parse("reason", &body.reason)?;
     let return_id =
         body.return_id.as_deref().map(|r| backoffice::domain::ShortText::parse("return_id", r, 40)).transpose()?;
     let idem = Idempotency::of(req, &caller)?;

@@ -49,7 +49,7 @@ fn entry(envelope: &Envelope) -> Result<SalesEntry, String> {
         other => return Err(format!("{} does not belong on the reports queue", other.event_type())),
     };
     Ok(SalesEntry {
-        event_id: envelope.id.clone(),
+        event_id: envelope.id.to_string(),
         day: envelope.occurred_at.date_naive(),
         currency: money.currency().code().to_owned(),
         delta,

@@ -5,7 +5,7 @@
 use super::events::{DomainEvent, MoneyMovement, OrderPaid};
 use super::money::Money;
 use super::order::{Order, OrderStatus, PaymentStatus};
-use super::text::{FieldError, ShortText};
+use super::text::{FieldError, Reason};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -20,10 +20,37 @@ pub enum PaymentMethod {
     Other,
 }
 
-/// The gateway's own id for a capture or refund: unique per order, 1–100 visible characters.
-pub fn gateway_reference(field: &str, raw: &str) -> Result<String, FieldError> {
-    let ok = !raw.is_empty() && raw.len() <= 100 && raw.chars().all(|c| c.is_ascii_graphic());
-    if ok { Ok(raw.to_owned()) } else { Err(FieldError::new(field, "must be 1 to 100 visible ASCII characters")) }
+/// The gateway's own id for a capture or refund: unique per order, 1–100 visible ASCII characters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct GatewayReference(String);
+
+impl GatewayReference {
+    pub fn parse(field: &str, raw: &str) -> Result<Self, FieldError> {
+        let ok = !raw.is_empty() && raw.len() <= 100 && raw.chars().all(|c| c.is_ascii_graphic());
+        if ok {
+            Ok(Self(raw.to_owned()))
+        } else {
+            Err(FieldError::new(field, "must be 1 to 100 visible ASCII characters"))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for GatewayReference {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for GatewayReference {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = String::deserialize(d)?;
+        Self::parse("gateway_reference", &raw).map_err(serde::de::Error::custom)
+    }
 }
 
 /// A positive amount.
@@ -37,7 +64,7 @@ pub fn positive(field: &str, amount: Money) -> Result<Money, FieldError> {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Payment {
-    pub gateway_reference: String,
+    pub gateway_reference: GatewayReference,
     pub amount: Money,
     pub method: PaymentMethod,
     pub recorded_at: DateTime<Utc>,
@@ -46,9 +73,9 @@ pub struct Payment {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Refund {
-    pub gateway_reference: String,
+    pub gateway_reference: GatewayReference,
     pub amount: Money,
-    pub reason: String,
+    pub reason: Reason,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub return_id: Option<String>,
     pub recorded_at: DateTime<Utc>,
@@ -105,7 +132,7 @@ pub fn record_payment(order: &Order, payment: &Payment) -> Result<Settled, Payme
     };
     let mut events = vec![DomainEvent::PaymentRecorded(MoneyMovement {
         order_id: order.id.to_string(),
-        gateway_reference: payment.gateway_reference.clone(),
+        gateway_reference: payment.gateway_reference.to_string(),
         amount: payment.amount,
         return_id: None,
     })];
@@ -146,16 +173,11 @@ pub fn record_refund(order: &Order, refund: &Refund) -> Result<Settled, PaymentE
     };
     let events = vec![DomainEvent::RefundRecorded(MoneyMovement {
         order_id: order.id.to_string(),
-        gateway_reference: refund.gateway_reference.clone(),
+        gateway_reference: refund.gateway_reference.to_string(),
         amount: refund.amount,
         return_id: refund.return_id.clone(),
     })];
     Ok(Settled { order: next, events })
-}
-
-/// Parses a refund's reason.
-pub fn reason(raw: &str) -> Result<String, FieldError> {
-    ShortText::parse("reason", raw, 200).map(|t| t.to_string())
 }
 
 #[cfg(test)]
@@ -165,7 +187,7 @@ mod tests {
 
     fn pay(amount: i64) -> Payment {
         Payment {
-            gateway_reference: format!("pay-{amount}"),
+            gateway_reference: GatewayReference::parse("g", &format!("pay-{amount}")).unwrap(),
             amount: Money::new(amount, placed_order(1000).currency()),
             method: PaymentMethod::Pix,
             recorded_at: Utc::now(),
@@ -175,9 +197,9 @@ mod tests {
 
     fn refund(amount: i64) -> Refund {
         Refund {
-            gateway_reference: format!("ref-{amount}"),
+            gateway_reference: GatewayReference::parse("g", &format!("ref-{amount}")).unwrap(),
             amount: Money::new(amount, placed_order(1000).currency()),
-            reason: "damaged".into(),
+            reason: Reason::parse("reason", "damaged").unwrap(),
             return_id: None,
             recorded_at: Utc::now(),
             recorded_by: "finance".into(),

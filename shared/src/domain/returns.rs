@@ -9,7 +9,7 @@ use super::ids::{OrderId, ReturnId, Sku};
 use super::money::Money;
 use super::order::{FulfillmentStatus, Order};
 use super::stock::{CounterMove, Movement, MovementKind};
-use super::text::ShortText;
+use super::text::{Reason, ShortText};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -29,7 +29,7 @@ super::display_as_serialized!(ReturnStatus);
 pub struct ReturnLine {
     pub sku: Sku,
     pub quantity: u64,
-    pub reason: String,
+    pub reason: Reason,
     pub unit_price: Money,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub received: Option<u64>,
@@ -137,8 +137,7 @@ pub fn request(
         if out.iter().any(|l: &ReturnLine| l.sku == sku) {
             return Err(invalid(format!("lines[{i}].sku"), "each SKU once per return"));
         }
-        let reason =
-            ShortText::parse(&format!("lines[{i}].reason"), reason, 200).map_err(|e| invalid(e.field, e.reason))?;
+        let reason = Reason::parse(&format!("lines[{i}].reason"), reason).map_err(|e| invalid(e.field, e.reason))?;
         let already = requested.get(sku.as_str()).copied().unwrap_or(0);
         let returnable = line.quantity.saturating_sub(already);
         if *quantity == 0 || *quantity > returnable {
@@ -154,7 +153,7 @@ pub fn request(
         out.push(ReturnLine {
             sku,
             quantity: *quantity,
-            reason: reason.to_string(),
+            reason,
             unit_price: line.unit_price,
             received: None,
             damaged: None,

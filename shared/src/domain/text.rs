@@ -98,3 +98,34 @@ mod tests {
         assert!(ShortText::parse("name", "محمد", 50).is_ok(), "right-to-left scripts themselves are fine");
     }
 }
+
+/// Why something was done — a refund, a returned line, a cancellation: short text of at most
+/// 200 characters. Read back from storage through the same parse.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(transparent)]
+pub struct Reason(ShortText);
+
+impl Reason {
+    pub const MAX_CHARS: usize = 200;
+
+    pub fn parse(field: &str, raw: &str) -> Result<Self, FieldError> {
+        ShortText::parse(field, raw, Self::MAX_CHARS).map(Self)
+    }
+
+    pub fn as_str(&self) -> &str {
+        self.0.as_str()
+    }
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Reason {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = String::deserialize(d)?;
+        Reason::parse("reason", &raw).map_err(serde::de::Error::custom)
+    }
+}

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 pub struct EventRecord {
     pub pk: String,
     pub sk: String,
-    pub event_id: String,
+    pub event_id: EventId,
     #[serde(rename = "type")]
     pub event_type: String,
     pub occurred_at: DateTime<Utc>,
@@ -35,7 +35,7 @@ impl EventRecord {
     /// not, it travels as a string rather than being dropped.
     pub fn envelope(&self) -> Envelope {
         Envelope {
-            id: self.event_id.clone(),
+            id: self.event_id,
             event_type: self.event_type.clone(),
             occurred_at: self.occurred_at,
             correlation_id: self.correlation_id.clone(),
@@ -49,7 +49,7 @@ impl EventRecord {
 /// formatted again.
 #[derive(Debug, Deserialize)]
 pub struct TimelineEvent {
-    pub event_id: String,
+    pub event_id: EventId,
     #[serde(rename = "type")]
     pub event_type: String,
     occurred_at: String,
@@ -113,7 +113,7 @@ pub fn put_events(
         let record = EventRecord {
             pk: aggregate_pk.to_owned(),
             sk: format!("{EVENT_PREFIX}{id}"),
-            event_id: id.to_string(),
+            event_id: id,
             event_type: event.event_type().to_owned(),
             occurred_at: now,
             correlation_id: correlation_id.to_owned(),
@@ -139,7 +139,7 @@ mod tests {
         [
             ("pk", "ORDER#1"),
             ("sk", "EVENT#01"),
-            ("event_id", "01"),
+            ("event_id", "01KAS0000000000000000000AA"),
             ("type", "order.placed"),
             ("occurred_at", occurred_at),
             ("correlation_id", "c-1"),
@@ -154,7 +154,10 @@ mod tests {
     fn a_timeline_event_keeps_its_instant_as_stored_and_refuses_one_that_is_not_rfc3339() {
         let event = TimelineEvent::from_item(item("2026-11-23T21:38:41.512499380Z")).unwrap();
         assert_eq!(serde_json::to_string(&event.occurred_at()).unwrap(), "\"2026-11-23T21:38:41.512499380Z\"");
-        assert_eq!((event.event_id.as_str(), event.event_type.as_str()), ("01", "order.placed"));
+        assert_eq!(
+            (event.event_id.to_string(), event.event_type.as_str()),
+            ("01KAS0000000000000000000AA".into(), "order.placed")
+        );
         assert!(matches!(TimelineEvent::from_item(item("yesterday")), Err(StoreError::Corrupt(_))));
     }
 }

@@ -5,7 +5,7 @@ use super::payments::{self, MoneyRecord};
 use super::{Item, StoreError, customers, from_item, keys, orders, returns, stock};
 use crate::domain::customer::Customer;
 use crate::domain::order::Order;
-use crate::domain::payment::{Payment, Refund};
+use crate::domain::payment::{GatewayReference, Payment, Refund};
 use crate::domain::returns::Return;
 use crate::domain::stock::StockItem;
 use crate::domain::{CustomerId, OrderId, ReturnId, Sku};
@@ -23,9 +23,13 @@ pub trait LoadedItems {
     /// Whether another customer holds this (normalised) e-mail.
     fn email_taken(&self, email: &str) -> bool;
     /// The payment recorded on the order under this gateway reference, with its response.
-    fn payment(&self, order: &OrderId, reference: &str) -> Result<Option<MoneyRecord<Payment>>, StoreError>;
+    fn payment(
+        &self,
+        order: &OrderId,
+        reference: &GatewayReference,
+    ) -> Result<Option<MoneyRecord<Payment>>, StoreError>;
     /// The refund recorded on the order under this gateway reference, with its response.
-    fn refund(&self, order: &OrderId, reference: &str) -> Result<Option<MoneyRecord<Refund>>, StoreError>;
+    fn refund(&self, order: &OrderId, reference: &GatewayReference) -> Result<Option<MoneyRecord<Refund>>, StoreError>;
 }
 
 fn by_key<'a>(loaded: &'a HashMap<(String, String), Item>, key: &Item) -> Option<&'a Item> {
@@ -65,11 +69,15 @@ impl LoadedItems for HashMap<(String, String), Item> {
         get(self, keys::email_pk(email), keys::EMAIL_SK).is_some()
     }
 
-    fn payment(&self, order: &OrderId, reference: &str) -> Result<Option<MoneyRecord<Payment>>, StoreError> {
+    fn payment(
+        &self,
+        order: &OrderId,
+        reference: &GatewayReference,
+    ) -> Result<Option<MoneyRecord<Payment>>, StoreError> {
         by_key(self, &payments::payment_key(order, reference)).cloned().map(from_item).transpose()
     }
 
-    fn refund(&self, order: &OrderId, reference: &str) -> Result<Option<MoneyRecord<Refund>>, StoreError> {
+    fn refund(&self, order: &OrderId, reference: &GatewayReference) -> Result<Option<MoneyRecord<Refund>>, StoreError> {
         by_key(self, &payments::refund_key(order, reference)).cloned().map(from_item).transpose()
     }
 }

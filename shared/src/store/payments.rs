@@ -7,21 +7,21 @@ use super::stock::CursorOrStore;
 use super::{Guard, Item, Store, StoreError, Tx, from_item, s, to_item};
 use crate::domain::OrderId;
 use crate::domain::order::Order;
-use crate::domain::payment::{Payment, Refund};
+use crate::domain::payment::{GatewayReference, Payment, Refund};
 use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-fn reference_hash(reference: &str) -> String {
-    super::keys::hex(&Sha256::digest(reference.as_bytes())[..16])
+fn reference_hash(reference: &GatewayReference) -> String {
+    super::keys::hex(&Sha256::digest(reference.as_str().as_bytes())[..16])
 }
 
-pub fn payment_key(order: &OrderId, reference: &str) -> Item {
+pub fn payment_key(order: &OrderId, reference: &GatewayReference) -> Item {
     super::key(keys::order_pk(order), format!("PAYMENT#{}", reference_hash(reference)))
 }
 
-pub fn refund_key(order: &OrderId, reference: &str) -> Item {
+pub fn refund_key(order: &OrderId, reference: &GatewayReference) -> Item {
     super::key(keys::order_pk(order), format!("REFUND#{}", reference_hash(reference)))
 }
 

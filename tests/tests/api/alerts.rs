@@ -40,7 +40,7 @@ async fn low_stock_opens_exactly_one_suggestion_even_when_the_alert_arrives_thre
     // Falls to the reorder point: at or below counts as low.
     t.adjust("LOW-1", json!({"delta": -20, "reason": "damaged"})).await;
     let low = stored_low_events(&t, "LOW-1").await;
-    let alert = low.iter().max_by_key(|e| e.id.clone()).unwrap().clone();
+    let alert = low.iter().max_by_key(|e| e.id).unwrap().clone();
     // The relay will publish it once; deliver two more copies, as SQS at-least-once may.
     for _ in 0..2 {
         t.sqs()
@@ -94,7 +94,7 @@ async fn a_malformed_message_goes_to_the_dead_letter_queue_and_the_other_nine_ar
     let mut entries = Vec::new();
     for i in 0..9 {
         let envelope = json!({
-            "id": format!("evt-{i}"), "type": "stock.low", "occurred_at": "2026-11-23T10:00:00Z",
+            "id": format!("01KAS00000000000000000000{i}"), "type": "stock.low", "occurred_at": "2026-11-23T10:00:00Z",
             "correlation_id": "batch-test",
             "payload": {"levels": [{"sku": format!("BATCH-{i}"), "on_hand": 1, "reserved": 0, "available": 1,
                         "reorder_point": 5, "reorder_quantity": 10, "stock_version": 3}]},
