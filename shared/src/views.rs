@@ -1,10 +1,14 @@
 //! The JSON representations the API returns. Kept apart from the domain types so the wire
 //! format changes only on purpose.
 
-use crate::domain::Money;
+use crate::domain::order::{
+    Address, Cancellation, FulfillmentStatus, Order, OrderLine, OrderNote, OrderStatus, PaymentStatus, Shipment,
+};
 use crate::domain::stock::StockItem;
+use crate::domain::{CustomerId, Money, OrderId};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct StockView {
@@ -42,4 +46,100 @@ impl From<&StockItem> for StockView {
 /// A strong ETag for a versioned resource.
 pub fn etag(version: u64) -> String {
     format!("\"{version}\"")
+}
+
+/// An order as the API shows it (`Order` in openapi.yaml), borrowed from the domain's order. The
+/// stored item (`store::orders`) and the event payloads (`domain::events`) are their own types,
+/// so each changes only on purpose.
+#[derive(Debug, Serialize)]
+pub struct OrderView<'a> {
+    id: OrderId,
+    customer_id: &'a CustomerId,
+    status: OrderStatus,
+    payment_status: PaymentStatus,
+    fulfillment_status: FulfillmentStatus,
+    lines: &'a [OrderLine],
+    total: Money,
+    amount_paid: Money,
+    amount_refunded: Money,
+    refund_due: Money,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    shipping_address: Option<&'a Address>,
+    placed_at: DateTime<Utc>,
+    payment_due_at: DateTime<Utc>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cancellation: Option<&'a Cancellation>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    shipment: Option<&'a Shipment>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    packed_at: Option<DateTime<Utc>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    delivered_at: Option<DateTime<Utc>>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    returns_requested: &'a BTreeMap<String, u64>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    return_ids: &'a [String],
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    stock_committed: bool,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    personal_data_erased: bool,
+    #[serde(skip_serializing_if = "<[OrderNote]>::is_empty")]
+    notes: &'a [OrderNote],
+    version: u64,
+}
+
+impl<'a> OrderView<'a> {
+    pub fn of(o: &'a Order) -> Self {
+        Self {
+            id: o.id,
+            customer_id: &o.customer_id,
+            status: o.status,
+            payment_status: o.payment_status,
+            fulfillment_status: o.fulfillment_status,
+            lines: &o.lines,
+            total: o.total,
+            amount_paid: o.amount_paid,
+            amount_refunded: o.amount_refunded,
+            refund_due: o.refund_due,
+            shipping_address: o.shipping_address.as_ref(),
+            placed_at: o.placed_at,
+            payment_due_at: o.payment_due_at,
+            cancellation: o.cancellation.as_ref(),
+            shipment: o.shipment.as_ref(),
+            packed_at: o.packed_at,
+            delivered_at: o.delivered_at,
+            returns_requested: &o.returns_requested,
+            return_ids: &o.return_ids,
+            stock_committed: o.stock_committed,
+            personal_data_erased: o.personal_data_erased,
+            notes: &o.notes,
+            version: o.version,
+        }
+    }
+
+    /// Without the personal data it holds (the address and staff notes), for a caller without
+    /// `customers:read`.
+    pub fn without_personal_data(self) -> Self {
+        Self { shipping_address: None, notes: &[], ..self }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::ShortText;
+    use crate::domain::order::{add_note, tests_support::placed_with_stock};
+
+    #[test]
+    fn an_order_is_shown_as_stored_and_without_personal_data_to_those_who_may_not_see_it() {
+        let (order, _) = placed_with_stock();
+        let text = ShortText::parse("text", "ring twice", 1000).unwrap();
+        let (noted, _) = add_note(&order, &text, "ana", order.placed_at).unwrap();
+        let shown = serde_json::to_value(OrderView::of(&noted)).unwrap();
+        let stored = serde_json::to_value(&noted).unwrap();
+        assert_eq!(shown, stored, "the view shows every field the order holds, in the same form");
+        let hidden = serde_json::to_value(OrderView::of(&noted).without_personal_data()).unwrap();
+        assert!(hidden.get("shipping_address").is_none() && hidden.get("notes").is_none(), "{hidden}");
+        assert_eq!(hidden["id"], shown["id"]);
+    }
 }

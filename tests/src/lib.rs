@@ -378,8 +378,9 @@ impl TestApp {
             }
             if sk == "ORDER" {
                 let order = backoffice::store::orders::order_from_item(item.clone()).unwrap();
-                let holds = order.status != backoffice::domain::order::OrderStatus::Cancelled && !order.stock_committed;
-                for line in &order.lines {
+                let holds =
+                    order.status() != backoffice::domain::order::OrderStatus::Cancelled && !order.stock_committed();
+                for line in order.lines() {
                     *reserved.entry(format!("SKU#{}", line.sku)).or_default() += if holds { line.quantity } else { 0 };
                 }
             }

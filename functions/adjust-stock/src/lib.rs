@@ -52,7 +52,7 @@ async fn register(ctx: &AppContext, req: &Request, correlation_id: &str) -> Resu
         } else {
             changes.catalog(&change.item)?;
         }
-        changes.events(EventsOf::Sku(&sku), &change.events, correlation_id, change.item.updated_at)?;
+        changes.events(EventsOf::Sku(&sku), &change.events, correlation_id, change.item.updated_at())?;
         let status = if existing.is_some() { StatusCode::OK } else { StatusCode::CREATED };
         let location = existing.is_none().then(|| format!("/stock/{sku}"));
         Ok(Decision::new(changes, respond(status, &StockView::from(&change.item), location)?))
@@ -80,7 +80,7 @@ async fn adjust(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Probl
             .map_err(|e| stock_problem(e, &item))?;
         let movement = &change.movement;
         let mut changes = ctx.store.changes();
-        changes.stock_write(&change.write, change.item.updated_at)?.movement(movement)?;
+        changes.stock_write(&change.write, change.item.updated_at())?.movement(movement)?;
         let body = AdjustmentResponse { movement: movement.into(), stock: StockView::from(&change.item) };
         let (logged_sku, kind, delta) = (sku.clone(), movement.kind, movement.delta);
         Ok(Decision::new(changes, respond(StatusCode::CREATED, &body, None)?)
@@ -96,7 +96,7 @@ fn stock_problem(error: StockError, item: &StockItem) -> Problem {
             "On hand would drop below reserved",
             format!("on_hand would become {on_hand_after} but {reserved} units are reserved for open orders"),
         )
-        .with("on_hand", item.on_hand)
+        .with("on_hand", item.on_hand())
         .with("reserved", reserved)
         .with("on_hand_after", on_hand_after),
         StockError::CountMismatch { expected, current } => Problem::conflict(

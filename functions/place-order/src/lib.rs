@@ -15,6 +15,7 @@ use backoffice::http::command::{self, Decision, Idempotency, respond};
 use backoffice::http::{self, Problem, scopes};
 use backoffice::store::loaded::LoadedItems;
 use backoffice::store::{customers as customer_store, events::EventsOf, stock as stock_store};
+use backoffice::views::OrderView;
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
 use serde::Deserialize;
@@ -86,14 +87,14 @@ async fn place(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<
             .map_err(place_problem)?;
         let o = &change.order;
         let mut changes = ctx.store.changes();
-        changes.new_order(o)?.customer_not_erased(&o.customer_id)?;
-        for ((_, item), line) in change.stock.iter().zip(&o.lines) {
+        changes.new_order(o)?.customer_not_erased(o.customer_id())?;
+        for ((_, item), line) in change.stock.iter().zip(o.lines()) {
             changes.reservation(item, line.quantity)?;
         }
-        changes.events(EventsOf::Order(&o.id), &change.events, correlation_id, o.placed_at)?;
-        let (id, lines, total, currency) = (o.id, o.lines.len(), o.total.amount(), o.currency());
-        Ok(Decision::new(changes, respond(StatusCode::CREATED, o, Some(format!("/orders/{}", o.id)))?)
-            .about(&o.customer_id)
+        changes.events(EventsOf::Order(&o.id()), &change.events, correlation_id, o.placed_at())?;
+        let (id, lines, total, currency) = (o.id(), o.lines().len(), o.total().amount(), o.currency());
+        Ok(Decision::new(changes, respond(StatusCode::CREATED, &OrderView::of(o), Some(format!("/orders/{}", o.id())))?)
+            .about(o.customer_id())
             .on_commit(move || tracing::info!(order_id = %id, lines, total, %currency, "order placed")))
     })
     .await)

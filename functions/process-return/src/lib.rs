@@ -114,7 +114,7 @@ async fn open(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<R
         let (ret, next, events) = returns::request(&order, ReturnId::new(), &lines, body.note.as_deref(), window, now)
             .map_err(return_problem)?;
         let mut changes = ctx.store.changes();
-        changes.new_return(&ret)?.order(&next, order.version)?.events(
+        changes.new_return(&ret)?.order(&next, order.version())?.events(
             EventsOf::Order(&order_id),
             &events,
             correlation_id,
@@ -146,14 +146,14 @@ async fn receive(ctx: &AppContext, req: &Request, correlation_id: &str) -> Resul
         let result = match returns::receive(&ret, &order, &receipts, &caller.subject, now).map_err(return_problem)? {
             None => ret,
             Some(got) => {
-                changes.return_state(&got.ret, ret.version)?.order(&got.order, order.version)?;
+                changes.return_state(&got.ret, ret.version)?.order(&got.order, order.version())?;
                 for m in &got.moves {
                     changes.counter_move(m, Guard::Integrity, now)?;
                 }
                 for m in &got.movements {
                     changes.movement(m)?;
                 }
-                changes.events(EventsOf::Order(&order.id), &got.events, correlation_id, now)?;
+                changes.events(EventsOf::Order(&order.id()), &got.events, correlation_id, now)?;
                 let movements = got.movements.len();
                 logged = Some(move || tracing::info!(return_id = %id, movements, "return received"));
                 got.ret
@@ -193,8 +193,8 @@ async fn close(
         let result = match returns::close(&ret, &order, to, now).map_err(return_problem)? {
             None => ret,
             Some((next, next_order, events)) => {
-                changes.return_state(&next, ret.version)?.order(&next_order, order.version)?;
-                changes.events(EventsOf::Order(&order.id), &events, correlation_id, now)?;
+                changes.return_state(&next, ret.version)?.order(&next_order, order.version())?;
+                changes.events(EventsOf::Order(&order.id()), &events, correlation_id, now)?;
                 next
             }
         };

@@ -8,7 +8,7 @@ use backoffice::events::{StoredInstant, StoredPayload};
 use backoffice::http::{self, Problem, scopes};
 use backoffice::store::page::{Page, parse_limit};
 use backoffice::store::stock::CursorOrStore;
-use backoffice::views::{StockView, etag};
+use backoffice::views::{OrderView, StockView, etag};
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
 
@@ -74,7 +74,7 @@ async fn stock(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Proble
     let sku = sku(req)?;
     let item =
         ctx.store.stock(&sku).await?.ok_or_else(|| Problem::not_found(format!("SKU {sku} is not registered")))?;
-    Ok(http::with_header(http::json(StatusCode::OK, &StockView::from(&item)), "etag", &etag(item.version)))
+    Ok(http::with_header(http::json(StatusCode::OK, &StockView::from(&item)), "etag", &etag(item.version())))
 }
 
 async fn movements(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Problem> {
@@ -104,7 +104,7 @@ async fn replenishments(ctx: &AppContext, req: &Request) -> Result<Response<Body
     // `available_at_alert` is history; beside it, what is available now (one BatchGetItem).
     let skus = page.items.iter().filter_map(|r| Sku::parse("sku", &r.sku).ok()).collect::<Vec<_>>();
     let now: std::collections::HashMap<String, u64> =
-        ctx.store.stock_items(&skus).await?.into_iter().map(|i| (i.sku.to_string(), i.available())).collect();
+        ctx.store.stock_items(&skus).await?.into_iter().map(|i| (i.sku().to_string(), i.available())).collect();
     let items: Vec<ReplenishmentView> = page
         .items
         .iter()
@@ -123,21 +123,22 @@ struct ReplenishmentView<'a> {
 async fn order(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Problem> {
     http::only_query_params(req, &[])?;
     let id = http::path_id(req, "id", OrderId::parse)?;
-    let (mut order, events) =
-        ctx.store.order_with_timeline(&id).await?.ok_or_else(|| Problem::missing("order", &id))?;
+    let (order, events) = ctx.store.order_with_timeline(&id).await?.ok_or_else(|| Problem::missing("order", &id))?;
     // Personal fields need `customers:read`; without it the order is shown without them.
-    if !http::identity::caller(req)?.has(scopes::CUSTOMERS_READ) {
-        order.shipping_address = None;
-    }
-    let view = OrderView { order: &order, timeline: events.iter().map(TimelineEntry::new).collect() };
-    Ok(http::with_header(http::json(StatusCode::OK, &view), "etag", &etag(order.version)))
+    let shown = if http::identity::caller(req)?.has(scopes::CUSTOMERS_READ) {
+        OrderView::of(&order)
+    } else {
+        OrderView::of(&order).without_personal_data()
+    };
+    let view = OrderWithTimeline { order: shown, timeline: events.iter().map(TimelineEntry::new).collect() };
+    Ok(http::with_header(http::json(StatusCode::OK, &view), "etag", &etag(order.version())))
 }
 
 /// An order with its timeline: every domain event of the order, oldest first.
 #[derive(serde::Serialize)]
-struct OrderView<'a> {
+struct OrderWithTimeline<'a> {
     #[serde(flatten)]
-    order: &'a backoffice::domain::order::Order,
+    order: OrderView<'a>,
     timeline: Vec<TimelineEntry<'a>>,
 }
 
@@ -172,7 +173,9 @@ async fn customer_orders(ctx: &AppContext, req: &Request) -> Result<Response<Bod
     http::only_query_params(req, &["limit", "cursor"])?;
     let id = customer_id(req)?;
     let (limit, cursor) = paging(req)?;
-    page_result(ctx.store.customer_orders(&id, limit, cursor.as_deref()).await, Clone::clone)
+    page_result(ctx.store.customer_orders(&id, limit, cursor.as_deref()).await, |o| {
+        serde_json::to_value(OrderView::of(o)).unwrap_or_default()
+    })
 }
 
 /// Everything held about a customer, as one JSON document (a data-subject access request).
@@ -190,7 +193,7 @@ struct CustomerExport<'a> {
 
 #[derive(serde::Serialize)]
 struct ExportedOrder<'a> {
-    order: &'a backoffice::domain::order::Order,
+    order: OrderView<'a>,
     payments: &'a [backoffice::domain::payment::Payment],
     refunds: &'a [backoffice::domain::payment::Refund],
     notifications: &'a [backoffice::store::payments::Notification],
@@ -212,7 +215,7 @@ async fn export(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Probl
             .orders
             .iter()
             .map(|(order, held)| ExportedOrder {
-                order,
+                order: OrderView::of(order),
                 payments: &held.payments,
                 refunds: &held.refunds,
                 notifications: &held.notifications,
@@ -238,12 +241,12 @@ async fn order_payments(ctx: &AppContext, req: &Request) -> Result<Response<Body
         "payments": records.payments,
         "refunds": records.refunds,
         "balance": {
-            "total": order.total,
-            "paid": order.amount_paid,
-            "refunded": order.amount_refunded,
+            "total": order.total(),
+            "paid": order.amount_paid(),
+            "refunded": order.amount_refunded(),
             "outstanding": order.outstanding(),
-            "refund_due": order.refund_due,
-            "payment_status": order.payment_status,
+            "refund_due": order.refund_due(),
+            "payment_status": order.payment_status(),
         },
     });
     Ok(http::json(StatusCode::OK, &body))
@@ -269,8 +272,8 @@ async fn receivables(ctx: &AppContext, req: &Request) -> Result<Response<Body>, 
         .iter()
         .map(|o| {
             serde_json::json!({
-                "order_id": o.id, "customer_id": o.customer_id, "placed_at": o.placed_at, "status": o.status,
-                "payment_status": o.payment_status, "total": o.total, "paid": o.amount_paid, "outstanding": o.outstanding(),
+                "order_id": o.id(), "customer_id": o.customer_id(), "placed_at": o.placed_at(), "status": o.status(),
+                "payment_status": o.payment_status(), "total": o.total(), "paid": o.amount_paid(), "outstanding": o.outstanding(),
             })
         })
         .collect();
@@ -290,9 +293,9 @@ async fn refunds_owed(ctx: &AppContext, req: &Request) -> Result<Response<Body>,
         .iter()
         .map(|o| {
             serde_json::json!({
-                "order_id": o.id, "customer_id": o.customer_id, "placed_at": o.placed_at,
-                "cancelled_at": o.cancellation.as_ref().map_or(o.placed_at, |c| c.at),
-                "total": o.total, "paid": o.amount_paid, "refunded": o.amount_refunded, "refund_due": o.refund_due,
+                "order_id": o.id(), "customer_id": o.customer_id(), "placed_at": o.placed_at(),
+                "cancelled_at": o.cancellation().as_ref().map_or(o.placed_at(), |c| c.at),
+                "total": o.total(), "paid": o.amount_paid(), "refunded": o.amount_refunded(), "refund_due": o.refund_due(),
             })
         })
         .collect();
@@ -334,7 +337,7 @@ async fn order_returns(ctx: &AppContext, req: &Request) -> Result<Response<Body>
     let id = order_id(req)?;
     let order = ctx.store.order(&id).await?.ok_or_else(|| Problem::missing("order", &id))?;
     let ids = order
-        .return_ids
+        .return_ids()
         .iter()
         .map(|r| backoffice::domain::ReturnId::parse("return_id", r))
         .collect::<Result<Vec<_>, _>>()?;

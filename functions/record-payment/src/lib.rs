@@ -74,12 +74,12 @@ pub struct Balance {
 impl From<&Order> for Balance {
     fn from(o: &Order) -> Self {
         Self {
-            total: o.total,
-            paid: o.amount_paid,
-            refunded: o.amount_refunded,
+            total: o.total(),
+            paid: o.amount_paid(),
+            refunded: o.amount_refunded(),
             outstanding: o.outstanding(),
-            refund_due: o.refund_due,
-            payment_status: o.payment_status,
+            refund_due: o.refund_due(),
+            payment_status: o.payment_status(),
         }
     }
 }
@@ -170,9 +170,9 @@ async fn pay(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<Re
         let answer = Recorded { movement: &p, order_id: id.to_string(), balance: Balance::from(&settled.order) };
         let response = respond(StatusCode::CREATED, &answer, None)?;
         let mut changes = ctx.store.changes();
-        changes.order(&settled.order, order.version)?.payment(&id, &p, &response.body)?;
+        changes.order(&settled.order, order.version())?.payment(&id, &p, &response.body)?;
         changes.events(EventsOf::Order(&id), &settled.events, correlation_id, now)?;
-        let status = settled.order.payment_status;
+        let status = settled.order.payment_status();
         Ok(Decision::new(changes, response).on_commit(move || {
             tracing::info!(order_id = %id, amount = amount.amount(), currency = %amount.currency(), ?status, "payment recorded")
         }))
@@ -231,7 +231,7 @@ async fn refund(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result
             changes.return_state(&next, ret.version)?;
             events.extend(return_events);
         }
-        changes.order(&settled.order, order.version)?.refund(&id, &r, &response.body)?;
+        changes.order(&settled.order, order.version())?.refund(&id, &r, &response.body)?;
         changes.events(EventsOf::Order(&id), &events, correlation_id, now)?;
         Ok(Decision::new(changes, response).on_commit(move || {
             tracing::info!(order_id = %id, amount = amount.amount(), currency = %amount.currency(), "refund recorded")

@@ -73,15 +73,15 @@ async fn settle(ctx: &AppContext, record: &mut EventRecord) -> Result<Outcome, S
     let mut changes = ctx.store.changes();
     let (event, done) = if let Some(levels) = listing_due(&item) {
         changes.list_low(&item, now).map_err(|e| e.to_string())?;
-        (DomainEvent::StockLow(levels), Outcome::Listed(item.sku.to_string()))
+        (DomainEvent::StockLow(levels), Outcome::Listed(item.sku().to_string()))
     } else if let Some(levels) = unlisting_due(&item) {
         changes.unlist_low(&item, now).map_err(|e| e.to_string())?;
-        (DomainEvent::StockReplenished(levels), Outcome::Unlisted(item.sku.to_string()))
+        (DomainEvent::StockReplenished(levels), Outcome::Unlisted(item.sku().to_string()))
     } else {
         return Ok(Outcome::NothingDue);
     };
     let correlation_id = format!("stream:{}", record.event_id);
-    changes.events(EventsOf::Sku(&item.sku), &[event], &correlation_id, now).map_err(|e| e.to_string())?;
+    changes.events(EventsOf::Sku(item.sku()), &[event], &correlation_id, now).map_err(|e| e.to_string())?;
     match ctx.store.commit(changes).await {
         Ok(()) => Ok(done),
         Err(StoreError::Conflict(Guard::Rule)) => Ok(Outcome::Settled),

@@ -74,46 +74,114 @@ pub struct Cancellation {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Order {
-    pub id: OrderId,
-    pub customer_id: CustomerId,
-    pub status: OrderStatus,
-    pub payment_status: PaymentStatus,
-    pub fulfillment_status: FulfillmentStatus,
-    pub lines: Vec<OrderLine>,
-    pub total: Money,
-    pub amount_paid: Money,
-    pub amount_refunded: Money,
+    pub(crate) id: OrderId,
+    pub(crate) customer_id: CustomerId,
+    pub(crate) status: OrderStatus,
+    pub(crate) payment_status: PaymentStatus,
+    pub(crate) fulfillment_status: FulfillmentStatus,
+    pub(crate) lines: Vec<OrderLine>,
+    pub(crate) total: Money,
+    pub(crate) amount_paid: Money,
+    pub(crate) amount_refunded: Money,
     /// What the shop owes back after a cancellation (paid − refunded); zero otherwise.
-    pub refund_due: Money,
+    pub(crate) refund_due: Money,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub shipping_address: Option<Address>,
-    pub placed_at: DateTime<Utc>,
-    pub payment_due_at: DateTime<Utc>,
+    pub(crate) shipping_address: Option<Address>,
+    pub(crate) placed_at: DateTime<Utc>,
+    pub(crate) payment_due_at: DateTime<Utc>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cancellation: Option<Cancellation>,
+    pub(crate) cancellation: Option<Cancellation>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub shipment: Option<Shipment>,
+    pub(crate) shipment: Option<Shipment>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub packed_at: Option<DateTime<Utc>>,
+    pub(crate) packed_at: Option<DateTime<Utc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub delivered_at: Option<DateTime<Utc>>,
+    pub(crate) delivered_at: Option<DateTime<Utc>>,
     /// Units per SKU on open or received returns (never more than shipped).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub returns_requested: BTreeMap<String, u64>,
+    pub(crate) returns_requested: BTreeMap<String, u64>,
     /// The order's returns, oldest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub return_ids: Vec<String>,
+    pub(crate) return_ids: Vec<String>,
     /// Set once shipping has taken the units out of on_hand and reserved (exactly once).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub stock_committed: bool,
+    pub(crate) stock_committed: bool,
     /// Set when the customer's personal data was erased: the address is gone, the accounting
     /// record (ids, SKUs, amounts, dates) stays.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub personal_data_erased: bool,
+    pub(crate) personal_data_erased: bool,
     /// Internal notes by the shop's staff, oldest first (never shown to the customer).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub notes: Vec<OrderNote>,
-    pub version: u64,
+    pub(crate) notes: Vec<OrderNote>,
+    pub(crate) version: u64,
+}
+
+/// Reading an order from outside the domain: its fields change only through the domain's
+/// decisions.
+impl Order {
+    pub fn id(&self) -> OrderId {
+        self.id
+    }
+    pub fn customer_id(&self) -> &CustomerId {
+        &self.customer_id
+    }
+    pub fn status(&self) -> OrderStatus {
+        self.status
+    }
+    pub fn payment_status(&self) -> PaymentStatus {
+        self.payment_status
+    }
+    pub fn fulfillment_status(&self) -> FulfillmentStatus {
+        self.fulfillment_status
+    }
+    pub fn lines(&self) -> &[OrderLine] {
+        &self.lines
+    }
+    pub fn total(&self) -> Money {
+        self.total
+    }
+    pub fn amount_paid(&self) -> Money {
+        self.amount_paid
+    }
+    pub fn amount_refunded(&self) -> Money {
+        self.amount_refunded
+    }
+    pub fn refund_due(&self) -> Money {
+        self.refund_due
+    }
+    pub fn shipping_address(&self) -> Option<&Address> {
+        self.shipping_address.as_ref()
+    }
+    pub fn placed_at(&self) -> DateTime<Utc> {
+        self.placed_at
+    }
+    pub fn payment_due_at(&self) -> DateTime<Utc> {
+        self.payment_due_at
+    }
+    pub fn cancellation(&self) -> Option<&Cancellation> {
+        self.cancellation.as_ref()
+    }
+    pub fn shipment(&self) -> Option<&Shipment> {
+        self.shipment.as_ref()
+    }
+    pub fn returns_requested(&self) -> &BTreeMap<String, u64> {
+        &self.returns_requested
+    }
+    pub fn return_ids(&self) -> &[String] {
+        &self.return_ids
+    }
+    pub fn stock_committed(&self) -> bool {
+        self.stock_committed
+    }
+    pub fn personal_data_erased(&self) -> bool {
+        self.personal_data_erased
+    }
+    pub fn notes(&self) -> &[OrderNote] {
+        &self.notes
+    }
+    pub fn version(&self) -> u64 {
+        self.version
+    }
 }
 
 /// An internal note on an order. Its text is personal data: erasure removes it with the

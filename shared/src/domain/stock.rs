@@ -26,21 +26,46 @@ pub struct Catalog {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StockItem {
-    pub sku: Sku,
-    pub catalog: Catalog,
-    pub on_hand: u64,
-    pub reserved: u64,
+    pub(crate) sku: Sku,
+    pub(crate) catalog: Catalog,
+    pub(crate) on_hand: u64,
+    pub(crate) reserved: u64,
     /// Incremented on every change (so each shows on the table's stream). Counter changes are
     /// written commutatively ([`CounterMove`]) and never test it; only a new item's creation
     /// does (it must not exist yet).
-    pub version: u64,
-    pub updated_at: DateTime<Utc>,
+    pub(crate) version: u64,
+    pub(crate) updated_at: DateTime<Utc>,
     /// Whether the stored item carries the low-stock listing (`GET /stock?low=true`), as read.
     /// A new item is created listed exactly when it is low, with `stock.low`; after that every
     /// change is commutative and leaves the listing as it is, and `stock-levels` lists an item
     /// something took into the low band and unlists one something lifted out of it, from the
     /// table's stream.
-    pub listed_low: bool,
+    pub(crate) listed_low: bool,
+}
+
+/// Reading a stock item from outside the domain: it changes only through the domain's decisions.
+impl StockItem {
+    pub fn sku(&self) -> &Sku {
+        &self.sku
+    }
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+    pub fn on_hand(&self) -> u64 {
+        self.on_hand
+    }
+    pub fn reserved(&self) -> u64 {
+        self.reserved
+    }
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+    pub fn updated_at(&self) -> DateTime<Utc> {
+        self.updated_at
+    }
+    pub fn listed_low(&self) -> bool {
+        self.listed_low
+    }
 }
 
 impl StockItem {

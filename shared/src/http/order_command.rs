@@ -10,6 +10,7 @@ use crate::domain::order::Order;
 pub use crate::store::changes::OrderChange;
 use crate::store::loaded::LoadedItems;
 use crate::store::orders::order_key;
+use crate::views::OrderView;
 use chrono::{DateTime, Utc};
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
@@ -50,7 +51,8 @@ where
                 change.order
             }
         };
-        let decision = Decision::new(changes, respond(StatusCode::OK, &result, None)?).about(&result.customer_id);
+        let decision =
+            Decision::new(changes, respond(StatusCode::OK, &OrderView::of(&result), None)?).about(&result.customer_id);
         let (logged, status, fulfillment) = (id, result.status, result.fulfillment_status);
         Ok(if decision.changes.is_empty() {
             decision
