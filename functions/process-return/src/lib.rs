@@ -97,8 +97,17 @@ fn loaded_order(loaded: &Loaded, id: &OrderId) -> Result<order::Order, Problem> 
     loaded.order(id)?.ok_or_else(|| Problem::missing("order", id))
 }
 
-fn loaded_return(loaded: &Loaded, id: &ReturnId) -> Result<Return, Problem> {
-    loaded.return_of(id)?.ok_or_else(|| Problem::missing("return", id))
+/// The keys of a return and of its order: the return names its order (and SKUs), both fixed
+/// once it exists, so it is read once to know what the command reads.
+async fn return_and_order_keys(ctx: &AppContext, id: &ReturnId) -> Result<Vec<backoffice::store::Item>, Problem> {
+    let current = ctx.store.return_by_id(id).await?.ok_or_else(|| Problem::missing("return", id))?;
+    Ok(vec![return_store::return_key(id), order_store::order_key(&current.order_id)])
+}
+
+fn loaded_return_and_order(loaded: &Loaded, id: &ReturnId) -> Result<(Return, order::Order), Problem> {
+    let ret = loaded.return_of(id)?.ok_or_else(|| Problem::missing("return", id))?;
+    let order = loaded_order(loaded, &ret.order_id)?;
+    Ok((ret, order))
 }
 
 async fn open(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<Response<Body>, Problem> {
@@ -134,12 +143,9 @@ async fn receive(ctx: &AppContext, req: &Request, correlation_id: &str) -> Resul
     let receipts: Vec<Receipt> =
         body.lines.into_iter().map(|l| Receipt { sku: l.sku, received: l.received, damaged: l.damaged }).collect();
     let idem = Idempotency::of(req, &caller)?;
-    // The return names its order and SKUs; both are fixed once it exists.
-    let current = ctx.store.return_by_id(&id).await?.ok_or_else(|| Problem::missing("return", &id))?;
-    let keys = vec![return_store::return_key(&id), order_store::order_key(&current.order_id)];
+    let keys = return_and_order_keys(ctx, &id).await?;
     Ok(command::execute(&ctx.store, idem.as_ref(), keys, |loaded| {
-        let ret = loaded_return(loaded, &id)?;
-        let order = loaded_order(loaded, &ret.order_id)?;
+        let (ret, order) = loaded_return_and_order(loaded, &id)?;
         let now = chrono::Utc::now();
         let mut changes = ctx.store.changes();
         let mut logged = None;
@@ -183,11 +189,9 @@ async fn close(
         let _: Empty = http::json_body(req)?;
     }
     let idem = Idempotency::of(req, &caller)?;
-    let current = ctx.store.return_by_id(&id).await?.ok_or_else(|| Problem::missing("return", &id))?;
-    let keys = vec![return_store::return_key(&id), order_store::order_key(&current.order_id)];
+    let keys = return_and_order_keys(ctx, &id).await?;
     Ok(command::execute(&ctx.store, idem.as_ref(), keys, |loaded| {
-        let ret = loaded_return(loaded, &id)?;
-        let order = loaded_order(loaded, &ret.order_id)?;
+        let (ret, order) = loaded_return_and_order(loaded, &id)?;
         let now = chrono::Utc::now();
         let mut changes = ctx.store.changes();
         let result = match returns::close(&ret, &order, to, now).map_err(return_problem)? {

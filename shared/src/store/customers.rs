@@ -7,7 +7,7 @@ use super::{Guard, Item, Store, StoreError, Tx, from_item, n, s, to_item};
 use crate::domain::CustomerId;
 use crate::domain::customer::Customer;
 use crate::domain::order::Order;
-use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem};
+use aws_sdk_dynamodb::types::{Delete, TransactWriteItem};
 use serde::Serialize;
 
 /// A customer's item as written (read back straight into a `Customer`, see `order_from_item`).
@@ -64,14 +64,7 @@ pub fn put_customer(tx: &mut Tx, table: &str, c: &Customer, expected_version: Op
 pub fn claim_email(tx: &mut Tx, table: &str, email: &str, id: &CustomerId) -> Result<(), StoreError> {
     let mut item = email_guard_key(email);
     item.insert("customer_id".to_owned(), s(id.as_str()));
-    let put = Put::builder()
-        .table_name(table)
-        .set_item(Some(item))
-        .condition_expression("attribute_not_exists(pk)")
-        .build()
-        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    tx.push(TransactWriteItem::builder().put(put).build(), Guard::Unique("email"));
-    Ok(())
+    tx.insert(table, item, Guard::Unique("email"))
 }
 
 /// Frees an e-mail address the customer holds.

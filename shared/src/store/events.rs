@@ -5,7 +5,6 @@ use super::keys::EVENT_PREFIX;
 use super::{Guard, Item, StoreError, Tx, from_item, to_item};
 use crate::domain::EventId;
 use crate::events::{DomainEvent, Envelope};
-use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -119,13 +118,7 @@ pub fn put_events(
             correlation_id: correlation_id.to_owned(),
             payload: event.payload_json(),
         };
-        let put = Put::builder()
-            .table_name(table)
-            .set_item(Some(to_item(&record)?))
-            .condition_expression("attribute_not_exists(pk)")
-            .build()
-            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        tx.push(TransactWriteItem::builder().put(put).build(), Guard::Insert);
+        tx.insert(table, to_item(&record)?, Guard::Insert)?;
     }
     Ok(())
 }

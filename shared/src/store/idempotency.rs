@@ -4,7 +4,6 @@
 
 use super::keys::{self, IDEMPOTENCY_SK, hex};
 use super::{Guard, Item, StoreError, Tx, from_item, to_item};
-use aws_sdk_dynamodb::types::{Put, ReturnValuesOnConditionCheckFailure, TransactWriteItem};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -101,16 +100,8 @@ pub fn put_record(
         created_at: now,
         expires_at: now.timestamp() + RETENTION_HOURS * 3600,
     };
-    let put = Put::builder()
-        .table_name(table)
-        .set_item(Some(to_item(&record)?))
-        .condition_expression("attribute_not_exists(pk)")
-        // The record that won the race comes back with the refusal: replayed without a read.
-        .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
-        .build()
-        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    tx.push(TransactWriteItem::builder().put(put).build(), Guard::Idempotency);
-    Ok(())
+    // The record that won the race comes back with the refusal: replayed without a read.
+    tx.insert_returning(table, to_item(&record)?, Guard::Idempotency, true)
 }
 
 #[cfg(test)]

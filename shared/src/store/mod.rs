@@ -111,6 +111,33 @@ impl Tx {
         self.items.is_empty()
     }
 
+    /// Puts an item only if none with its key exists (an event, a ledger line, a payment, a
+    /// guard); `guard` says what a refusal means.
+    pub fn insert(&mut self, table: &str, item: Item, guard: Guard) -> Result<(), StoreError> {
+        self.insert_returning(table, item, guard, false)
+    }
+
+    /// As [`Tx::insert`]; with `return_existing`, a refusal brings back the item that won.
+    pub fn insert_returning(
+        &mut self,
+        table: &str,
+        item: Item,
+        guard: Guard,
+        return_existing: bool,
+    ) -> Result<(), StoreError> {
+        let put = aws_sdk_dynamodb::types::Put::builder()
+            .table_name(table)
+            .set_item(Some(item))
+            .condition_expression("attribute_not_exists(pk)")
+            .set_return_values_on_condition_check_failure(
+                return_existing.then_some(ReturnValuesOnConditionCheckFailure::AllOld),
+            )
+            .build()
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        self.push(TransactWriteItem::builder().put(put).build(), guard);
+        Ok(())
+    }
+
     /// Puts an aggregate's whole new state, only if the stored version is still
     /// `expected_version` (`None`: only if it does not exist yet).
     pub fn put_versioned(&mut self, table: &str, item: Item, expected_version: Option<u64>) -> Result<(), StoreError> {

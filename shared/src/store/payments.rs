@@ -8,7 +8,6 @@ use super::{Guard, Item, Store, StoreError, Tx, from_item, s, to_item};
 use crate::domain::OrderId;
 use crate::domain::order::Order;
 use crate::domain::payment::{GatewayReference, Payment, Refund};
-use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -36,17 +35,6 @@ pub struct MoneyRecord<T> {
     pub response: String,
 }
 
-fn put_insert(tx: &mut Tx, table: &str, item: Item, guard: Guard) -> Result<(), StoreError> {
-    let put = Put::builder()
-        .table_name(table)
-        .set_item(Some(item))
-        .condition_expression("attribute_not_exists(pk)")
-        .build()
-        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    tx.push(TransactWriteItem::builder().put(put).build(), guard);
-    Ok(())
-}
-
 /// Records a payment once per gateway reference (a concurrent duplicate fails this condition and
 /// replays on its retry).
 pub fn put_payment(tx: &mut Tx, table: &str, order: &OrderId, p: &Payment, response: &str) -> Result<(), StoreError> {
@@ -57,7 +45,7 @@ pub fn put_payment(tx: &mut Tx, table: &str, order: &OrderId, p: &Payment, respo
         movement: p.clone(),
         response: response.to_owned(),
     };
-    put_insert(tx, table, to_item(&record)?, Guard::Idempotency)
+    tx.insert(table, to_item(&record)?, Guard::Idempotency)
 }
 
 pub fn put_refund(tx: &mut Tx, table: &str, order: &OrderId, r: &Refund, response: &str) -> Result<(), StoreError> {
@@ -68,7 +56,7 @@ pub fn put_refund(tx: &mut Tx, table: &str, order: &OrderId, r: &Refund, respons
         movement: r.clone(),
         response: response.to_owned(),
     };
-    put_insert(tx, table, to_item(&record)?, Guard::Idempotency)
+    tx.insert(table, to_item(&record)?, Guard::Idempotency)
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -90,7 +78,7 @@ pub fn put_pick_list(tx: &mut Tx, table: &str, order: &Order, now: DateTime<Utc>
     };
     let mut item = to_item(&list)?;
     item.extend(super::key(keys::order_pk(&order.id), "PICKLIST"));
-    put_insert(tx, table, item, Guard::Insert)
+    tx.insert(table, item, Guard::Insert)
 }
 
 /// A customer notification, written by the notifier's table sender.

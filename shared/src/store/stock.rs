@@ -5,7 +5,7 @@ use super::page::{Page, PageQuery};
 use super::{Guard, Item, Store, StoreError, Tx, from_item, n, s, to_item};
 use crate::domain::stock::{Catalog, CounterMove, MAX_ON_HAND, Movement, MovementKind, StockItem, StockWrite};
 use crate::domain::{Money, ShortText, Sku};
-use aws_sdk_dynamodb::types::{Put, ReturnValuesOnConditionCheckFailure, TransactWriteItem};
+use aws_sdk_dynamodb::types::{ReturnValuesOnConditionCheckFailure, TransactWriteItem};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -337,14 +337,7 @@ pub fn put_movement(tx: &mut Tx, table: &str, m: &Movement) -> Result<(), StoreE
         actor: view.actor,
         at: view.at,
     };
-    let put = Put::builder()
-        .table_name(table)
-        .set_item(Some(to_item(&rec)?))
-        .condition_expression("attribute_not_exists(pk)")
-        .build()
-        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    tx.push(TransactWriteItem::builder().put(put).build(), Guard::Insert);
-    Ok(())
+    tx.insert(table, to_item(&rec)?, Guard::Insert)
 }
 
 impl Store {
