@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PYTHON ?= python3
 PORT ?= 3000
 
-.PHONY: run reset test deps lint fmt check build clean fuzz bench link-order
+.PHONY: run reset test deps lint fmt check build clean fuzz bench
 
 ## Install what is missing (moto_server for DynamoDB/SQS emulation, cfn-lint for the template).
 deps:
@@ -38,22 +38,6 @@ bench: deps
 	@command -v cargo-lambda >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet cargo-lambda
 	cargo build --release --workspace --bins
 	./target/release/bench
-
-## Re-record each binary's link order (functions/link.rs) from one cold start under callgrind:
-## after dependency upgrades, or when `make bench` shows cold starts creeping up. Needs valgrind.
-## Always the whole workspace: `cargo build -p` unifies features differently, and then every
-## mangled name of the crates involved hashes differently (a `-p` profile matches a quarter).
-link-order: deps
-	@command -v valgrind >/dev/null 2>&1 || { echo "make link-order needs valgrind (apt-get install valgrind)"; exit 1; }
-	BACKOFFICE_KEEP_SYMBOLS=1 cargo build --release --workspace --bins
-	rm -rf target/link-order && mkdir -p target/link-order
-	@# Under valgrind every start misses its target, so the bench's status is ignored; the script
-	@# below refuses to write anything unless every binary left a profile.
-	-BENCH_ONLY=cold BENCH_COLD_RUNS=1 BENCH_RSS=0 \
-	  BENCH_WRAP="valgrind --tool=callgrind --demangle=no --callgrind-out-file=$(CURDIR)/target/link-order/%p.out" \
-	  ./target/release/bench > target/link-order/bench.log 2>&1
-	$(PYTHON) bench/link_order.py target/link-order
-	cargo build --release --workspace --bins
 
 lint: deps
 	cargo fmt --all -- --check

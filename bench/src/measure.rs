@@ -24,25 +24,19 @@ const HIGH: usize = 12;
 const COLD_RUNS: usize = 21;
 const RSS_INVOCATIONS: usize = 200;
 
-/// Rounds of cold starts, `COLD_RUNS` unless `BENCH_COLD_RUNS` says (`make link-order` records
-/// one start of each binary under callgrind).
+/// Rounds of cold starts, `COLD_RUNS` unless `BENCH_COLD_RUNS` says (one round while profiling
+/// starts with `BENCH_WRAP`).
 fn cold_runs() -> usize {
     std::env::var("BENCH_COLD_RUNS").ok().and_then(|n| n.parse().ok()).unwrap_or(COLD_RUNS)
 }
 
 /// Invocations served after the last cold start before peak RSS is read; `BENCH_RSS=0` skips
-/// peak RSS (`make link-order` profiles cold starts only).
+/// peak RSS.
 fn rss_invocations() -> usize {
     std::env::var("BENCH_RSS").ok().and_then(|n| n.parse().ok()).unwrap_or(RSS_INVOCATIONS)
 }
 
-/// Where Lambda mounts the template's layers, and the one layer's content here
-/// (`PartitionsLayer`'s `ContentUri`).
-const LAYER_MOUNT: &str = "/opt/";
-const LAYER_CONTENT: &str = "layers/endpoint-partitions/";
-
-/// The environment a function gets on Lambda, plus the replay endpoint. A variable naming a
-/// file under `/opt` names it in the layer's directory instead, as mounted on Lambda.
+/// The environment a function gets on Lambda, plus the replay endpoint.
 fn function_env(
     runtime_api: &str,
     binary: &str,
@@ -50,13 +44,7 @@ fn function_env(
     endpoint: &str,
 ) -> Vec<(String, String)> {
     let mut all = lambda_environment(runtime_api, binary);
-    all.extend(env.iter().map(|(k, v)| {
-        let v = match v.strip_prefix(LAYER_MOUNT) {
-            Some(file) => root().join(LAYER_CONTENT).join(file).to_string_lossy().into_owned(),
-            None => v.clone(),
-        };
-        (k.clone(), v)
-    }));
+    all.extend(env.iter().map(|(k, v)| (k.clone(), v.clone())));
     all.push(("AWS_ENDPOINT_URL".into(), endpoint.into()));
     all
 }
@@ -312,12 +300,6 @@ pub async fn cold_starts(recordings: &BTreeMap<String, Recording>, envs: &Enviro
     let load = rss_invocations();
     let http_event = recordings["query-api"].event.to_string();
     let no_env = BTreeMap::new();
-    // The reference gets the partition table the functions get (template.yaml's Globals).
-    let partition_env: BTreeMap<String, String> = envs["query-api"]
-        .iter()
-        .filter(|(k, _)| k.as_str() == "SMITHY_CLIENT_SDK_CUSTOM_PARTITION")
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
     let floor_replay = Replay::start(&[]).await?;
     let floor =
         Subject { binary: "hello", event: http_event.as_bytes(), env: &no_env, replay: &floor_replay, calls: 0 };
@@ -330,13 +312,8 @@ pub async fn cold_starts(recordings: &BTreeMap<String, Recording>, envs: &Enviro
     // The SDK's minimum beside the floor: hello plus configuration, a client and one signed
     // Query (answered with query-api's recorded one). Reported, not judged.
     let replay = Replay::start(&recordings["query-api"].exchanges).await?;
-    let sdk = Subject {
-        binary: "hello-dynamodb",
-        event: http_event.as_bytes(),
-        env: &partition_env,
-        replay: &replay,
-        calls: 1,
-    };
+    let sdk =
+        Subject { binary: "hello-dynamodb", event: http_event.as_bytes(), env: &no_env, replay: &replay, calls: 1 };
     let (floor_medians, own) = interleaved(&floor, &[&sdk]).await?;
     let name = "hello-dynamodb (reference)".to_owned();
     rows.push(cold_start_row("hello-dynamodb", name, own[0], floor_medians, false, "   (reference: no target)"));

@@ -64,8 +64,8 @@ impl Settings {
 /// On Lambda the credentials are in the environment: reading them straight from there skips
 /// building the default chain's web-identity provider and its STS client, a large share of a
 /// cold start (BENCHMARKS.md). Without them (a laptop, a container) the default chain applies.
-pub async fn sdk_config() -> aws_config::SdkConfig {
-    let loader = aws_config::defaults(aws_config::BehaviorVersion::latest()).http_client(https_client());
+pub async fn sdk_config() -> Result<aws_config::SdkConfig, ConfigError> {
+    let loader = aws_config::defaults(aws_config::BehaviorVersion::latest()).http_client(https_client()?);
     // Lambda always sets AWS_REGION, the first place the default region chain looks. Given it
     // here, the loader does not build that chain (environment, profile, then an IMDS client
     // that a Lambda never reaches).
@@ -79,7 +79,7 @@ pub async fn sdk_config() -> aws_config::SdkConfig {
     } else {
         loader
     };
-    loader.load().await
+    Ok(loader.load().await)
 }
 
 /// The roots AWS service endpoints (DynamoDB, SNS, their VPC and FIPS endpoints) chain to:
@@ -90,17 +90,21 @@ const AWS_ROOTS: &[u8] = include_bytes!("aws_roots.pem");
 /// trust store reads every file of the system's certificate directory at start-up, most of a
 /// cold start's wall time (BENCHMARKS.md).
 /// `BACKOFFICE_NATIVE_ROOTS=1` restores the system store (e.g. behind a TLS-inspecting proxy).
-fn https_client() -> SharedHttpClient {
+fn https_client() -> Result<SharedHttpClient, ConfigError> {
     use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
     let native = std::env::var_os("BACKOFFICE_NATIVE_ROOTS").is_some();
     let trust =
         if native { tls::TrustStore::default() } else { tls::TrustStore::empty().with_pem_certificate(AWS_ROOTS) };
-    let context = tls::TlsContext::builder().with_trust_store(trust).build().unwrap_or_default();
+    // Refused loudly: a default context would trust nothing, or quietly fall back elsewhere.
+    let context = tls::TlsContext::builder()
+        .with_trust_store(trust)
+        .build()
+        .map_err(|_| ConfigError("the embedded AWS root certificates (shared/src/aws_roots.pem)"))?;
     let client = aws_smithy_http_client::Builder::new()
         .tls_provider(tls::Provider::Rustls(CryptoMode::AwsLc))
         .tls_context(context)
         .build_https();
-    if native { client } else { SharedHttpClient::new(NoWarmUp(client)) }
+    Ok(if native { client } else { SharedHttpClient::new(NoWarmUp(client)) })
 }
 
 /// The SDK's client, minus its warm-up: at each service client's construction it builds a TLS
@@ -139,7 +143,32 @@ impl AppContext {
 
     /// From the process environment, as on Lambda.
     pub async fn from_env() -> Result<Self, ConfigError> {
-        let sdk = sdk_config().await;
+        let sdk = sdk_config().await?;
         Self::from_lookup(&sdk, &|name| std::env::var(name).ok())
+    }
+}
+
+#[cfg(test)]
+mod roots_tests {
+    use super::*;
+
+    /// Every embedded root stays valid for two more years, so a release is never days away
+    /// from trusting nothing; and the set loads (a broken file is an error at start, not a
+    /// silent fallback).
+    #[test]
+    fn every_embedded_root_loads_and_is_valid_for_two_more_years() {
+        assert!(https_client().is_ok(), "the embedded roots load");
+        let two_years = chrono::Utc::now().timestamp() + 2 * 366 * 24 * 3600;
+        let mut names = Vec::new();
+        for pem in x509_parser::pem::Pem::iter_from_buffer(AWS_ROOTS) {
+            let pem = pem.expect("a PEM block");
+            let cert = pem.parse_x509().expect("an X.509 certificate");
+            let subject = cert.subject().to_string();
+            assert!(cert.is_ca(), "{subject} is a CA");
+            let not_after = cert.validity().not_after.timestamp();
+            assert!(not_after > two_years, "{subject} expires at {not_after}, within two years");
+            names.push(subject);
+        }
+        assert_eq!(names.len(), 5, "Amazon Root CA 1–4 and Starfield Services Root G2: {names:?}");
     }
 }

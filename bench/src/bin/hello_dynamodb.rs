@@ -8,7 +8,7 @@ use lambda_http::{Body, Error, Request, Response, run, service_fn};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Error> {
-    let client = aws_sdk_dynamodb::Client::new(&backoffice::context::sdk_config().await);
+    let client = aws_sdk_dynamodb::Client::new(&backoffice::context::sdk_config().await?);
     let client = &client;
     run(service_fn(move |_: Request| async move {
         let out = client

@@ -78,7 +78,7 @@ async fn invoke(binary: &str, ctx: &AppContext, event: &str) -> Result<String, E
 }
 
 async fn floor(iterations: usize, recording: &Recording) -> Result<(), Error> {
-    let sdk = backoffice::context::sdk_config().await;
+    let sdk = backoffice::context::sdk_config().await?;
     let ddb = aws_sdk_dynamodb::Client::new(&sdk);
     let sns = aws_sdk_sns::Client::new(&sdk);
     let clients = Clients { ddb: Some(&ddb), sns: Some(&sns) };

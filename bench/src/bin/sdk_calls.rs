@@ -16,7 +16,7 @@ use lambda_http::lambda_runtime::{self, LambdaEvent, service_fn};
 async fn main() -> Result<(), Error> {
     let path = std::env::var("BENCH_CALLS").map_err(|_| "BENCH_CALLS names the recorded calls")?;
     let exchanges: Vec<Exchange> = serde_json::from_str(&std::fs::read_to_string(path)?)?;
-    let sdk = backoffice::context::sdk_config().await;
+    let sdk = backoffice::context::sdk_config().await?;
     let uses = |prefix: &str| exchanges.iter().any(|x| x.target.starts_with(prefix));
     let ddb = uses("DynamoDB").then(|| aws_sdk_dynamodb::Client::new(&sdk));
     // SNS is the one query-protocol service the functions call (`capture::target_of`).

@@ -13,7 +13,6 @@ mod function_list;
 mod iam;
 mod idempotency;
 mod orders;
-mod partitions;
 mod payments;
 mod readme;
 mod returns;
