@@ -8,6 +8,7 @@ pub mod floor;
 pub mod replay;
 pub mod runtime_api;
 pub mod scenario;
+pub mod tls;
 
 /// A process's peak resident set (`VmHWM`), in kB.
 pub fn peak_rss_kb(pid: u32) -> Option<u64> {
@@ -43,9 +44,10 @@ pub fn minor_faults(pid: u32) -> Option<u64> {
 }
 
 /// Serves HTTP/1 on `listener` in the background, one task per connection, with `answer` for
-/// every request (the replay server and the Runtime API emulator).
+/// every request (the replay server and the Runtime API emulator); over TLS with `tls`.
 pub fn serve<S, F>(
     listener: tokio::net::TcpListener,
+    tls: Option<tokio_rustls::TlsAcceptor>,
     state: S,
     answer: fn(S, hyper::Request<hyper::body::Incoming>) -> F,
 ) where
@@ -57,10 +59,17 @@ pub fn serve<S, F>(
     tokio::spawn(async move {
         while let Ok((stream, _)) = listener.accept().await {
             let state = state.clone();
+            let tls = tls.clone();
             tokio::spawn(async move {
                 let service = hyper::service::service_fn(move |req| answer(state.clone(), req));
-                let io = hyper_util::rt::TokioIo::new(stream);
-                let _ = hyper::server::conn::http1::Builder::new().serve_connection(io, service).await;
+                let http = hyper::server::conn::http1::Builder::new();
+                let _ = match tls {
+                    Some(acceptor) => match acceptor.accept(stream).await {
+                        Ok(stream) => http.serve_connection(hyper_util::rt::TokioIo::new(stream), service).await,
+                        Err(_) => return,
+                    },
+                    None => http.serve_connection(hyper_util::rt::TokioIo::new(stream), service).await,
+                };
             });
         }
     });

@@ -36,7 +36,8 @@ fn rss_invocations() -> usize {
     std::env::var("BENCH_RSS").ok().and_then(|n| n.parse().ok()).unwrap_or(RSS_INVOCATIONS)
 }
 
-/// The environment a function gets on Lambda, plus the replay endpoint.
+/// The environment a function gets on Lambda, plus the replay endpoint (HTTPS) and the bench
+/// CA that signed its certificate, trusted beside the embedded AWS roots.
 fn function_env(
     runtime_api: &str,
     binary: &str,
@@ -46,6 +47,9 @@ fn function_env(
     let mut all = lambda_environment(runtime_api, binary);
     all.extend(env.iter().map(|(k, v)| (k.clone(), v.clone())));
     all.push(("AWS_ENDPOINT_URL".into(), endpoint.into()));
+    if let Ok(ca) = backoffice_bench::tls::ca() {
+        all.push(("BACKOFFICE_EXTRA_ROOT".into(), ca.ca_file.to_string_lossy().into_owned()));
+    }
     all
 }
 

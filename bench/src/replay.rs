@@ -1,4 +1,5 @@
-//! Serves recorded AWS responses on a loopback port: each target (`X-Amz-Target`, or a query
+//! Serves recorded AWS responses on a loopback port, over HTTPS as AWS endpoints do (the
+//! certificate is the bench CA's, `tls.rs`): each target (`X-Amz-Target`, or a query
 //! request's `Action`) gets its recorded
 //! responses in order, round and round, so a handler (or its floor) repeating one invocation
 //! gets the answers it got from moto. Counts what it served so a run can be checked.
@@ -25,15 +26,16 @@ pub struct Replay {
 }
 
 impl Replay {
-    pub async fn start(exchanges: &[Exchange]) -> std::io::Result<Self> {
+    pub async fn start(exchanges: &[Exchange]) -> Result<Self, crate::tls::Error> {
+        let ca = crate::tls::ca()?;
         let mut state = State::default();
         for x in exchanges {
             state.by_target.entry(x.target.clone()).or_default().push(x.clone());
         }
         let state = Arc::new(Mutex::new(state));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-        let endpoint = format!("http://{}", listener.local_addr()?);
-        crate::serve(listener, state.clone(), answer);
+        let endpoint = format!("https://{}", listener.local_addr()?);
+        crate::serve(listener, Some(ca.acceptor.clone()), state.clone(), answer);
         Ok(Self { state, endpoint })
     }
 

@@ -42,7 +42,7 @@ impl RuntimeApi {
             waiting: Mutex::new(HashMap::new()),
             init_error: Mutex::new(None),
         });
-        crate::serve(listener, shared.clone(), route);
+        crate::serve(listener, None, shared.clone(), route);
         Ok(Self { address, queue, shared })
     }
 

@@ -89,12 +89,19 @@ const AWS_ROOTS: &[u8] = include_bytes!("aws_roots.pem");
 /// The SDK's own HTTPS client (rustls with aws-lc), trusting only the AWS roots. The default
 /// trust store reads every file of the system's certificate directory at start-up, most of a
 /// cold start's wall time (BENCHMARKS.md).
-/// `BACKOFFICE_NATIVE_ROOTS=1` restores the system store (e.g. behind a TLS-inspecting proxy).
+/// `BACKOFFICE_NATIVE_ROOTS=1` restores the system store (e.g. behind a TLS-inspecting proxy);
+/// `BACKOFFICE_EXTRA_ROOT=<pem file>` trusts one more root beside the AWS ones.
 fn https_client() -> Result<SharedHttpClient, ConfigError> {
     use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
     let native = std::env::var_os("BACKOFFICE_NATIVE_ROOTS").is_some();
-    let trust =
+    let mut trust =
         if native { tls::TrustStore::default() } else { tls::TrustStore::empty().with_pem_certificate(AWS_ROOTS) };
+    // One more root, from a file: a test endpoint's own CA (the benchmark's HTTPS replay), so
+    // what is measured is this very client, handshake included.
+    if let Some(path) = std::env::var_os("BACKOFFICE_EXTRA_ROOT") {
+        let pem = std::fs::read(&path).map_err(|_| ConfigError("BACKOFFICE_EXTRA_ROOT"))?;
+        trust = trust.with_pem_certificate(pem);
+    }
     // Refused loudly: a default context would trust nothing, or quietly fall back elsewhere.
     let context = tls::TlsContext::builder()
         .with_trust_store(trust)
@@ -170,5 +177,17 @@ mod roots_tests {
             names.push(subject);
         }
         assert_eq!(names.len(), 5, "Amazon Root CA 1–4 and Starfield Services Root G2: {names:?}");
+    }
+
+    /// aws-lc is built without CPU-jitter entropy (`.cargo/config.toml`): none of its code is
+    /// in this test binary, which links the same aws-lc the functions do.
+    #[test]
+    fn aws_lc_is_built_without_cpu_jitter_entropy() {
+        let binary = std::fs::read(std::env::current_exe().expect("this test binary")).expect("readable");
+        // jitterentropy's own functions (`jent_entropy_init`, `jent_zalloc`, …). The needle is
+        // made at run time from other bytes, so no text of this test spells it.
+        let needle: Vec<u8> = b"kfou`".iter().map(|b| b - 1).collect();
+        let jitter = binary.windows(needle.len()).filter(|w| *w == needle.as_slice()).count();
+        assert_eq!(jitter, 0, "jitterentropy symbols are linked in: AWS_LC_SYS_NO_JITTER_ENTROPY was not set");
     }
 }
