@@ -14,8 +14,11 @@ use std::time::{Duration, Instant};
 
 type Environments = BTreeMap<String, BTreeMap<String, String>>;
 
-const CPU_TARGET: f64 = 1.25;
-const COLD_TARGET: f64 = 1.5;
+const CPU_TARGET: f64 = 1.35;
+/// A function's cold start against its own first-invocation calls issued bare from `hello`
+/// (`sdk-calls`), both over TLS, medians of the same interleaved rounds. Wall clock for now:
+/// the deterministic form of this gate (instructions under callgrind) is not built yet.
+const COLD_TARGET: f64 = 1.15;
 const RSS_LIMIT_KB: u64 = 48 * 1024;
 const ZIP_LIMIT: u64 = 4 * 1024 * 1024;
 /// Iterations of the two callgrind runs; per request = difference / (HIGH − LOW).
@@ -267,7 +270,9 @@ async fn interleaved(floor: &Subject<'_>, subjects: &[&Subject<'_>]) -> Result<(
 
 /// Prints one cold-start line and returns its row; `judged` against the target, or a
 /// reference reported beside the floor (`note` says what it is measured against).
-fn cold_start_row(label: &str, name: String, own: Medians, floor: Medians, judged: bool, note: &str) -> Row {
+/// A start beside `hello`'s, reported without a target: TLS is most of any start now, so the
+/// ratio to a start without it says little about the function's own code.
+fn cold_start_row(label: &str, name: String, own: Medians, floor: Medians, note: &str) -> Row {
     let ratio = own.time.as_secs_f64() / floor.time.as_secs_f64();
     println!(
         "{label:<22} {:>6.2} ms   floor {:>5.2} ms   ratio {ratio:.2}   cpu {:.2} ms (runqueue {:.2}), floor's {:.2} ms ({:.2})   faults {} (floor {}){note}",
@@ -286,8 +291,8 @@ fn cold_start_row(label: &str, name: String, own: Medians, floor: Medians, judge
         figure: format!("{:.2} ms", ms(own.time)),
         floor: format!("{:.2} ms", ms(floor.time)),
         ratio: Some(ratio),
-        target: if judged { format!("<= {COLD_TARGET}x") } else { "reference, no target".into() },
-        pass: !judged || ratio <= COLD_TARGET,
+        target: "reported, no target".into(),
+        pass: true,
     }
 }
 
@@ -320,7 +325,7 @@ pub async fn cold_starts(recordings: &BTreeMap<String, Recording>, envs: &Enviro
         Subject { binary: "hello-dynamodb", event: http_event.as_bytes(), env: &no_env, replay: &replay, calls: 1 };
     let (floor_medians, own) = interleaved(&floor, &[&sdk]).await?;
     let name = "hello-dynamodb (reference)".to_owned();
-    rows.push(cold_start_row("hello-dynamodb", name, own[0], floor_medians, false, "   (reference: no target)"));
+    rows.push(cold_start_row("hello-dynamodb", name, own[0], floor_medians, "   (reference)"));
     let calls_dir = root().join("target/bench/calls");
     std::fs::create_dir_all(&calls_dir)?;
     for (binary, recording) in recordings.iter().filter(|(b, _)| selected(b)) {
@@ -341,11 +346,20 @@ pub async fn cold_starts(recordings: &BTreeMap<String, Recording>, envs: &Enviro
         bare_env.insert("BENCH_CALLS".into(), calls_file.to_string_lossy().into_owned());
         let bare = Subject { binary: "sdk-calls", event: event.as_bytes(), env: &bare_env, replay: &replay, calls };
         let (floor_medians, own) = interleaved(&floor, &[&subject, &bare]).await?;
-        rows.push(cold_start_row(binary, binary.clone(), own[0], floor_medians, true, ""));
+        rows.push(cold_start_row(binary, binary.clone(), own[0], floor_medians, ""));
         let versus = own[0].time.as_secs_f64() / own[1].time.as_secs_f64();
-        let note = format!("   (reference: no target; {binary} is {versus:.2}x this)");
+        let note = format!("   ({binary} is {versus:.2}x this)");
         let name = format!("{binary}'s calls bare (reference)");
-        rows.push(cold_start_row("  its calls, bare", name, own[1], floor_medians, false, &note));
+        rows.push(cold_start_row("  its calls, bare", name, own[1], floor_medians, &note));
+        rows.push(Row {
+            section: "cold start",
+            name: format!("{binary} ÷ its calls bare"),
+            figure: format!("{:.2} ms", ms(own[0].time)),
+            floor: format!("{:.2} ms", ms(own[1].time)),
+            ratio: Some(versus),
+            target: format!("<= {COLD_TARGET}x"),
+            pass: versus <= COLD_TARGET,
+        });
         if load == 0 {
             continue;
         }
