@@ -42,19 +42,7 @@ impl fmt::Display for Sku {
     }
 }
 
-/// Deserialising goes through `parse`, so a stored or received id can never skip its rules.
-macro_rules! deserialize_by_parse {
-    ($name:ident) => {
-        impl<'de> serde::Deserialize<'de> for $name {
-            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let raw = String::deserialize(d)?;
-                $name::parse(stringify!($name), &raw).map_err(serde::de::Error::custom)
-            }
-        }
-    };
-}
-
-deserialize_by_parse!(Sku);
+super::deserialize_by_parse!(Sku);
 
 /// ULIDs from one generator per process: within a millisecond they still increase, so items
 /// written together (an order's events, a ledger page) sort in the order they were made.
@@ -110,7 +98,7 @@ macro_rules! ulid_id {
             }
         }
 
-        deserialize_by_parse!($name);
+        super::deserialize_by_parse!($name);
     };
 }
 
@@ -153,7 +141,7 @@ impl CustomerId {
     }
 }
 
-deserialize_by_parse!(CustomerId);
+super::deserialize_by_parse!(CustomerId);
 
 impl fmt::Display for CustomerId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

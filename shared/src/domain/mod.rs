@@ -17,6 +17,20 @@ macro_rules! display_as_serialized {
 }
 pub(crate) use display_as_serialized;
 
+/// `Deserialize` through the type's `parse(field, raw)`, so a stored or received value can never
+/// skip its rules.
+macro_rules! deserialize_by_parse {
+    ($name:ident) => {
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let raw = <String as serde::Deserialize>::deserialize(d)?;
+                $name::parse(stringify!($name), &raw).map_err(serde::de::Error::custom)
+            }
+        }
+    };
+}
+pub(crate) use deserialize_by_parse;
+
 pub mod address;
 pub mod contact;
 pub mod country;

@@ -46,12 +46,7 @@ impl std::fmt::Display for GatewayReference {
     }
 }
 
-impl<'de> Deserialize<'de> for GatewayReference {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let raw = String::deserialize(d)?;
-        Self::parse("gateway_reference", &raw).map_err(serde::de::Error::custom)
-    }
-}
+super::deserialize_by_parse!(GatewayReference);
 
 /// A positive amount.
 pub fn positive(field: &str, amount: Money) -> Result<Money, FieldError> {

@@ -123,9 +123,4 @@ impl fmt::Display for Reason {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Reason {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let raw = String::deserialize(d)?;
-        Reason::parse("reason", &raw).map_err(serde::de::Error::custom)
-    }
-}
+super::deserialize_by_parse!(Reason);
