@@ -36,7 +36,12 @@ fuzz: deps
 bench: deps
 	@command -v valgrind >/dev/null 2>&1 || { echo "make bench needs valgrind (apt-get install valgrind)"; exit 1; }
 	@command -v cargo-lambda >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet cargo-lambda
-	cargo build --release --workspace --bins
+	cargo build --release -p backoffice-bench -p backoffice-local --bins
+	@# Each function alone, as `sam build` (cargo lambda build --release --bin X) builds it: the
+	@# same profile, .cargo/config.toml and features, for x86_64 where valgrind runs.
+	for f in $$(ls functions); do cargo build --release --bin $$f || exit 1; done
+	@# query-api once more with aws-lc's CPU-jitter entropy, for the with/without comparison.
+	AWS_LC_SYS_NO_JITTER_ENTROPY=0 cargo build --release --bin query-api --target-dir target/jitter
 	./target/release/bench
 
 lint: deps

@@ -5,8 +5,11 @@
 //! 2. Round trips and capacity units per operation, from the recording.
 //! 3. Per-request instructions under callgrind: handler vs the same SDK calls bare, both
 //!    against the replayed responses.
-//! 4. Cold start (exec → first response) of every function vs a hello-world `lambda_http`
-//!    binary, through the Runtime API emulator; peak RSS of each after 200 invocations.
+//! 4. Cold start (exec → first response, over TLS) of every function through the Runtime API
+//!    emulator: instructions under callgrind against its own first calls issued bare (the
+//!    gate), wall clock beside a hello-world `lambda_http` binary, an Init Duration estimate
+//!    for arm64 at 128 MB, and peak RSS after 200 invocations; wall clock with and without
+//!    aws-lc's CPU-jitter entropy.
 //! 5. 200 concurrent place-orders through the local runner vs 200 bare TransactWriteItems of
 //!    the same size, against one moto; no oversell; the runner's peak RSS.
 //! 6. Deployment zip sizes (arm64, cargo lambda).
@@ -68,7 +71,7 @@ async fn main() -> Result<(), BoxError> {
     let environments = environments(&app)?;
 
     round_trips(&recordings);
-    // `BENCH_ONLY=cpu,cold,e2e,zip` runs some sections (while working on one); all by default.
+    // `BENCH_ONLY=cpu,cold,jitter,e2e,zip` runs some sections (while working on one); all by default.
     let only = std::env::var("BENCH_ONLY").unwrap_or_default();
     let run = |section: &str| only.is_empty() || only.split(',').any(|s| s == section);
     let mut rows = Vec::new();
@@ -77,6 +80,9 @@ async fn main() -> Result<(), BoxError> {
     }
     if run("cold") {
         rows.extend(measure::cold_starts(&recordings, &environments).await?);
+    }
+    if run("jitter") {
+        rows.extend(measure::jitter_entropy(&recordings, &environments).await?);
     }
     if run("e2e") {
         rows.extend(e2e::throughput(&moto, &recordings).await?);

@@ -23,6 +23,8 @@ struct Shared {
     events: tokio::sync::Mutex<mpsc::UnboundedReceiver<(String, Bytes)>>,
     waiting: Mutex<HashMap<String, oneshot::Sender<Outcome>>>,
     init_error: Mutex<Option<oneshot::Sender<Outcome>>>,
+    /// When the runtime first asked for an event: the end of its Init phase.
+    first_next: Mutex<Option<Instant>>,
 }
 
 pub struct RuntimeApi {
@@ -41,9 +43,15 @@ impl RuntimeApi {
             events: tokio::sync::Mutex::new(events),
             waiting: Mutex::new(HashMap::new()),
             init_error: Mutex::new(None),
+            first_next: Mutex::new(None),
         });
         crate::serve(listener, None, shared.clone(), route);
         Ok(Self { address, queue, shared })
+    }
+
+    /// When the function first asked for an event (what Lambda reports as the end of Init).
+    pub fn init_done(&self) -> Option<Instant> {
+        *self.shared.first_next.lock().expect("runtime api")
     }
 
     /// Queues an event; resolves when its response (or an init or invocation error) arrives.
@@ -76,6 +84,7 @@ async fn route(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Response<F
     let path = req.uri().path().to_owned();
     let method = req.method().clone();
     if method == Method::GET && path == "/2018-06-01/runtime/invocation/next" {
+        shared.first_next.lock().expect("runtime api").get_or_insert_with(Instant::now);
         let next = shared.events.lock().await.recv().await;
         let Some((id, event)) = next else { return Ok(reply(500, Bytes::new())) };
         let deadline = chrono::Utc::now().timestamp_millis() + 15_000;
