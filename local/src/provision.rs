@@ -34,6 +34,49 @@ fn schema(pairs: &[(String, String)]) -> Result<Vec<KeySchemaElement>, BoxError>
         .collect()
 }
 
+fn global_index(index: &crate::template::IndexSpec) -> Result<GlobalSecondaryIndex, BoxError> {
+    let projection = Projection::builder()
+        .projection_type(ProjectionType::from(index.projection.as_str()))
+        .set_non_key_attributes((!index.non_key_attributes.is_empty()).then(|| index.non_key_attributes.clone()))
+        .build();
+    Ok(GlobalSecondaryIndex::builder()
+        .index_name(&index.name)
+        .set_key_schema(Some(schema(&index.key_schema)?))
+        .projection(projection)
+        .build()?)
+}
+
+/// A table kept from an earlier run (`make run` keeps the shop) gets the indexes the template
+/// added since; DynamoDB fills them from the items that carry their keys.
+async fn add_missing_indexes(
+    ddb: &aws_sdk_dynamodb::Client,
+    table_name: &str,
+    spec: &crate::template::TableSpec,
+    table: &aws_sdk_dynamodb::types::TableDescription,
+) -> Result<(), BoxError> {
+    let existing: Vec<&str> = table.global_secondary_indexes().iter().filter_map(|i| i.index_name()).collect();
+    for index in spec.indexes.iter().filter(|i| !existing.contains(&i.name.as_str())) {
+        let create = aws_sdk_dynamodb::types::CreateGlobalSecondaryIndexAction::builder()
+            .index_name(&index.name)
+            .set_key_schema(Some(schema(&index.key_schema)?))
+            .set_projection(global_index(index)?.projection)
+            .build()?;
+        let mut update = ddb.update_table().table_name(table_name).global_secondary_index_updates(
+            aws_sdk_dynamodb::types::GlobalSecondaryIndexUpdate::builder().create(create).build(),
+        );
+        for (name, _) in &index.key_schema {
+            update = update.attribute_definitions(
+                AttributeDefinition::builder().attribute_name(name).attribute_type(ScalarAttributeType::S).build()?,
+            );
+        }
+        update
+            .send()
+            .await
+            .map_err(|e| format!("adding index {} to {table_name}: {}", index.name, e.into_service_error()))?;
+    }
+    Ok(())
+}
+
 /// Creates everything, names prefixed with `prefix` (tests use a unique prefix per test so they
 /// can run in parallel against one moto). Existing resources are reused.
 pub async fn provision(
@@ -58,14 +101,8 @@ pub async fn provision(
         create = create
             .attribute_definitions(AttributeDefinition::builder().attribute_name(name).attribute_type(t).build()?);
     }
-    for (name, keys) in &spec.indexes {
-        create = create.global_secondary_indexes(
-            GlobalSecondaryIndex::builder()
-                .index_name(name)
-                .set_key_schema(Some(schema(keys)?))
-                .projection(Projection::builder().projection_type(ProjectionType::All).build())
-                .build()?,
-        );
+    for index in &spec.indexes {
+        create = create.global_secondary_indexes(global_index(index)?);
     }
     if let Some(view) = &spec.stream_view_type {
         create = create.stream_specification(
@@ -85,7 +122,9 @@ pub async fn provision(
         let _ = ddb.update_time_to_live().table_name(&table_name).time_to_live_specification(ttl).send().await;
     }
     let described = ddb.describe_table().table_name(&table_name).send().await.map_err(|e| e.into_service_error())?;
-    let stream_arn = described.table.and_then(|t| t.latest_stream_arn);
+    let table = described.table.unwrap_or_else(|| aws_sdk_dynamodb::types::TableDescription::builder().build());
+    add_missing_indexes(&ddb, &table_name, spec, &table).await?;
+    let stream_arn = table.latest_stream_arn;
 
     let sqs = aws_sdk_sqs::Client::new(sdk);
     let mut queue_urls = BTreeMap::new();

@@ -30,13 +30,22 @@ pub struct SubscriptionSpec {
     pub dead_letter: Option<String>,
 }
 
+/// A global secondary index: its key schema and what it projects.
+#[derive(Debug, Clone)]
+pub struct IndexSpec {
+    pub name: String,
+    pub key_schema: Vec<(String, String)>,
+    /// `ALL`, `KEYS_ONLY` or `INCLUDE` (with `non_key_attributes`).
+    pub projection: String,
+    pub non_key_attributes: Vec<String>,
+}
+
 #[derive(Debug, Clone)]
 pub struct TableSpec {
     pub logical_id: String,
     pub key_schema: Vec<(String, String)>,
     pub attributes: Vec<(String, String)>,
-    /// (index name, key schema)
-    pub indexes: Vec<(String, Vec<(String, String)>)>,
+    pub indexes: Vec<IndexSpec>,
     pub stream_view_type: Option<String>,
     pub ttl_attribute: Option<String>,
 }
@@ -158,10 +167,19 @@ impl Template {
                         .map(|seq| {
                             seq.iter()
                                 .filter_map(|i| {
-                                    Some((
-                                        i.get("IndexName")?.as_str()?.to_owned(),
-                                        key_pairs(i.get("KeySchema"), "AttributeName", "KeyType"),
-                                    ))
+                                    let projection = i.get("Projection");
+                                    Some(IndexSpec {
+                                        name: i.get("IndexName")?.as_str()?.to_owned(),
+                                        key_schema: key_pairs(i.get("KeySchema"), "AttributeName", "KeyType"),
+                                        projection: projection
+                                            .and_then(|p| p.get("ProjectionType")?.as_str())
+                                            .unwrap_or("ALL")
+                                            .to_owned(),
+                                        non_key_attributes: projection
+                                            .and_then(|p| p.get("NonKeyAttributes")?.as_sequence())
+                                            .map(|a| a.iter().filter_map(|v| Some(v.as_str()?.to_owned())).collect())
+                                            .unwrap_or_default(),
+                                    })
                                 })
                                 .collect()
                         })

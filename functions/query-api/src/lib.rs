@@ -12,6 +12,8 @@ use backoffice::views::{OrderView, StockView, etag};
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
 
+mod orders;
+
 pub async fn handler(ctx: &AppContext, req: Request) -> Response<Body> {
     http::serve("query-api", req, |req, _correlation_id| async move {
         // Each route checks exactly the scope template.yaml gives it (customer data: its own),
@@ -24,6 +26,7 @@ pub async fn handler(ctx: &AppContext, req: Request) -> Response<Body> {
             "GET /stock/{sku}/movements" => movements(ctx, &req).await,
             "GET /stock" => low_stock(ctx, &req).await,
             "GET /replenishments" => replenishments(ctx, &req).await,
+            "GET /orders" => orders::list(ctx, &req).await,
             "GET /orders/{id}" => order(ctx, &req).await,
             "GET /orders/{id}/payments" => order_payments(ctx, &req).await,
             "GET /orders/{id}/notifications" => order_notifications(ctx, &req).await,
@@ -45,7 +48,7 @@ fn sku(req: &Request) -> Result<Sku, Problem> {
     http::path_id(req, "sku", Sku::parse)
 }
 
-fn paging(req: &Request) -> Result<(i32, Option<String>), Problem> {
+pub(crate) fn paging(req: &Request) -> Result<(i32, Option<String>), Problem> {
     Ok((parse_limit(http::query_param(req, "limit").as_deref())?, http::query_param(req, "cursor")))
 }
 

@@ -73,6 +73,12 @@ macro_rules! ulid_id {
                 Self(next_ulid())
             }
 
+            /// One of `buckets` (0..buckets), from the id's random bits: spreads items over
+            /// an index's write shards evenly and the same way every time.
+            pub fn bucket(&self, buckets: u8) -> u8 {
+                (self.0.random() % u128::from(buckets.max(1))) as u8
+            }
+
             pub fn parse(field: &str, raw: &str) -> Result<Self, FieldError> {
                 ulid::Ulid::from_string(raw)
                     .map(Self)

@@ -47,6 +47,14 @@ pub enum FulfillmentStatus {
 
 super::display_as_serialized!(OrderStatus, PaymentStatus, FulfillmentStatus);
 
+impl OrderStatus {
+    pub const ALL: [Self; 4] = [Self::PendingPayment, Self::Paid, Self::Completed, Self::Cancelled];
+}
+
+impl FulfillmentStatus {
+    pub const ALL: [Self; 5] = [Self::Unfulfilled, Self::Picking, Self::Packed, Self::Shipped, Self::Delivered];
+}
+
 pub use super::address::{Address, AddressInput};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

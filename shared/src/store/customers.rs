@@ -120,6 +120,23 @@ impl Store {
         self.get(&keys::customer_pk(id), CUSTOMER_SK).await?.map(customer_from_item).transpose()
     }
 
+    /// The names of the customers among `ids` (at most 100) who still have one: an erased
+    /// customer's name is not shown.
+    pub async fn customer_names(
+        &self,
+        ids: &[&CustomerId],
+    ) -> Result<std::collections::HashMap<String, String>, StoreError> {
+        let keys = ids.iter().map(|id| customer_key(id)).collect();
+        let mut names = std::collections::HashMap::new();
+        for item in self.get_many(keys).await?.into_values() {
+            let customer = customer_from_item(item)?;
+            if customer.erasure.is_none() {
+                names.insert(customer.id.to_string(), customer.name);
+            }
+        }
+        Ok(names)
+    }
+
     /// Who holds an e-mail address, if anyone.
     pub async fn email_holder(&self, email: &str) -> Result<Option<String>, StoreError> {
         Ok(self

@@ -27,13 +27,32 @@
 //! receivables; and cancelled orders still holding money to pay back (`REFUND_DUE` /
 //! `{placed_at}#{id}`): refunds owed. An order is in at most one of them.
 //!
+//! `gsi4` lists orders newest first, spread over [`ORDER_DATE_SHARDS`] write shards
+//! (`ORDERS#{shard}` / `{placed_at}#{id}`), and the catalogue in SKU order (`CATALOG` /
+//! `{sku}`). It projects only what a summary shows (template.yaml), so a reservation, which
+//! changes none of it, does not write it.
+//!
+//! `gsi5` lists orders by state, newest first: `ORDERS#{status}#{fulfillment_status}#{shard}` /
+//! `{placed_at}#{id}` over [`ORDER_STATE_SHARDS`] shards; and returns by status, oldest first
+//! (`RETURNS#{status}` / `{opened_at}#{id}`). `docs/SCALING.md` gives the write rate each allows.
+//!
 //! SKUs and ULIDs cannot contain `#`, so no key can be forged across entity boundaries.
 
+use crate::domain::order::{FulfillmentStatus, OrderStatus};
 use crate::domain::{CustomerId, OrderId, Sku};
 
 pub const GSI1: &str = "gsi1";
 pub const GSI2: &str = "gsi2";
 pub const GSI3: &str = "gsi3";
+pub const GSI4: &str = "gsi4";
+pub const GSI5: &str = "gsi5";
+/// Write shards of the all-orders listing: every write to an order that changes its summary
+/// writes it.
+pub const ORDER_DATE_SHARDS: u8 = 4;
+/// Write shards of each order-state listing: an order writes one when it enters or leaves the
+/// state, or changes while in it.
+pub const ORDER_STATE_SHARDS: u8 = 2;
+pub const CATALOG_GSI4PK: &str = "CATALOG";
 pub const RECEIVABLE_GSI3PK: &str = "RECEIVABLE";
 pub const REFUND_DUE_GSI3PK: &str = "REFUND_DUE";
 pub const SALES_REPORT_PK: &str = "REPORT#SALES";
@@ -51,6 +70,18 @@ pub const AWAITING_PAYMENT_GSI1PK: &str = "ORDER#AWAITING_PAYMENT";
 
 pub fn order_pk(id: &OrderId) -> String {
     format!("ORDER#{id}")
+}
+
+pub fn orders_by_date_pk(shard: u8) -> String {
+    format!("ORDERS#{shard}")
+}
+
+pub fn orders_by_state_pk(status: OrderStatus, fulfillment: FulfillmentStatus, shard: u8) -> String {
+    format!("ORDERS#{status}#{fulfillment}#{shard}")
+}
+
+pub fn returns_by_status_pk(status: &str) -> String {
+    format!("RETURNS#{status}")
 }
 
 pub fn sku_pk(sku: &Sku) -> String {

@@ -8,6 +8,7 @@ pub mod events;
 pub mod idempotency;
 pub mod keys;
 pub mod loaded;
+pub mod order_list;
 pub mod orders;
 pub mod page;
 pub mod payments;

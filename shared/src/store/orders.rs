@@ -29,10 +29,18 @@ struct OrderRecord<'a> {
     gsi3pk: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     gsi3sk: Option<String>,
+    /// Newest first among all orders (a write shard of them).
+    gsi4pk: String,
+    gsi4sk: String,
+    /// Newest first among the orders in its state (a write shard of them).
+    gsi5pk: String,
+    gsi5sk: String,
+    /// What a listing shows without projecting the lines.
+    line_count: usize,
 }
 
 /// Sortable text form of an instant, used in index sort keys.
-fn sortable(t: DateTime<Utc>) -> String {
+pub(crate) fn sortable(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
 }
 
@@ -67,6 +75,15 @@ pub fn put_order(tx: &mut Tx, table: &str, order: &Order, expected_version: Opti
         gsi2sk: format!("ORDER#{}", order.id),
         gsi3pk: money_list.map(str::to_owned),
         gsi3sk: money_list.map(|_| format!("{}#{}", sortable(order.placed_at), order.id)),
+        gsi4pk: keys::orders_by_date_pk(order.id.bucket(keys::ORDER_DATE_SHARDS)),
+        gsi4sk: format!("{}#{}", sortable(order.placed_at), order.id),
+        gsi5pk: keys::orders_by_state_pk(
+            order.status,
+            order.fulfillment_status,
+            order.id.bucket(keys::ORDER_STATE_SHARDS),
+        ),
+        gsi5sk: format!("{}#{}", sortable(order.placed_at), order.id),
+        line_count: order.lines.len(),
     };
     tx.put_versioned(table, to_item(&record)?, expected_version)
 }

@@ -12,6 +12,7 @@ mod fulfillment;
 mod function_list;
 mod iam;
 mod idempotency;
+mod listings;
 mod orders;
 mod payments;
 mod readme;

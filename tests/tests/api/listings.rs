@@ -1,0 +1,186 @@
+//! The lists an operator works from: every filter, paging across pages while orders are placed,
+//! cursors and limits refused when tampered or out of range.
+
+use backoffice_local::Identity;
+use backoffice_tests::{JSON, TestApp, spawn_app};
+use std::collections::BTreeSet;
+
+/// Every page of `path` (which has no query or ends with `?…&`), `limit` at a time.
+async fn all_pages(t: &TestApp, path: &str, limit: u32) -> Vec<serde_json::Value> {
+    let mut items = Vec::new();
+    let mut cursor: Option<String> = None;
+    let join = if path.contains('?') { '&' } else { '?' };
+    for _ in 0..200 {
+        let url = match &cursor {
+            Some(c) => format!("{path}{join}limit={limit}&cursor={c}"),
+            None => format!("{path}{join}limit={limit}"),
+        };
+        let r = t.get(&url).await;
+        assert_eq!(r.status, 200, "{url}: {}", r.text);
+        items.extend(r.body["items"].as_array().unwrap().iter().cloned());
+        match r.body["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_owned()),
+            None => return items,
+        }
+    }
+    panic!("{path}: more than 200 pages");
+}
+
+fn ids(items: &[serde_json::Value]) -> Vec<String> {
+    items.iter().map(|i| i["id"].as_str().unwrap().to_owned()).collect()
+}
+
+/// Places an order of one unit and returns its id.
+async fn order(t: &TestApp, sku: &str) -> String {
+    let r = t.place_order(&[(sku, 1)], None).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    r.body["id"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn orders_list_newest_first_with_each_filter_the_indexes_serve() {
+    let t = spawn_app().await;
+    t.stocked("LIST-1", 100, 1000, "BRL", 0).await;
+    let mut placed = Vec::new();
+    for _ in 0..7 {
+        placed.push(order(&t, "LIST-1").await);
+    }
+    // Two paid in full (picking once order.paid is handled), one partly, one cancelled, one packed.
+    for id in &placed[0..3] {
+        assert_eq!(t.pay(id, 1000, &format!("gw-{id}")).await.status, 201);
+    }
+    assert_eq!(t.pay(&placed[3], 400, "gw-part").await.status, 201);
+    let c = t.call("POST", &format!("/orders/{}/cancel", placed[4]), &[JSON], r#"{"reason":"asked"}"#).await;
+    assert_eq!(c.status, 200, "{}", c.text);
+    t.app.settle().await.unwrap();
+    assert_eq!(t.step(&placed[0], "packed", "").await.status, 200);
+
+    let all = all_pages(&t, "/orders", 3).await;
+    let mut newest_first = placed.clone();
+    newest_first.reverse();
+    assert_eq!(ids(&all), newest_first, "every order once, newest first, across pages of 3");
+    let first = &all[6];
+    assert_eq!(first["line_count"], 1);
+    assert_eq!(first["total"]["amount"], 1000);
+    assert_eq!(first["amount_paid"]["amount"], 1000);
+    assert_eq!(first["customer_name"], "Test Buyer");
+    assert_eq!((first["status"].as_str(), first["fulfillment_status"].as_str()), (Some("paid"), Some("packed")));
+
+    let listed = |path: &'static str| {
+        let t = &t;
+        async move {
+            let mut got = ids(&all_pages(t, path, 2).await);
+            got.sort();
+            got
+        }
+    };
+    let sorted = |v: &[&String]| {
+        let mut v: Vec<String> = v.iter().map(|s| (*s).clone()).collect();
+        v.sort();
+        v
+    };
+    assert_eq!(listed("/orders?status=paid").await, sorted(&[&placed[0], &placed[1], &placed[2]]));
+    assert_eq!(listed("/orders?status=paid&fulfillment_status=picking").await, sorted(&[&placed[1], &placed[2]]));
+    assert_eq!(listed("/orders?fulfillment_status=packed").await, sorted(&[&placed[0]]));
+    assert_eq!(listed("/orders?status=cancelled").await, sorted(&[&placed[4]]));
+    assert_eq!(
+        listed("/orders?status=pending_payment").await,
+        sorted(&[&placed[3], &placed[5], &placed[6]]),
+        "a partial payment still awaits the rest"
+    );
+    assert_eq!(listed("/orders?status=pending_payment&payment_status=partially_paid").await, sorted(&[&placed[3]]));
+    let path = format!("/orders?customer_id={}&status=paid", t.customer);
+    let mut mine = ids(&all_pages(&t, &path, 2).await);
+    mine.sort();
+    assert_eq!(mine, sorted(&[&placed[0], &placed[1], &placed[2]]));
+
+    let today = chrono::Utc::now().date_naive();
+    let in_range = all_pages(&t, &format!("/orders?from={today}&to={today}"), 4).await;
+    assert_eq!(in_range.len(), 7);
+    let yesterday = today.pred_opt().unwrap();
+    assert!(all_pages(&t, &format!("/orders?to={yesterday}"), 4).await.is_empty());
+    let later = chrono::Utc::now() + chrono::Duration::hours(1);
+    let path = format!("/orders?from={}", later.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+    assert!(all_pages(&t, &path.replace('+', "%2B"), 4).await.is_empty());
+}
+
+#[tokio::test]
+async fn order_pages_list_each_order_once_while_orders_are_placed() {
+    let t = spawn_app().await;
+    t.stocked("LIST-2", 500, 1000, "BRL", 0).await;
+    let mut before = Vec::new();
+    for _ in 0..12 {
+        before.push(order(&t, "LIST-2").await);
+    }
+    // Page through while other orders are placed between pages.
+    let mut seen = Vec::new();
+    let mut cursor: Option<String> = None;
+    let mut during = Vec::new();
+    loop {
+        during.push(order(&t, "LIST-2").await);
+        let url = match &cursor {
+            Some(c) => format!("/orders?limit=5&cursor={c}"),
+            None => "/orders?limit=5".to_owned(),
+        };
+        let r = t.get(&url).await;
+        assert_eq!(r.status, 200, "{}", r.text);
+        seen.extend(ids(r.body["items"].as_array().unwrap()));
+        match r.body["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_owned()),
+            None => break,
+        }
+    }
+    let unique: BTreeSet<&String> = seen.iter().collect();
+    assert_eq!(unique.len(), seen.len(), "no order twice: {seen:?}");
+    for id in &before {
+        assert!(unique.contains(id), "{id} placed before paging is listed");
+    }
+    assert!(!unique.contains(during.last().unwrap()), "an order placed after the first page comes before it");
+}
+
+#[tokio::test]
+async fn order_listing_refuses_what_it_cannot_serve_tampered_cursors_and_limits() {
+    let t = spawn_app().await;
+    t.stocked("LIST-3", 10, 1000, "BRL", 0).await;
+    for _ in 0..3 {
+        order(&t, "LIST-3").await;
+    }
+    let problem = |path: &'static str, field: &'static str| {
+        let t = &t;
+        async move {
+            let r = t.get(path).await;
+            assert_eq!(r.problem(422)["field"], field, "{path}: {}", r.text);
+        }
+    };
+    problem("/orders?payment_status=refunded", "payment_status").await;
+    problem("/orders?status=completed&payment_status=paid", "payment_status").await;
+    problem("/orders?status=shipped", "status").await;
+    problem("/orders?from=yesterday", "from").await;
+    problem("/orders?from=2026-12-02&to=2026-12-01", "to").await;
+    problem("/orders?limit=0", "limit").await;
+    problem("/orders?limit=101", "limit").await;
+    problem("/orders?colour=red", "colour").await;
+    let first = t.get("/orders?limit=1").await;
+    let cursor = first.body["next_cursor"].as_str().unwrap().to_owned();
+    let mut tampered = cursor.clone();
+    tampered.replace_range(4..6, "00");
+    for bad in [tampered, "zz".to_owned(), format!("{cursor}00")] {
+        let r = t.get(&format!("/orders?limit=1&cursor={bad}")).await;
+        assert_eq!(r.problem(422)["field"], "cursor", "{}", r.text);
+    }
+    let other_filter = t.get(&format!("/orders?status=paid&limit=1&cursor={cursor}")).await;
+    assert_eq!(other_filter.problem(422)["field"], "cursor", "a cursor continues only its own filter");
+}
+
+#[tokio::test]
+async fn customer_names_in_the_order_list_need_customers_read() {
+    let t = spawn_app().await;
+    t.stocked("LIST-4", 10, 1000, "BRL", 0).await;
+    order(&t, "LIST-4").await;
+    let reader = Identity::Claims { subject: "clerk".into(), scopes: vec!["backoffice:read".into()] };
+    let r = t.call_as(&reader, "GET", "/orders", &[], "").await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let item = &r.body["items"][0];
+    assert!(item.get("customer_name").is_none(), "{item}");
+    assert_eq!(item["customer_id"], t.customer.as_str());
+}
