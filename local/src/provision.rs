@@ -77,6 +77,40 @@ async fn add_missing_indexes(
     Ok(())
 }
 
+/// A table kept from an earlier run whose stream carries other images than the template's gets a
+/// new stream (DynamoDB changes a stream's view only by replacing it); its new ARN.
+async fn update_stream_view(
+    ddb: &aws_sdk_dynamodb::Client,
+    table_name: &str,
+    spec: &crate::template::TableSpec,
+    table: &aws_sdk_dynamodb::types::TableDescription,
+) -> Result<Option<String>, BoxError> {
+    let Some(wanted) = &spec.stream_view_type else { return Ok(None) };
+    let current = table.stream_specification().and_then(|s| s.stream_view_type()).map(|v| v.as_str());
+    if current == Some(wanted.as_str()) {
+        return Ok(None);
+    }
+    let spec = |enabled: bool| {
+        let builder = StreamSpecification::builder().stream_enabled(enabled);
+        if enabled { builder.stream_view_type(StreamViewType::from(wanted.as_str())) } else { builder }.build()
+    };
+    let failed = |e: String| format!("replacing {table_name}'s stream ({e}); `make reset` starts from an empty shop");
+    ddb.update_table()
+        .table_name(table_name)
+        .stream_specification(spec(false)?)
+        .send()
+        .await
+        .map_err(|e| failed(e.into_service_error().to_string()))?;
+    let out = ddb
+        .update_table()
+        .table_name(table_name)
+        .stream_specification(spec(true)?)
+        .send()
+        .await
+        .map_err(|e| failed(e.into_service_error().to_string()))?;
+    Ok(out.table_description.and_then(|t| t.latest_stream_arn))
+}
+
 /// Creates everything, names prefixed with `prefix` (tests use a unique prefix per test so they
 /// can run in parallel against one moto). Existing resources are reused.
 pub async fn provision(
@@ -124,7 +158,10 @@ pub async fn provision(
     let described = ddb.describe_table().table_name(&table_name).send().await.map_err(|e| e.into_service_error())?;
     let table = described.table.unwrap_or_else(|| aws_sdk_dynamodb::types::TableDescription::builder().build());
     add_missing_indexes(&ddb, &table_name, spec, &table).await?;
-    let stream_arn = table.latest_stream_arn;
+    let stream_arn = match update_stream_view(&ddb, &table_name, spec, &table).await? {
+        Some(arn) => Some(arn),
+        None => table.latest_stream_arn,
+    };
 
     let sqs = aws_sdk_sqs::Client::new(sdk);
     let mut queue_urls = BTreeMap::new();

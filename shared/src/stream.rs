@@ -24,6 +24,15 @@ pub fn take_new_image<T: DeserializeOwned>(record: &mut EventRecord) -> Option<R
     Some(serde_dynamo::from_item(std::mem::take(&mut record.change.new_image)))
 }
 
+/// The record's old image (the table's stream carries both), read as `T` and taken out of the
+/// record. `None` when the record has none (an insert).
+pub fn take_old_image<T: DeserializeOwned>(record: &mut EventRecord) -> Option<Result<T, serde_dynamo::Error>> {
+    if record.change.old_image.is_empty() {
+        return None;
+    }
+    Some(serde_dynamo::from_item(std::mem::take(&mut record.change.old_image)))
+}
+
 /// The response to a batch: `None` if every record was handled, else the sequence number of
 /// the first record that was not (`ReportBatchItemFailures`: Lambda retries from there on).
 pub fn retry_from(sequence_number: Option<Option<String>>) -> DynamoDbEventResponse {

@@ -27,11 +27,13 @@ pub async fn handler(ctx: &AppContext, req: Request) -> Response<Body> {
             "GET /stock" => low_stock(ctx, &req).await,
             "GET /replenishments" => replenishments(ctx, &req).await,
             "GET /orders" => orders::list(ctx, &req).await,
+            "GET /overview" => overview(ctx, &req).await,
             "GET /orders/{id}" => order(ctx, &req).await,
             "GET /orders/{id}/payments" => order_payments(ctx, &req).await,
             "GET /orders/{id}/notifications" => order_notifications(ctx, &req).await,
             "GET /receivables" => receivables(ctx, &req).await,
             "GET /refunds-owed" => refunds_owed(ctx, &req).await,
+            "GET /returns" => returns_list(ctx, &req).await,
             "GET /returns/{id}" => return_by_id(ctx, &req).await,
             "GET /orders/{id}/returns" => order_returns(ctx, &req).await,
             "GET /reports/sales" => sales_report(ctx, &req).await,
@@ -97,6 +99,17 @@ async fn low_stock(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Pr
     }
     let (limit, cursor) = paging(req)?;
     page_result(ctx.store.low_stock(limit, cursor.as_deref()).await, |i| StockView::from(i))
+}
+
+/// What needs attention now: the counters the stream keeps, and the last 30 days' sales.
+async fn overview(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Problem> {
+    http::only_query_params(req, &[])?;
+    let now = chrono::Utc::now();
+    let overview = ctx.store.overview(now).await?;
+    let body = serde_json::json!({
+        "as_of": now, "counters": overview.counters, "receivables": overview.receivables, "sales": overview.sales,
+    });
+    Ok(http::json(StatusCode::OK, &body))
 }
 
 async fn replenishments(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Problem> {
@@ -325,6 +338,21 @@ async fn sales_report(ctx: &AppContext, req: &Request) -> Result<Response<Body>,
     }
     let days = ctx.store.sales_report(from, to).await?;
     Ok(http::json(StatusCode::OK, &serde_json::json!({ "from": from, "to": to, "days": days })))
+}
+
+/// Returns in one status (`requested` unless asked), oldest first.
+async fn returns_list(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Problem> {
+    http::only_query_params(req, &["status", "limit", "cursor"])?;
+    let raw = http::query_param(req, "status").unwrap_or_else(|| "requested".into());
+    let status: backoffice::domain::returns::ReturnStatus =
+        serde_json::from_value(serde_json::Value::String(raw.clone())).map_err(|_| {
+            Problem::invalid(
+                "status",
+                format!("'{raw}' is not a return status (requested, received, refunded, rejected, cancelled)"),
+            )
+        })?;
+    let (limit, cursor) = paging(req)?;
+    page_result(ctx.store.returns_in(status, limit, cursor.as_deref()).await, Clone::clone)
 }
 
 async fn return_by_id(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Problem> {

@@ -9,6 +9,9 @@
 //! (`stock::list_low`, `stock::unlist_low`), so each crossing of the band is alerted once
 //! whatever the number of records, retries or racing exact writes.
 //!
+//! It also keeps the overview's counters (`GET /overview`) from the records of orders,
+//! returns, stock items and replenishment suggestions: see `overview`.
+//!
 //! Only an item's last record in a batch is decided on: it supersedes the ones before it.
 //! Failures are reported per record (`ReportBatchItemFailures`); Lambda retries from the first
 //! failed one, and what is already settled stays so without a second alert.
@@ -20,6 +23,8 @@ use backoffice::events::DomainEvent;
 use backoffice::store::{Guard, StoreError, events::EventsOf, stock as stock_store};
 use backoffice::stream::{self, Event, EventRecord};
 use std::collections::HashMap;
+
+mod overview;
 
 /// What became of one stock item's record.
 #[derive(Debug, PartialEq, Eq)]
@@ -37,6 +42,7 @@ pub enum Outcome {
 
 pub async fn handler(ctx: &AppContext, event: Event) -> DynamoDbEventResponse {
     let mut records = event.records;
+    let mut failed: Option<usize> = overview::count(ctx, &records).await;
     // Each stock item's last record in the batch, in stream order.
     let mut last: HashMap<String, usize> = HashMap::new();
     for (index, record) in records.iter().enumerate() {
@@ -46,7 +52,6 @@ pub async fn handler(ctx: &AppContext, event: Event) -> DynamoDbEventResponse {
     }
     let mut chosen: Vec<usize> = last.into_values().collect();
     chosen.sort_unstable();
-    let mut failed: Option<usize> = None;
     let mut listed = Vec::new();
     let mut unlisted = Vec::new();
     for index in chosen {

@@ -40,6 +40,7 @@ pub mod fulfillment;
 pub mod ids;
 pub mod money;
 pub mod order;
+pub mod overview;
 pub mod payment;
 pub mod replenishment;
 pub mod returns;

@@ -10,6 +10,7 @@ pub mod keys;
 pub mod loaded;
 pub mod order_list;
 pub mod orders;
+pub mod overview;
 pub mod page;
 pub mod payments;
 pub mod replenishment;

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 #[derive(Serialize, Deserialize)]
-struct ReplenishmentRecord {
+pub(crate) struct ReplenishmentRecord {
     pk: String,
     sk: String,
     sku: String,

@@ -16,6 +16,9 @@ struct ReturnRecord<'a> {
     ret: &'a Return,
     gsi2pk: String,
     gsi2sk: String,
+    /// The queue of its status, oldest first.
+    gsi5pk: String,
+    gsi5sk: String,
 }
 
 pub fn return_pk(id: &ReturnId) -> String {
@@ -39,11 +42,30 @@ pub fn put_return(tx: &mut Tx, table: &str, ret: &Return, expected_version: Opti
         ret,
         gsi2pk: keys::customer_pk(&customer),
         gsi2sk: format!("RETURN#{}", ret.id),
+        gsi5pk: keys::returns_by_status_pk(&ret.status.to_string()),
+        gsi5sk: format!("{}#{}", super::orders::sortable(ret.requested_at), ret.id),
     };
     tx.put_versioned(table, to_item(&record)?, expected_version)
 }
 
 impl Store {
+    /// Returns in `status`, oldest first: the queue of parcels to receive, of refunds to make.
+    pub async fn returns_in(
+        &self,
+        status: crate::domain::returns::ReturnStatus,
+        limit: i32,
+        cursor: Option<&str>,
+    ) -> Result<super::page::Page<Return>, super::stock::CursorOrStore> {
+        let partition = keys::returns_by_status_pk(&status.to_string());
+        let query = super::page::PageQuery {
+            index: Some(keys::GSI5),
+            partition: ("gsi5pk", &partition),
+            sort_prefix: None,
+            newest_first: false,
+        };
+        self.page(query, limit, cursor, return_from_item).await
+    }
+
     pub async fn return_by_id(&self, id: &ReturnId) -> Result<Option<Return>, StoreError> {
         self.get(&return_pk(id), keys::RETURN_SK).await?.map(return_from_item).transpose()
     }

@@ -14,6 +14,7 @@ mod iam;
 mod idempotency;
 mod listings;
 mod orders;
+mod overview;
 mod payments;
 mod readme;
 mod returns;

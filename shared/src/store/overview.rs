@@ -1,0 +1,193 @@
+//! The overview's counters as items: [`OVERVIEW_SHARDS`] items of additive counters (a change
+//! adds to the shard its entity's key falls in, so no one item takes every write), and an
+//! applied-record marker written in the same transaction as each addition, so a redelivered
+//! stream record adds nothing twice. Reading them is one BatchGetItem whatever the shop's size,
+//! and the sales figures one Query of at most 30 days of report rows.
+
+use super::keys;
+use super::{Guard, Refusal, Store, StoreError, Tx, n};
+use crate::domain::overview::{Counter, Tally};
+use crate::domain::{order::Order, replenishment::Replenishment, returns::Return};
+use aws_sdk_dynamodb::types::{Put, TransactWriteItem, Update};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+pub const OVERVIEW_SHARDS: u32 = 4;
+const COUNTERS_SK: &str = "COUNTERS";
+const MARKER_PREFIX: &str = "APPLIED#overview#";
+/// Longer than the table stream keeps a record (24 hours).
+const MARKER_DAYS: i64 = 2;
+
+fn shard_pk(shard: u32) -> String {
+    format!("OVERVIEW#{shard}")
+}
+
+/// The shard an entity's changes add to, from its partition key.
+pub fn shard_of(pk: &str) -> u32 {
+    pk.bytes().fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b))) % OVERVIEW_SHARDS
+}
+
+/// What a stored item (a stream image) counts, by its sort key; `None` for items that count
+/// towards nothing.
+pub fn tally_of_image(sk: &str, image: serde_dynamo::Item) -> Result<Option<Tally>, StoreError> {
+    let corrupt = |e: serde_dynamo::Error| StoreError::Corrupt(format!("{sk} image: {e}"));
+    Ok(Some(match sk {
+        keys::ORDER_SK => Tally::order(&serde_dynamo::from_item::<_, Order>(image).map_err(corrupt)?),
+        keys::RETURN_SK => Tally::return_(&serde_dynamo::from_item::<_, Return>(image).map_err(corrupt)?),
+        keys::STOCK_SK => {
+            let record = serde_dynamo::from_item::<_, super::stock::StockRecord>(image).map_err(corrupt)?;
+            Tally::stock(&super::stock::stock_from_record(record)?)
+        }
+        keys::REPLENISHMENT_SK => {
+            let record = serde_dynamo::from_item::<_, super::replenishment::ReplenishmentRecord>(image);
+            Tally::replenishment(&Replenishment::from(record.map_err(corrupt)?))
+        }
+        _ => return Ok(None),
+    }))
+}
+
+/// What a stream record moves the counters by: what its new image counts minus what its old
+/// image counted (empty for items that count towards nothing).
+pub fn change_of(record: &crate::stream::EventRecord) -> Result<Tally, StoreError> {
+    let Some(sk) = crate::stream::key(record, "sk") else { return Ok(Tally::default()) };
+    let tally = |image: &serde_dynamo::Item| -> Result<Tally, StoreError> {
+        if image.is_empty() {
+            return Ok(Tally::default());
+        }
+        Ok(tally_of_image(sk, image.clone())?.unwrap_or_default())
+    };
+    Ok(Tally::change(&tally(&record.change.old_image)?, &tally(&record.change.new_image)?))
+}
+
+/// Attribute name of a counter or a currency's receivable total.
+fn counter_attribute(counter: Counter) -> String {
+    counter.name().to_owned()
+}
+
+fn receivable_attribute(currency: &str) -> String {
+    format!("receivable_{currency}")
+}
+
+/// The overview as `GET /overview` shows it.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Overview {
+    pub counters: BTreeMap<&'static str, i64>,
+    /// Outstanding balances of orders not cancelled, minor units per currency.
+    pub receivables: BTreeMap<String, i64>,
+    pub sales: SalesWindows,
+}
+
+/// Orders placed and amounts per currency over the last days, by UTC day, today included.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, Default)]
+pub struct SalesWindows {
+    pub today: BTreeMap<String, SalesTotals>,
+    pub last_7_days: BTreeMap<String, SalesTotals>,
+    pub last_30_days: BTreeMap<String, SalesTotals>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, Default)]
+pub struct SalesTotals {
+    pub orders_placed: i64,
+    pub gross_ordered: i64,
+    pub net: i64,
+}
+
+impl SalesTotals {
+    fn add(&mut self, day: &super::reports::SalesDay) {
+        self.orders_placed += day.orders_placed;
+        self.gross_ordered += day.gross_ordered;
+        self.net += day.net;
+    }
+}
+
+impl Store {
+    /// Adds `tally` to the counters, once for `record_id` (a stream record's id): `Ok(false)`
+    /// when that record was already counted.
+    pub async fn count(
+        &self,
+        record_id: &str,
+        pk: &str,
+        tally: &Tally,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let build = |e: aws_sdk_dynamodb::error::BuildError| StoreError::Corrupt(e.to_string());
+        let mut marker = super::key(format!("{MARKER_PREFIX}{record_id}"), "APPLIED");
+        marker.insert("expires_at".into(), n(now.timestamp() + MARKER_DAYS * 86_400));
+        let put = Put::builder()
+            .table_name(self.table())
+            .set_item(Some(marker))
+            .condition_expression("attribute_not_exists(pk)")
+            .build()
+            .map_err(build)?;
+        let mut adds = Vec::new();
+        let mut update =
+            Update::builder().table_name(self.table()).set_key(Some(super::key(shard_pk(shard_of(pk)), COUNTERS_SK)));
+        let moves = tally
+            .counts
+            .iter()
+            .map(|(c, v)| (counter_attribute(*c), *v))
+            .chain(tally.receivable.iter().map(|(currency, v)| (receivable_attribute(currency), *v)));
+        for (i, (attribute, by)) in moves.enumerate() {
+            adds.push(format!("#a{i} :a{i}"));
+            update = update
+                .expression_attribute_names(format!("#a{i}"), attribute)
+                .expression_attribute_values(format!(":a{i}"), n(by));
+        }
+        if adds.is_empty() {
+            return Ok(true);
+        }
+        let update = update.update_expression(format!("ADD {}", adds.join(", "))).build().map_err(build)?;
+        let mut tx = Tx::default();
+        tx.push(TransactWriteItem::builder().put(put).build(), Guard::Idempotency);
+        tx.push(TransactWriteItem::builder().update(update).build(), Guard::Rule);
+        match self.transact_reporting(tx).await {
+            Ok(()) => Ok(true),
+            Err(Refusal { error: StoreError::Conflict(Guard::Idempotency), .. }) => Ok(false),
+            Err(Refusal { error, .. }) => Err(error),
+        }
+    }
+
+    /// The counters (every shard summed) and the sales of the last 30 days.
+    pub async fn overview(&self, now: DateTime<Utc>) -> Result<Overview, StoreError> {
+        let keys = (0..OVERVIEW_SHARDS).map(|i| super::key(shard_pk(i), COUNTERS_SK)).collect();
+        let mut counters: BTreeMap<&'static str, i64> = Counter::ALL.iter().map(|c| (c.name(), 0)).collect();
+        let mut receivables = BTreeMap::new();
+        for item in self.get_many(keys).await?.into_values() {
+            for (name, value) in &item {
+                let Some(v) = value.as_n().ok().and_then(|v| v.parse::<i64>().ok()) else { continue };
+                if let Some(currency) = name.strip_prefix("receivable_") {
+                    *receivables.entry(currency.to_owned()).or_insert(0) += v;
+                } else if let Some(total) = counters.get_mut(name.as_str()) {
+                    *total += v;
+                }
+            }
+        }
+        receivables.retain(|_, v| *v != 0);
+        let today = now.date_naive();
+        let since = |days: i64| today - Duration::days(days - 1);
+        let mut sales = SalesWindows::default();
+        for day in self.sales_report(since(30), today).await? {
+            let Ok(date) = NaiveDate::parse_from_str(&day.date, "%Y-%m-%d") else { continue };
+            let windows = [(&mut sales.today, 1), (&mut sales.last_7_days, 7), (&mut sales.last_30_days, 30)];
+            for (window, days) in windows {
+                if date >= since(days) {
+                    window.entry(day.currency.clone()).or_default().add(&day);
+                }
+            }
+        }
+        Ok(Overview { counters, receivables, sales })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entities_spread_over_every_shard() {
+        let shards: std::collections::BTreeSet<u32> =
+            (0..200).map(|_| shard_of(&format!("ORDER#{}", crate::domain::OrderId::new()))).collect();
+        assert_eq!(shards.len(), OVERVIEW_SHARDS as usize);
+    }
+}
