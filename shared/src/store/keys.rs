@@ -28,9 +28,8 @@
 //! `{placed_at}#{id}`): refunds owed. An order is in at most one of them.
 //!
 //! `gsi4` lists orders newest first, spread over [`ORDER_DATE_SHARDS`] write shards
-//! (`ORDERS#{shard}` / `{placed_at}#{id}`), and the catalogue in SKU order (`CATALOG` /
-//! `{sku}`). It projects only what a summary shows (template.yaml), so a reservation, which
-//! changes none of it, does not write it.
+//! (`ORDERS#{shard}` / `{placed_at}#{id}`). It projects only what a summary shows
+//! (template.yaml).
 //!
 //! `gsi5` lists orders by state, newest first: `ORDERS#{status}#{fulfillment_status}#{shard}` /
 //! `{placed_at}#{id}` over [`ORDER_STATE_SHARDS`] shards; and returns by status, oldest first
@@ -52,7 +51,6 @@ pub const ORDER_DATE_SHARDS: u8 = 4;
 /// Write shards of each order-state listing: an order writes one when it enters or leaves the
 /// state, or changes while in it.
 pub const ORDER_STATE_SHARDS: u8 = 2;
-pub const CATALOG_GSI4PK: &str = "CATALOG";
 pub const RECEIVABLE_GSI3PK: &str = "RECEIVABLE";
 pub const REFUND_DUE_GSI3PK: &str = "REFUND_DUE";
 pub const SALES_REPORT_PK: &str = "REPORT#SALES";
