@@ -47,11 +47,10 @@ async fn register(ctx: &AppContext, req: &Request, correlation_id: &str) -> Resu
         let existing = loaded_stock(loaded, &sku)?;
         let change = stock::register(existing.as_ref(), sku.clone(), catalog.clone(), chrono::Utc::now());
         let mut changes = ctx.store.changes();
-        if change.created {
-            changes.new_stock(&change.item)?;
-        } else {
-            changes.catalog(&change.item)?;
-        }
+        match &existing {
+            Some(before) if !change.created => changes.catalog(before, &change.item)?,
+            _ => changes.new_stock(&change.item)?,
+        };
         changes.events(EventsOf::Sku(&sku), &change.events, correlation_id, change.item.updated_at())?;
         let status = if existing.is_some() { StatusCode::OK } else { StatusCode::CREATED };
         let location = existing.is_none().then(|| format!("/stock/{sku}"));

@@ -3,6 +3,7 @@
 
 use backoffice::AppContext;
 use backoffice::domain::replenishment::ReplenishmentStatus;
+use backoffice::domain::search::SearchPrefix;
 use backoffice::domain::{CustomerId, OrderId, Sku};
 use backoffice::events::{StoredInstant, StoredPayload};
 use backoffice::http::{self, Problem, scopes};
@@ -24,7 +25,7 @@ pub async fn handler(ctx: &AppContext, req: Request) -> Response<Body> {
         match route.as_str() {
             "GET /stock/{sku}" => stock(ctx, &req).await,
             "GET /stock/{sku}/movements" => movements(ctx, &req).await,
-            "GET /stock" => low_stock(ctx, &req).await,
+            "GET /stock" => stock_list(ctx, &req).await,
             "GET /replenishments" => replenishments(ctx, &req).await,
             "GET /orders" => orders::list(ctx, &req).await,
             "GET /overview" => overview(ctx, &req).await,
@@ -89,16 +90,24 @@ async fn movements(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Pr
     page_result(ctx.store.movements(&sku, limit, cursor.as_deref()).await, Clone::clone)
 }
 
-async fn low_stock(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Problem> {
-    http::only_query_params(req, &["low", "limit", "cursor"])?;
-    if http::query_param(req, "low").as_deref() != Some("true") {
-        return Err(Problem::invalid(
-            "low",
-            "only the low-stock listing is offered here (low=true); read single SKUs with GET /stock/{sku}",
-        ));
-    }
+/// The catalogue in SKU order; with `q`, the SKUs found by a SKU prefix or a word prefix of
+/// their name (case and accents ignored); with `low=true`, those at or below their reorder point.
+async fn stock_list(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Problem> {
+    http::only_query_params(req, &["low", "q", "limit", "cursor"])?;
     let (limit, cursor) = paging(req)?;
-    page_result(ctx.store.low_stock(limit, cursor.as_deref()).await, |i| StockView::from(i))
+    let low = match http::query_param(req, "low").as_deref() {
+        None | Some("false") => false,
+        Some("true") => true,
+        Some(_) => return Err(Problem::invalid("low", "must be true or false")),
+    };
+    let q = http::query_param(req, "q").map(|raw| SearchPrefix::parse("q", &raw)).transpose()?;
+    let page = match (low, q) {
+        (true, Some(_)) => return Err(Problem::invalid("q", "searches the whole catalogue: leave out low=true")),
+        (true, None) => ctx.store.low_stock(limit, cursor.as_deref()).await,
+        (false, Some(q)) => ctx.store.search_catalog(&q, limit, cursor.as_deref()).await,
+        (false, None) => ctx.store.catalog(limit, cursor.as_deref()).await,
+    };
+    page_result(page, |i| StockView::from(i))
 }
 
 /// What needs attention now: the counters the stream keeps, and the last 30 days' sales.

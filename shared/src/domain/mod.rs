@@ -44,6 +44,7 @@ pub mod overview;
 pub mod payment;
 pub mod replenishment;
 pub mod returns;
+pub mod search;
 pub mod stock;
 pub mod text;
 

@@ -123,12 +123,21 @@ impl Changes {
 
     /// A new SKU (only if it does not exist yet).
     pub fn new_stock(&mut self, item: &StockItem) -> Step<'_> {
-        self.with(|tx, table| super::stock::put_new_stock(tx, table, item))
+        self.with(|tx, table| {
+            super::stock::put_new_stock(tx, table, item)?;
+            super::catalog::put_terms(tx, table, None, item);
+            Ok(())
+        })
     }
 
-    /// A SKU's catalogue fields (name, price, reorder settings), leaving its counters alone.
-    pub fn catalog(&mut self, item: &StockItem) -> Step<'_> {
-        self.with(|tx, table| super::stock::put_catalog(tx, table, item))
+    /// A SKU's catalogue fields (name, price, reorder settings) as read (`before`) and as
+    /// decided, leaving its counters alone; its search terms follow its name.
+    pub fn catalog(&mut self, before: &StockItem, item: &StockItem) -> Step<'_> {
+        self.with(|tx, table| {
+            super::stock::put_catalog(tx, table, before, item)?;
+            super::catalog::put_terms(tx, table, Some(before), item);
+            Ok(())
+        })
     }
 
     /// An adjustment's write: a commutative move or a cycle count's compare-and-swap.

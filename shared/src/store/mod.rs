@@ -2,6 +2,7 @@
 //! enforce the invariants. Conditional-check failures are mapped to meanings here, never leaked
 //! as SDK errors.
 
+pub mod catalog;
 pub mod changes;
 pub mod customers;
 pub mod events;

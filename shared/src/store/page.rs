@@ -83,7 +83,9 @@ pub fn decode_cursor(raw: &str, fixed: &[(&str, &str)]) -> Result<Item, BadCurso
         .map(|i| u8::from_str_radix(raw.get(i..i + 2).ok_or(BadCursor)?, 16).map_err(|_| BadCursor))
         .collect::<Result<Vec<u8>, _>>()?;
     let map: HashMap<String, String> = serde_json::from_slice(&bytes).map_err(|_| BadCursor)?;
-    const ALLOWED: [&str; 8] = ["pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk"];
+    const ALLOWED: [&str; 12] = [
+        "pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk", "gsi4pk", "gsi4sk", "gsi5pk", "gsi5sk",
+    ];
     if map.keys().any(|k| !ALLOWED.contains(&k.as_str())) {
         return Err(BadCursor);
     }

@@ -31,6 +31,11 @@ pub struct StockRecord {
     gsi1pk: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     gsi1sk: Option<String>,
+    /// The catalogue listing (`CATALOG` / `{sku}`); only the keys are projected there.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    gsi4pk: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    gsi4sk: Option<String>,
 }
 
 fn record(item: &StockItem) -> StockRecord {
@@ -51,6 +56,8 @@ fn record(item: &StockItem) -> StockRecord {
         updated_at: item.updated_at,
         gsi1pk: low.then(|| LOW_STOCK_GSI1PK.to_owned()),
         gsi1sk: low.then(|| item.sku.to_string()),
+        gsi4pk: Some(super::catalog::CATALOG_GSI4PK.to_owned()),
+        gsi4sk: Some(item.sku.to_string()),
     }
 }
 
@@ -95,17 +102,22 @@ pub fn put_new_stock(tx: &mut Tx, table: &str, item: &StockItem) -> Result<(), S
 /// the counters are left to whatever moves them at the same moment, so a price change never
 /// waits for, or undoes, a reservation. The listing is `stock-levels`' to change when a new
 /// reorder point moves the item into or out of the low band.
-pub fn put_catalog(tx: &mut Tx, table: &str, item: &StockItem) -> Result<(), StoreError> {
+/// The name must still be the one read (`before`): the search terms written beside it are that
+/// name's, and a concurrent rename decides again.
+pub fn put_catalog(tx: &mut Tx, table: &str, before: &StockItem, item: &StockItem) -> Result<(), StoreError> {
     let c = &item.catalog;
     let update = aws_sdk_dynamodb::types::Update::builder()
         .table_name(table)
         .set_key(Some(stock_key(&item.sku)))
         .update_expression(
             "SET #name = :name, price_amount = :price, currency = :currency, reorder_point = :rp, \
-             reorder_quantity = :rq, version = version + :one, updated_at = :now",
+             reorder_quantity = :rq, version = version + :one, updated_at = :now, gsi4pk = :catalog, gsi4sk = :sku",
         )
-        .condition_expression("attribute_exists(pk)")
+        .condition_expression("attribute_exists(pk) AND #name = :read_name")
         .expression_attribute_names("#name", "name")
+        .expression_attribute_values(":read_name", s(before.catalog.name.to_string()))
+        .expression_attribute_values(":catalog", s(super::catalog::CATALOG_GSI4PK))
+        .expression_attribute_values(":sku", s(item.sku.to_string()))
         .expression_attribute_values(":name", s(c.name.to_string()))
         .expression_attribute_values(":price", n(c.unit_price.amount()))
         .expression_attribute_values(":currency", s(c.unit_price.currency().code()))

@@ -184,3 +184,50 @@ async fn customer_names_in_the_order_list_need_customers_read() {
     assert!(item.get("customer_name").is_none(), "{item}");
     assert_eq!(item["customer_id"], t.customer.as_str());
 }
+
+#[tokio::test]
+async fn the_catalogue_lists_every_sku_and_finds_them_by_sku_or_word_prefix_ignoring_case_and_accents() {
+    let t = spawn_app().await;
+    let register = |sku: &'static str, name: &'static str| {
+        let t = &t;
+        async move {
+            let body = serde_json::json!({
+                "name": name, "unit_price": {"amount": 3990, "currency": "BRL"}, "reorder_point": 0, "reorder_quantity": 5,
+            });
+            let r = t.call("PUT", &format!("/stock/{sku}"), &[JSON], &body.to_string()).await;
+            assert!(r.status == 201 || r.status == 200, "{}", r.text);
+        }
+    };
+    register("MUG-SP", "Caneca São Paulo — Santos").await;
+    register("MUG-RJ", "Caneca Rio de Janeiro").await;
+    register("TEE-SAO", "Camiseta Sampa").await;
+    register("CAP-01", "Boné Ação").await;
+    let skus = |items: Vec<serde_json::Value>| -> Vec<String> {
+        items.iter().map(|i| i["sku"].as_str().unwrap().to_owned()).collect()
+    };
+    assert_eq!(skus(all_pages(&t, "/stock", 2).await), ["CAP-01", "MUG-RJ", "MUG-SP", "TEE-SAO"]);
+    // "sa" begins "são" and "santos" (both MUG-SP's) and "sampa" (TEE-SAO's); a SKU's own prefix
+    // is "tee", not "sao".
+    let mut found = skus(all_pages(&t, "/stock?q=sa", 1).await);
+    found.sort();
+    assert_eq!(found, ["MUG-SP", "TEE-SAO"], "each SKU once, however many of its terms match");
+    assert_eq!(skus(all_pages(&t, "/stock?q=S%C3%83O", 5).await), ["MUG-SP"], "SÃO folds to sao");
+    assert_eq!(skus(all_pages(&t, "/stock?q=tee", 5).await), ["TEE-SAO"]);
+    assert_eq!(skus(all_pages(&t, "/stock?q=acao", 5).await), ["CAP-01"]);
+    assert_eq!(skus(all_pages(&t, "/stock?q=mug-", 5).await), ["MUG-RJ", "MUG-SP"]);
+    assert!(all_pages(&t, "/stock?q=paris", 5).await.is_empty());
+    let item = &all_pages(&t, "/stock?q=caneca", 5).await[0];
+    assert_eq!((item["on_hand"].as_u64(), item["available"].as_u64()), (Some(0), Some(0)), "{item}");
+
+    // A rename moves its terms: the old words no longer find it, the new ones do.
+    register("MUG-RJ", "Caneca Niterói").await;
+    assert_eq!(skus(all_pages(&t, "/stock?q=rio", 5).await), Vec::<String>::new());
+    assert_eq!(skus(all_pages(&t, "/stock?q=niteroi", 5).await), ["MUG-RJ"]);
+
+    for (path, field) in [("/stock?q=", "q"), ("/stock?q=a%23b", "q"), ("/stock?q=mug&low=true", "q")] {
+        let r = t.get(path).await;
+        assert_eq!(r.problem(422)["field"], field, "{path}: {}", r.text);
+    }
+    let r = t.get("/stock?limit=1&cursor=00").await;
+    assert_eq!(r.problem(422)["field"], "cursor");
+}
