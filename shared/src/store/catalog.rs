@@ -90,7 +90,7 @@ impl Store {
                     .map(|l| l.iter().filter_map(|t| t.as_s().ok().cloned()).collect())
                     .unwrap_or_default();
                 let first = terms.iter().filter(|t| q.matches(t)).min().is_none_or(|first| *first == term);
-                Ok(first.then(|| sku_of(&item, "sku", "")).transpose()?)
+                first.then(|| sku_of(&item, "sku", "")).transpose()
             })
             .await?;
         let skus = Page { items: page.items.into_iter().flatten().collect(), next_cursor: page.next_cursor };
