@@ -20,7 +20,11 @@ pub async fn handler(ctx: &AppContext, req: Request) -> Response<Body> {
         // Each route checks exactly the scope template.yaml gives it (customer data: its own),
         // here, once for every route.
         let route = http::route_key(&req);
-        let scope = if route.starts_with("GET /customers/") { scopes::CUSTOMERS_READ } else { scopes::READ };
+        let scope = if route == "GET /customers" || route.starts_with("GET /customers/") {
+            scopes::CUSTOMERS_READ
+        } else {
+            scopes::READ
+        };
         http::require(&req, scope)?;
         match route.as_str() {
             "GET /stock/{sku}" => stock(ctx, &req).await,
@@ -38,6 +42,7 @@ pub async fn handler(ctx: &AppContext, req: Request) -> Response<Body> {
             "GET /returns/{id}" => return_by_id(ctx, &req).await,
             "GET /orders/{id}/returns" => order_returns(ctx, &req).await,
             "GET /reports/sales" => sales_report(ctx, &req).await,
+            "GET /customers" => customers_found(ctx, &req).await,
             "GET /customers/{id}" => customer(ctx, &req).await,
             "GET /customers/{id}/orders" => customer_orders(ctx, &req).await,
             "GET /customers/{id}/export" => export(ctx, &req).await,
@@ -185,6 +190,29 @@ impl<'a> TimelineEntry<'a> {
 
 fn customer_id(req: &Request) -> Result<CustomerId, Problem> {
     http::path_id(req, "id", CustomerId::parse)
+}
+
+/// Customers by e-mail address (exact, normalised as on create) or by a word prefix of their
+/// name (`q`, case and accents ignored); an erased customer matches neither.
+async fn customers_found(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Problem> {
+    http::only_query_params(req, &["email", "q", "limit", "cursor"])?;
+    let (limit, cursor) = paging(req)?;
+    match (http::query_param(req, "email"), http::query_param(req, "q")) {
+        (Some(raw), None) => {
+            let email = backoffice::domain::contact::Email::parse("email", &raw)?;
+            let found = ctx.store.customer_by_email(email.as_str()).await?;
+            Ok(http::json(StatusCode::OK, &Page { items: found.into_iter().collect::<Vec<_>>(), next_cursor: None }))
+        }
+        (None, Some(raw)) => {
+            let q = SearchPrefix::parse("q", &raw)?;
+            if q.as_str().chars().count() < backoffice::store::customer_search::PREFIX_MIN {
+                return Err(Problem::invalid("q", "must be at least 2 letters"));
+            }
+            page_result(ctx.store.customers_named(&q, limit, cursor.as_deref()).await, Clone::clone)
+        }
+        (Some(_), Some(_)) => Err(Problem::invalid("q", "search by email or by q, not both")),
+        (None, None) => Err(Problem::invalid("q", "give email (exact) or q (a name word prefix)")),
+    }
 }
 
 async fn customer(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Problem> {

@@ -120,7 +120,7 @@ async fn patch(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<
     })?;
 
     let mut changes = ctx.store.changes();
-    changes.customer(&revised, expected)?;
+    changes.customer(&current, &revised)?;
     let (old_email, new_email) = (current.email.clone().unwrap_or_default(), revised.email.clone().unwrap_or_default());
     if old_email != new_email {
         if ctx.store.email_holder(&new_email).await?.is_some_and(|holder| holder != id.as_str()) {
@@ -186,7 +186,7 @@ async fn erase(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<
         let now = chrono::Utc::now();
         let erased = customer::erase(&current, &caller.subject, now);
         let mut changes = ctx.store.changes();
-        changes.customer(&erased, current.version)?;
+        changes.customer(&current, &erased)?;
         if let Some(email) = &current.email {
             changes.release_email(email, &id)?;
         }

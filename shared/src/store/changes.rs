@@ -192,12 +192,21 @@ impl Changes {
 
     /// A new customer (only if the id is not taken).
     pub fn new_customer(&mut self, c: &Customer) -> Step<'_> {
-        self.with(|tx, table| super::customers::put_customer(tx, table, c, None))
+        self.with(|tx, table| {
+            super::customers::put_customer(tx, table, c, None)?;
+            super::customer_search::put_name_prefixes(tx, table, None, c);
+            Ok(())
+        })
     }
 
-    /// The customer's new state, only if it is still at `read_version`.
-    pub fn customer(&mut self, c: &Customer, read_version: u64) -> Step<'_> {
-        self.with(|tx, table| super::customers::put_customer(tx, table, c, Some(read_version)))
+    /// The customer's new state, only if it is still as read (`before`'s version); the name
+    /// search follows its name (and forgets it once erased).
+    pub fn customer(&mut self, before: &Customer, c: &Customer) -> Step<'_> {
+        self.with(|tx, table| {
+            super::customers::put_customer(tx, table, c, Some(before.version))?;
+            super::customer_search::put_name_prefixes(tx, table, Some(before), c);
+            Ok(())
+        })
     }
 
     /// Claims an e-mail address for the customer (refused, naming `email`, if another holds it).

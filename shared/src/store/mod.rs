@@ -4,6 +4,7 @@
 
 pub mod catalog;
 pub mod changes;
+pub mod customer_search;
 pub mod customers;
 pub mod events;
 pub mod idempotency;

@@ -231,3 +231,70 @@ async fn the_catalogue_lists_every_sku_and_finds_them_by_sku_or_word_prefix_igno
     let r = t.get("/stock?limit=1&cursor=00").await;
     assert_eq!(r.problem(422)["field"], "cursor");
 }
+
+#[tokio::test]
+async fn customers_are_found_by_email_or_name_word_prefix_and_never_once_erased() {
+    let t = spawn_app().await;
+    let create = |name: &'static str, email: &'static str| {
+        let t = &t;
+        async move {
+            let body = serde_json::json!({"name": name, "email": email, "marketing_consent": {"granted": false}});
+            let r = t.call("POST", "/customers", &[JSON], &body.to_string()).await;
+            assert_eq!(r.status, 201, "{}", r.text);
+            r.body["id"].as_str().unwrap().to_owned()
+        }
+    };
+    let ana = create("Ana Souza", "ana@example.com").await;
+    let joao = create("João Souza Brandão", "joao@example.com").await;
+    create("Mariana Lima", "mariana@example.com").await;
+    let names = |items: Vec<serde_json::Value>| -> Vec<String> {
+        let mut v: Vec<String> = items.iter().map(|i| i["name"].as_str().unwrap().to_owned()).collect();
+        v.sort();
+        v
+    };
+    assert_eq!(names(all_pages(&t, "/customers?q=souz", 1).await), ["Ana Souza", "João Souza Brandão"]);
+    assert_eq!(names(all_pages(&t, "/customers?q=JOAO", 5).await), ["João Souza Brandão"], "case and accents");
+    assert_eq!(names(all_pages(&t, "/customers?q=brandao", 5).await), ["João Souza Brandão"]);
+    assert_eq!(names(all_pages(&t, "/customers?q=an", 5).await), ["Ana Souza"], "a word's start, not inside");
+    assert_eq!(names(all_pages(&t, "/customers?q=marianas", 5).await), Vec::<String>::new());
+    let by_email = t.get("/customers?email=%20ANA@Example.com").await;
+    assert_eq!(by_email.body["items"][0]["id"], ana.as_str(), "{}", by_email.text);
+    assert!(t.get("/customers?email=nobody@example.com").await.body["items"].as_array().unwrap().is_empty());
+
+    // A rename moves the name search; erasure forgets it and the e-mail address.
+    let current = t.get(&format!("/customers/{joao}")).await;
+    let etag = current.headers["etag"].to_str().unwrap().to_owned();
+    let patch = t
+        .call(
+            "PATCH",
+            &format!("/customers/{joao}"),
+            &[("content-type", "application/merge-patch+json"), ("if-match", &etag)],
+            r#"{"name": "João Pereira"}"#,
+        )
+        .await;
+    assert_eq!(patch.status, 200, "{}", patch.text);
+    assert_eq!(names(all_pages(&t, "/customers?q=souza", 5).await), ["Ana Souza"]);
+    assert_eq!(names(all_pages(&t, "/customers?q=pereira", 5).await), ["João Pereira"]);
+    let erased = t.call("POST", &format!("/customers/{ana}/erase"), &[JSON], "{}").await;
+    assert_eq!(erased.status, 200, "{}", erased.text);
+    assert!(all_pages(&t, "/customers?q=ana", 5).await.is_empty());
+    assert!(t.get("/customers?email=ana@example.com").await.body["items"].as_array().unwrap().is_empty());
+    let left: Vec<String> = t
+        .table_items()
+        .await
+        .iter()
+        .filter(|i| i.get("sk").and_then(|v| v.as_s().ok()) == Some(&ana))
+        .map(|i| i["pk"].as_s().unwrap().clone())
+        .collect();
+    assert!(left.is_empty(), "no name prefix of the erased customer is kept: {left:?}");
+
+    for (path, field) in [
+        ("/customers", "q"),
+        ("/customers?q=a", "q"),
+        ("/customers?q=ana&email=ana@example.com", "q"),
+        ("/customers?email=not-an-address", "email"),
+    ] {
+        let r = t.get(path).await;
+        assert_eq!(r.problem(422)["field"], field, "{path}: {}", r.text);
+    }
+}
