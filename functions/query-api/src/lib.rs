@@ -22,6 +22,8 @@ pub async fn handler(ctx: &AppContext, req: Request) -> Response<Body> {
         let route = http::route_key(&req);
         let scope = if route == "GET /customers" || route.starts_with("GET /customers/") {
             scopes::CUSTOMERS_READ
+        } else if route == "GET /audit" {
+            scopes::AUDIT_READ
         } else {
             scopes::READ
         };
@@ -33,6 +35,7 @@ pub async fn handler(ctx: &AppContext, req: Request) -> Response<Body> {
             "GET /replenishments" => replenishments(ctx, &req).await,
             "GET /orders" => orders::list(ctx, &req).await,
             "GET /overview" => overview(ctx, &req).await,
+            "GET /audit" => audit(ctx, &req).await,
             "GET /orders/{id}" => order(ctx, &req).await,
             "GET /orders/{id}/payments" => order_payments(ctx, &req).await,
             "GET /orders/{id}/notifications" => order_notifications(ctx, &req).await,
@@ -113,6 +116,37 @@ async fn stock_list(ctx: &AppContext, req: &Request) -> Result<Response<Body>, P
         (false, None) => ctx.store.catalog(limit, cursor.as_deref()).await,
     };
     page_result(page, |i| StockView::from(i))
+}
+
+/// Who changed what, newest first: by `actor` (a token's subject) or by one entity (`order`,
+/// `sku`, `customer` or `return`, each naming its id).
+async fn audit(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Problem> {
+    const BY: [&str; 5] = ["actor", "order", "sku", "customer", "return"];
+    http::only_query_params(req, &["actor", "order", "sku", "customer", "return", "limit", "cursor"])?;
+    let (limit, cursor) = paging(req)?;
+    let given: Vec<(&str, String)> =
+        BY.iter().filter_map(|name| http::query_param(req, name).map(|v| (*name, v))).collect();
+    let [(by, value)] = given.as_slice() else {
+        return Err(Problem::invalid("actor", "give exactly one of actor, order, sku, customer or return"));
+    };
+    let page = match *by {
+        "actor" if !value.is_empty() && value.len() <= 256 => ctx.store.audit_by(value, limit, cursor.as_deref()).await,
+        "actor" => return Err(Problem::invalid("actor", "must be 1 to 256 characters")),
+        "order" => {
+            ctx.store.audit_of("order", &OrderId::parse("order", value)?.to_string(), limit, cursor.as_deref()).await
+        }
+        "return" => {
+            let id = backoffice::domain::ReturnId::parse("return", value)?;
+            ctx.store.audit_of("return", &id.to_string(), limit, cursor.as_deref()).await
+        }
+        "sku" => ctx.store.audit_of("sku", Sku::parse("sku", value)?.as_str(), limit, cursor.as_deref()).await,
+        _ => {
+            ctx.store
+                .audit_of("customer", CustomerId::parse("customer", value)?.as_str(), limit, cursor.as_deref())
+                .await
+        }
+    };
+    page_result(page, Clone::clone)
 }
 
 /// What needs attention now: the counters the stream keeps, and the last 30 days' sales.

@@ -113,6 +113,10 @@ ulid_id!(
     EventId
 );
 ulid_id!(
+    /// Identifies one audit record (one state-changing request).
+    AuditId
+);
+ulid_id!(
     /// Identifies one stock ledger movement.
     MovementId
 );

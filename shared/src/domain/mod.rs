@@ -48,7 +48,7 @@ pub mod search;
 pub mod stock;
 pub mod text;
 
-pub use ids::{CustomerId, EventId, MovementId, OrderId, ReturnId, Sku};
+pub use ids::{AuditId, CustomerId, EventId, MovementId, OrderId, ReturnId, Sku};
 pub use money::{Currency, Money, MoneyError};
 pub use text::{FieldError, ShortText};
 

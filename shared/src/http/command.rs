@@ -177,7 +177,7 @@ where
             .idempotency_record(&i.key, &i.fingerprint, &response, about.as_ref(), now)
             .map_err(|e| (AttemptError::Store(e), None))?;
     }
-    let tx = changes.into_tx();
+    let tx = changes.into_tx().map_err(|e| (AttemptError::Store(e), None))?;
     // A decision may write nothing (a harmless replay such as a second cancel).
     if !tx.is_empty()
         && let Err(refusal) = store.transact_reporting(tx).await

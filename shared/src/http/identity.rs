@@ -15,6 +15,7 @@ pub mod scopes {
     pub const PAYMENTS_WRITE: &str = "payments:write";
     pub const FULFILLMENT_WRITE: &str = "fulfillment:write";
     pub const RETURNS_WRITE: &str = "returns:write";
+    pub const AUDIT_READ: &str = "audit:read";
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

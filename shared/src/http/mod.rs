@@ -155,7 +155,13 @@ where
         request_id = %request_id(&req),
         correlation_id = %correlation_id,
     );
-    let result = handle(req, correlation_id.clone()).instrument(span.clone()).await;
+    let actor = crate::store::audit::Actor {
+        subject: identity::caller(&req).map(|c| c.subject).unwrap_or_default(),
+        command: route_key(&req),
+        correlation_id: correlation_id.clone(),
+    };
+    let work = handle(req, correlation_id.clone()).instrument(span.clone());
+    let result = crate::store::audit::acting_as(actor, work).await;
     span.in_scope(|| finish(result, &correlation_id))
 }
 

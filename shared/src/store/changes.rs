@@ -50,7 +50,7 @@ impl Store {
 
     /// Writes the changes in one transaction.
     pub async fn commit(&self, changes: Changes) -> Result<(), StoreError> {
-        self.transact(changes.tx).await
+        self.transact(changes.into_tx()?).await
     }
 }
 
@@ -59,8 +59,11 @@ impl Changes {
         self.tx.is_empty()
     }
 
-    pub(crate) fn into_tx(self) -> Tx {
-        self.tx
+    /// The transaction, with the audit records of the request it is made in (if it writes
+    /// anything).
+    pub(crate) fn into_tx(mut self) -> Result<Tx, StoreError> {
+        super::audit::audit(&mut self.tx, &self.table, chrono::Utc::now())?;
+        Ok(self.tx)
     }
 
     fn with(&mut self, write: impl FnOnce(&mut Tx, &str) -> Result<(), StoreError>) -> Step<'_> {

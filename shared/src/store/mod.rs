@@ -2,6 +2,7 @@
 //! enforce the invariants. Conditional-check failures are mapped to meanings here, never leaked
 //! as SDK errors.
 
+pub mod audit;
 pub mod catalog;
 pub mod changes;
 pub mod customer_search;
@@ -109,6 +110,10 @@ impl Tx {
 
     pub fn len(&self) -> usize {
         self.items.len()
+    }
+
+    pub(crate) fn items(&self) -> impl Iterator<Item = &(TransactWriteItem, Guard)> {
+        self.items.iter()
     }
 
     pub fn is_empty(&self) -> bool {

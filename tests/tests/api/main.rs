@@ -2,6 +2,7 @@
 
 mod alarms;
 mod alerts;
+mod audit;
 mod auth;
 mod bad_input;
 mod contract;
