@@ -6,6 +6,7 @@
 //! is a compare-and-swap of on_hand itself — so orders reserving the same SKU never hold an
 //! adjustment back. The low-stock listing follows from the table's stream (`stock-levels`).
 
+mod import;
 mod input;
 
 use backoffice::AppContext;
@@ -25,6 +26,7 @@ pub async fn handler(ctx: &AppContext, req: Request) -> Response<Body> {
         match http::route_key(&req).as_str() {
             "PUT /stock/{sku}" => register(ctx, &req, &correlation_id).await,
             "POST /stock/{sku}/adjustments" => adjust(ctx, &req).await,
+            "POST /imports/catalog" => import::catalog(ctx, &req, &correlation_id).await,
             _ => Err(http::unknown_route(&req)),
         }
     })
@@ -35,7 +37,7 @@ fn sku_from_path(req: &Request) -> Result<Sku, Problem> {
     http::path_id(req, "sku", Sku::parse)
 }
 
-fn loaded_stock(loaded: &command::Loaded, sku: &Sku) -> Result<Option<StockItem>, Problem> {
+pub(crate) fn loaded_stock(loaded: &command::Loaded, sku: &Sku) -> Result<Option<StockItem>, Problem> {
     Ok(loaded.stock_item(sku)?)
 }
 
@@ -44,19 +46,31 @@ async fn register(ctx: &AppContext, req: &Request, correlation_id: &str) -> Resu
     let sku = sku_from_path(req)?;
     let catalog = input::catalog(http::json_body(req)?)?;
     Ok(command::execute(&ctx.store, None, vec![stock_store::stock_key(&sku)], |loaded| {
-        let existing = loaded_stock(loaded, &sku)?;
-        let change = stock::register(existing.as_ref(), sku.clone(), catalog.clone(), chrono::Utc::now());
-        let mut changes = ctx.store.changes();
-        match &existing {
-            Some(before) if !change.created => changes.catalog(before, &change.item)?,
-            _ => changes.new_stock(&change.item)?,
-        };
-        changes.events(EventsOf::Sku(&sku), &change.events, correlation_id, change.item.updated_at())?;
-        let status = if existing.is_some() { StatusCode::OK } else { StatusCode::CREATED };
-        let location = existing.is_none().then(|| format!("/stock/{sku}"));
-        Ok(Decision::new(changes, respond(status, &StockView::from(&change.item), location)?))
+        registration(ctx, loaded, &sku, &catalog, correlation_id)
     })
     .await)
+}
+
+/// Registers a SKU or sets its catalogue data: 201 created, 200 updated (unchanged data is
+/// written again only through `PUT`; an import leaves it alone, see `import`).
+pub(crate) fn registration(
+    ctx: &AppContext,
+    loaded: &command::Loaded,
+    sku: &Sku,
+    catalog: &stock::Catalog,
+    correlation_id: &str,
+) -> Result<Decision, Problem> {
+    let existing = loaded_stock(loaded, sku)?;
+    let change = stock::register(existing.as_ref(), sku.clone(), catalog.clone(), chrono::Utc::now());
+    let mut changes = ctx.store.changes();
+    match &existing {
+        Some(before) if !change.created => changes.catalog(before, &change.item)?,
+        _ => changes.new_stock(&change.item)?,
+    };
+    changes.events(EventsOf::Sku(sku), &change.events, correlation_id, change.item.updated_at())?;
+    let status = if existing.is_some() { StatusCode::OK } else { StatusCode::CREATED };
+    let location = existing.is_none().then(|| format!("/stock/{sku}"));
+    Ok(Decision::new(changes, respond(status, &StockView::from(&change.item), location)?))
 }
 
 /// The movement and the item's counters as this adjustment leaves them (computed from the item
@@ -88,7 +102,7 @@ async fn adjust(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Probl
     .await)
 }
 
-fn stock_problem(error: StockError, item: &StockItem) -> Problem {
+pub(crate) fn stock_problem(error: StockError, item: &StockItem) -> Problem {
     match error {
         StockError::BelowReserved { on_hand_after, reserved } => Problem::conflict(
             "below-reserved",

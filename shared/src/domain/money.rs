@@ -229,6 +229,40 @@ impl Money {
         Self::new(0, currency)
     }
 
+    /// A price written as a decimal in the currency's units, as a spreadsheet shows it: `39,90`
+    /// or `39.90` (either separator, no thousands separators), at most as many decimals as the
+    /// currency has minor digits (`1500` yen, `39.9` reais). Never through floating point.
+    pub fn parse_decimal(field: &str, text: &str, currency: &str) -> Result<Self, FieldError> {
+        let currency = Currency::parse(&format!("{field}.currency"), currency)?;
+        let digits = usize::from(currency.minor_digits());
+        let bad = || {
+            FieldError::new(
+                field,
+                format!("must be a price such as 39,90 or 39.90 with at most {digits} decimals for {currency}"),
+            )
+        };
+        let text = text.trim();
+        let (units, fraction) = match text.split_once([',', '.']) {
+            Some((u, f)) => (u, f),
+            None => (text, ""),
+        };
+        let all_digits = |s: &str| s.chars().all(|c| c.is_ascii_digit());
+        if units.is_empty()
+            || units.len() > 15
+            || !all_digits(units)
+            || !all_digits(fraction)
+            || fraction.len() > digits
+        {
+            return Err(bad());
+        }
+        if text.contains([',', '.']) && fraction.is_empty() {
+            return Err(bad());
+        }
+        let padded = format!("{units}{fraction:0<digits$}");
+        let amount: i64 = padded.parse().map_err(|_| bad())?;
+        Ok(Self::new(amount, currency))
+    }
+
     /// A price: a non-negative amount in minor units.
     pub fn parse_price(field: &str, amount: i64, currency: &str) -> Result<Self, FieldError> {
         let currency = Currency::parse(&format!("{field}.currency"), currency)?;
@@ -306,6 +340,21 @@ impl fmt::Display for Money {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decimal_prices_are_read_in_minor_units_without_floats() {
+        let brl = |t: &str| Money::parse_decimal("unit_price", t, "BRL").map(|m| m.amount());
+        assert_eq!(brl("39,90"), Ok(3990));
+        assert_eq!(brl("39.9"), Ok(3990));
+        assert_eq!(brl(" 1234 "), Ok(123_400));
+        assert_eq!(brl("0,01"), Ok(1));
+        for bad in ["39,999", "-1", "1.234,56", "", "39,", ",5", "1e3", "12 345"] {
+            assert_eq!(brl(bad).unwrap_err().field, "unit_price", "{bad}");
+        }
+        assert_eq!(Money::parse_decimal("p", "1500", "JPY").unwrap().amount(), 1500);
+        assert!(Money::parse_decimal("p", "1500,5", "JPY").is_err(), "yen have no minor digits");
+        assert_eq!(Money::parse_decimal("p", "1", "XYZ").unwrap_err().field, "p.currency");
+    }
 
     #[test]
     fn the_currency_table_is_sorted_without_duplicates_so_it_can_be_searched() {

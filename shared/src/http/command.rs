@@ -120,20 +120,48 @@ where
         }
     };
     match result {
-        Ok((stored, replayed)) => {
-            let mut response =
-                super::json_text(StatusCode::from_u16(stored.status).unwrap_or(StatusCode::OK), stored.body);
-            if let Some(location) = stored.location {
-                response = super::with_header(response, "location", &location);
-            }
-            if replayed {
-                response = super::with_header(response, "idempotent-replayed", "true");
-            }
-            response
-        }
+        Ok((stored, replayed)) => reply(stored, replayed),
         Err(AttemptError::Final(problem)) => problem.into_response(),
         Err(AttemptError::Store(e)) => Problem::from(e).into_response(),
     }
+}
+
+fn reply(stored: StoredResponse, replayed: bool) -> Response<Body> {
+    let mut response = super::json_text(StatusCode::from_u16(stored.status).unwrap_or(StatusCode::OK), stored.body);
+    if let Some(location) = stored.location {
+        response = super::with_header(response, "location", &location);
+    }
+    if replayed {
+        response = super::with_header(response, "idempotent-replayed", "true");
+    }
+    response
+}
+
+fn key_reused() -> Problem {
+    Problem::new(
+        422,
+        "idempotency-key-reused",
+        "Idempotency key reused",
+        "this Idempotency-Key was already used with a different request",
+    )
+    .with_field("idempotency-key")
+}
+
+/// For a command made of many writes (an import): the answer stored under its key by an
+/// earlier identical request, replayed; a different request under the same key is refused.
+pub async fn earlier_reply(store: &Store, idem: &Idempotency) -> Result<Option<Response<Body>>, Problem> {
+    let found = store.get_many(vec![idem.key.key()]).await?;
+    let Some(record) = found.into_values().next() else { return Ok(None) };
+    match idempotency::replay(record, &idem.fingerprint)? {
+        Replay::Same(stored) => Ok(Some(reply(stored, true))),
+        Replay::DifferentRequest => Err(key_reused()),
+    }
+}
+
+/// Stores a many-write command's answer under its key once its writes are done, and answers
+/// with it (or with the answer of an identical request that stored one first).
+pub async fn remember(store: &Store, idem: &Idempotency, response: StoredResponse) -> Response<Body> {
+    execute(store, Some(idem), Vec::new(), |_| Ok(Decision::new(store.changes(), response.clone()))).await
 }
 
 /// One read-decide-write round from `loaded`. On failure, what the next round can decide from
@@ -155,18 +183,7 @@ where
                 .map_err(|e| (AttemptError::Store(e), None))?
             {
                 Replay::Same(stored) => Ok((stored, true)),
-                Replay::DifferentRequest => Err((
-                    AttemptError::Final(
-                        Problem::new(
-                            422,
-                            "idempotency-key-reused",
-                            "Idempotency key reused",
-                            "this Idempotency-Key was already used with a different request",
-                        )
-                        .with_field("idempotency-key"),
-                    ),
-                    None,
-                )),
+                Replay::DifferentRequest => Err((AttemptError::Final(key_reused()), None)),
             };
         }
     }

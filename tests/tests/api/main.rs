@@ -13,6 +13,7 @@ mod fulfillment;
 mod function_list;
 mod iam;
 mod idempotency;
+mod imports;
 mod listings;
 mod orders;
 mod overview;
