@@ -10,7 +10,10 @@ use std::collections::{BTreeMap, BTreeSet};
 /// The AWS actions each function's code calls (store methods → DynamoDB actions; transactions
 /// count as the actions of their items).
 const REQUIRED: &[(&str, &[&str])] = &[
-    ("AdjustStockFunction", &["dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]),
+    (
+        "AdjustStockFunction",
+        &["dynamodb:BatchGetItem", "dynamodb:DeleteItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+    ),
     ("QueryApiFunction", &["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:Query"]),
     ("EventRelayFunction", &["sns:Publish"]),
     ("StockAlertsFunction", &["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]),
