@@ -300,6 +300,24 @@ impl TestApp {
         lambda_http::request::from_str(&event.to_string()).unwrap()
     }
 
+    /// A GET request for `route_key` with a query string (each parameter once), as the runner
+    /// would build it.
+    pub fn get_request(&self, route_key: &str, path: &str, query: &[(&str, &str)]) -> lambda_http::Request {
+        let raw_query = query.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("&");
+        let event = backoffice_local::apigw::event(backoffice_local::apigw::EventInput {
+            method: "GET",
+            route_key,
+            raw_path: path,
+            raw_query: &raw_query,
+            query: query.iter().map(|(k, v)| ((*k).to_owned(), Value::String((*v).to_owned()))).collect(),
+            headers: Vec::new(),
+            path_parameters: Vec::new(),
+            body: b"",
+            identity: &self.app.identity,
+        });
+        lambda_http::request::from_str(&event.to_string()).unwrap()
+    }
+
     /// Registers a SKU with `on_hand` units at `price` minor units of `currency`.
     pub async fn stocked(&self, sku: &str, on_hand: i64, price: i64, currency: &str, reorder_point: u64) {
         let body = serde_json::json!({

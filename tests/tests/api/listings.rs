@@ -298,3 +298,43 @@ async fn customers_are_found_by_email_or_name_word_prefix_and_never_once_erased(
         assert_eq!(r.problem(422)["field"], field, "{path}: {}", r.text);
     }
 }
+
+#[tokio::test]
+async fn each_list_costs_the_documented_round_trips() {
+    let t = spawn_app().await;
+    t.stocked("RT-L", 10, 1000, "BRL", 0).await;
+    let id = order(&t, "RT-L").await;
+    let calls = |route: &'static str, path: &'static str, query: Vec<(&'static str, String)>| {
+        let t = &t;
+        async move {
+            let (ctx, counter) = t.counted_context("QueryApiFunction");
+            let query: Vec<(&str, &str)> = query.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let handler = backoffice_local::registry::http("query-api", ctx).unwrap();
+            let response = handler(t.get_request(route, path, &query)).await;
+            assert_eq!(response.status().as_u16(), 200, "{route} {query:?}");
+            counter.calls()
+        }
+    };
+    let q = |v: &[(&'static str, &str)]| v.iter().map(|(k, v)| (*k, (*v).to_owned())).collect::<Vec<_>>();
+    // Every write shard of the all-orders index, read at once; then the page's customer names.
+    let mut expected = vec!["Query"; 4];
+    expected.push("BatchGetItem");
+    assert_eq!(calls("GET /orders", "/orders", vec![]).await, expected);
+    let state = q(&[("status", "paid"), ("fulfillment_status", "packed")]);
+    assert_eq!(calls("GET /orders", "/orders", state).await, ["Query", "Query"], "one pair, its two shards");
+    let customer = q(&[("customer_id", t.customer.as_str())]);
+    assert_eq!(calls("GET /orders", "/orders", customer).await, ["Query", "BatchGetItem"]);
+    // The catalogue's keys, then the page's figures (not projected: reservations would write them).
+    assert_eq!(calls("GET /stock", "/stock", vec![]).await, ["Query", "BatchGetItem"]);
+    assert_eq!(calls("GET /stock", "/stock", q(&[("q", "product")])).await, ["Query", "BatchGetItem"]);
+    assert_eq!(calls("GET /stock", "/stock", q(&[("low", "true")])).await, ["Query"]);
+    assert_eq!(calls("GET /returns", "/returns", vec![]).await, ["Query"]);
+    assert_eq!(calls("GET /customers", "/customers", q(&[("q", "test")])).await, ["Query", "BatchGetItem"]);
+    assert_eq!(
+        calls("GET /customers", "/customers", q(&[("email", "buyer@example.com")])).await,
+        ["GetItem", "GetItem"]
+    );
+    assert_eq!(calls("GET /overview", "/overview", vec![]).await, ["BatchGetItem", "Query"], "O(1) in the shop's size");
+    assert_eq!(calls("GET /audit", "/audit", q(&[("order", &id)])).await, ["Query"]);
+    assert_eq!(calls("GET /audit", "/audit", q(&[("actor", "local-developer")])).await, ["Query"; 4]);
+}
