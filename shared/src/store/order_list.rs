@@ -173,6 +173,12 @@ struct Cursor {
 
 const EXHAUSTED: &str = "";
 
+/// A partition position `<{sort key}`: nothing of it has been listed yet, and it continues below
+/// that sort key (the page's last, from another partition). Without it, a partition none of
+/// whose items made a page would be read from its top again, and an order placed since the
+/// page would appear after older ones.
+const BELOW: &str = "<";
+
 impl Cursor {
     fn encode(&self) -> String {
         keys::hex(serde_json::to_string(self).unwrap_or_default().as_bytes())
@@ -237,10 +243,17 @@ impl Store {
         merged.truncate(usize::try_from(limit).unwrap_or(0));
         let mut taken = vec![0usize; pages.len()];
         let mut summaries = Vec::with_capacity(merged.len());
+        let mut last_taken = None;
         for (p, sk, item) in merged {
             taken[p] += 1;
-            at[p] = Some(sk);
+            at[p] = Some(sk.clone());
+            last_taken = Some(sk);
             summaries.push(super::from_item::<OrderSummary>(item).map_err(ListError::Store)?);
+        }
+        if let Some(last) = &last_taken {
+            for position in at.iter_mut().filter(|p| p.is_none()) {
+                *position = Some(format!("{BELOW}{last}"));
+            }
         }
         for (p, (items, last_evaluated)) in pages.iter().enumerate() {
             if taken[p] == items.len() && at[p].as_deref() != Some(EXHAUSTED) {
@@ -266,6 +279,11 @@ impl Store {
         after: Option<&str>,
         limit: i32,
     ) -> Result<(Vec<Item>, Option<String>), StoreError> {
+        // Not started: everything below a bound, from the top of what is left.
+        let (after, high) = match after.and_then(|a| a.strip_prefix(BELOW)) {
+            Some(bound) => (None, bound.min(plan.high.as_str()).to_owned()),
+            None => (after, plan.high.clone()),
+        };
         let start = after.and_then(|sk| {
             let id = order_id_of(sk)?;
             let mut key: Item = super::orders::order_key(&id);
@@ -283,7 +301,7 @@ impl Store {
             .expression_attribute_names("#s", plan.sort_attribute)
             .expression_attribute_values(":p", s(partition))
             .expression_attribute_values(":low", s(&plan.low))
-            .expression_attribute_values(":high", s(&plan.high))
+            .expression_attribute_values(":high", s(&high))
             .scan_index_forward(false)
             .limit(limit)
             .set_exclusive_start_key(start);
