@@ -7,7 +7,9 @@ PORT ?= 3000
 
 ## Install what is missing (moto_server for DynamoDB/SQS emulation, cfn-lint for the template).
 deps:
-	@$(PYTHON) -c "import moto.server, flask_cors" 2>/dev/null || $(PYTHON) -m pip install --quiet 'moto[server]>=5.1,<6'
+	@# 5.2.2 fixed the root element of CompleteMultipartUpload's answer (getmoto/moto#10055).
+	@$(PYTHON) -c "import moto.server, flask_cors, moto; assert tuple(map(int, moto.__version__.split('.')[:3])) >= (5, 2, 2)" 2>/dev/null \
+		|| $(PYTHON) -m pip install --quiet 'moto[server]>=5.2.2,<5.3'
 	@$(PYTHON) -c "import openapi_spec_validator" 2>/dev/null || $(PYTHON) -m pip install --quiet 'openapi-spec-validator>=0.7'
 	@command -v cfn-lint >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet 'cfn-lint>=1,<2'
 

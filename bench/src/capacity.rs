@@ -126,6 +126,7 @@ mod tests {
     fn exchange(target: &str, request: Value, response: Value) -> Exchange {
         Exchange {
             target: format!("DynamoDB_20120810.{target}"),
+            path: "/".into(),
             request: request.to_string(),
             status: 200,
             headers: vec![],

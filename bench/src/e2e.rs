@@ -283,7 +283,7 @@ pub async fn throughput(moto: &Moto, recordings: &BTreeMap<String, Recording>) -
         },
         Row {
             section: "peak RSS",
-            name: "local runner (all 15 functions)".into(),
+            name: "local runner (every function)".into(),
             figure: format!("{rss} kB"),
             floor: "-".into(),
             ratio: None,

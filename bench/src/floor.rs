@@ -27,6 +27,13 @@ pub enum Call {
     Update(UpdateItemFluentBuilder),
     Delete(DeleteItemFluentBuilder),
     PublishBatch(PublishBatchFluentBuilder),
+    /// S3's request builder holds a one-shot body stream, so the call keeps its parts.
+    PutObject {
+        s3: aws_sdk_s3::Client,
+        bucket: String,
+        key: String,
+        body: Vec<u8>,
+    },
 }
 
 /// The clients calls can be built on; a caller that makes calls of some services only need not
@@ -35,6 +42,7 @@ pub enum Call {
 pub struct Clients<'a> {
     pub ddb: Option<&'a aws_sdk_dynamodb::Client>,
     pub sns: Option<&'a aws_sdk_sns::Client>,
+    pub s3: Option<&'a aws_sdk_s3::Client>,
 }
 
 impl Call {
@@ -43,6 +51,13 @@ impl Call {
         if x.operation() == "PublishBatch" {
             let sns = clients.sns.ok_or("PublishBatch needs an SNS client")?;
             return publish_batch(sns, &x.request);
+        }
+        if x.target == "S3.PutObject" {
+            let s3 = clients.s3.ok_or("PutObject needs an S3 client")?;
+            let path = x.path.split('?').next().unwrap_or_default().trim_start_matches('/');
+            let (bucket, key) = path.split_once('/').ok_or("PutObject: no bucket and key in the path")?;
+            let (bucket, key, body) = (bucket.to_owned(), key.to_owned(), x.request.clone().into_bytes());
+            return Ok(Call::PutObject { s3: s3.clone(), bucket, key, body });
         }
         let r: Value = serde_json::from_str(&x.request)?;
         let ddb = || clients.ddb.ok_or_else(|| Error::from(format!("{} needs a DynamoDB client", x.operation())));
@@ -145,6 +160,10 @@ impl Call {
             Call::Update(b) => drop(b.send().await?),
             Call::Delete(b) => drop(b.send().await?),
             Call::PublishBatch(b) => drop(b.send().await?),
+            Call::PutObject { s3, bucket, key, body } => {
+                let body = aws_sdk_s3::primitives::ByteStream::from(body);
+                drop(s3.put_object().bucket(bucket).key(key).content_type("text/csv").body(body).send().await?)
+            }
         }
         Ok(())
     }

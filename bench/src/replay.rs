@@ -1,6 +1,6 @@
 //! Serves recorded AWS responses on a loopback port, over HTTPS as AWS endpoints do (the
-//! certificate is the bench CA's, `tls.rs`): each target (`X-Amz-Target`, or a query
-//! request's `Action`) gets its recorded
+//! certificate is the bench CA's, `tls.rs`): each target (`X-Amz-Target`, a query request's
+//! `Action`, or an S3 request's operation) gets its recorded
 //! responses in order, round and round, so a handler (or its floor) repeating one invocation
 //! gets the answers it got from moto. Counts what it served so a run can be checked.
 
@@ -53,9 +53,11 @@ impl Replay {
 
 async fn answer(state: Arc<Mutex<State>>, req: Request<Incoming>) -> Result<Response<Full<Bytes>>, hyper::Error> {
     let header = req.headers().get("x-amz-target").and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let method = req.method().as_str().to_owned();
+    let path = req.uri().path_and_query().map_or_else(|| req.uri().path().to_owned(), |p| p.as_str().to_owned());
     // Read the whole request, as a real endpoint would, before answering.
     let body = req.into_body().collect().await?.to_bytes();
-    let target = backoffice_local::capture::target_of(header.as_deref(), &body);
+    let target = backoffice_local::capture::target_of(&method, &path, header.as_deref(), &body);
     let recorded = {
         let mut s = state.lock().expect("replay state");
         let found = s.by_target.get(&target).map(|list| {

@@ -106,6 +106,9 @@ pub async fn record(app: &Backoffice) -> Result<BTreeMap<String, Recording>, Box
     // its figures depend on the run.
     call(app, "PUT", "/stock/BENCH-Z", &[JSON], catalog_body("BENCH-Z", 5)).await?;
     app.settle().await?;
+    // The catalogue as a spreadsheet: a job, then the worker writing one small file.
+    call(app, "POST", "/exports", &[JSON], json!({"kind": "catalog"})).await?;
+    app.settle().await?;
 
     let capture = app.capture.as_ref().ok_or("the runner was not built with capture")?;
     let mut chosen = BTreeMap::new();
@@ -142,6 +145,7 @@ fn preferred_route(binary: &str) -> Option<&'static str> {
         "record-payment" => "POST /orders/{id}/payments",
         "update-fulfillment" => "POST /orders/{id}/fulfillment/shipped",
         "process-return" => "POST /orders/{id}/returns",
+        "exports" => "POST /exports",
         _ => return None,
     })
 }

@@ -18,8 +18,12 @@ use std::sync::{Arc, Mutex};
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Exchange {
     /// The `X-Amz-Target` header, e.g. `DynamoDB_20120810.TransactWriteItems`, or for a
-    /// query-protocol service (SNS) `Query.` and the request's `Action` ([`target_of`]).
+    /// query-protocol service (SNS) `Query.` and the request's `Action`, or for S3 `S3.` and the
+    /// operation its method and query name ([`target_of`]).
     pub target: String,
+    /// The request's path and query (S3 names the bucket and key there).
+    #[serde(default)]
+    pub path: String,
     pub request: String,
     pub status: u16,
     pub headers: Vec<(String, String)>,
@@ -35,17 +39,26 @@ impl Exchange {
 
 /// The operation a request calls, as [`Exchange::target`] names it: JSON-protocol services
 /// (DynamoDB, SQS) name it in `X-Amz-Target`, query-protocol ones (SNS) in the form body's
-/// `Action` parameter.
-pub fn target_of(x_amz_target: Option<&str>, body: &[u8]) -> String {
+/// `Action` parameter, and S3 (REST) by the method and the query's sub-resources.
+pub fn target_of(method: &str, path: &str, x_amz_target: Option<&str>, body: &[u8]) -> String {
     if let Some(target) = x_amz_target.filter(|t| !t.is_empty()) {
         return target.to_owned();
     }
-    let action = body
-        .split(|b| *b == b'&')
-        .find_map(|pair| pair.strip_prefix(b"Action="))
-        .map(String::from_utf8_lossy)
-        .unwrap_or_default();
-    format!("Query.{action}")
+    if let Some(action) = body.split(|b| *b == b'&').find_map(|pair| pair.strip_prefix(b"Action=")) {
+        return format!("Query.{}", String::from_utf8_lossy(action));
+    }
+    let query = path.split_once('?').map_or("", |(_, q)| q);
+    let has = |name: &str| query.split('&').any(|p| p.split('=').next() == Some(name));
+    let operation = match method {
+        "PUT" if has("uploadId") => "UploadPart",
+        "PUT" => "PutObject",
+        "POST" if has("uploads") => "CreateMultipartUpload",
+        "POST" if has("uploadId") => "CompleteMultipartUpload",
+        "DELETE" if has("uploadId") => "AbortMultipartUpload",
+        "GET" => "GetObject",
+        _ => "Unknown",
+    };
+    format!("S3.{operation}")
 }
 
 /// What happened to one function, in order.
@@ -69,11 +82,15 @@ mod tests {
 
     #[test]
     fn the_target_is_the_header_or_the_query_action() {
-        let ddb = target_of(Some("DynamoDB_20120810.Query"), b"{}");
+        let ddb = target_of("POST", "/", Some("DynamoDB_20120810.Query"), b"{}");
         assert_eq!(ddb, "DynamoDB_20120810.Query");
-        let sns = target_of(None, b"Action=PublishBatch&Version=2010-03-31&TopicArn=arn");
+        let sns = target_of("POST", "/", None, b"Action=PublishBatch&Version=2010-03-31&TopicArn=arn");
         assert_eq!(sns, "Query.PublishBatch");
-        assert_eq!(target_of(None, b"Version=1&Action=Subscribe"), "Query.Subscribe");
+        assert_eq!(target_of("POST", "/", None, b"Version=1&Action=Subscribe"), "Query.Subscribe");
+        assert_eq!(target_of("PUT", "/b/exports/x.csv?x-id=PutObject", None, b"sku,name"), "S3.PutObject");
+        let part = target_of("PUT", "/b/k?x-id=UploadPart&partNumber=1&uploadId=u", None, b"");
+        assert_eq!(part, "S3.UploadPart");
+        assert_eq!(target_of("POST", "/b/k?uploads&x-id=CreateMultipartUpload", None, b""), "S3.CreateMultipartUpload");
     }
 }
 
@@ -118,6 +135,7 @@ impl Capture {
 #[derive(Debug, Clone)]
 struct Pending {
     target: String,
+    path: String,
     request: String,
 }
 
@@ -144,9 +162,12 @@ impl Intercept for Capturer {
     ) -> Result<(), BoxError> {
         let request = context.request();
         let bytes = request.body().bytes().unwrap_or_default();
-        let target = target_of(request.headers().get("x-amz-target"), bytes);
+        let uri = request.uri();
+        // The path and query, without the scheme and host.
+        let path = uri.find("://").and_then(|at| uri[at + 3..].find('/').map(|p| &uri[at + 3 + p..])).unwrap_or(uri);
+        let target = target_of(request.method(), path, request.headers().get("x-amz-target"), bytes);
         let body = String::from_utf8_lossy(bytes).into_owned();
-        cfg.interceptor_state().store_put(Pending { target, request: body });
+        cfg.interceptor_state().store_put(Pending { target, path: path.to_owned(), request: body });
         Ok(())
     }
 
@@ -169,6 +190,7 @@ impl Intercept for Capturer {
             &self.function,
             Entry::Exchange(Exchange {
                 target: pending.target,
+                path: pending.path,
                 request: pending.request,
                 status: response.status().as_u16(),
                 headers,

@@ -19,6 +19,8 @@ pub struct Provisioned {
     pub queue_urls: BTreeMap<String, String>,
     pub queue_arns: BTreeMap<String, String>,
     pub topic_arns: BTreeMap<String, String>,
+    /// Bucket names by logical id.
+    pub buckets: BTreeMap<String, String>,
 }
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -193,7 +195,35 @@ pub async fn provision(
         queue_arns.insert(id.clone(), arn);
     }
     let topic_arns = subscribe(sdk, template, prefix, &queue_arns).await?;
-    Ok(Provisioned { table_name, stream_arn, queue_urls, queue_arns, topic_arns })
+    let buckets = create_buckets(sdk, template, prefix).await?;
+    Ok(Provisioned { table_name, stream_arn, queue_urls, queue_arns, topic_arns, buckets })
+}
+
+/// Creates the template's buckets, named as S3 allows (lower case, digits and hyphens).
+async fn create_buckets(
+    sdk: &aws_config::SdkConfig,
+    template: &Template,
+    prefix: &str,
+) -> Result<BTreeMap<String, String>, BoxError> {
+    let s3 = aws_sdk_s3::Client::from_conf(backoffice::files::s3_config(sdk).build());
+    let mut names = BTreeMap::new();
+    for id in &template.buckets {
+        let name: String = format!("{prefix}{id}")
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+            .collect();
+        match s3.create_bucket().bucket(&name).send().await {
+            Ok(_) => {}
+            Err(e) => {
+                let e = e.into_service_error();
+                if !(e.is_bucket_already_owned_by_you() || e.is_bucket_already_exists()) {
+                    return Err(format!("creating bucket {name}: {e}").into());
+                }
+            }
+        }
+        names.insert(id.clone(), name);
+    }
+    Ok(names)
 }
 
 /// Creates the topics and their subscriptions (moto delivers from the one to the other as SNS
@@ -284,6 +314,8 @@ impl Provisioned {
                             self.table_name.clone()
                         } else if let Some(topic) = self.topic_arns.get(&id) {
                             topic.clone()
+                        } else if let Some(bucket) = self.buckets.get(&id).filter(|_| !is_arn) {
+                            bucket.clone()
                         } else if is_arn {
                             self.queue_arns.get(&id).cloned().ok_or_else(|| format!("{name}: unknown {id}"))?
                         } else {

@@ -54,6 +54,8 @@ impl Intercept for Recorder {
             "sqs"
         } else if service.contains("sns") {
             "sns"
+        } else if service.contains("s3") {
+            "s3"
         } else {
             "dynamodb"
         };
@@ -77,6 +79,10 @@ impl Intercept for Recorder {
             "SendMessageBatch" => self.log.add(&self.function, "sqs:SendMessage".into()),
             "DeleteMessageBatch" => self.log.add(&self.function, "sqs:DeleteMessage".into()),
             "PublishBatch" => self.log.add(&self.function, "sns:Publish".into()),
+            // S3 authorises a multipart upload's steps as s3:PutObject.
+            "CreateMultipartUpload" | "UploadPart" | "CompleteMultipartUpload" => {
+                self.log.add(&self.function, "s3:PutObject".into())
+            }
             name => self.log.add(&self.function, format!("{service}:{name}")),
         }
         Ok(())

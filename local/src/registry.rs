@@ -35,6 +35,7 @@ pub fn http(binary: &str, ctx: AppContext) -> Option<HttpFn> {
         "record-payment" => handler!(ctx, record_payment::handler),
         "update-fulfillment" => handler!(ctx, update_fulfillment::handler),
         "process-return" => handler!(ctx, process_return::handler),
+        "exports" => handler!(ctx, exports::handler),
         _ => return None,
     })
 }
@@ -45,6 +46,7 @@ pub fn sqs(binary: &str, ctx: AppContext) -> Option<SqsFn> {
         "fulfillment-worker" => handler!(ctx, fulfillment_worker::handler),
         "notifier" => handler!(ctx, notifier::handler),
         "sales-report" => handler!(ctx, sales_report::handler),
+        "export-worker" => handler!(ctx, export_worker::handler),
         _ => return None,
     })
 }

@@ -11,6 +11,8 @@ pub struct Template {
     pub queues: BTreeMap<String, QueueSpec>,
     /// SNS topics' logical ids.
     pub topics: Vec<String>,
+    /// S3 buckets' logical ids.
+    pub buckets: Vec<String>,
     /// Subscriptions of queues to topics, by logical id.
     pub subscriptions: BTreeMap<String, SubscriptionSpec>,
     pub functions: BTreeMap<String, FunctionSpec>,
@@ -151,6 +153,7 @@ impl Template {
         let mut table = None;
         let mut queues = BTreeMap::new();
         let mut topics = Vec::new();
+        let mut buckets = Vec::new();
         let mut subscriptions = BTreeMap::new();
         let mut functions = BTreeMap::new();
         for (id, resource) in resources {
@@ -203,6 +206,7 @@ impl Template {
                     queues.insert(id, QueueSpec { visibility_timeout, dead_letter });
                 }
                 Some("AWS::SNS::Topic") => topics.push(id),
+                Some("AWS::S3::Bucket") => buckets.push(id),
                 Some("AWS::SNS::Subscription") => {
                     let reference = |key: &str| {
                         props.get(key).and_then(referenced_id).ok_or_else(|| TemplateError(format!("{id}: no {key}")))
@@ -319,7 +323,7 @@ impl Template {
                 }
             }
         }
-        Ok(Self { table, queues, topics, subscriptions, functions })
+        Ok(Self { table, queues, topics, buckets, subscriptions, functions })
     }
 
     /// Every scope any route asks for: what the local development identity holds.

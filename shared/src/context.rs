@@ -18,6 +18,10 @@ pub struct AppContext {
     /// cold start would pay for nothing.
     pub events: Option<EventsTopic>,
     pub settings: Settings,
+    /// The exports bucket, only for a function given `EXPORTS_BUCKET` (and built with the `s3`
+    /// feature): the export jobs and their links.
+    #[cfg(feature = "s3")]
+    pub files: Option<crate::files::ExportFiles>,
 }
 
 /// The SNS topic the event relay publishes to. Its subscriptions (`template.yaml`) deliver each
@@ -145,7 +149,13 @@ impl AppContext {
             Some(_) => return Err(ConfigError("EVENTS_TOPIC_ARN")),
             None => None,
         };
-        Ok(Self { store: Store::deferred(sdk, table), events, settings: Settings::from_lookup(lookup)? })
+        Ok(Self {
+            store: Store::deferred(sdk, table),
+            events,
+            settings: Settings::from_lookup(lookup)?,
+            #[cfg(feature = "s3")]
+            files: lookup("EXPORTS_BUCKET").map(|bucket| crate::files::ExportFiles::new(sdk, bucket)),
+        })
     }
 
     /// From the process environment, as on Lambda.

@@ -17,10 +17,12 @@ pub enum Queue {
     Fulfillment,
     Notifications,
     Reports,
+    Exports,
 }
 
 impl Queue {
-    pub const ALL: [Queue; 4] = [Queue::StockAlerts, Queue::Fulfillment, Queue::Notifications, Queue::Reports];
+    pub const ALL: [Queue; 5] =
+        [Queue::StockAlerts, Queue::Fulfillment, Queue::Notifications, Queue::Reports, Queue::Exports];
 
     /// The queue's logical id in `template.yaml`.
     pub fn logical_id(self) -> &'static str {
@@ -29,6 +31,7 @@ impl Queue {
             Queue::Fulfillment => "FulfillmentQueue",
             Queue::Notifications => "NotificationsQueue",
             Queue::Reports => "ReportsQueue",
+            Queue::Exports => "ExportsQueue",
         }
     }
 }
@@ -54,6 +57,7 @@ pub const ROUTES: &[(&str, &[Queue])] = &[
     ("return.refunded", &[Queue::Notifications]),
     ("payment.recorded", &[Queue::Reports]),
     ("refund.recorded", &[Queue::Reports]),
+    ("export.requested", &[Queue::Exports]),
 ];
 
 /// The SQS message body: `id`, `type`, `occurred_at`, `correlation_id`, `payload`.

@@ -4,6 +4,8 @@
 pub mod context;
 pub mod domain;
 pub mod events;
+#[cfg(feature = "s3")]
+pub mod files;
 pub mod http;
 pub mod lambda;
 pub mod sqs;

@@ -21,7 +21,10 @@ async fn main() -> Result<(), Error> {
     let ddb = uses("DynamoDB").then(|| aws_sdk_dynamodb::Client::new(&sdk));
     // SNS is the one query-protocol service the functions call (`capture::target_of`).
     let sns = uses("Query.").then(|| aws_sdk_sns::Client::new(&sdk));
-    let clients = Clients { ddb: ddb.as_ref(), sns: sns.as_ref() };
+    // S3 is named by its REST operation (`capture::target_of`); buckets are addressed as the
+    // functions address them.
+    let s3 = uses("S3.").then(|| aws_sdk_s3::Client::from_conf(backoffice::files::s3_config(&sdk).build()));
+    let clients = Clients { ddb: ddb.as_ref(), sns: sns.as_ref(), s3: s3.as_ref() };
     let calls = exchanges.iter().map(|x| Call::from_exchange(x, &clients)).collect::<Result<Vec<_>, _>>()?;
     let calls = &calls;
     lambda_runtime::run(service_fn(move |_: LambdaEvent<serde_json::Value>| async move {

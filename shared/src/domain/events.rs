@@ -124,6 +124,12 @@ pub struct ReturnEvent {
     pub refunded: Money,
 }
 
+/// An export was asked for; the worker reads the job for what to write.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportRequested {
+    pub export_id: String,
+}
+
 /// Declares [`DomainEvent`] from one table of type names: its serde tags, `event_type()` and
 /// [`EVENT_TYPES`] all come from the same list, so a name cannot differ between them.
 macro_rules! domain_events {
@@ -170,6 +176,7 @@ domain_events! {
     "stock.low" => StockLow(StockLevels),
     /// Available stock rose back above the reorder point.
     "stock.replenished" => StockReplenished(StockLevels),
+    "export.requested" => ExportRequested(ExportRequested),
 }
 
 impl DomainEvent {

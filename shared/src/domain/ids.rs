@@ -186,3 +186,7 @@ mod tests {
         assert!(EventId::parse("id", "nope").is_err());
     }
 }
+ulid_id!(
+    /// Identifies an export job (a CSV written to the exports bucket).
+    ExportId
+);

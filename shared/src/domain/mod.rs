@@ -36,6 +36,7 @@ pub mod contact;
 pub mod country;
 pub mod customer;
 pub mod events;
+pub mod export;
 pub mod fulfillment;
 pub mod ids;
 pub mod money;
@@ -48,7 +49,7 @@ pub mod search;
 pub mod stock;
 pub mod text;
 
-pub use ids::{AuditId, CustomerId, EventId, MovementId, OrderId, ReturnId, Sku};
+pub use ids::{AuditId, CustomerId, EventId, ExportId, MovementId, OrderId, ReturnId, Sku};
 pub use money::{Currency, Money, MoneyError};
 pub use text::{FieldError, ShortText};
 

@@ -323,17 +323,26 @@ impl<'de> serde::Deserialize<'de> for Money {
     }
 }
 
-impl fmt::Display for Money {
-    /// Human form for texts and logs, e.g. `BRL 19.90`; never parsed back.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Money {
+    /// The amount as a decimal in the currency's precision, `19.90` (`1990` minor units of
+    /// BRL), `500` for JPY: the form spreadsheets and [`Money::parse_decimal`] read. Integers
+    /// only, no floating point.
+    pub fn decimal(&self) -> String {
         let digits = u32::from(self.currency.minor_digits);
         let sign = if self.amount < 0 { "-" } else { "" };
         let abs = self.amount.unsigned_abs();
         if digits == 0 {
-            return write!(f, "{} {sign}{abs}", self.currency);
+            return format!("{sign}{abs}");
         }
         let scale = 10u64.pow(digits);
-        write!(f, "{} {sign}{}.{:0width$}", self.currency, abs / scale, abs % scale, width = digits as usize)
+        format!("{sign}{}.{:0width$}", abs / scale, abs % scale, width = digits as usize)
+    }
+}
+
+impl fmt::Display for Money {
+    /// Human form for texts and logs, e.g. `BRL 19.90`; never parsed back.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.currency, self.decimal())
     }
 }
 
@@ -354,6 +363,16 @@ mod tests {
         assert_eq!(Money::parse_decimal("p", "1500", "JPY").unwrap().amount(), 1500);
         assert!(Money::parse_decimal("p", "1500,5", "JPY").is_err(), "yen have no minor digits");
         assert_eq!(Money::parse_decimal("p", "1", "XYZ").unwrap_err().field, "p.currency");
+    }
+
+    #[test]
+    fn decimals_are_written_as_they_are_read_back() {
+        for (text, currency) in [("39.90", "BRL"), ("0.01", "BRL"), ("1500", "JPY"), ("1.234", "BHD")] {
+            let money = Money::parse_decimal("p", text, currency).unwrap();
+            assert_eq!(money.decimal(), text);
+        }
+        let brl = Currency::parse("c", "BRL").unwrap();
+        assert_eq!(Money::new(-5, brl).decimal(), "-0.05");
     }
 
     #[test]

@@ -124,6 +124,11 @@ impl Changes {
         self.with(|tx, table| super::events::put_events_of(tx, table, of, events, correlation_id, at))
     }
 
+    /// A new export job (only if its id is not taken).
+    pub fn new_export(&mut self, job: &crate::domain::export::ExportJob) -> Step<'_> {
+        self.with(|tx, table| super::exports::put_new_export(tx, table, job))
+    }
+
     /// A new SKU (only if it does not exist yet).
     pub fn new_stock(&mut self, item: &StockItem) -> Step<'_> {
         self.with(|tx, table| {

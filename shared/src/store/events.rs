@@ -75,6 +75,7 @@ pub enum EventsOf<'a> {
     Order(&'a crate::domain::OrderId),
     Sku(&'a crate::domain::Sku),
     Customer(&'a crate::domain::CustomerId),
+    Export(&'a crate::domain::ExportId),
 }
 
 impl EventsOf<'_> {
@@ -83,6 +84,7 @@ impl EventsOf<'_> {
             EventsOf::Order(id) => super::keys::order_pk(id),
             EventsOf::Sku(sku) => super::keys::sku_pk(sku),
             EventsOf::Customer(id) => super::keys::customer_pk(id),
+            EventsOf::Export(id) => super::keys::export_pk(id),
         }
     }
 }

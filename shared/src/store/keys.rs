@@ -18,6 +18,8 @@
 //! | applied-event marker      | `APPLIED#{consumer}#{event}`    | `APPLIED`            | (expires after 30 days)              |
 //! | e-mail guard              | `EMAIL#{sha256(email)}`         | `EMAIL`              |                                      |
 //! | idempotency record        | `IDEMPOTENCY#{caller}#{key}`    | `IDEMPOTENCY`        |                                      |
+//! | export job                | `EXPORT#{ulid}`                 | `EXPORT`             | (expires with its file, 7 days)      |
+//! | export event (outbox)     | `EXPORT#{ulid}`                 | `EVENT#{ulid}`       |                                      |
 //!
 //! `gsi2` gathers everything held about a customer under `CUSTOMER#{id}`: the customer item,
 //! their orders (`ORDER#{id}`, newest last) and the idempotency records whose stored response
@@ -80,6 +82,12 @@ pub fn orders_by_state_pk(status: OrderStatus, fulfillment: FulfillmentStatus, s
 
 pub fn returns_by_status_pk(status: &str) -> String {
     format!("RETURNS#{status}")
+}
+
+pub const EXPORT_SK: &str = "EXPORT";
+
+pub fn export_pk(id: &crate::domain::ExportId) -> String {
+    format!("EXPORT#{id}")
 }
 
 pub fn sku_pk(sku: &Sku) -> String {

@@ -8,6 +8,7 @@ pub mod changes;
 pub mod customer_search;
 pub mod customers;
 pub mod events;
+pub mod exports;
 pub mod idempotency;
 pub mod keys;
 pub mod loaded;

@@ -89,6 +89,18 @@ pub fn put_order(tx: &mut Tx, table: &str, order: &Order, expected_version: Opti
 }
 
 impl Store {
+    /// Up to 100 orders in one BatchGetItem, in the order of `ids` (absent ones left out).
+    pub async fn orders(&self, ids: &[OrderId]) -> Result<Vec<Order>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut found = self.get_many(ids.iter().map(order_key).collect()).await?;
+        ids.iter()
+            .filter_map(|id| found.remove(&(keys::order_pk(id), keys::ORDER_SK.to_owned())))
+            .map(order_from_item)
+            .collect()
+    }
+
     pub async fn order(&self, id: &OrderId) -> Result<Option<Order>, StoreError> {
         self.get(&keys::order_pk(id), keys::ORDER_SK).await?.map(order_from_item).transpose()
     }

@@ -14,6 +14,18 @@ const REQUIRED: &[(&str, &[&str])] = &[
         "AdjustStockFunction",
         &["dynamodb:BatchGetItem", "dynamodb:DeleteItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
     ),
+    ("ExportsFunction", &["dynamodb:BatchGetItem", "dynamodb:PutItem", "s3:GetObject"]),
+    (
+        "ExportWorkerFunction",
+        &[
+            "dynamodb:BatchGetItem",
+            "dynamodb:GetItem",
+            "dynamodb:PutItem",
+            "dynamodb:Query",
+            "s3:AbortMultipartUpload",
+            "s3:PutObject",
+        ],
+    ),
     ("QueryApiFunction", &["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:Query"]),
     ("EventRelayFunction", &["sns:Publish"]),
     ("StockAlertsFunction", &["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]),
@@ -181,6 +193,11 @@ async fn every_function_calls_only_what_its_policy_grants() {
         assert_eq!(t.get(&path).await.status, 200, "{path}");
     }
     assert_eq!(t.call("POST", &format!("/customers/{customer}/erase"), &[], "").await.status, 200);
+    let export = t.call("POST", "/exports", &[JSON], r#"{"kind":"catalog"}"#).await;
+    assert_eq!(export.status, 202, "{}", export.text);
+    t.app.settle().await.unwrap();
+    let export = t.get(&format!("/exports/{}", export.body["id"].as_str().unwrap())).await;
+    assert_eq!(export.body["status"], "done", "{}", export.text);
 
     let called = t.app.actions.snapshot();
     let required: BTreeMap<&str, BTreeSet<&str>> =
