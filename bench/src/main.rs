@@ -88,7 +88,7 @@ async fn main() -> Result<(), BoxError> {
         rows.extend(e2e::throughput(&moto, &recordings).await?);
     }
     if run("zip") {
-        rows.extend(measure::zip_sizes(recordings.keys())?);
+        rows.extend(measure::zip_sizes(recordings.keys().filter(|b| selected(b)))?);
     }
     let failed = report(&rows);
     std::fs::write(
