@@ -188,13 +188,13 @@ impl Backoffice {
             if let Some(topic) = ctx.events.as_mut() {
                 topic.client = aws_sdk_sns::Client::from_conf(sns.build());
             }
-            if let Some(files) = ctx.files.as_mut() {
+            if let Some(bucket) = ctx.exports_bucket.clone() {
                 let mut s3 = backoffice::files::s3_config(&sdk).interceptor(actions.interceptor(id));
                 if let Some(capture) = &capture {
                     s3 = s3.interceptor(capture.interceptor(id));
                 }
                 let client = aws_sdk_s3::Client::from_conf(s3.build());
-                *files = backoffice::files::ExportFiles::from_client(client, files.bucket().to_owned());
+                ctx.files = Some(backoffice::files::ExportFiles::from_client(client, bucket));
             }
             for event in &f.events {
                 let missing = || format!("{id}: no {} handler for binary {}", kind(event), f.binary);

@@ -18,10 +18,15 @@ pub struct AppContext {
     /// cold start would pay for nothing.
     pub events: Option<EventsTopic>,
     pub settings: Settings,
-    /// The exports bucket, only for a function given `EXPORTS_BUCKET` (and built with the `s3`
-    /// feature): the export jobs and their links.
+    /// The exports bucket's name (`EXPORTS_BUCKET`), for the export functions.
+    pub exports_bucket: Option<String>,
+    /// The bucket's client when one was given (the local runner's, which records its calls);
+    /// otherwise `files::of` builds it at first use. Built here, it would link the S3 client
+    /// into every function: cargo gives all of a workspace's binaries the `s3` feature.
     #[cfg(feature = "s3")]
     pub files: Option<crate::files::ExportFiles>,
+    /// The configuration the clients were built from.
+    pub sdk: aws_config::SdkConfig,
 }
 
 /// The SNS topic the event relay publishes to. Its subscriptions (`template.yaml`) deliver each
@@ -153,8 +158,10 @@ impl AppContext {
             store: Store::deferred(sdk, table),
             events,
             settings: Settings::from_lookup(lookup)?,
+            exports_bucket: lookup("EXPORTS_BUCKET"),
             #[cfg(feature = "s3")]
-            files: lookup("EXPORTS_BUCKET").map(|bucket| crate::files::ExportFiles::new(sdk, bucket)),
+            files: None,
+            sdk: sdk.clone(),
         })
     }
 

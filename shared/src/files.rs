@@ -29,6 +29,16 @@ pub struct ExportFiles {
     bucket: String,
 }
 
+/// The exports bucket of a function given `EXPORTS_BUCKET`: the context's client if it has one,
+/// else one built at first use and kept for the life of the process (one context per process
+/// on Lambda).
+pub fn of(ctx: &crate::AppContext) -> Option<&ExportFiles> {
+    static BUILT: std::sync::OnceLock<Option<ExportFiles>> = std::sync::OnceLock::new();
+    ctx.files.as_ref().or_else(|| {
+        BUILT.get_or_init(|| ctx.exports_bucket.clone().map(|bucket| ExportFiles::new(&ctx.sdk, bucket))).as_ref()
+    })
+}
+
 /// The S3 client's configuration. An endpoint override is an emulator on a loopback address
 /// (moto locally), which has no per-bucket host names: buckets are addressed by path there;
 /// AWS gets virtual hosts.

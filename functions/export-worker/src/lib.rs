@@ -25,7 +25,7 @@ async fn process(ctx: &AppContext, envelope: Envelope) -> Result<(), String> {
         other => return Err(format!("{} does not belong on the exports queue", other.event_type())),
     };
     let id = ExportId::parse("export_id", &requested.export_id).map_err(|e| e.to_string())?;
-    let files = ctx.files.as_ref().ok_or("EXPORTS_BUCKET is not set")?;
+    let files = backoffice::files::of(ctx).ok_or("EXPORTS_BUCKET is not set")?;
     let Some(job) = ctx.store.export(&id).await.map_err(|e| e.to_string())? else {
         tracing::warn!(export_id = %id, "the job has expired; nothing to write");
         return Ok(());

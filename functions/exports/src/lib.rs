@@ -65,7 +65,7 @@ async fn status(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Probl
     let job = ctx.store.export(&id).await?.ok_or_else(|| Problem::not_found(format!("export {id} is not known")))?;
     let download = match job.status {
         ExportStatus::Done => {
-            let files = ctx.files.as_ref().ok_or_else(Problem::internal)?;
+            let files = backoffice::files::of(ctx).ok_or_else(Problem::internal)?;
             let url = files.link(&job.object_key(), &job.spec.file_name()).await.map_err(|e| {
                 tracing::error!(error = %e, "signing a download link");
                 Problem::internal()
