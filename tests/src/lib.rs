@@ -116,6 +116,27 @@ impl TestApp {
         reply
     }
 
+    /// Every page of `path` (which has no query or ends with `?…&`), `limit` at a time.
+    pub async fn all_pages(&self, path: &str, limit: u32) -> Vec<Value> {
+        let mut items = Vec::new();
+        let mut cursor: Option<String> = None;
+        let join = if path.contains('?') { '&' } else { '?' };
+        for _ in 0..200 {
+            let url = match &cursor {
+                Some(c) => format!("{path}{join}limit={limit}&cursor={c}"),
+                None => format!("{path}{join}limit={limit}"),
+            };
+            let r = self.get(&url).await;
+            assert_eq!(r.status, 200, "{url}: {}", r.text);
+            items.extend(r.body["items"].as_array().unwrap().iter().cloned());
+            match r.body["next_cursor"].as_str() {
+                Some(c) => cursor = Some(c.to_owned()),
+                None => return items,
+            }
+        }
+        panic!("{path}: more than 200 pages");
+    }
+
     pub async fn get(&self, path: &str) -> Reply {
         self.call("GET", path, &[], "").await
     }

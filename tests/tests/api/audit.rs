@@ -10,21 +10,7 @@ fn clerk(name: &str) -> Identity {
 }
 
 async fn audit(t: &TestApp, query: &str) -> Vec<serde_json::Value> {
-    let mut items = Vec::new();
-    let mut cursor: Option<String> = None;
-    loop {
-        let url = match &cursor {
-            Some(c) => format!("/audit?{query}&limit=2&cursor={c}"),
-            None => format!("/audit?{query}&limit=2"),
-        };
-        let r = t.get(&url).await;
-        assert_eq!(r.status, 200, "{url}: {}", r.text);
-        items.extend(r.body["items"].as_array().unwrap().iter().cloned());
-        match r.body["next_cursor"].as_str() {
-            Some(c) => cursor = Some(c.to_owned()),
-            None => return items,
-        }
-    }
+    t.all_pages(&format!("/audit?{query}"), 2).await
 }
 
 fn commands(records: &[serde_json::Value]) -> Vec<&str> {

@@ -5,27 +5,6 @@ use backoffice_local::Identity;
 use backoffice_tests::{JSON, TestApp, spawn_app};
 use std::collections::BTreeSet;
 
-/// Every page of `path` (which has no query or ends with `?…&`), `limit` at a time.
-async fn all_pages(t: &TestApp, path: &str, limit: u32) -> Vec<serde_json::Value> {
-    let mut items = Vec::new();
-    let mut cursor: Option<String> = None;
-    let join = if path.contains('?') { '&' } else { '?' };
-    for _ in 0..200 {
-        let url = match &cursor {
-            Some(c) => format!("{path}{join}limit={limit}&cursor={c}"),
-            None => format!("{path}{join}limit={limit}"),
-        };
-        let r = t.get(&url).await;
-        assert_eq!(r.status, 200, "{url}: {}", r.text);
-        items.extend(r.body["items"].as_array().unwrap().iter().cloned());
-        match r.body["next_cursor"].as_str() {
-            Some(c) => cursor = Some(c.to_owned()),
-            None => return items,
-        }
-    }
-    panic!("{path}: more than 200 pages");
-}
-
 fn ids(items: &[serde_json::Value]) -> Vec<String> {
     items.iter().map(|i| i["id"].as_str().unwrap().to_owned()).collect()
 }
@@ -55,7 +34,7 @@ async fn orders_list_newest_first_with_each_filter_the_indexes_serve() {
     t.app.settle().await.unwrap();
     assert_eq!(t.step(&placed[0], "packed", "").await.status, 200);
 
-    let all = all_pages(&t, "/orders", 3).await;
+    let all = t.all_pages("/orders", 3).await;
     let mut newest_first = placed.clone();
     newest_first.reverse();
     assert_eq!(ids(&all), newest_first, "every order once, newest first, across pages of 3");
@@ -69,7 +48,7 @@ async fn orders_list_newest_first_with_each_filter_the_indexes_serve() {
     let listed = |path: &'static str| {
         let t = &t;
         async move {
-            let mut got = ids(&all_pages(t, path, 2).await);
+            let mut got = ids(&t.all_pages(path, 2).await);
             got.sort();
             got
         }
@@ -90,18 +69,18 @@ async fn orders_list_newest_first_with_each_filter_the_indexes_serve() {
     );
     assert_eq!(listed("/orders?status=pending_payment&payment_status=partially_paid").await, sorted(&[&placed[3]]));
     let path = format!("/orders?customer_id={}&status=paid", t.customer);
-    let mut mine = ids(&all_pages(&t, &path, 2).await);
+    let mut mine = ids(&t.all_pages(&path, 2).await);
     mine.sort();
     assert_eq!(mine, sorted(&[&placed[0], &placed[1], &placed[2]]));
 
     let today = chrono::Utc::now().date_naive();
-    let in_range = all_pages(&t, &format!("/orders?from={today}&to={today}"), 4).await;
+    let in_range = t.all_pages(&format!("/orders?from={today}&to={today}"), 4).await;
     assert_eq!(in_range.len(), 7);
     let yesterday = today.pred_opt().unwrap();
-    assert!(all_pages(&t, &format!("/orders?to={yesterday}"), 4).await.is_empty());
+    assert!(t.all_pages(&format!("/orders?to={yesterday}"), 4).await.is_empty());
     let later = chrono::Utc::now() + chrono::Duration::hours(1);
     let path = format!("/orders?from={}", later.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
-    assert!(all_pages(&t, &path.replace('+', "%2B"), 4).await.is_empty());
+    assert!(t.all_pages(&path.replace('+', "%2B"), 4).await.is_empty());
 }
 
 #[tokio::test]
@@ -205,24 +184,24 @@ async fn the_catalogue_lists_every_sku_and_finds_them_by_sku_or_word_prefix_igno
     let skus = |items: Vec<serde_json::Value>| -> Vec<String> {
         items.iter().map(|i| i["sku"].as_str().unwrap().to_owned()).collect()
     };
-    assert_eq!(skus(all_pages(&t, "/stock", 2).await), ["CAP-01", "MUG-RJ", "MUG-SP", "TEE-SAO"]);
+    assert_eq!(skus(t.all_pages("/stock", 2).await), ["CAP-01", "MUG-RJ", "MUG-SP", "TEE-SAO"]);
     // "sa" begins "são" and "santos" (both MUG-SP's) and "sampa" (TEE-SAO's); a SKU's own prefix
     // is "tee", not "sao".
-    let mut found = skus(all_pages(&t, "/stock?q=sa", 1).await);
+    let mut found = skus(t.all_pages("/stock?q=sa", 1).await);
     found.sort();
     assert_eq!(found, ["MUG-SP", "TEE-SAO"], "each SKU once, however many of its terms match");
-    assert_eq!(skus(all_pages(&t, "/stock?q=S%C3%83O", 5).await), ["MUG-SP"], "SÃO folds to sao");
-    assert_eq!(skus(all_pages(&t, "/stock?q=tee", 5).await), ["TEE-SAO"]);
-    assert_eq!(skus(all_pages(&t, "/stock?q=acao", 5).await), ["CAP-01"]);
-    assert_eq!(skus(all_pages(&t, "/stock?q=mug-", 5).await), ["MUG-RJ", "MUG-SP"]);
-    assert!(all_pages(&t, "/stock?q=paris", 5).await.is_empty());
-    let item = &all_pages(&t, "/stock?q=caneca", 5).await[0];
+    assert_eq!(skus(t.all_pages("/stock?q=S%C3%83O", 5).await), ["MUG-SP"], "SÃO folds to sao");
+    assert_eq!(skus(t.all_pages("/stock?q=tee", 5).await), ["TEE-SAO"]);
+    assert_eq!(skus(t.all_pages("/stock?q=acao", 5).await), ["CAP-01"]);
+    assert_eq!(skus(t.all_pages("/stock?q=mug-", 5).await), ["MUG-RJ", "MUG-SP"]);
+    assert!(t.all_pages("/stock?q=paris", 5).await.is_empty());
+    let item = &t.all_pages("/stock?q=caneca", 5).await[0];
     assert_eq!((item["on_hand"].as_u64(), item["available"].as_u64()), (Some(0), Some(0)), "{item}");
 
     // A rename moves its terms: the old words no longer find it, the new ones do.
     register("MUG-RJ", "Caneca Niterói").await;
-    assert_eq!(skus(all_pages(&t, "/stock?q=rio", 5).await), Vec::<String>::new());
-    assert_eq!(skus(all_pages(&t, "/stock?q=niteroi", 5).await), ["MUG-RJ"]);
+    assert_eq!(skus(t.all_pages("/stock?q=rio", 5).await), Vec::<String>::new());
+    assert_eq!(skus(t.all_pages("/stock?q=niteroi", 5).await), ["MUG-RJ"]);
 
     for (path, field) in [("/stock?q=", "q"), ("/stock?q=a%23b", "q"), ("/stock?q=mug&low=true", "q")] {
         let r = t.get(path).await;
@@ -252,11 +231,11 @@ async fn customers_are_found_by_email_or_name_word_prefix_and_never_once_erased(
         v.sort();
         v
     };
-    assert_eq!(names(all_pages(&t, "/customers?q=souz", 1).await), ["Ana Souza", "João Souza Brandão"]);
-    assert_eq!(names(all_pages(&t, "/customers?q=JOAO", 5).await), ["João Souza Brandão"], "case and accents");
-    assert_eq!(names(all_pages(&t, "/customers?q=brandao", 5).await), ["João Souza Brandão"]);
-    assert_eq!(names(all_pages(&t, "/customers?q=an", 5).await), ["Ana Souza"], "a word's start, not inside");
-    assert_eq!(names(all_pages(&t, "/customers?q=marianas", 5).await), Vec::<String>::new());
+    assert_eq!(names(t.all_pages("/customers?q=souz", 1).await), ["Ana Souza", "João Souza Brandão"]);
+    assert_eq!(names(t.all_pages("/customers?q=JOAO", 5).await), ["João Souza Brandão"], "case and accents");
+    assert_eq!(names(t.all_pages("/customers?q=brandao", 5).await), ["João Souza Brandão"]);
+    assert_eq!(names(t.all_pages("/customers?q=an", 5).await), ["Ana Souza"], "a word's start, not inside");
+    assert_eq!(names(t.all_pages("/customers?q=marianas", 5).await), Vec::<String>::new());
     let by_email = t.get("/customers?email=%20ANA@Example.com").await;
     assert_eq!(by_email.body["items"][0]["id"], ana.as_str(), "{}", by_email.text);
     assert!(t.get("/customers?email=nobody@example.com").await.body["items"].as_array().unwrap().is_empty());
@@ -273,11 +252,11 @@ async fn customers_are_found_by_email_or_name_word_prefix_and_never_once_erased(
         )
         .await;
     assert_eq!(patch.status, 200, "{}", patch.text);
-    assert_eq!(names(all_pages(&t, "/customers?q=souza", 5).await), ["Ana Souza"]);
-    assert_eq!(names(all_pages(&t, "/customers?q=pereira", 5).await), ["João Pereira"]);
+    assert_eq!(names(t.all_pages("/customers?q=souza", 5).await), ["Ana Souza"]);
+    assert_eq!(names(t.all_pages("/customers?q=pereira", 5).await), ["João Pereira"]);
     let erased = t.call("POST", &format!("/customers/{ana}/erase"), &[JSON], "{}").await;
     assert_eq!(erased.status, 200, "{}", erased.text);
-    assert!(all_pages(&t, "/customers?q=ana", 5).await.is_empty());
+    assert!(t.all_pages("/customers?q=ana", 5).await.is_empty());
     assert!(t.get("/customers?email=ana@example.com").await.body["items"].as_array().unwrap().is_empty());
     let left: Vec<String> = t
         .table_items()
