@@ -15,13 +15,20 @@ pub fn key<'a>(record: &'a EventRecord, name: &str) -> Option<&'a str> {
     }
 }
 
+/// An image read as the stored type `T`. `serde_dynamo::from_item` would first rebuild the
+/// image's map entry by entry (its `Item` to `HashMap` conversion is generic); the map is
+/// handed to the deserializer as it is instead.
+pub fn decode<T: DeserializeOwned>(image: serde_dynamo::Item) -> Result<T, serde_dynamo::Error> {
+    serde_dynamo::from_attribute_value(AttributeValue::M(image.into_inner()))
+}
+
 /// The record's new image, read as the stored type `T` (and taken out of the record: each image
 /// is read once). `None` when the record carries no new image (a removal).
 pub fn take_new_image<T: DeserializeOwned>(record: &mut EventRecord) -> Option<Result<T, serde_dynamo::Error>> {
     if record.change.new_image.is_empty() {
         return None;
     }
-    Some(serde_dynamo::from_item(std::mem::take(&mut record.change.new_image)))
+    Some(decode(std::mem::take(&mut record.change.new_image)))
 }
 
 /// The record's old image (the table's stream carries both), read as `T` and taken out of the
@@ -30,7 +37,7 @@ pub fn take_old_image<T: DeserializeOwned>(record: &mut EventRecord) -> Option<R
     if record.change.old_image.is_empty() {
         return None;
     }
-    Some(serde_dynamo::from_item(std::mem::take(&mut record.change.old_image)))
+    Some(decode(std::mem::take(&mut record.change.old_image)))
 }
 
 /// The response to a batch: `None` if every record was handled, else the sequence number of

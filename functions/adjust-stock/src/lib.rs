@@ -42,7 +42,7 @@ pub(crate) fn loaded_stock(loaded: &command::Loaded, sku: &Sku) -> Result<Option
 }
 
 async fn register(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<Response<Body>, Problem> {
-    http::require(req, scopes::STOCK_WRITE)?;
+    http::identity::check(req, scopes::STOCK_WRITE)?;
     let sku = sku_from_path(req)?;
     let catalog = input::catalog(http::json_body(req)?)?;
     Ok(command::execute(&ctx.store, None, vec![stock_store::stock_key(&sku)], |loaded| {

@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 
 pub async fn handler(ctx: &AppContext, req: Request) -> Response<Body> {
     http::serve("exports", req, |req, correlation_id| async move {
-        http::require(&req, scopes::READ)?;
+        http::identity::check(&req, scopes::READ)?;
         match http::route_key(&req).as_str() {
             "POST /exports" => request(ctx, &req, &correlation_id).await,
             "GET /exports/{id}" => status(ctx, &req).await,

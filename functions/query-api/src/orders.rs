@@ -24,7 +24,7 @@ pub async fn list(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Pro
         Err(ListError::Store(e)) => return Err(e.into()),
     };
     // Names are personal data: only for a caller allowed to read customers (one BatchGetItem).
-    let names = if http::identity::caller(req)?.has(scopes::CUSTOMERS_READ) && !page.items.is_empty() {
+    let names = if http::identity::holds(req, scopes::CUSTOMERS_READ)? && !page.items.is_empty() {
         let mut ids: Vec<&CustomerId> = page.items.iter().map(|o| &o.customer_id).collect();
         ids.sort_by_key(|id| id.to_string());
         ids.dedup();

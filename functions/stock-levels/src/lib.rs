@@ -18,10 +18,11 @@
 
 use aws_lambda_events::streams::DynamoDbEventResponse;
 use backoffice::AppContext;
-use backoffice::domain::stock::{listing_due, unlisting_due};
+use backoffice::domain::stock::{StockItem, listing_due, unlisting_due};
 use backoffice::events::DomainEvent;
+use backoffice::store::overview::{RecordRead, read_record};
 use backoffice::store::{Guard, StoreError, events::EventsOf, stock as stock_store};
-use backoffice::stream::{self, Event, EventRecord};
+use backoffice::stream::{self, Event};
 use std::collections::HashMap;
 
 mod overview;
@@ -42,12 +43,19 @@ pub enum Outcome {
 
 pub async fn handler(ctx: &AppContext, event: Event) -> DynamoDbEventResponse {
     let mut records = event.records;
-    let mut failed: Option<usize> = overview::count(ctx, &records).await;
+    // Each record's images, decoded once for both the counters and the listing.
+    let reads: Vec<Result<RecordRead, String>> =
+        records.iter_mut().map(|r| read_record(r).map_err(|e| e.to_string())).collect();
+    let mut failed: Option<usize> = overview::count(ctx, &records, &reads).await;
     // Each stock item's last record in the batch, in stream order.
-    let mut last: HashMap<String, usize> = HashMap::new();
-    for (index, record) in records.iter().enumerate() {
-        if stock_store::is_stock_key(stream::key(record, "sk")) && !record.change.new_image.is_empty() {
-            last.insert(stream::key(record, "pk").unwrap_or_default().to_owned(), index);
+    let mut last: HashMap<&str, usize> = HashMap::new();
+    for (index, (record, read)) in records.iter().zip(&reads).enumerate() {
+        let is_stock = match read {
+            Ok(read) => read.stock.is_some(),
+            Err(_) => stock_store::is_stock_key(stream::key(record, "sk")),
+        };
+        if is_stock {
+            last.insert(stream::key(record, "pk").unwrap_or_default(), index);
         }
     }
     let mut chosen: Vec<usize> = last.into_values().collect();
@@ -55,7 +63,12 @@ pub async fn handler(ctx: &AppContext, event: Event) -> DynamoDbEventResponse {
     let mut listed = Vec::new();
     let mut unlisted = Vec::new();
     for index in chosen {
-        match settle(ctx, &mut records[index]).await {
+        let outcome = match &reads[index] {
+            Ok(RecordRead { stock: Some(item), .. }) => settle(ctx, item, &records[index].event_id).await,
+            Ok(_) => Ok(Outcome::NothingDue),
+            Err(reason) => Err(format!("the stock image does not read: {reason}")),
+        };
+        match outcome {
             Ok(Outcome::Listed(sku)) => listed.push(sku),
             Ok(Outcome::Unlisted(sku)) => unlisted.push(sku),
             Ok(_) => {}
@@ -69,23 +82,20 @@ pub async fn handler(ctx: &AppContext, event: Event) -> DynamoDbEventResponse {
     stream::retry_from(failed.map(|index| records[index].change.sequence_number.clone()))
 }
 
-/// Lists or unlists the record's stock item if its listing is due a change.
-async fn settle(ctx: &AppContext, record: &mut EventRecord) -> Result<Outcome, String> {
-    let image = stream::take_new_image(record).ok_or("the record has no new image")?;
-    let image = image.map_err(|e| format!("the stock image does not read: {e}"))?;
-    let item = stock_store::stock_from_record(image).map_err(|e| e.to_string())?;
+/// Lists or unlists the stock item (as its record left it) if its listing is due a change.
+async fn settle(ctx: &AppContext, item: &StockItem, event_id: &str) -> Result<Outcome, String> {
     let now = chrono::Utc::now();
     let mut changes = ctx.store.changes();
-    let (event, done) = if let Some(levels) = listing_due(&item) {
-        changes.list_low(&item, now).map_err(|e| e.to_string())?;
+    let (event, done) = if let Some(levels) = listing_due(item) {
+        changes.list_low(item, now).map_err(|e| e.to_string())?;
         (DomainEvent::StockLow(levels), Outcome::Listed(item.sku().to_string()))
-    } else if let Some(levels) = unlisting_due(&item) {
-        changes.unlist_low(&item, now).map_err(|e| e.to_string())?;
+    } else if let Some(levels) = unlisting_due(item) {
+        changes.unlist_low(item, now).map_err(|e| e.to_string())?;
         (DomainEvent::StockReplenished(levels), Outcome::Unlisted(item.sku().to_string()))
     } else {
         return Ok(Outcome::NothingDue);
     };
-    let correlation_id = format!("stream:{}", record.event_id);
+    let correlation_id = format!("stream:{event_id}");
     changes.events(EventsOf::Sku(item.sku()), &[event], &correlation_id, now).map_err(|e| e.to_string())?;
     match ctx.store.commit(changes).await {
         Ok(()) => Ok(done),

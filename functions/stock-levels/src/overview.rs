@@ -5,14 +5,15 @@
 //! its id in the same transaction), so a redelivered batch changes nothing.
 
 use backoffice::AppContext;
-use backoffice::store::overview::change_of;
+use backoffice::store::overview::RecordRead;
 use backoffice::stream::{self, EventRecord};
 
-/// Counts every record; the index of the first one that could not be counted, if any.
-pub async fn count(ctx: &AppContext, records: &[EventRecord]) -> Option<usize> {
+/// Counts every record (read beforehand: `reads[i]` is `records[i]`'s); the index of the first
+/// one that could not be counted, if any.
+pub async fn count(ctx: &AppContext, records: &[EventRecord], reads: &[Result<RecordRead, String>]) -> Option<usize> {
     let now = chrono::Utc::now();
-    for (index, record) in records.iter().enumerate() {
-        if let Err(reason) = count_one(ctx, record, now).await {
+    for (index, (record, read)) in records.iter().zip(reads).enumerate() {
+        if let Err(reason) = count_one(ctx, record, read, now).await {
             tracing::error!(sequence = ?record.change.sequence_number, %reason, "cannot count the record");
             return Some(index);
         }
@@ -20,11 +21,16 @@ pub async fn count(ctx: &AppContext, records: &[EventRecord]) -> Option<usize> {
     None
 }
 
-async fn count_one(ctx: &AppContext, record: &EventRecord, now: chrono::DateTime<chrono::Utc>) -> Result<(), String> {
-    let change = change_of(record).map_err(|e| e.to_string())?;
+async fn count_one(
+    ctx: &AppContext,
+    record: &EventRecord,
+    read: &Result<RecordRead, String>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), String> {
+    let change = &read.as_ref().map_err(String::clone)?.change;
     let Some(pk) = stream::key(record, "pk") else { return Ok(()) };
     if change.is_empty() {
         return Ok(());
     }
-    ctx.store.count(&record.event_id, pk, &change, now).await.map(|_| ()).map_err(|e| e.to_string())
+    ctx.store.count(&record.event_id, pk, change, now).await.map(|_| ()).map_err(|e| e.to_string())
 }

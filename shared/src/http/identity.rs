@@ -2,6 +2,7 @@
 //! each route checks its own scope here as the second (defence in depth).
 
 use super::problem::Problem;
+use lambda_http::aws_lambda_events::apigw::ApiGatewayRequestAuthorizerJwtDescription;
 use lambda_http::request::RequestContext;
 use lambda_http::{Request, RequestExt};
 
@@ -30,45 +31,81 @@ impl Caller {
     }
 }
 
-/// The caller from the authorizer claims, or 401 when the request carries none.
-pub fn caller(req: &Request) -> Result<Caller, Problem> {
-    let jwt = req
-        .request_context_ref()
-        .and_then(|ctx| match ctx {
-            RequestContext::ApiGatewayV2(ctx) => ctx.authorizer.as_ref(),
-            _ => None,
-        })
-        .and_then(|a| a.jwt.as_ref());
-    let Some(jwt) = jwt else {
-        return Err(Problem::new(
-            401,
-            "unauthenticated",
-            "Authentication required",
-            "no verified identity on the request",
-        ));
-    };
-    let subject = jwt.claims.get("sub").cloned().filter(|s| !s.is_empty());
-    let Some(subject) = subject else {
-        return Err(Problem::new(401, "unauthenticated", "Authentication required", "the token has no subject"));
-    };
-    // HTTP APIs pass `scope` (OAuth 2) or `scp` claims as space-separated strings, and may also
-    // fill `scopes`; accept the union.
-    let mut scopes: Vec<String> = ["scope", "scp"]
-        .iter()
-        .filter_map(|c| jwt.claims.get(*c))
-        .flat_map(|s| s.split_whitespace().map(str::to_owned))
-        .collect();
-    scopes.extend(jwt.scopes.iter().flatten().cloned());
-    Ok(Caller { subject, scopes })
+/// The token the authorizer verified, borrowed from the request: 401 when the request carries
+/// none, or one without a subject. Checks borrow it; only [`caller`] copies it out.
+struct Token<'a> {
+    subject: &'a str,
+    jwt: &'a ApiGatewayRequestAuthorizerJwtDescription,
 }
 
-/// The caller, if it holds `scope`: 401 without identity, 403 without the scope.
-pub fn require(req: &Request, scope: &str) -> Result<Caller, Problem> {
-    let caller = caller(req)?;
-    if caller.has(scope) {
-        Ok(caller)
+impl<'a> Token<'a> {
+    fn of(req: &'a Request) -> Result<Self, Problem> {
+        let jwt = req
+            .request_context_ref()
+            .and_then(|ctx| match ctx {
+                RequestContext::ApiGatewayV2(ctx) => ctx.authorizer.as_ref(),
+                _ => None,
+            })
+            .and_then(|a| a.jwt.as_ref());
+        let Some(jwt) = jwt else {
+            return Err(Problem::new(
+                401,
+                "unauthenticated",
+                "Authentication required",
+                "no verified identity on the request",
+            ));
+        };
+        match jwt.claims.get("sub").filter(|s| !s.is_empty()) {
+            Some(subject) => Ok(Self { subject, jwt }),
+            None => Err(Problem::new(401, "unauthenticated", "Authentication required", "the token has no subject")),
+        }
+    }
+
+    /// HTTP APIs pass `scope` (OAuth 2) or `scp` claims as space-separated strings, and may
+    /// also fill `scopes`; the union.
+    fn scopes(&self) -> impl Iterator<Item = &'a str> {
+        let jwt = self.jwt;
+        ["scope", "scp"]
+            .into_iter()
+            .filter_map(move |c| jwt.claims.get(c))
+            .flat_map(|s| s.split_whitespace())
+            .chain(jwt.scopes.iter().flatten().map(String::as_str))
+    }
+
+    fn holds(&self, scope: &str) -> bool {
+        self.scopes().any(|s| s == scope)
+    }
+}
+
+/// The caller from the authorizer claims, or 401 when the request carries none.
+pub fn caller(req: &Request) -> Result<Caller, Problem> {
+    let token = Token::of(req)?;
+    Ok(Caller { subject: token.subject.to_owned(), scopes: token.scopes().map(str::to_owned).collect() })
+}
+
+/// The verified subject, if any.
+pub fn subject(req: &Request) -> Option<&str> {
+    Token::of(req).ok().map(|t| t.subject)
+}
+
+/// Whether the caller holds `scope` (to show or hide part of an answer); 401 without identity.
+pub fn holds(req: &Request, scope: &str) -> Result<bool, Problem> {
+    Ok(Token::of(req)?.holds(scope))
+}
+
+/// 401 without identity, 403 without `scope`: a route's own check, for routes that need no
+/// more of the caller.
+pub fn check(req: &Request, scope: &str) -> Result<(), Problem> {
+    if Token::of(req)?.holds(scope) {
+        Ok(())
     } else {
         Err(Problem::new(403, "forbidden", "Missing scope", format!("this operation needs the `{scope}` scope"))
             .with("required_scope", scope))
     }
+}
+
+/// The caller, if it holds `scope`: 401 without identity, 403 without the scope.
+pub fn require(req: &Request, scope: &str) -> Result<Caller, Problem> {
+    check(req, scope)?;
+    caller(req)
 }

@@ -156,11 +156,13 @@ where
         correlation_id = %correlation_id,
     );
     let actor = crate::store::audit::Actor {
-        subject: identity::caller(&req).map(|c| c.subject).unwrap_or_default(),
+        subject: identity::subject(&req).unwrap_or_default().to_owned(),
         command: route_key(&req),
         correlation_id: correlation_id.clone(),
     };
-    let work = handle(req, correlation_id.clone()).instrument(span.clone());
+    // Boxed: a function's handler future holds every route's state (a query-api one is several
+    // kilobytes), and each wrapper below would otherwise copy it whole when it moves it.
+    let work = Box::pin(handle(req, correlation_id.clone())).instrument(span.clone());
     let result = crate::store::audit::acting_as(actor, work).await;
     span.in_scope(|| finish(result, &correlation_id))
 }

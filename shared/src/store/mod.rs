@@ -428,7 +428,8 @@ pub fn to_item<T: serde::Serialize>(record: &T) -> Result<Item, StoreError> {
 
 /// Converts an item into a mapping struct.
 pub fn from_item<T: serde::de::DeserializeOwned>(item: Item) -> Result<T, StoreError> {
-    serde_dynamo::from_item(item).map_err(|e| StoreError::Corrupt(e.to_string()))
+    // One conversion of the SDK's map, not two (see `stream::decode`).
+    crate::stream::decode(serde_dynamo::Item::from(item)).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
 #[cfg(test)]

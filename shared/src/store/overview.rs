@@ -7,7 +7,8 @@
 use super::keys;
 use super::{Guard, Refusal, Store, StoreError, Tx, n};
 use crate::domain::overview::{Counter, Tally};
-use crate::domain::{order::Order, replenishment::Replenishment, returns::Return};
+use crate::domain::{order::Order, replenishment::Replenishment, returns::Return, stock::StockItem};
+use crate::stream::decode;
 use aws_sdk_dynamodb::types::{Put, TransactWriteItem, Update};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::Serialize;
@@ -28,36 +29,55 @@ pub fn shard_of(pk: &str) -> u32 {
     pk.bytes().fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b))) % OVERVIEW_SHARDS
 }
 
+fn stock_of_image(sk: &str, image: serde_dynamo::Item) -> Result<StockItem, StoreError> {
+    let record =
+        decode::<super::stock::StockRecord>(image).map_err(|e| StoreError::Corrupt(format!("{sk} image: {e}")))?;
+    super::stock::stock_from_record(record)
+}
+
 /// What a stored item (a stream image) counts, by its sort key; `None` for items that count
 /// towards nothing.
 pub fn tally_of_image(sk: &str, image: serde_dynamo::Item) -> Result<Option<Tally>, StoreError> {
     let corrupt = |e: serde_dynamo::Error| StoreError::Corrupt(format!("{sk} image: {e}"));
     Ok(Some(match sk {
-        keys::ORDER_SK => Tally::order(&serde_dynamo::from_item::<_, Order>(image).map_err(corrupt)?),
-        keys::RETURN_SK => Tally::return_(&serde_dynamo::from_item::<_, Return>(image).map_err(corrupt)?),
-        keys::STOCK_SK => {
-            let record = serde_dynamo::from_item::<_, super::stock::StockRecord>(image).map_err(corrupt)?;
-            Tally::stock(&super::stock::stock_from_record(record)?)
-        }
+        keys::ORDER_SK => Tally::order(&decode::<Order>(image).map_err(corrupt)?),
+        keys::RETURN_SK => Tally::return_(&decode::<Return>(image).map_err(corrupt)?),
+        keys::STOCK_SK => Tally::stock(&stock_of_image(sk, image)?),
         keys::REPLENISHMENT_SK => {
-            let record = serde_dynamo::from_item::<_, super::replenishment::ReplenishmentRecord>(image);
+            let record = decode::<super::replenishment::ReplenishmentRecord>(image);
             Tally::replenishment(&Replenishment::from(record.map_err(corrupt)?))
         }
         _ => return Ok(None),
     }))
 }
 
-/// What a stream record moves the counters by: what its new image counts minus what its old
-/// image counted (empty for items that count towards nothing).
-pub fn change_of(record: &crate::stream::EventRecord) -> Result<Tally, StoreError> {
-    let Some(sk) = crate::stream::key(record, "sk") else { return Ok(Tally::default()) };
-    let tally = |image: &serde_dynamo::Item| -> Result<Tally, StoreError> {
+/// A stream record, read: what it moves the counters by (what its new image counts minus what
+/// its old image counted; empty for items that count towards nothing) and, for a stock item
+/// that is still there, the item as the record left it.
+#[derive(Debug, Default)]
+pub struct RecordRead {
+    pub change: Tally,
+    pub stock: Option<StockItem>,
+}
+
+/// Reads a stream record's images, taking them out of it: each is decoded once, whatever
+/// needs it (a stream batch is mostly images, and decoding them is most of its cost).
+pub fn read_record(record: &mut crate::stream::EventRecord) -> Result<RecordRead, StoreError> {
+    let Some(sk) = crate::stream::key(record, "sk").map(str::to_owned) else { return Ok(RecordRead::default()) };
+    let old = std::mem::take(&mut record.change.old_image);
+    let new = std::mem::take(&mut record.change.new_image);
+    let tally = |image: serde_dynamo::Item| -> Result<Tally, StoreError> {
         if image.is_empty() {
             return Ok(Tally::default());
         }
-        Ok(tally_of_image(sk, image.clone())?.unwrap_or_default())
+        Ok(tally_of_image(&sk, image)?.unwrap_or_default())
     };
-    Ok(Tally::change(&tally(&record.change.old_image)?, &tally(&record.change.new_image)?))
+    let before = tally(old)?;
+    if sk == keys::STOCK_SK && !new.is_empty() {
+        let item = stock_of_image(&sk, new)?;
+        return Ok(RecordRead { change: Tally::change(&before, &Tally::stock(&item)), stock: Some(item) });
+    }
+    Ok(RecordRead { change: Tally::change(&before, &tally(new)?), stock: None })
 }
 
 /// Attribute name of a counter or a currency's receivable total.
