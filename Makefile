@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PYTHON ?= python3
 PORT ?= 3000
 
-.PHONY: run reset test deps lint fmt check build clean fuzz bench
+.PHONY: run reset test deps lint fmt check build clean fuzz bench console console-test
 
 ## Install what is missing (moto_server for DynamoDB/SQS emulation, cfn-lint for the template).
 deps:
@@ -15,7 +15,7 @@ deps:
 
 ## Build and serve the whole backoffice on http://127.0.0.1:$(PORT) with demo data. The shop is
 ## kept between runs (an emulator left running, recorded under .local/); `make reset` empties it.
-run: deps
+run: deps console
 	cargo build --release -p backoffice-local
 	PORT=$(PORT) ./target/release/backoffice-local
 
@@ -24,9 +24,23 @@ reset:
 	cargo build --release -p backoffice-local
 	./target/release/backoffice-local reset
 
-## The whole test suite: unit tests of the pure domain and integration tests against moto.
+## The operator console (console/, TypeScript): its packages from the lockfile, then the static
+## files in console/dist, which the runner serves at /. Needs Node.js 18 or newer.
+console:
+	@command -v npm >/dev/null 2>&1 || { echo "the console needs Node.js and npm (apt-get install nodejs npm)"; exit 1; }
+	cd console && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && npm run build
+
+## The console's tests: its client-side logic in Node, then a whole shop day through the UI in a
+## real headless Chromium (Debian's `chromium`) against the local runner.
+console-test: console
+	cargo build -p backoffice-local --bin backoffice-local
+	cd console && npm test && npm run e2e
+
+## The whole test suite: unit tests of the pure domain, integration tests against moto, and the
+## console's tests in a real browser.
 test: deps
 	MOTO_CHECK_FAST_JSON=1 cargo test --workspace
+	$(MAKE) console-test
 
 ## Fuzz every operation with schemathesis against the local runner (FUZZ_EXAMPLES per operation).
 FUZZ_EXAMPLES ?= 50

@@ -6,6 +6,7 @@
 pub mod apigw;
 pub mod auth;
 pub mod capture;
+pub mod console;
 pub mod demo;
 pub mod filter;
 pub mod moto;
@@ -117,6 +118,8 @@ pub struct Backoffice {
     /// taken, per shard), as Lambda's event source mapping does: a restarted runner resumes
     /// after it instead of replaying the stream. `None` (tests): from the stream's start.
     pub stream_checkpoint: Option<std::path::PathBuf>,
+    /// The operator console, served at `/` when set (`make run` sets it).
+    pub console: Option<console::Console>,
     stream_state: tokio::sync::Mutex<pumps::StreamState>,
 }
 
@@ -263,6 +266,7 @@ impl Backoffice {
             actions,
             capture,
             stream_checkpoint: None,
+            console: None,
             stream_state: Default::default(),
         })
     }

@@ -60,6 +60,15 @@ async fn main() -> Result<(), backoffice_local::BoxError> {
     if verify_tokens {
         app.auth = backoffice_local::Auth::Jwt(backoffice_local::auth::JwtVerifier::from_env());
     }
+    let scopes = match (&app.identity, verify_tokens) {
+        (backoffice_local::Identity::Claims { scopes, .. }, false) => scopes.clone(),
+        _ => Vec::new(),
+    };
+    app.console = Some(backoffice_local::console::Console {
+        dir: std::env::var("CONSOLE_DIR").unwrap_or_else(|_| "console/dist".to_owned()).into(),
+        scopes,
+        auth: if verify_tokens { "bearer" } else { "local" },
+    });
     let app = Arc::new(app);
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
     let _pollers = app.spawn_pollers(Duration::from_secs(2));
@@ -85,7 +94,7 @@ async fn main() -> Result<(), backoffice_local::BoxError> {
         );
     }
     println!(
-        "\nbackoffice is up on {base}\n  emulator (moto): {endpoint}\n  table: {}\n  routes:",
+        "\nbackoffice is up on {base}\n  console: {base}/\n  emulator (moto): {endpoint}\n  table: {}\n  routes:",
         app.resources.table_name
     );
     for route in &app.routes {

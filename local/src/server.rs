@@ -105,6 +105,12 @@ async fn handle(
             &serde_json::json!({ "records_read_since_start": read }),
         )));
     }
+    if method == "GET" {
+        let path = path_and_query.split('?').next().unwrap_or_default();
+        if let Some(console) = app.console.as_ref().filter(|_| crate::console::is_console_path(path)) {
+            return Ok(console.answer(path));
+        }
+    }
     let header_refs: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let started = std::time::Instant::now();
     let response = app.invoke(&method, &path_and_query, &header_refs, &body).await;

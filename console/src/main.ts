@@ -1,0 +1,132 @@
+// The console's frame: configuration, language, navigation, and the screen of the address.
+
+import { ApiError, configure, Unreachable } from "./api.js";
+import type { Screen } from "./context.js";
+import { describe, h, replace } from "./dom.js";
+import { LANGUAGES, pickLanguage, setLanguage, language, t, type Language, type MessageKey } from "./i18n.js";
+import { parse, href } from "./router.js";
+import { customer, customers } from "./screens/customers.js";
+import { order } from "./screens/order.js";
+import { orders } from "./screens/orders.js";
+import { overview } from "./screens/overview.js";
+import { reports } from "./screens/reports.js";
+import { returns } from "./screens/returns.js";
+import { stockItem, stockList } from "./screens/stock.js";
+
+/** `config.json` beside the page: where the API is and who the user is. Locally the runner
+ * serves it with its development identity's scopes. */
+interface Config {
+  api: string;
+  auth: "local" | "bearer";
+  scopes: string[];
+}
+
+const NAV: [string, MessageKey][] = [
+  ["overview", "nav.overview"],
+  ["orders", "nav.orders"],
+  ["stock", "nav.stock"],
+  ["customers", "nav.customers"],
+  ["returns", "nav.returns"],
+  ["reports", "nav.reports"],
+];
+
+async function route(screen: Screen): Promise<void> {
+  const [first = "overview", second] = screen.location.path;
+  switch (first) {
+    case "overview":
+      return overview(screen);
+    case "orders":
+      return second ? order(screen, second) : orders(screen);
+    case "stock":
+      return second ? stockItem(screen, second) : stockList(screen);
+    case "customers":
+      return second ? customer(screen, second) : customers(screen);
+    case "returns":
+      return returns(screen);
+    case "reports":
+      return reports(screen);
+    default:
+      throw new ApiError({ status: 404, title: "Not found", detail: t("app.notFound") });
+  }
+}
+
+function frame(config: Config): HTMLElement {
+  const main = h("main", { id: "main", tabindex: -1 });
+  const switcher = h(
+    "select",
+    { id: "language", onchange: (e: Event) => {
+      const chosen = (e.target as HTMLSelectElement).value as Language;
+      localStorage.setItem("language", chosen);
+      setLanguage(chosen);
+      start(config);
+    } },
+    ...LANGUAGES.map((l) => h("option", { value: l, lang: l }, l === "en" ? "English" : "Português (Brasil)")),
+  );
+  switcher.value = language();
+  const current = parse(location.hash).path[0] ?? "overview";
+  return h(
+    "div",
+    { class: "app" },
+    h("a", { class: "skip", href: "#main", onclick: (e: Event) => { e.preventDefault(); main.focus(); } }, t("app.skip")),
+    h(
+      "header",
+      { class: "top" },
+      h("span", { class: "brand" }, t("app.title")),
+      h(
+        "nav",
+        { "aria-label": t("nav.main") },
+        h("ul", {}, NAV.map(([path, label]) => h("li", {}, h("a", { href: href(path), "aria-current": current === path ? "page" : null }, t(label))))),
+      ),
+      h("div", { class: "language" }, h("label", { for: "language" }, t("app.language")), switcher),
+    ),
+    main,
+  );
+}
+
+let config: Config | null = null;
+
+async function show(): Promise<void> {
+  if (!config) return;
+  const root = document.getElementById("app")!;
+  replace(root, frame(config));
+  const main = document.getElementById("main")!;
+  replace(main, h("p", { class: "loading", role: "status" }, t("app.loading")));
+  const screen: Screen = { main, location: parse(location.hash), scopes: config.scopes, refresh: () => void show() };
+  try {
+    await route(screen);
+    document.title = `${main.querySelector("h1")?.textContent ?? ""} · ${t("app.title")}`;
+  } catch (error) {
+    const unreachable = error instanceof Unreachable;
+    replace(
+      main,
+      h("h1", {}, unreachable ? t("app.title") : error instanceof ApiError && error.status === 404 ? t("app.notFound") : t("app.title")),
+      h("p", { class: unreachable ? "notice notice-bad" : "notice", role: "alert" }, describe(error)),
+      h("button", { type: "button", onclick: () => void show() }, t("app.retry")),
+    );
+  }
+}
+
+function start(c: Config): void {
+  config = c;
+  document.documentElement.lang = language();
+  void show();
+}
+
+async function boot(): Promise<void> {
+  setLanguage(pickLanguage(navigator.languages, localStorage.getItem("language")));
+  document.documentElement.lang = language();
+  let c: Config;
+  try {
+    const response = await fetch("config.json");
+    c = (await response.json()) as Config;
+  } catch {
+    document.getElementById("app")!.replaceChildren(h("p", { class: "notice notice-bad", role: "alert" }, t("app.unreachable")));
+    return;
+  }
+  configure(c.api, () => sessionStorage.getItem("access_token"));
+  window.addEventListener("hashchange", () => void show());
+  if (!location.hash) history.replaceState(null, "", href("overview"));
+  start(c);
+}
+
+void boot();

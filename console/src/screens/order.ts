@@ -1,0 +1,212 @@
+import { call, get, idempotencyKey, post } from "../api.js";
+import { offeredActions, outstanding, refundable, type OrderAction, type OrderState } from "../actions.js";
+import { can, type Screen } from "../context.js";
+import { badge, field, form, h, input, link, replace, select, table, value } from "../dom.js";
+import { dateTime, money, parseMoney, type Money } from "../format.js";
+import { t, tKnown, type MessageKey } from "../i18n.js";
+import { href } from "../router.js";
+import { statusBadge } from "./orders.js";
+
+interface Line {
+  sku: string;
+  name: string;
+  quantity: number;
+  unit_price: Money;
+  line_total: Money;
+}
+interface Address {
+  recipient: string;
+  line1: string;
+  line2?: string;
+  city: string;
+  region?: string;
+  postal_code: string;
+  country: string;
+}
+interface Order extends OrderState {
+  id: string;
+  customer_id: string;
+  lines: Line[];
+  refund_due: Money;
+  shipping_address?: Address;
+  placed_at: string;
+  shipment?: { carrier: string; tracking_number: string };
+  timeline: { id: string; type: string; at: string }[];
+}
+interface Return {
+  id: string;
+  status: string;
+  refund_due?: Money;
+}
+
+const ACTION_LABELS: Record<OrderAction, MessageKey> = {
+  payment: "action.payment",
+  refund: "action.refund",
+  pack: "action.pack",
+  ship: "action.ship",
+  deliver: "action.deliver",
+  cancel: "action.cancel",
+  return: "action.return",
+};
+
+export function addressLines(a: Address): HTMLElement {
+  const parts = [a.recipient, a.line1, a.line2, `${a.postal_code} ${a.city}${a.region ? ` – ${a.region}` : ""}`, a.country];
+  return h("address", {}, ...parts.filter(Boolean).flatMap((p, i) => (i ? [h("br"), p] : [p])));
+}
+
+function moneyField(name: string, label: MessageKey, initial: Money): HTMLElement {
+  return field(name, label, input({ inputmode: "decimal", value: money(initial).replace(/[^\d.,]/g, ""), autocomplete: "off" }));
+}
+
+/** Reads a money field typed the user's way; the error sits beside the field. */
+function readMoney(f: HTMLFormElement, name: string, currency: string): Money {
+  const amount = parseMoney(value(f, name), currency);
+  if (amount === null) {
+    const slot = f.querySelector<HTMLElement>(`[data-error-for="${name}"]`);
+    if (slot) slot.textContent = t("field.invalid");
+    throw new Error("invalid amount");
+  }
+  return { amount, currency };
+}
+
+function actionForm(screen: Screen, order: Order, action: OrderAction, returns: Return[]): HTMLElement {
+  const path = `/orders/${encodeURIComponent(order.id)}`;
+  const currency = order.total.currency;
+  const done = async () => screen.refresh();
+  const guard = (submit: (f: HTMLFormElement) => Promise<void>) => async (f: HTMLFormElement) => {
+    try {
+      await submit(f);
+    } catch (error) {
+      if (error instanceof Error && error.message === "invalid amount") return;
+      throw error;
+    }
+  };
+  switch (action) {
+    case "payment":
+      return form("action-form", [
+        moneyField("amount", "field.amount", outstanding(order)),
+        field("method", "field.method", select(["pix", "card", "boleto", "bank_transfer", "cash", "other"].map((m) => [m, m]), "pix")),
+        field("gateway_reference", "field.gateway_reference", input({ required: true })),
+      ], "action.payment", guard(async (f) => {
+        await post(`${path}/payments`, { amount: readMoney(f, "amount", currency), method: value(f, "method"), gateway_reference: value(f, "gateway_reference") });
+        await done();
+      }));
+    case "refund": {
+      const open = returns.filter((r) => r.status === "received");
+      return form("action-form", [
+        moneyField("amount", "field.amount", refundable(order)),
+        field("reason", "field.reason", input({ required: true })),
+        field("gateway_reference", "field.gateway_reference", input({ required: true })),
+        open.length ? field("return_id", "field.return_id", select([["", t("common.none")], ...open.map((r): [string, string] => [r.id, r.id])])) : null,
+      ], "action.refund", guard(async (f) => {
+        const returnId = value(f, "return_id");
+        await post(`${path}/refunds`, {
+          amount: readMoney(f, "amount", currency),
+          reason: value(f, "reason"),
+          gateway_reference: value(f, "gateway_reference"),
+          ...(returnId ? { return_id: returnId } : {}),
+        });
+        await done();
+      }));
+    }
+    case "pack":
+      return form("action-form", [], "action.pack", async () => {
+        await post(`${path}/fulfillment/packed`);
+        await done();
+      });
+    case "ship":
+      return form("action-form", [
+        field("carrier", "field.carrier", input({ required: true })),
+        field("tracking_number", "field.tracking_number", input({ required: true })),
+      ], "action.ship", async (f) => {
+        await post(`${path}/fulfillment/shipped`, { carrier: value(f, "carrier"), tracking_number: value(f, "tracking_number") });
+        await done();
+      });
+    case "deliver":
+      return form("action-form", [], "action.deliver", async () => {
+        await post(`${path}/fulfillment/delivered`);
+        await done();
+      });
+    case "cancel":
+      return form("action-form", [field("reason", "field.reason", input({ required: true }))], "action.cancel", async (f) => {
+        await post(`${path}/cancel`, { reason: value(f, "reason") });
+        await done();
+      });
+    case "return":
+      return form("action-form", [
+        ...order.lines.map((l) => field(`qty-${l.sku}`, "field.quantity", input({ type: "number", min: 0, max: l.quantity, value: 0, "aria-label": `${t("field.quantity")} ${l.sku}`, "data-sku": l.sku }))),
+        field("reason", "field.reason", input({ required: true })),
+      ], "action.return", async (f) => {
+        const reason = value(f, "reason");
+        const lines = order.lines
+          .map((l) => ({ sku: l.sku, quantity: Number(value(f, `qty-${l.sku}`)), reason }))
+          .filter((l) => l.quantity > 0);
+        await post(`${path}/returns`, { lines }, { "idempotency-key": idempotencyKey() });
+        await done();
+      });
+  }
+}
+
+export async function order(screen: Screen, id: string): Promise<void> {
+  const path = `/orders/${encodeURIComponent(id)}`;
+  const [answer, returns] = await Promise.all([
+    call<Order>("GET", path),
+    get<{ items: Return[] }>(`${path}/returns`).catch(() => ({ items: [] as Return[] })),
+  ]);
+  const o = answer.body;
+  const actions = offeredActions(o, screen.scopes);
+  const lines = table(
+    t("order.lines"),
+    [t("order.sku"), t("order.name"), t("order.quantity"), t("order.unitPrice"), t("order.lineTotal")],
+    o.lines.map((l) => [l.sku, l.name, String(l.quantity), money(l.unit_price), money(l.line_total)].map((x) => document.createTextNode(x))),
+  );
+  const totals: [MessageKey, Money][] = [
+    ["order.total", o.total],
+    ["order.amountPaid", o.amount_paid],
+    ["order.amountRefunded", o.amount_refunded],
+    ["order.outstanding", outstanding(o)],
+    ["order.refundDue", o.refund_due],
+  ];
+  replace(
+    screen.main,
+    h("h1", {}, t("order.title", { id: o.id })),
+    h(
+      "p",
+      { class: "badges" },
+      statusBadge(o.status),
+      badge(`${t("order.payment")}: ${tKnown("payment", o.payment_status)}`),
+      badge(`${t("order.fulfillment")}: ${tKnown("fulfillment", o.fulfillment_status)}`, "info"),
+      h("span", { class: "muted" }, dateTime(o.placed_at)),
+    ),
+    h(
+      "div",
+      { class: "columns" },
+      h("section", { class: "panel" }, h("h2", {}, t("order.lines")), lines),
+      h(
+        "section",
+        { class: "panel" },
+        h("h2", {}, t("order.totals")),
+        h("dl", { class: "totals" }, totals.flatMap(([k, m]) => [h("dt", {}, t(k)), h("dd", { "data-total": k }, money(m))])),
+        h("h2", {}, t("order.customer")),
+        can(screen, "customers:read") ? link(href(`customers/${o.customer_id}`), o.customer_id) : h("span", {}, o.customer_id),
+        h("h2", {}, t("order.shipTo")),
+        o.shipping_address ? addressLines(o.shipping_address) : h("p", {}, t("common.none")),
+        o.shipment ? h("p", {}, t("order.shipment", { carrier: o.shipment.carrier, tracking: o.shipment.tracking_number })) : null,
+      ),
+    ),
+    h(
+      "section",
+      { class: "panel", "aria-labelledby": "actions-title" },
+      h("h2", { id: "actions-title" }, t("order.actions")),
+      actions.length
+        ? actions.map((a) => h("details", { class: "action", "data-action": a }, h("summary", {}, t(ACTION_LABELS[a])), actionForm(screen, o, a, returns.items)))
+        : h("p", {}, t("order.noActions")),
+    ),
+    h(
+      "section",
+      { class: "panel" },
+      h("h2", {}, t("order.timeline")),
+      h("ol", { class: "timeline" }, o.timeline.map((e) => h("li", {}, h("time", { datetime: e.at }, dateTime(e.at)), " ", h("code", {}, e.type)))),
+    ),
+  );
+}

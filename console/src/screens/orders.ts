@@ -1,0 +1,85 @@
+import { get, query, type Page } from "../api.js";
+import type { Screen } from "../context.js";
+import { badge, empty, field, h, input, link, replace, select, table } from "../dom.js";
+import { dateTime, money, type Money } from "../format.js";
+import { t, tKnown } from "../i18n.js";
+import { go, href } from "../router.js";
+
+interface OrderSummary {
+  id: string;
+  placed_at: string;
+  customer_id: string;
+  customer_name?: string;
+  status: string;
+  payment_status: string;
+  fulfillment_status: string;
+  total: Money;
+  amount_paid: Money;
+  line_count: number;
+}
+
+const STATUSES = ["pending_payment", "paid", "completed", "cancelled"];
+const FULFILLMENT = ["unfulfilled", "picking", "packed", "shipped", "delivered"];
+const FILTERS = ["status", "fulfillment_status", "from", "to"] as const;
+
+export function statusBadge(status: string): HTMLElement {
+  const tone = status === "cancelled" ? "bad" : status === "pending_payment" ? "warn" : "ok";
+  return badge(tKnown("status", status), tone);
+}
+
+export async function orders(screen: Screen): Promise<void> {
+  const p = screen.location.params;
+  const filters = Object.fromEntries(FILTERS.map((k) => [k, p.get(k) ?? ""]));
+  const page = await get<Page<OrderSummary>>(`/orders${query({ ...filters, cursor: p.get("cursor"), limit: 25 })}`);
+  const status = select([["", t("common.all")], ...STATUSES.map((s): [string, string] => [s, tKnown("status", s)])], filters.status);
+  const fulfillment = select(
+    [["", t("common.all")], ...FULFILLMENT.map((s): [string, string] => [s, tKnown("fulfillment", s)])],
+    filters.fulfillment_status,
+  );
+  const from = input({ type: "date", value: filters.from });
+  const to = input({ type: "date", value: filters.to });
+  const filterForm = h(
+    "form",
+    { class: "filters", role: "search" },
+    field("status", "orders.status", status),
+    field("fulfillment_status", "orders.fulfillment", fulfillment),
+    field("from", "orders.from", from),
+    field("to", "orders.to", to),
+    h("button", { type: "submit" }, t("common.filter")),
+  );
+  filterForm.addEventListener("submit", (e) => {
+    e.preventDefault();
+    go("orders", { status: status.value, fulfillment_status: fulfillment.value, from: from.value, to: to.value });
+  });
+  const rows = page.items.map((o) => [
+    link(href(`orders/${o.id}`), o.id),
+    document.createTextNode(dateTime(o.placed_at)),
+    document.createTextNode(o.customer_name ?? o.customer_id),
+    statusBadge(o.status),
+    badge(tKnown("fulfillment", o.fulfillment_status)),
+    document.createTextNode(money(o.total)),
+    document.createTextNode(money(o.amount_paid)),
+  ]);
+  replace(
+    screen.main,
+    h("h1", {}, t("orders.title")),
+    filterForm,
+    rows.length
+      ? table(
+          t("orders.title"),
+          [t("orders.id"), t("orders.placed"), t("orders.customer"), t("orders.status"), t("orders.fulfillment"), t("orders.total"), t("orders.paid")],
+          rows,
+        )
+      : empty(),
+    pager(screen, "orders", page.next_cursor),
+  );
+}
+
+/** "First page" and "Next page" links that keep the screen's other parameters. */
+export function pager(screen: Screen, path: string, next: string | null): HTMLElement {
+  const params = Object.fromEntries(screen.location.params.entries());
+  const links: HTMLElement[] = [];
+  if (params.cursor) links.push(link(href(path, { ...params, cursor: null }), t("common.first")));
+  if (next) links.push(link(href(path, { ...params, cursor: next }), t("common.next")));
+  return h("nav", { class: "pager", "aria-label": t("common.next") }, links);
+}

@@ -1,0 +1,289 @@
+// A whole shop day through the console only (the order itself comes through the API, as a
+// storefront would place it), in a real headless Chromium against the local runner. Each step
+// asserts what the screen shows; axe-core runs on every screen, and each screen is
+// photographed at desktop and phone width.
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { accessible, api, launch, photograph, screenshots, startRunner } from "./harness.mjs";
+
+let runner;
+let browser;
+let page;
+const problems = [];
+
+before(async () => {
+  runner = await startRunner();
+  browser = await launch();
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: "en-US", timezoneId: "America/Sao_Paulo" });
+  page.on("pageerror", (e) => problems.push(String(e)));
+  console.log(`screenshots: ${screenshots}`);
+});
+
+after(async () => {
+  await browser?.close();
+  await runner?.stop();
+});
+
+async function visit(hash) {
+  const url = `${runner.base}/#/${hash}`;
+  // The same address again is no navigation at all (not even a hashchange): reload it.
+  if (page.url() === url) await page.reload();
+  else await page.goto(url);
+  await page.locator("main h1").waitFor();
+  await page.locator("main .loading").waitFor({ state: "detached" });
+}
+
+/** Every screen is checked and photographed the same way. */
+async function screen(name) {
+  await accessible(page, name);
+  await photograph(page, name);
+}
+
+async function submit(form) {
+  await form.locator("button[type=submit]").click();
+}
+
+async function openAction(name) {
+  const details = page.locator(`details[data-action="${name}"]`);
+  await details.locator("summary").click();
+  return details.locator("form");
+}
+
+/** Reloads the screen until `check` passes (a queue consumer has to act first). */
+async function eventually(hash, check, what) {
+  for (let i = 0; i < 60; i++) {
+    await visit(hash);
+    if (await check()) return;
+    await page.waitForTimeout(500);
+  }
+  assert.fail(`${what} never happened; the screen shows: ${await page.locator("main").textContent()}\n${runner.output().slice(-3000)}`);
+}
+
+const figure = (key) => page.locator(`[data-figure="${key}"]`);
+const total = (key) => page.locator(`[data-total="${key}"]`);
+const state = {};
+
+test("register a product and receive goods", async () => {
+  await visit("stock");
+  await screen("stock");
+  await page.locator('details[data-form="new-product"] summary').click();
+  const form = page.locator('details[data-form="new-product"] form');
+  await form.getByLabel("SKU").fill("MUG-AZUL");
+  await form.getByLabel("Name").fill("Caneca azul 300 ml");
+  await form.getByLabel("Unit price").fill("49,90");
+  await form.getByLabel("Reorder point").fill("3");
+  await submit(form);
+  await page.getByRole("heading", { name: "MUG-AZUL · Caneca azul 300 ml" }).waitFor();
+  assert.equal(await figure("stock.onHand").textContent(), "0");
+
+  const receive = page.locator("form.adjust-form").first();
+  await receive.getByLabel("Units").fill("10");
+  await receive.getByLabel("Reference").fill("PO-2026-7");
+  await submit(receive);
+  await page.locator('[data-figure="stock.onHand"]', { hasText: "10" }).waitFor();
+  assert.equal(await figure("stock.available").textContent(), "10");
+  assert.match(await page.locator("table").last().textContent(), /received.*\+10.*PO-2026-7/);
+  await screen("stock-item");
+});
+
+test("a bad price is refused beside its field and nothing is written", async () => {
+  await visit("stock");
+  await page.locator('details[data-form="new-product"] summary').click();
+  const form = page.locator('details[data-form="new-product"] form');
+  await form.getByLabel("SKU").fill("BAD-PRICE");
+  await form.getByLabel("Name").fill("Nothing");
+  await form.getByLabel("Unit price").fill("abc");
+  await submit(form);
+  assert.equal(await form.locator('[data-error-for="unit_price"]').textContent(), "Not a valid amount");
+  // A refusal from the API (a currency that does not exist) is shown in the API's words.
+  await form.getByLabel("Unit price").fill("10");
+  await form.getByLabel("Currency").fill("XYZ");
+  await submit(form);
+  await form.locator(".field-error:not(:empty), .form-error:not(:empty)").first().waitFor();
+  assert.match(await form.locator(".field-error:not(:empty), .form-error:not(:empty)").first().textContent(), /currency|XYZ/i);
+  assert.equal((await api(runner.base, "GET", "/stock/BAD-PRICE")).status, 404);
+});
+
+test("create a customer", async () => {
+  await visit("customers");
+  await page.locator('details[data-form="new-customer"] summary').click();
+  const form = page.locator('details[data-form="new-customer"] form');
+  await form.getByLabel("Name").fill("João Araújo");
+  await form.getByLabel("E-mail").fill("joao@example.com");
+  await form.getByLabel("Address").fill("Rua das Flores, 10");
+  await form.getByLabel("City").fill("Recife");
+  await form.getByLabel("Postal code").fill("50000-000");
+  await submit(form);
+  await page.getByRole("heading", { name: "João Araújo" }).waitFor();
+  state.customer = decodeURIComponent(page.url().split("/").pop());
+  assert.match(await page.locator("main").textContent(), /joao@example\.com/);
+  assert.match(await page.locator("address").first().textContent(), /Rua das Flores, 10.*Recife/);
+  await screen("customer");
+});
+
+test("an order placed through the API shows in the list", async () => {
+  const placed = await api(runner.base, "POST", "/orders", { customer_id: state.customer, lines: [{ sku: "MUG-AZUL", quantity: 2 }] }, { "idempotency-key": "e2e-cart-1" });
+  assert.equal(placed.status, 201, JSON.stringify(placed.body));
+  state.order = placed.body.id;
+  await visit("orders");
+  const row = page.locator("tr", { has: page.locator(`a[href="#/orders/${state.order}"]`) });
+  await row.waitFor();
+  assert.match(await row.textContent(), /João Araújo.*Awaiting payment.*R\$99\.80/);
+  await screen("orders");
+  await visit("orders?status=cancelled");
+  assert.equal(await page.locator(`a[href="#/orders/${state.order}"]`).count(), 0, "the status filter applies");
+});
+
+test("record payment, then the order reaches 'to pack' on its own", async () => {
+  await visit(`orders/${state.order}`);
+  assert.deepEqual(await page.locator("details[data-action]").evaluateAll((els) => els.map((e) => e.dataset.action)), ["payment", "cancel"]);
+  const pay = await openAction("payment");
+  assert.equal(await pay.getByLabel("Amount").inputValue(), "99.80");
+  // More than is owed: the API's 422 is shown beside the amount, in words.
+  await pay.getByLabel("Amount").fill("150");
+  await pay.getByLabel("Gateway reference").fill("PIX-E2E-1");
+  await submit(pay);
+  await pay.locator('[data-error-for="amount"]:not(:empty)').waitFor();
+  assert.match(await pay.locator('[data-error-for="amount"]').textContent(), /outstanding|exceed|more/i);
+  await pay.getByLabel("Amount").fill("99,80");
+  await submit(pay);
+  await page.locator('[data-total="order.amountPaid"]', { hasText: "R$99.80" }).waitFor();
+  await eventually(`orders/${state.order}`, async () => (await page.locator(".badges").textContent()).includes("Fulfillment: To pack"), "picking");
+  await screen("order");
+});
+
+test("pack, ship and deliver", async () => {
+  await submit(await openAction("pack"));
+  await page.locator(".badges", { hasText: "Fulfillment: Packed" }).waitFor();
+  const ship = await openAction("ship");
+  await ship.getByLabel("Carrier").fill("Correios");
+  await ship.getByLabel("Tracking number").fill("BR123456789BR");
+  await submit(ship);
+  await page.locator(".badges", { hasText: "Fulfillment: Shipped" }).waitFor();
+  assert.match(await page.locator("main").textContent(), /Shipped with Correios, tracking BR123456789BR/);
+  assert.equal(await page.locator('details[data-action="cancel"]').count(), 0, "a shipped order cannot be cancelled");
+  await submit(await openAction("deliver"));
+  await page.locator(".badges", { hasText: "Fulfillment: Delivered" }).waitFor();
+  assert.match(await page.locator(".timeline").textContent(), /order\.placed.*payment\.recorded.*order\.shipped.*order\.delivered/s);
+});
+
+test("open a return, receive it with one damaged unit, refund it", async () => {
+  const open = await openAction("return");
+  await open.getByLabel("Quantity MUG-AZUL").fill("2");
+  await open.getByLabel("Reason").fill("arrived chipped");
+  await submit(open);
+  await page.locator('details[data-action="return"]').waitFor();
+
+  await visit("returns");
+  const item = page.locator("li[data-return]").first();
+  assert.match(await item.textContent(), new RegExp(state.order));
+  await screen("returns");
+  await item.getByLabel("Damaged MUG-AZUL").fill("1");
+  await submit(item.locator("form"));
+  await page.locator("main .empty").waitFor();
+
+  await visit(`orders/${state.order}`);
+  const refund = await openAction("refund");
+  await refund.getByLabel("Reason").fill("return");
+  await refund.getByLabel("Gateway reference").fill("R-E2E-1");
+  await refund.getByLabel("Return").selectOption({ index: 1 });
+  await submit(refund);
+  await page.locator('[data-total="order.amountRefunded"]', { hasText: "R$99.80" }).waitFor();
+
+  // 10 received − 2 shipped + 2 returned − 1 damaged.
+  await visit("stock/MUG-AZUL");
+  assert.equal(await figure("stock.onHand").textContent(), "9");
+});
+
+test("search a customer without accents", async () => {
+  await visit("customers?q=joao");
+  await screen("customers");
+  assert.match(await page.locator("table").textContent(), /João Araújo/);
+  await page.getByLabel("Search").fill("araujo");
+  await page.getByLabel("Search").press("Enter");
+  await page.locator("table", { hasText: "João Araújo" }).waitFor();
+});
+
+test("a cycle count that loses a race asks again with the new figure", async () => {
+  await visit("stock/MUG-AZUL");
+  const count = page.locator("form.count-form");
+  assert.equal(await count.locator(".count-expected").getAttribute("data-expected"), "9");
+  // Someone receives one unit while the keeper counts.
+  const moved = await api(runner.base, "POST", "/stock/MUG-AZUL/adjustments", { delta: 1, reason: "found" });
+  assert.equal(moved.status, 201);
+  await count.getByLabel("Counted on hand").fill("9");
+  await submit(count);
+  await count.locator(".form-error", { hasText: "on hand is now 10" }).waitFor();
+  assert.equal(await count.locator(".count-expected").getAttribute("data-expected"), "10");
+  await count.getByLabel("Counted on hand").fill("10");
+  await submit(count);
+  await page.locator(".form-error:not(:empty)").waitFor({ state: "detached" }).catch(() => {});
+  await page.locator("table", { hasText: "count" }).waitFor();
+  assert.equal(await figure("stock.onHand").textContent(), "10");
+});
+
+test("a concurrent customer edit never overwrites", async () => {
+  await visit(`customers/${state.customer}`);
+  const edit = page.locator("form.customer-form");
+  const current = await api(runner.base, "GET", `/customers/${state.customer}`);
+  const other = await api(runner.base, "PATCH", `/customers/${state.customer}`, { phone: "+5581999990000" }, { "content-type": "application/merge-patch+json", "if-match": current.etag });
+  assert.equal(other.status, 200);
+  await edit.getByLabel("Tags (comma separated)").fill("vip");
+  await submit(edit);
+  await edit.locator(".form-error", { hasText: "Changed by someone else" }).waitFor();
+  assert.equal(await edit.getByLabel("Phone").inputValue(), "+5581999990000");
+  await edit.getByLabel("Tags (comma separated)").fill("vip");
+  await submit(edit);
+  await page.locator("main .badge", { hasText: "vip" }).waitFor();
+});
+
+test("reports and the overview show the day", async () => {
+  await visit("reports");
+  assert.match(await page.locator("table").first().textContent(), /BRL.*R\$99\.80/);
+  await screen("reports");
+  await visit("overview");
+  assert.equal(await page.locator("svg.chart").count(), 1, "a chart for BRL");
+  assert.match(await page.locator("svg.chart").textContent(), /Net sales per day in BRL/);
+  await screen("overview");
+});
+
+test("erase the customer, after a confirmation that names them", async () => {
+  await visit(`customers/${state.customer}`);
+  await page.getByRole("button", { name: "Erase customer" }).click();
+  const dialog = page.locator("dialog[open]");
+  assert.match(await dialog.textContent(), /Erase João Araújo\?.*Orders, payments and returns are kept/s);
+  await dialog.getByRole("button", { name: "Erase João Araújo" }).click();
+  await page.locator(".notice", { hasText: "personal data was erased" }).waitFor({ timeout: 5000 }).catch(async () => {
+    assert.fail(`not erased; the dialog says: ${await page.locator("dialog").textContent()}`);
+  });
+  const stored = await api(runner.base, "GET", `/customers/${state.customer}`);
+  assert.ok(stored.body.erasure, JSON.stringify(stored.body));
+  assert.doesNotMatch(JSON.stringify(stored.body), /João|joao@example/);
+  assert.equal(await page.locator("form.customer-form").count(), 0, "an erased customer is not edited");
+});
+
+test("keyboard only: the skip link leads to the content, focus is visible", async () => {
+  await visit("orders");
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent), "Skip to content");
+  const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+  assert.notEqual(outline, "none");
+  await page.keyboard.press("Enter");
+  assert.equal(await page.evaluate(() => document.activeElement?.id), "main");
+});
+
+test("in Portuguese, and a clear message when the API is unreachable", async () => {
+  await visit("overview");
+  await page.getByLabel("Language").selectOption("pt-BR");
+  await page.getByRole("heading", { name: "Visão geral" }).waitFor();
+  assert.match(await page.locator("header nav").textContent(), /Pedidos.*Estoque.*Clientes/);
+  // Paid and refunded in full: net R$ 0,00 over one order, in Brazilian format.
+  assert.match(await page.locator(".sales-windows").textContent(), /Hoje\s*R\$\s0,00 · pedidos: 1/);
+  await page.route("**/overview", (route) => route.abort());
+  await page.reload();
+  await page.locator("main [role=alert]").waitFor();
+  assert.match(await page.locator("main [role=alert]").textContent(), /Não foi possível falar com a API/);
+  await page.unroute("**/overview");
+  await page.getByLabel("Idioma").selectOption("en");
+  assert.deepEqual(problems, [], "no script error on any screen");
+});

@@ -1,0 +1,109 @@
+//! The operator console (`console/`, built into `console/dist`) served beside the API, as
+//! CloudFront serves it on AWS: the page, its style sheet and modules, and a `config.json`
+//! telling it where the API is and which scopes the local identity holds.
+
+use http_body_util::Full;
+use hyper::body::Bytes;
+use std::path::PathBuf;
+
+pub type FileResponse = hyper::Response<Full<Bytes>>;
+
+/// The same security headers `template.yaml` sets on the console's CloudFront responses: no
+/// inline script or style, no framing, nothing sniffed, no referrer leaked to the API.
+const HEADERS: [(&str, &str); 5] = [
+    (
+        "content-security-policy",
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; \
+         frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'",
+    ),
+    ("x-content-type-options", "nosniff"),
+    ("x-frame-options", "DENY"),
+    ("referrer-policy", "no-referrer"),
+    ("cache-control", "no-cache"),
+];
+
+#[derive(Debug, Clone)]
+pub struct Console {
+    /// The built console (`console/dist`).
+    pub dir: PathBuf,
+    /// The scopes `config.json` announces: the development identity's, or none when tokens
+    /// are verified (the console then shows what a token's scopes allow).
+    pub scopes: Vec<String>,
+    pub auth: &'static str,
+}
+
+/// Whether `path` names a console file: the page, its style sheet, `config.json`, or a module
+/// under `app/` (letters, digits and dashes only: nothing outside the folder can be named).
+pub fn is_console_path(path: &str) -> bool {
+    let module = |p: &str| {
+        p.strip_suffix(".js").is_some_and(|name| {
+            let name = name.strip_prefix("screens/").unwrap_or(name);
+            !name.is_empty() && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        })
+    };
+    matches!(path, "/" | "/index.html" | "/styles.css" | "/config.json")
+        || path.strip_prefix("/app/").is_some_and(module)
+}
+
+impl Console {
+    /// The file for a GET of `path` (already checked by [`is_console_path`]).
+    pub fn answer(&self, path: &str) -> FileResponse {
+        if path == "/config.json" {
+            let body = serde_json::json!({ "api": "", "auth": self.auth, "scopes": self.scopes }).to_string();
+            return respond(200, "application/json", body.into_bytes());
+        }
+        let relative = match path {
+            "/" => "index.html",
+            other => other.trim_start_matches('/'),
+        };
+        let content_type = match relative.rsplit('.').next() {
+            Some("html") => "text/html; charset=utf-8",
+            Some("css") => "text/css; charset=utf-8",
+            _ => "text/javascript; charset=utf-8",
+        };
+        match std::fs::read(self.dir.join(relative)) {
+            Ok(bytes) => respond(200, content_type, bytes),
+            Err(_) if relative == "index.html" => respond(
+                404,
+                "text/plain; charset=utf-8",
+                format!(
+                    "The console is not built ({} is missing): run `make console` (needs Node.js), then reload.\n",
+                    self.dir.display()
+                )
+                .into_bytes(),
+            ),
+            Err(_) => respond(404, "text/plain; charset=utf-8", b"not found\n".to_vec()),
+        }
+    }
+}
+
+fn respond(status: u16, content_type: &str, body: Vec<u8>) -> FileResponse {
+    let mut builder = hyper::Response::builder().status(status).header("content-type", content_type);
+    for (name, value) in HEADERS {
+        builder = builder.header(name, value);
+    }
+    builder.body(Full::new(Bytes::from(body))).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_consoles_own_files_can_be_named() {
+        for ok in ["/", "/index.html", "/styles.css", "/config.json", "/app/main.js", "/app/screens/order.js"] {
+            assert!(is_console_path(ok), "{ok}");
+        }
+        for no in [
+            "/app/../Cargo.toml",
+            "/app/main.ts",
+            "/app/.js",
+            "/app/x/y.js",
+            "/orders",
+            "/app/Main.js",
+            "/app/%2e%2e.js",
+        ] {
+            assert!(!is_console_path(no), "{no}");
+        }
+    }
+}
