@@ -3,6 +3,7 @@
 // asserts what the screen shows; axe-core runs on every screen, and each screen is
 // photographed at desktop and phone width.
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { after, before, test } from "node:test";
 import { accessible, api, launch, photograph, screenshots, startRunner } from "./harness.mjs";
 
@@ -241,14 +242,25 @@ test("reports and the overview show the day", async () => {
   await visit("reports");
   assert.match(await page.locator("table").first().textContent(), /BRL.*R\$99\.80/);
   await screen("reports");
+  // A CSV export, followed from the button to its file.
+  await page.locator('button[data-export="catalog"]').click();
+  const download = page.locator("a.download");
+  await download.waitFor({ timeout: 60000 });
+  const csv = await (await fetch(await download.getAttribute("href"))).text();
+  assert.match(csv.split("\n")[0], /sku/i);
+  assert.match(csv, /MUG-AZUL.*Caneca azul 300 ml/);
   await visit("overview");
   assert.equal(await page.locator("svg.chart").count(), 1, "a chart for BRL");
   assert.match(await page.locator("svg.chart").textContent(), /Net sales per day in BRL/);
   await screen("overview");
 });
 
-test("erase the customer, after a confirmation that names them", async () => {
+test("export the customer's data, then erase them after a confirmation that names them", async () => {
   await visit(`customers/${state.customer}`);
+  const [file] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export data (JSON)" }).click()]);
+  const exported = JSON.parse(readFileSync(await file.path(), "utf8"));
+  assert.match(JSON.stringify(exported), /João Araújo/);
+  assert.match(JSON.stringify(exported), new RegExp(state.order));
   await page.getByRole("button", { name: "Erase customer" }).click();
   const dialog = page.locator("dialog[open]");
   assert.match(await dialog.textContent(), /Erase João Araújo\?.*Orders, payments and returns are kept/s);
