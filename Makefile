@@ -15,7 +15,10 @@ deps:
 
 ## Build and serve the whole backoffice on http://127.0.0.1:$(PORT) with demo data. The shop is
 ## kept between runs (an emulator left running, recorded under .local/); `make reset` empties it.
-run: deps console
+run: deps
+	@# The console needs Node.js; without it the API runs alone and / says how to build it.
+	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory console; \
+		else echo "npm not found: the console is not built (the API works without it; see README)"; fi
 	cargo build --release -p backoffice-local
 	PORT=$(PORT) ./target/release/backoffice-local
 
