@@ -85,7 +85,7 @@ function actionForm(screen: Screen, order: Order, action: OrderAction, returns: 
     case "payment":
       return form("action-form", [
         moneyField("amount", "field.amount", outstanding(order)),
-        field("method", "field.method", select(["pix", "card", "boleto", "bank_transfer", "cash", "other"].map((m) => [m, m]), "pix")),
+        field("method", "field.method", select(["pix", "card", "boleto", "bank_transfer", "cash", "other"].map((m): [string, string] => [m, tKnown("method", m)]), "pix")),
         field("gateway_reference", "field.gateway_reference", input({ required: true })),
       ], "action.payment", guard(async (f) => {
         await post(`${path}/payments`, { amount: readMoney(f, "amount", currency), method: value(f, "method"), gateway_reference: value(f, "gateway_reference") });
@@ -154,6 +154,12 @@ export async function order(screen: Screen, id: string): Promise<void> {
     get<{ items: Return[] }>(`${path}/returns`).catch(() => ({ items: [] as Return[] })),
   ]);
   const o = answer.body;
+  // The order names its customer by id; with customers:read the page shows who that is.
+  const customerName = can(screen, "customers:read")
+    ? await get<{ name?: string; erasure?: unknown }>(`/customers/${encodeURIComponent(o.customer_id)}`)
+        .then((c) => (c.erasure ? undefined : c.name))
+        .catch(() => undefined)
+    : undefined;
   const actions = offeredActions(o, screen.scopes);
   const lines = table(
     t("order.lines"),
@@ -188,7 +194,7 @@ export async function order(screen: Screen, id: string): Promise<void> {
         h("h2", {}, t("order.totals")),
         h("dl", { class: "totals" }, totals.flatMap(([k, m]) => [h("dt", {}, t(k)), h("dd", { "data-total": k }, money(m))])),
         h("h2", {}, t("order.customer")),
-        can(screen, "customers:read") ? link(href(`customers/${o.customer_id}`), o.customer_id) : h("span", {}, o.customer_id),
+        can(screen, "customers:read") ? link(href(`customers/${o.customer_id}`), customerName ?? o.customer_id) : h("span", {}, o.customer_id),
         h("h2", {}, t("order.shipTo")),
         o.shipping_address ? addressLines(o.shipping_address) : h("p", {}, t("common.none")),
         o.shipment ? h("p", {}, t("order.shipment", { carrier: o.shipment.carrier, tracking: o.shipment.tracking_number })) : null,

@@ -2,7 +2,7 @@ import { call, get, idempotencyKey, post, query, type Page } from "../api.js";
 import { can, type Screen } from "../context.js";
 import { badge, empty, field, form, h, input, link, replace, select, table, value } from "../dom.js";
 import { count, dateTime, money, parseMoney, type Money } from "../format.js";
-import { t } from "../i18n.js";
+import { t, tKnown } from "../i18n.js";
 import { go, href } from "../router.js";
 import { pager } from "./orders.js";
 
@@ -237,7 +237,7 @@ export async function stockItem(screen: Screen, sku: string): Promise<void> {
             [t("stock.at"), t("stock.reason"), t("field.delta"), t("field.reference")],
             movements.items.map((m) => [
               document.createTextNode(dateTime(m.at)),
-              document.createTextNode(m.kind),
+              document.createTextNode(tKnown("movement", m.kind)),
               document.createTextNode(m.delta > 0 ? `+${count(m.delta)}` : count(m.delta)),
               document.createTextNode(m.reference ?? m.note ?? ""),
             ]),

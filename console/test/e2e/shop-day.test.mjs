@@ -83,7 +83,7 @@ test("register a product and receive goods", async () => {
   await submit(receive);
   await page.locator('[data-figure="stock.onHand"]', { hasText: "10" }).waitFor();
   assert.equal(await figure("stock.available").textContent(), "10");
-  assert.match(await page.locator("table").last().textContent(), /received.*\+10.*PO-2026-7/);
+  assert.match(await page.locator("table").last().textContent(), /Received.*\+10.*PO-2026-7/);
   await screen("stock-item");
 });
 
@@ -137,6 +137,7 @@ test("an order placed through the API shows in the list", async () => {
 
 test("record payment, then the order reaches 'to pack' on its own", async () => {
   await visit(`orders/${state.order}`);
+  assert.equal(await page.locator(`main a[href="#/customers/${state.customer}"]`).textContent(), "João Araújo");
   assert.deepEqual(await page.locator("details[data-action]").evaluateAll((els) => els.map((e) => e.dataset.action)), ["payment", "cancel"]);
   const pay = await openAction("payment");
   assert.equal(await pay.getByLabel("Amount").inputValue(), "99.80");
