@@ -1,6 +1,7 @@
 // The console's frame: configuration, language, navigation, and the screen of the address.
 
 import { ApiError, configure, Unreachable } from "./api.js";
+import { completeSignIn, currentToken, scopesOf, signIn, signOut, type OAuthConfig } from "./auth.js";
 import type { Screen } from "./context.js";
 import { describe, h, replace } from "./dom.js";
 import { LANGUAGES, pickLanguage, setLanguage, language, t, type Language, type MessageKey } from "./i18n.js";
@@ -14,11 +15,13 @@ import { returns } from "./screens/returns.js";
 import { stockItem, stockList } from "./screens/stock.js";
 
 /** `config.json` beside the page: where the API is and who the user is. Locally the runner
- * serves it with its development identity's scopes. */
+ * serves it with its development identity's scopes; with `oauth`, the user signs in and the
+ * scopes are the access token's. */
 interface Config {
   api: string;
-  auth: "local" | "bearer";
+  auth: "local" | "bearer" | "oauth";
   scopes: string[];
+  oauth?: Omit<OAuthConfig, "redirectUri">;
 }
 
 const NAV: [string, MessageKey][] = [
@@ -77,7 +80,13 @@ function frame(config: Config): HTMLElement {
         { "aria-label": t("nav.main") },
         h("ul", {}, NAV.map(([path, label]) => h("li", {}, h("a", { href: href(path), "aria-current": current === path ? "page" : null }, t(label))))),
       ),
-      h("div", { class: "language" }, h("label", { for: "language" }, t("app.language")), switcher),
+      h(
+        "div",
+        { class: "language" },
+        h("label", { for: "language" }, t("app.language")),
+        switcher,
+        config.oauth ? h("button", { type: "button", onclick: () => signOut(oauthOf(config)) }, t("app.signOut")) : null,
+      ),
     ),
     main,
   );
@@ -112,6 +121,10 @@ function start(c: Config): void {
   void show();
 }
 
+function oauthOf(c: Config): OAuthConfig {
+  return { ...(c.oauth as Omit<OAuthConfig, "redirectUri">), redirectUri: `${location.origin}/` };
+}
+
 async function boot(): Promise<void> {
   setLanguage(pickLanguage(navigator.languages, localStorage.getItem("language")));
   document.documentElement.lang = language();
@@ -123,7 +136,17 @@ async function boot(): Promise<void> {
     document.getElementById("app")!.replaceChildren(h("p", { class: "notice notice-bad", role: "alert" }, t("app.unreachable")));
     return;
   }
-  configure(c.api, () => sessionStorage.getItem("access_token"));
+  if (c.auth === "oauth" && c.oauth) {
+    const oauth = oauthOf(c);
+    await completeSignIn(oauth, new URL(location.href)).catch(() => false);
+    const token = currentToken();
+    if (!token) {
+      await signIn(oauth);
+      return;
+    }
+    c = { ...c, scopes: scopesOf(token, oauth.scopePrefix) };
+  }
+  configure(c.api, () => currentToken());
   window.addEventListener("hashchange", () => void show());
   if (!location.hash) history.replaceState(null, "", href("overview"));
   start(c);

@@ -1,0 +1,142 @@
+// Signing in with an OAuth 2 authorization server (Amazon Cognito's hosted UI): the
+// authorization code flow with PKCE (RFC 7636), for a public client that holds no secret. The
+// tokens live in this tab's sessionStorage only, and the scopes the console shows actions for
+// are read from the access token the API will check.
+
+export interface OAuthConfig {
+  /** The authorization server's base URL, e.g. https://shop.auth.eu-west-1.amazoncognito.com */
+  domain: string;
+  clientId: string;
+  /** Where the server sends the browser back: the console's own address. */
+  redirectUri: string;
+  scopes: string[];
+  /** Cognito prefixes custom scopes with the resource server's identifier ("backoffice/"). */
+  scopePrefix?: string;
+}
+
+export interface Tokens {
+  access_token: string;
+  id_token?: string;
+  expires_in: number;
+}
+
+const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+export function base64url(bytes: Uint8Array): string {
+  let out = "";
+  let bits = 0;
+  let value = 0;
+  for (const byte of bytes) {
+    value = (value << 8) | byte;
+    bits += 8;
+    while (bits >= 6) {
+      bits -= 6;
+      out += ALPHABET[(value >> bits) & 63];
+    }
+  }
+  if (bits > 0) out += ALPHABET[(value << (6 - bits)) & 63];
+  return out;
+}
+
+/** A code verifier: 32 random bytes, 43 characters (RFC 7636 §4.1). */
+export function newVerifier(): string {
+  return base64url(crypto.getRandomValues(new Uint8Array(32)));
+}
+
+/** The S256 challenge of a verifier (RFC 7636 §4.2). */
+export async function challengeOf(verifier: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier));
+  return base64url(new Uint8Array(digest));
+}
+
+export function authorizeUrl(config: OAuthConfig, challenge: string, state: string): string {
+  const q = new URLSearchParams({
+    response_type: "code",
+    client_id: config.clientId,
+    redirect_uri: config.redirectUri,
+    scope: config.scopes.join(" "),
+    code_challenge: challenge,
+    code_challenge_method: "S256",
+    state,
+  });
+  return `${config.domain}/oauth2/authorize?${q}`;
+}
+
+/** The token request for a code (form-encoded, as RFC 6749 §4.1.3 asks). */
+export function tokenRequest(config: OAuthConfig, code: string, verifier: string): { url: string; body: string } {
+  const body = new URLSearchParams({
+    grant_type: "authorization_code",
+    client_id: config.clientId,
+    code,
+    redirect_uri: config.redirectUri,
+    code_verifier: verifier,
+  });
+  return { url: `${config.domain}/oauth2/token`, body: body.toString() };
+}
+
+/** The claims of a JWT, unverified: the API verifies it; the console only reads what to show. */
+export function claimsOf(token: string): Record<string, unknown> {
+  const payload = token.split(".")[1] ?? "";
+  const padded = payload.replace(/-/g, "+").replace(/_/g, "/").padEnd(Math.ceil(payload.length / 4) * 4, "=");
+  try {
+    return JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(padded), (c) => c.charCodeAt(0)))) as Record<string, unknown>;
+  } catch {
+    return {};
+  }
+}
+
+/** The token's scopes as the API names them (the resource server's prefix taken off). */
+export function scopesOf(token: string, prefix = ""): string[] {
+  const scope = claimsOf(token).scope;
+  if (typeof scope !== "string") return [];
+  return scope.split(/\s+/).filter(Boolean).map((s) => (prefix && s.startsWith(prefix) ? s.slice(prefix.length) : s));
+}
+
+const KEY = { verifier: "pkce_verifier", state: "pkce_state", token: "access_token", expires: "access_token_expires" };
+
+/** Sends the browser to the sign-in page, remembering what the return must match. */
+export async function signIn(config: OAuthConfig): Promise<void> {
+  const verifier = newVerifier();
+  const state = newVerifier();
+  sessionStorage.setItem(KEY.verifier, verifier);
+  sessionStorage.setItem(KEY.state, state);
+  location.assign(authorizeUrl(config, await challengeOf(verifier), state));
+}
+
+/** On the way back from sign-in: trades the code for tokens if the state is the one sent. */
+export async function completeSignIn(config: OAuthConfig, url: URL): Promise<boolean> {
+  const code = url.searchParams.get("code");
+  const state = url.searchParams.get("state");
+  if (!code || !state) return false;
+  const expected = sessionStorage.getItem(KEY.state);
+  const verifier = sessionStorage.getItem(KEY.verifier);
+  sessionStorage.removeItem(KEY.state);
+  sessionStorage.removeItem(KEY.verifier);
+  history.replaceState(null, "", url.pathname + url.hash);
+  if (!expected || state !== expected || !verifier) return false;
+  const request = tokenRequest(config, code, verifier);
+  const response = await fetch(request.url, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: request.body,
+  });
+  if (!response.ok) return false;
+  const tokens = (await response.json()) as Tokens;
+  sessionStorage.setItem(KEY.token, tokens.access_token);
+  sessionStorage.setItem(KEY.expires, String(Date.now() + tokens.expires_in * 1000));
+  return true;
+}
+
+/** The access token, while it is valid. */
+export function currentToken(now = Date.now()): string | null {
+  const token = sessionStorage.getItem(KEY.token);
+  const expires = Number(sessionStorage.getItem(KEY.expires) ?? 0);
+  return token && expires > now ? token : null;
+}
+
+export function signOut(config: OAuthConfig): void {
+  sessionStorage.removeItem(KEY.token);
+  sessionStorage.removeItem(KEY.expires);
+  const q = new URLSearchParams({ client_id: config.clientId, logout_uri: config.redirectUri });
+  location.assign(`${config.domain}/logout?${q}`);
+}
