@@ -5,7 +5,8 @@ import { dateTime, money, type Money } from "../format.js";
 import { t } from "../i18n.js";
 import { go, href } from "../router.js";
 import { addressLines } from "./order.js";
-import { pager, statusBadge } from "./orders.js";
+import { pager } from "../pager.js";
+import { statusBadge } from "./orders.js";
 
 interface Address {
   kind: string;

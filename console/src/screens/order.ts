@@ -58,13 +58,14 @@ function moneyField(name: string, label: MessageKey, initial: Money): HTMLElemen
   return field(name, label, input({ inputmode: "decimal", value: money(initial).replace(/[^\d.,]/g, ""), autocomplete: "off" }));
 }
 
-/** Reads a money field typed the user's way; the error sits beside the field. */
-function readMoney(f: HTMLFormElement, name: string, currency: string): Money {
+/** Reads a money field typed the user's way; `null`, with the error beside the field, when it
+ * is not an amount. */
+function readMoney(f: HTMLFormElement, name: string, currency: string): Money | null {
   const amount = parseMoney(value(f, name), currency);
   if (amount === null) {
     const slot = f.querySelector<HTMLElement>(`[data-error-for="${name}"]`);
     if (slot) slot.textContent = t("field.invalid");
-    throw new Error("invalid amount");
+    return null;
   }
   return { amount, currency };
 }
@@ -73,24 +74,18 @@ function actionForm(screen: Screen, order: Order, action: OrderAction, returns: 
   const path = `/orders/${encodeURIComponent(order.id)}`;
   const currency = order.total.currency;
   const done = async () => screen.refresh();
-  const guard = (submit: (f: HTMLFormElement) => Promise<void>) => async (f: HTMLFormElement) => {
-    try {
-      await submit(f);
-    } catch (error) {
-      if (error instanceof Error && error.message === "invalid amount") return;
-      throw error;
-    }
-  };
   switch (action) {
     case "payment":
       return form("action-form", [
         moneyField("amount", "field.amount", outstanding(order)),
         field("method", "field.method", select(["pix", "card", "boleto", "bank_transfer", "cash", "other"].map((m): [string, string] => [m, tKnown("method", m)]), "pix")),
         field("gateway_reference", "field.gateway_reference", input({ required: true })),
-      ], "action.payment", guard(async (f) => {
-        await post(`${path}/payments`, { amount: readMoney(f, "amount", currency), method: value(f, "method"), gateway_reference: value(f, "gateway_reference") });
+      ], "action.payment", async (f) => {
+        const amount = readMoney(f, "amount", currency);
+        if (!amount) return;
+        await post(`${path}/payments`, { amount, method: value(f, "method"), gateway_reference: value(f, "gateway_reference") });
         await done();
-      }));
+      });
     case "refund": {
       const open = returns.filter((r) => r.status === "received");
       return form("action-form", [
@@ -98,16 +93,18 @@ function actionForm(screen: Screen, order: Order, action: OrderAction, returns: 
         field("reason", "field.reason", input({ required: true })),
         field("gateway_reference", "field.gateway_reference", input({ required: true })),
         open.length ? field("return_id", "field.return_id", select([["", t("common.none")], ...open.map((r): [string, string] => [r.id, r.id])])) : null,
-      ], "action.refund", guard(async (f) => {
+      ], "action.refund", async (f) => {
+        const amount = readMoney(f, "amount", currency);
+        if (!amount) return;
         const returnId = value(f, "return_id");
         await post(`${path}/refunds`, {
-          amount: readMoney(f, "amount", currency),
+          amount,
           reason: value(f, "reason"),
           gateway_reference: value(f, "gateway_reference"),
           ...(returnId ? { return_id: returnId } : {}),
         });
         await done();
-      }));
+      });
     }
     case "pack":
       return form("action-form", [], "action.pack", async () => {

@@ -1,6 +1,7 @@
 import { get, query, type Page } from "../api.js";
 import type { Screen } from "../context.js";
 import { badge, empty, field, h, input, link, replace, select, table } from "../dom.js";
+import { pager } from "../pager.js";
 import { dateTime, money, type Money } from "../format.js";
 import { t, tKnown } from "../i18n.js";
 import { go, href } from "../router.js";
@@ -73,13 +74,4 @@ export async function orders(screen: Screen): Promise<void> {
       : empty(),
     pager(screen, "orders", page.next_cursor),
   );
-}
-
-/** "First page" and "Next page" links that keep the screen's other parameters. */
-export function pager(screen: Screen, path: string, next: string | null): HTMLElement {
-  const params = Object.fromEntries(screen.location.params.entries());
-  const links: HTMLElement[] = [];
-  if (params.cursor) links.push(link(href(path, { ...params, cursor: null }), t("common.first")));
-  if (next) links.push(link(href(path, { ...params, cursor: next }), t("common.next")));
-  return h("nav", { class: "pager", "aria-label": t("common.next") }, links);
 }

@@ -1,10 +1,10 @@
-import { get, post, type Page } from "../api.js";
+import { get, post, query, type Page } from "../api.js";
 import { can, type Screen } from "../context.js";
 import { empty, field, form, h, input, link, replace, value } from "../dom.js";
 import { count, dateTime } from "../format.js";
 import { t } from "../i18n.js";
 import { href } from "../router.js";
-import { pager } from "./orders.js";
+import { pager } from "../pager.js";
 
 interface ReturnLine {
   sku: string;
@@ -37,7 +37,7 @@ function receiveForm(screen: Screen, r: Return): HTMLFormElement {
 }
 
 export async function returns(screen: Screen): Promise<void> {
-  const page = await get<Page<Return>>(`/returns?status=requested&limit=25${screen.location.params.get("cursor") ? `&cursor=${encodeURIComponent(screen.location.params.get("cursor")!)}` : ""}`);
+  const page = await get<Page<Return>>(`/returns${query({ status: "requested", limit: 25, cursor: screen.location.params.get("cursor") })}`);
   const writable = can(screen, "returns:write");
   replace(
     screen.main,

@@ -4,7 +4,7 @@ import { badge, empty, field, form, h, input, link, replace, select, table, valu
 import { count, dateTime, money, parseMoney, type Money } from "../format.js";
 import { t, tKnown } from "../i18n.js";
 import { go, href } from "../router.js";
-import { pager } from "./orders.js";
+import { pager } from "../pager.js";
 
 interface StockItem {
   sku: string;
@@ -43,17 +43,15 @@ export async function stockList(screen: Screen): Promise<void> {
     get<Page<Replenishment>>("/replenishments?status=open&limit=50"),
   ]);
   const search = input({ type: "search", value: q, placeholder: t("stock.searchHint") });
-  const lowBox = input({ type: "checkbox" });
+  const lowBox = input({ type: "checkbox", id: "low-only" });
   lowBox.checked = low;
   const filters = h(
     "form",
     { class: "filters", role: "search" },
     field("q", "field.search", search),
-    h("div", { class: "field field-inline" }, lowBox, h("label", { for: "" }, t("field.low"))),
+    h("div", { class: "field field-inline" }, lowBox, h("label", { for: "low-only" }, t("field.low"))),
     h("button", { type: "submit" }, t("common.search")),
   );
-  lowBox.id = "low-only";
-  filters.querySelector("label[for='']")?.setAttribute("for", "low-only");
   filters.addEventListener("submit", (e) => {
     e.preventDefault();
     go("stock", { q: search.value.trim() || null, low: lowBox.checked ? "true" : null });
