@@ -85,6 +85,18 @@ test("register a product and receive goods", async () => {
   assert.equal(await figure("stock.available").textContent(), "10");
   assert.match(await page.locator("table").last().textContent(), /Received.*\+10.*PO-2026-7/);
   await screen("stock-item");
+
+  // Price and reorder settings, edited in place.
+  const settings = page.locator("form.settings-form");
+  await settings.getByLabel("Unit price").fill("52,50");
+  await settings.getByLabel("Reorder point").fill("4");
+  await submit(settings);
+  await page.locator("form.settings-form input[name=reorder_point][value='4']").waitFor();
+  const stored = await api(runner.base, "GET", "/stock/MUG-AZUL");
+  assert.deepEqual([stored.body.unit_price, stored.body.reorder_point], [{ amount: 5250, currency: "BRL" }, 4]);
+  await settings.getByLabel("Unit price").fill("49,90");
+  await submit(settings);
+  await page.locator("form.settings-form input[name=unit_price][value='49.90']").waitFor();
 });
 
 test("a bad price is refused beside its field and nothing is written", async () => {
