@@ -58,6 +58,9 @@ pub fn serve<S, F>(
 {
     tokio::spawn(async move {
         while let Ok((stream, _)) = listener.accept().await {
+            // As AWS endpoints answer: a response written in more than one segment (TLS
+            // records) must not wait for the client's delayed ACK (40 ms on Linux).
+            let _ = stream.set_nodelay(true);
             let state = state.clone();
             let tls = tls.clone();
             tokio::spawn(async move {
