@@ -34,6 +34,25 @@ interface Replenishment {
   updated_at: string;
 }
 
+/** Registers or updates a product from a form with its name, price and reorder fields; `false`
+ * (the error beside the price) when the price is not an amount. */
+async function saveProduct(f: HTMLFormElement, sku: string, currency: string): Promise<boolean> {
+  // An unknown code still gets two decimals here; the API names the currency if it refuses it.
+  const amount = parseMoney(value(f, "unit_price"), /^[A-Z]{3}$/.test(currency) ? currency : "XXX");
+  if (amount === null) {
+    f.querySelector("[data-error-for='unit_price']")!.textContent = t("field.invalid");
+    return false;
+  }
+  await call("PUT", `/stock/${encodeURIComponent(sku)}`, {
+    name: value(f, "name"),
+    unit_price: { amount, currency },
+    ...(amount === 0 ? { free: true } : {}),
+    reorder_point: Number(value(f, "reorder_point")),
+    reorder_quantity: Number(value(f, "reorder_quantity")),
+  });
+  return true;
+}
+
 export async function stockList(screen: Screen): Promise<void> {
   const p = screen.location.params;
   const q = p.get("q") ?? "";
@@ -69,20 +88,8 @@ export async function stockList(screen: Screen): Promise<void> {
           field("reorder_point", "field.reorder_point", input({ type: "number", min: 0, value: 5 })),
           field("reorder_quantity", "field.reorder_quantity", input({ type: "number", min: 1, value: 20 })),
         ], "stock.new", async (f) => {
-          const currency = value(f, "currency").trim().toUpperCase();
-          const amount = parseMoney(value(f, "unit_price"), /^[A-Z]{3}$/.test(currency) ? currency : "XXX");
-          if (amount === null) {
-            f.querySelector("[data-error-for='unit_price']")!.textContent = t("field.invalid");
-            return;
-          }
           const sku = value(f, "sku").trim();
-          await call("PUT", `/stock/${encodeURIComponent(sku)}`, {
-            name: value(f, "name"),
-            unit_price: { amount, currency },
-            ...(amount === 0 ? { free: true } : {}),
-            reorder_point: Number(value(f, "reorder_point")),
-            reorder_quantity: Number(value(f, "reorder_quantity")),
-          });
+          if (!(await saveProduct(f, sku, value(f, "currency").trim().toUpperCase()))) return;
           go(`stock/${encodeURIComponent(sku)}`);
         }),
       )
@@ -148,18 +155,7 @@ export async function stockItem(screen: Screen, sku: string): Promise<void> {
     ],
     "common.save",
     async (f) => {
-      const amount = parseMoney(value(f, "unit_price"), item.unit_price.currency);
-      if (amount === null) {
-        f.querySelector("[data-error-for='unit_price']")!.textContent = t("field.invalid");
-        return;
-      }
-      await call("PUT", path, {
-        name: value(f, "name"),
-        unit_price: { amount, currency: item.unit_price.currency },
-        ...(amount === 0 ? { free: true } : {}),
-        reorder_point: Number(value(f, "reorder_point")),
-        reorder_quantity: Number(value(f, "reorder_quantity")),
-      });
+      if (!(await saveProduct(f, item.sku, item.unit_price.currency))) return;
       screen.refresh();
     },
   );
