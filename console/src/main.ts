@@ -21,6 +21,8 @@ interface Config {
   api: string;
   auth: "local" | "bearer" | "oauth";
   scopes: string[];
+  /** A bearer token given with the configuration (the local runner's, with LOCAL_AUTH=jwt). */
+  token?: string;
   oauth?: Omit<OAuthConfig, "redirectUri">;
 }
 
@@ -146,7 +148,8 @@ async function boot(): Promise<void> {
     }
     c = { ...c, scopes: scopesOf(token, oauth.scopePrefix) };
   }
-  configure(c.api, () => currentToken());
+  const given = c.token;
+  configure(c.api, () => given ?? currentToken());
   window.addEventListener("hashchange", () => void show());
   if (!location.hash) history.replaceState(null, "", href("overview"));
   start(c);

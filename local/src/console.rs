@@ -26,10 +26,12 @@ const HEADERS: [(&str, &str); 5] = [
 pub struct Console {
     /// The built console (`console/dist`).
     pub dir: PathBuf,
-    /// The scopes `config.json` announces: the development identity's, or none when tokens
-    /// are verified (the console then shows what a token's scopes allow).
+    /// The scopes `config.json` announces (every scope of the template).
     pub scopes: Vec<String>,
-    pub auth: &'static str,
+    /// With `LOCAL_AUTH=jwt`: each `config.json` carries a token minted for these scopes (one
+    /// hour), which the console sends as its bearer, so every request it makes goes through the
+    /// same verification as API Gateway's authorizer. Without: the development identity.
+    pub minter: Option<crate::auth::JwtVerifier>,
 }
 
 /// Whether `path` names a console file: the page, its style sheet, `config.json`, or a module
@@ -49,8 +51,15 @@ impl Console {
     /// The file for a GET of `path` (already checked by [`is_console_path`]).
     pub fn answer(&self, path: &str) -> FileResponse {
         if path == "/config.json" {
-            let body = serde_json::json!({ "api": "", "auth": self.auth, "scopes": self.scopes }).to_string();
-            return respond(200, "application/json", body.into_bytes());
+            let body = match &self.minter {
+                Some(verifier) => {
+                    let claims = verifier.claims("local-console", &self.scopes, chrono::Utc::now().timestamp(), 3600);
+                    let token = verifier.mint(&claims);
+                    serde_json::json!({ "api": "", "auth": "bearer", "token": token, "scopes": self.scopes })
+                }
+                None => serde_json::json!({ "api": "", "auth": "local", "scopes": self.scopes }),
+            };
+            return respond(200, "application/json", body.to_string().into_bytes());
         }
         let relative = match path {
             "/" => "index.html",

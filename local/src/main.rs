@@ -60,14 +60,10 @@ async fn main() -> Result<(), backoffice_local::BoxError> {
     if verify_tokens {
         app.auth = backoffice_local::Auth::Jwt(backoffice_local::auth::JwtVerifier::from_env());
     }
-    let scopes = match (&app.identity, verify_tokens) {
-        (backoffice_local::Identity::Claims { scopes, .. }, false) => scopes.clone(),
-        _ => Vec::new(),
-    };
     app.console = Some(backoffice_local::console::Console {
         dir: std::env::var("CONSOLE_DIR").unwrap_or_else(|_| "console/dist".to_owned()).into(),
-        scopes,
-        auth: if verify_tokens { "bearer" } else { "local" },
+        scopes: app.template.all_scopes(),
+        minter: verify_tokens.then(backoffice_local::auth::JwtVerifier::from_env),
     });
     let app = Arc::new(app);
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;

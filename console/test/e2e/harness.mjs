@@ -33,7 +33,7 @@ export function chromiumPath() {
   return found;
 }
 
-export async function startRunner() {
+export async function startRunner(extraEnv = {}) {
   const binary = process.env.BACKOFFICE_LOCAL ?? join(repo, "target/debug/backoffice-local");
   if (!existsSync(binary)) throw new Error(`${binary} is missing: cargo build -p backoffice-local`);
   if (!existsSync(join(consoleDir, "dist/index.html"))) throw new Error("console/dist is missing: npm run build");
@@ -47,6 +47,7 @@ export async function startRunner() {
     CONSOLE_DIR: join(consoleDir, "dist"),
     LOCAL_SCHEDULE_SECONDS: "2",
     RUST_LOG: process.env.RUST_LOG ?? "warn",
+    ...extraEnv,
   };
   delete env.AWS_ENDPOINT_URL;
   // Beside the screenshots: `reset` removes the data folder when the runner stops.
