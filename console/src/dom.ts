@@ -2,6 +2,7 @@
 // the API returns can inject markup), and forms whose errors sit beside the field they name.
 
 import { ApiError, Unreachable } from "./api.js";
+import { money, parseMoney, type Money } from "./format.js";
 import { t, type MessageKey } from "./i18n.js";
 
 type Child = Node | string | number | null | undefined | false;
@@ -156,4 +157,21 @@ export function empty(): HTMLElement {
 /** A status shown as a word in a badge (never colour alone). */
 export function badge(label: string, tone: "ok" | "warn" | "bad" | "info" = "info"): HTMLElement {
   return h("span", { class: `badge badge-${tone}` }, label);
+}
+
+/** A money field, filled with `initial` as a person would type it (figures only). */
+export function moneyField(name: string, label: MessageKey, initial?: Money): HTMLElement {
+  const text = initial ? money(initial).replace(/[^\d.,]/g, "") : "";
+  return field(name, label, input({ inputmode: "decimal", value: text, autocomplete: "off" }));
+}
+
+/** A money field's amount in minor units of `currency`; `null`, with the error beside the
+ * field, when what was typed is not an amount. */
+export function readAmount(form: HTMLFormElement, name: string, currency: string): number | null {
+  const amount = parseMoney(value(form, name), currency);
+  if (amount === null) {
+    const slot = form.querySelector<HTMLElement>(`[data-error-for="${CSS.escape(name)}"]`);
+    if (slot) slot.textContent = t("field.invalid");
+  }
+  return amount;
 }

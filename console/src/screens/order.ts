@@ -1,8 +1,8 @@
 import { call, get, idempotencyKey, post } from "../api.js";
 import { offeredActions, outstanding, refundable, type OrderAction, type OrderState } from "../actions.js";
 import { can, type Screen } from "../context.js";
-import { badge, field, form, h, input, link, replace, select, table, value } from "../dom.js";
-import { dateTime, money, parseMoney, type Money } from "../format.js";
+import { badge, field, form, h, input, link, moneyField, readAmount, replace, select, table, value } from "../dom.js";
+import { dateTime, money, type Money } from "../format.js";
 import { t, tKnown, type MessageKey } from "../i18n.js";
 import { href } from "../router.js";
 import { statusBadge } from "./orders.js";
@@ -54,22 +54,6 @@ export function addressLines(a: Address): HTMLElement {
   return h("address", {}, ...parts.filter(Boolean).flatMap((p, i) => (i ? [h("br"), p] : [p])));
 }
 
-function moneyField(name: string, label: MessageKey, initial: Money): HTMLElement {
-  return field(name, label, input({ inputmode: "decimal", value: money(initial).replace(/[^\d.,]/g, ""), autocomplete: "off" }));
-}
-
-/** Reads a money field typed the user's way; `null`, with the error beside the field, when it
- * is not an amount. */
-function readMoney(f: HTMLFormElement, name: string, currency: string): Money | null {
-  const amount = parseMoney(value(f, name), currency);
-  if (amount === null) {
-    const slot = f.querySelector<HTMLElement>(`[data-error-for="${name}"]`);
-    if (slot) slot.textContent = t("field.invalid");
-    return null;
-  }
-  return { amount, currency };
-}
-
 function actionForm(screen: Screen, order: Order, action: OrderAction, returns: Return[]): HTMLElement {
   const path = `/orders/${encodeURIComponent(order.id)}`;
   const currency = order.total.currency;
@@ -81,9 +65,9 @@ function actionForm(screen: Screen, order: Order, action: OrderAction, returns: 
         field("method", "field.method", select(["pix", "card", "boleto", "bank_transfer", "cash", "other"].map((m): [string, string] => [m, tKnown("method", m)]), "pix")),
         field("gateway_reference", "field.gateway_reference", input({ required: true })),
       ], "action.payment", async (f) => {
-        const amount = readMoney(f, "amount", currency);
-        if (!amount) return;
-        await post(`${path}/payments`, { amount, method: value(f, "method"), gateway_reference: value(f, "gateway_reference") });
+        const amount = readAmount(f, "amount", currency);
+        if (amount === null) return;
+        await post(`${path}/payments`, { amount: { amount, currency }, method: value(f, "method"), gateway_reference: value(f, "gateway_reference") });
         await done();
       });
     case "refund": {
@@ -94,11 +78,11 @@ function actionForm(screen: Screen, order: Order, action: OrderAction, returns: 
         field("gateway_reference", "field.gateway_reference", input({ required: true })),
         open.length ? field("return_id", "field.return_id", select([["", t("common.none")], ...open.map((r): [string, string] => [r.id, r.id])])) : null,
       ], "action.refund", async (f) => {
-        const amount = readMoney(f, "amount", currency);
-        if (!amount) return;
+        const amount = readAmount(f, "amount", currency);
+        if (amount === null) return;
         const returnId = value(f, "return_id");
         await post(`${path}/refunds`, {
-          amount,
+          amount: { amount, currency },
           reason: value(f, "reason"),
           gateway_reference: value(f, "gateway_reference"),
           ...(returnId ? { return_id: returnId } : {}),

@@ -1,7 +1,7 @@
 import { call, get, idempotencyKey, post, query, type Page } from "../api.js";
 import { can, type Screen } from "../context.js";
-import { badge, empty, field, form, h, input, link, replace, select, table, value } from "../dom.js";
-import { count, dateTime, money, parseMoney, type Money } from "../format.js";
+import { badge, empty, field, form, h, input, link, moneyField, readAmount, replace, select, table, value } from "../dom.js";
+import { count, dateTime, money, type Money } from "../format.js";
 import { t, tKnown } from "../i18n.js";
 import { go, href } from "../router.js";
 import { pager } from "../pager.js";
@@ -38,11 +38,8 @@ interface Replenishment {
  * (the error beside the price) when the price is not an amount. */
 async function saveProduct(f: HTMLFormElement, sku: string, currency: string): Promise<boolean> {
   // An unknown code still gets two decimals here; the API names the currency if it refuses it.
-  const amount = parseMoney(value(f, "unit_price"), /^[A-Z]{3}$/.test(currency) ? currency : "XXX");
-  if (amount === null) {
-    f.querySelector("[data-error-for='unit_price']")!.textContent = t("field.invalid");
-    return false;
-  }
+  const amount = readAmount(f, "unit_price", /^[A-Z]{3}$/.test(currency) ? currency : "XXX");
+  if (amount === null) return false;
   await call("PUT", `/stock/${encodeURIComponent(sku)}`, {
     name: value(f, "name"),
     unit_price: { amount, currency },
@@ -83,7 +80,7 @@ export async function stockList(screen: Screen): Promise<void> {
         form("settings-form", [
           field("sku", "field.sku", input({ required: true, autocomplete: "off" })),
           field("name", "field.name", input({ required: true })),
-          field("unit_price", "field.unit_price", input({ inputmode: "decimal", required: true })),
+          moneyField("unit_price", "field.unit_price"),
           field("currency", "field.currency", input({ value: "BRL", maxlength: 3, required: true })),
           field("reorder_point", "field.reorder_point", input({ type: "number", min: 0, value: 5 })),
           field("reorder_quantity", "field.reorder_quantity", input({ type: "number", min: 1, value: 20 })),
@@ -149,7 +146,7 @@ export async function stockItem(screen: Screen, sku: string): Promise<void> {
     "settings-form",
     [
       field("name", "field.name", input({ value: item.name, required: true })),
-      field("unit_price", "field.unit_price", input({ inputmode: "decimal", value: money(item.unit_price).replace(/[^\d.,]/g, "") })),
+      moneyField("unit_price", "field.unit_price", item.unit_price),
       field("reorder_point", "field.reorder_point", input({ type: "number", min: 0, value: item.reorder_point })),
       field("reorder_quantity", "field.reorder_quantity", input({ type: "number", min: 1, value: item.reorder_quantity })),
     ],
