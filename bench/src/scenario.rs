@@ -110,6 +110,9 @@ pub async fn record(app: &Backoffice) -> Result<BTreeMap<String, Recording>, Box
     call(app, "POST", "/exports", &[JSON], json!({"kind": "catalog"})).await?;
     app.settle().await?;
 
+    // A member of staff signs in: the user pool's trigger turns a packer's group into scopes.
+    app.run_token_trigger("bench-packer", &["packer".into()], &["openid".into(), "email".into()])?;
+
     let capture = app.capture.as_ref().ok_or("the runner was not built with capture")?;
     let mut chosen = BTreeMap::new();
     for (id, f) in &app.template.functions {

@@ -10,8 +10,6 @@ export interface OAuthConfig {
   /** Where the server sends the browser back: the console's own address. */
   redirectUri: string;
   scopes: string[];
-  /** Cognito prefixes custom scopes with the resource server's identifier ("backoffice/"). */
-  scopePrefix?: string;
 }
 
 export interface Tokens {
@@ -85,11 +83,17 @@ export function claimsOf(token: string): Record<string, unknown> {
   }
 }
 
-/** The token's scopes as the API names them (the resource server's prefix taken off). */
-export function scopesOf(token: string, prefix = ""): string[] {
+/** Cognito names the user pool's resource-server scopes `backoffice/<scope>`. */
+const RESOURCE_SERVER = "backoffice/";
+
+/** The token's scopes as the API reads them (shared/src/domain/access.rs, `api_scope`). */
+export function scopesOf(token: string): string[] {
   const scope = claimsOf(token).scope;
   if (typeof scope !== "string") return [];
-  return scope.split(/\s+/).filter(Boolean).map((s) => (prefix && s.startsWith(prefix) ? s.slice(prefix.length) : s));
+  return scope
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((s) => (s.startsWith(RESOURCE_SERVER) ? s.slice(RESOURCE_SERVER.length) : s));
 }
 
 const KEY = { verifier: "pkce_verifier", state: "pkce_state", token: "access_token", expires: "access_token_expires" };

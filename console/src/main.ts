@@ -107,6 +107,11 @@ async function show(): Promise<void> {
     await route(screen);
     document.title = `${main.querySelector("h1")?.textContent ?? ""} · ${t("app.title")}`;
   } catch (error) {
+    // The access token ran out (an hour on AWS): sign in again, back to this screen.
+    if (error instanceof ApiError && error.status === 401 && config.auth === "oauth" && config.oauth) {
+      await signInHere(oauthOf(config));
+      return;
+    }
     const unreachable = error instanceof Unreachable;
     replace(
       main,
@@ -127,6 +132,14 @@ function oauthOf(c: Config): OAuthConfig {
   return { ...(c.oauth as Omit<OAuthConfig, "redirectUri">), redirectUri: `${location.origin}/` };
 }
 
+/** Signs in, and comes back to the screen the user was on (a shared link survives sign-in). */
+async function signInHere(oauth: OAuthConfig): Promise<void> {
+  sessionStorage.setItem(RETURN_TO, location.hash);
+  await signIn(oauth);
+}
+
+const RETURN_TO = "return_to";
+
 async function boot(): Promise<void> {
   setLanguage(pickLanguage(navigator.languages, localStorage.getItem("language")));
   document.documentElement.lang = language();
@@ -140,13 +153,27 @@ async function boot(): Promise<void> {
   }
   if (c.auth === "oauth" && c.oauth) {
     const oauth = oauthOf(c);
-    await completeSignIn(oauth, new URL(location.href)).catch(() => false);
+    const returning = new URL(location.href).searchParams.has("code");
+    const signedIn = await completeSignIn(oauth, new URL(location.href)).catch(() => false);
+    if (signedIn) {
+      const back = sessionStorage.getItem(RETURN_TO);
+      sessionStorage.removeItem(RETURN_TO);
+      if (back) history.replaceState(null, "", back);
+    }
     const token = currentToken();
-    if (!token) {
-      await signIn(oauth);
+    if (!token && returning && !signedIn) {
+      // Never straight back to the sign-in page: with a session there, that would loop.
+      document.getElementById("app")!.replaceChildren(
+        h("main", { id: "main" }, h("h1", {}, t("app.title")), h("p", { class: "notice notice-bad", role: "alert" }, t("app.signInFailed")),
+          h("button", { type: "button", onclick: () => void signInHere(oauth) }, t("app.signIn"))),
+      );
       return;
     }
-    c = { ...c, scopes: scopesOf(token, oauth.scopePrefix) };
+    if (!token) {
+      await signInHere(oauth);
+      return;
+    }
+    c = { ...c, scopes: scopesOf(token) };
   }
   const given = c.token;
   configure(c.api, () => given ?? currentToken());

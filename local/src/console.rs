@@ -28,10 +28,21 @@ pub struct Console {
     pub dir: PathBuf,
     /// The scopes `config.json` announces (every scope of the template).
     pub scopes: Vec<String>,
-    /// With `LOCAL_AUTH=jwt`: each `config.json` carries a token minted for these scopes (one
-    /// hour), which the console sends as its bearer, so every request it makes goes through the
-    /// same verification as API Gateway's authorizer. Without: the development identity.
-    pub minter: Option<crate::auth::JwtVerifier>,
+    pub auth: ConsoleAuth,
+}
+
+/// Who the console is, as its `config.json` tells it.
+#[derive(Debug, Clone)]
+pub enum ConsoleAuth {
+    /// The development identity: the runner serves every request with every scope.
+    Development,
+    /// `LOCAL_AUTH=jwt`: each `config.json` carries a token minted for the scopes (one hour),
+    /// which the console sends as its bearer, so every request it makes goes through the same
+    /// verification as API Gateway's authorizer.
+    Minted(crate::auth::JwtVerifier),
+    /// `LOCAL_AUTH=oauth`: the console signs in on the runner's stand-in for the hosted sign-in
+    /// page (`sign_in`), as it does with Cognito on AWS.
+    SignIn,
 }
 
 /// Whether `path` names a console file: the page, its style sheet, `config.json`, or a module
@@ -51,13 +62,20 @@ impl Console {
     /// The file for a GET of `path` (already checked by [`is_console_path`]).
     pub fn answer(&self, path: &str) -> FileResponse {
         if path == "/config.json" {
-            let body = match &self.minter {
-                Some(verifier) => {
+            let body = match &self.auth {
+                ConsoleAuth::Minted(verifier) => {
                     let claims = verifier.claims("local-console", &self.scopes, chrono::Utc::now().timestamp(), 3600);
                     let token = verifier.mint(&claims);
                     serde_json::json!({ "api": "", "auth": "bearer", "token": token, "scopes": self.scopes })
                 }
-                None => serde_json::json!({ "api": "", "auth": "local", "scopes": self.scopes }),
+                ConsoleAuth::Development => serde_json::json!({ "api": "", "auth": "local", "scopes": self.scopes }),
+                // The sign-in page is the runner's own: `domain` is this origin.
+                ConsoleAuth::SignIn => serde_json::json!({
+                    "api": "",
+                    "auth": "oauth",
+                    "scopes": [],
+                    "oauth": { "domain": "", "clientId": crate::sign_in::CLIENT_ID, "scopes": ["openid", "email"] },
+                }),
             };
             return respond(200, "application/json", body.to_string().into_bytes());
         }
@@ -86,7 +104,7 @@ impl Console {
     }
 }
 
-fn respond(status: u16, content_type: &str, body: Vec<u8>) -> FileResponse {
+pub(crate) fn respond(status: u16, content_type: &str, body: Vec<u8>) -> FileResponse {
     let mut builder = hyper::Response::builder().status(status).header("content-type", content_type);
     for (name, value) in HEADERS {
         builder = builder.header(name, value);

@@ -15,6 +15,7 @@ pub mod pumps;
 pub mod recorder;
 pub mod registry;
 pub mod server;
+pub mod sign_in;
 pub mod template;
 
 pub use apigw::Identity;
@@ -120,6 +121,8 @@ pub struct Backoffice {
     pub stream_checkpoint: Option<std::path::PathBuf>,
     /// The operator console, served at `/` when set (`make run` sets it).
     pub console: Option<console::Console>,
+    /// The stand-in for the user pool's sign-in page, with `LOCAL_AUTH=oauth`.
+    pub sign_in: Option<sign_in::SignIn>,
     stream_state: tokio::sync::Mutex<pumps::StreamState>,
 }
 
@@ -267,8 +270,46 @@ impl Backoffice {
             capture,
             stream_checkpoint: None,
             console: None,
+            sign_in: None,
             stream_state: Default::default(),
         })
+    }
+
+    /// Runs the user pool's pre-token-generation trigger for `user` in `groups`, with the event
+    /// Cognito sends it when it issues tokens, and returns the scopes it adds to the access token.
+    pub fn run_token_trigger(
+        &self,
+        user: &str,
+        groups: &[String],
+        requested: &[String],
+    ) -> Result<Vec<String>, BoxError> {
+        let id = self.template.token_trigger.as_ref().ok_or("template.yaml names no pre-token-generation trigger")?;
+        let binary = &self.template.functions[id].binary;
+        let handler = registry::token(binary).ok_or_else(|| format!("{id}: no trigger handler for binary {binary}"))?;
+        let event = serde_json::json!({
+            "version": "2",
+            "triggerSource": "TokenGeneration_HostedAuth",
+            "region": self.sdk.region().map(|r| r.to_string()).unwrap_or_default(),
+            "userPoolId": "local",
+            "userName": user,
+            "callerContext": { "awsSdkVersion": "aws-sdk-unknown-unknown", "clientId": sign_in::CLIENT_ID },
+            "request": {
+                "userAttributes": { "sub": user },
+                "groupConfiguration": { "groupsToOverride": groups, "iamRolesToOverride": [], "preferredRole": null },
+                "scopes": requested,
+            },
+            "response": { "claimsAndScopeOverrideDetails": null },
+        });
+        if let Some(capture) = &self.capture {
+            capture.invocation(id, event.clone());
+        }
+        let answer = handler(serde_json::from_value(event)?);
+        Ok(answer
+            .response
+            .claims_and_scope_override_details
+            .and_then(|d| d.access_token_generation)
+            .map(|a| a.scopes_to_add)
+            .unwrap_or_default())
     }
 
     /// The template path of the route `method path` would reach, e.g. `/orders/{id}`.

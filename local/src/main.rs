@@ -4,6 +4,8 @@
 //! HTTP route on 127.0.0.1:$PORT (3000) and runs the stream and queue pollers. The shop survives
 //! restarts of the runner, `kill -9` included; `RESET=1` starts empty.
 
+use backoffice_local::auth::JwtVerifier;
+use backoffice_local::console::ConsoleAuth;
 use backoffice_local::{Backoffice, KeptMoto, demo, template};
 use std::sync::Arc;
 use std::time::Duration;
@@ -56,14 +58,25 @@ async fn main() -> Result<(), backoffice_local::BoxError> {
     let overrides: Vec<(&str, &str)> = overrides.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let mut app = Backoffice::with_overrides(template, &endpoint, "", &overrides).await?;
     app.stream_checkpoint = Some(data_dir.join("stream-checkpoint.json"));
-    let verify_tokens = std::env::var("LOCAL_AUTH").map(|v| v == "jwt").unwrap_or(false);
+    // LOCAL_AUTH=jwt verifies bearer tokens as API Gateway does; =oauth also lets the console
+    // sign in as Cognito's hosted page would, with the groups you pick.
+    let local_auth = std::env::var("LOCAL_AUTH").unwrap_or_default();
+    let verify_tokens = matches!(local_auth.as_str(), "jwt" | "oauth");
+    let console_auth = match local_auth.as_str() {
+        "jwt" => ConsoleAuth::Minted(JwtVerifier::from_env()),
+        "oauth" => {
+            app.sign_in = Some(backoffice_local::sign_in::SignIn::new(JwtVerifier::from_env()));
+            ConsoleAuth::SignIn
+        }
+        _ => ConsoleAuth::Development,
+    };
     if verify_tokens {
-        app.auth = backoffice_local::Auth::Jwt(backoffice_local::auth::JwtVerifier::from_env());
+        app.auth = backoffice_local::Auth::Jwt(JwtVerifier::from_env());
     }
     app.console = Some(backoffice_local::console::Console {
         dir: std::env::var("CONSOLE_DIR").unwrap_or_else(|_| "console/dist".to_owned()).into(),
         scopes: app.template.all_scopes(),
-        minter: verify_tokens.then(backoffice_local::auth::JwtVerifier::from_env),
+        auth: console_auth,
     });
     let app = Arc::new(app);
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
@@ -80,9 +93,12 @@ async fn main() -> Result<(), backoffice_local::BoxError> {
     let base = format!("http://127.0.0.1:{port}");
     if verify_tokens {
         println!(
-            "\nBearer JWTs are verified (LOCAL_AUTH=jwt): HS256 with LOCAL_JWT_SECRET; issuer, audience, expiry and\n\
+            "\nBearer JWTs are verified (LOCAL_AUTH={local_auth}): HS256 with LOCAL_JWT_SECRET; issuer, audience, expiry and\n\
              route scopes checked. Get a token with: backoffice-local token [SCOPE...]"
         );
+        if app.sign_in.is_some() {
+            println!("The console signs in on {base}/oauth2/authorize, where you pick your groups (roles).");
+        }
     } else {
         println!(
             "\n*** LOCAL DEVELOPMENT IDENTITY: every request is served as `local-developer` with ALL scopes ({scopes}).\n\

@@ -1,6 +1,7 @@
 //! Which handler each function binary runs. The one place the runner names the function crates;
 //! adding a function means one line here and its resource in `template.yaml`.
 
+use aws_lambda_events::cognito::CognitoEventUserPoolsPreTokenGenV2 as PreTokenGeneration;
 use aws_lambda_events::dynamodb::Event as StreamEvent;
 use aws_lambda_events::sqs::SqsBatchResponse;
 use aws_lambda_events::streams::DynamoDbEventResponse;
@@ -13,6 +14,7 @@ use std::sync::Arc;
 pub type HttpFn = Arc<dyn Fn(Request) -> BoxFuture<'static, Response<Body>> + Send + Sync>;
 pub type SqsFn = Arc<dyn Fn(Batch) -> BoxFuture<'static, SqsBatchResponse> + Send + Sync>;
 pub type ScheduleFn = Arc<dyn Fn(serde_json::Value) -> BoxFuture<'static, serde_json::Value> + Send + Sync>;
+pub type TokenFn = Arc<dyn Fn(PreTokenGeneration) -> PreTokenGeneration + Send + Sync>;
 pub type StreamFn = Arc<dyn Fn(StreamEvent) -> BoxFuture<'static, DynamoDbEventResponse> + Send + Sync>;
 
 macro_rules! handler {
@@ -66,6 +68,14 @@ pub fn schedule(binary: &str, ctx: AppContext) -> Option<ScheduleFn> {
             Box::pin(async move { serde_json::to_value(expire_orders::handler(&ctx, event).await).unwrap_or_default() })
                 as BoxFuture<'static, _>
         }),
+        _ => return None,
+    })
+}
+
+/// The user pool's trigger: a plain function of its event, no context.
+pub fn token(binary: &str) -> Option<TokenFn> {
+    Some(match binary {
+        "token-scopes" => Arc::new(token_scopes::handler),
         _ => return None,
     })
 }

@@ -105,11 +105,14 @@ async fn handle(
             &serde_json::json!({ "records_read_since_start": read }),
         )));
     }
-    if method == "GET" {
-        let path = path_and_query.split('?').next().unwrap_or_default();
-        if let Some(console) = app.console.as_ref().filter(|_| crate::console::is_console_path(path)) {
-            return Ok(console.answer(path));
-        }
+    let path = path_and_query.split('?').next().unwrap_or_default();
+    if let Some(sign_in) = app.sign_in.as_ref().filter(|_| crate::sign_in::is_sign_in_path(path)) {
+        return Ok(sign_in.answer(&app, &method, &path_and_query, &body));
+    }
+    if method == "GET"
+        && let Some(console) = app.console.as_ref().filter(|_| crate::console::is_console_path(path))
+    {
+        return Ok(console.answer(path));
     }
     let header_refs: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let started = std::time::Instant::now();

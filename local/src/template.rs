@@ -16,6 +16,9 @@ pub struct Template {
     /// Subscriptions of queues to topics, by logical id.
     pub subscriptions: BTreeMap<String, SubscriptionSpec>,
     pub functions: BTreeMap<String, FunctionSpec>,
+    /// The function the user pool runs before it issues tokens (`LambdaConfig.
+    /// PreTokenGenerationConfig`): the runner's sign-in (`LOCAL_AUTH=oauth`) runs it as Cognito would.
+    pub token_trigger: Option<String>,
 }
 
 /// An SQS subscription to a topic (the only protocol the backoffice uses).
@@ -156,6 +159,7 @@ impl Template {
         let mut buckets = Vec::new();
         let mut subscriptions = BTreeMap::new();
         let mut functions = BTreeMap::new();
+        let mut token_trigger = None;
         for (id, resource) in resources {
             let id = id.as_str().unwrap_or_default().to_owned();
             let props = resource.get("Properties").cloned().unwrap_or(Value::Null);
@@ -206,6 +210,13 @@ impl Template {
                     queues.insert(id, QueueSpec { visibility_timeout, dead_letter });
                 }
                 Some("AWS::SNS::Topic") => topics.push(id),
+                Some("AWS::Cognito::UserPool") => {
+                    token_trigger = props
+                        .get("LambdaConfig")
+                        .and_then(|c| c.get("PreTokenGenerationConfig"))
+                        .and_then(|c| c.get("LambdaArn"))
+                        .and_then(referenced_id);
+                }
                 Some("AWS::S3::Bucket") => buckets.push(id),
                 Some("AWS::SNS::Subscription") => {
                     let reference = |key: &str| {
@@ -323,20 +334,25 @@ impl Template {
                 }
             }
         }
-        Ok(Self { table, queues, topics, buckets, subscriptions, functions })
+        if let Some(trigger) = token_trigger.as_ref().filter(|t| !functions.contains_key(*t)) {
+            return err(format!("the user pool's pre-token-generation trigger {trigger} is not a function"));
+        }
+        Ok(Self { table, queues, topics, buckets, subscriptions, functions, token_trigger })
     }
 
-    /// Every scope any route asks for: what the local development identity holds.
+    /// Every scope any route asks for, in the API's words (a route's `backoffice/x` is `x`): what
+    /// the local development identity holds.
     pub fn all_scopes(&self) -> Vec<String> {
         let mut scopes: Vec<String> = self
             .functions
             .values()
             .flat_map(|f| f.events.iter())
             .filter_map(|e| match e {
-                EventSpec::Http { scopes, .. } => Some(scopes.clone()),
+                EventSpec::Http { scopes, .. } => Some(scopes),
                 _ => None,
             })
             .flatten()
+            .map(|s| backoffice::domain::access::api_scope(s).to_owned())
             .collect();
         scopes.sort();
         scopes.dedup();

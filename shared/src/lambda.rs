@@ -58,3 +58,20 @@ where
     }))
     .await
 }
+
+/// Serves a function that makes no AWS call (the user pool's trigger): logs set up, no context
+/// built, the handler a plain function of its event.
+pub async fn serve_pure<E, R, F>(handler: F) -> Result<(), Error>
+where
+    E: DeserializeOwned + Send + 'static,
+    R: Serialize,
+    F: Fn(E) -> R + Sync,
+{
+    crate::telemetry::init();
+    let handler = &handler;
+    lambda_runtime::run(lambda_runtime::service_fn(move |event: LambdaEvent<E>| async move {
+        let _span = invocation_span().entered();
+        Ok::<_, Error>(handler(event.payload))
+    }))
+    .await
+}

@@ -80,6 +80,8 @@ export async function startRunner(extraEnv = {}) {
       spawnSync(binary, ["reset"], { cwd: repo, env });
     },
     output: () => Buffer.concat(out).toString(),
+    /** A bearer token from the runner's own minter (`backoffice-local token`), for setting up. */
+    token: (...scopes) => spawnSync(binary, ["token", ...scopes], { cwd: repo, env, encoding: "utf8" }).stdout.trim(),
   };
 }
 
@@ -113,6 +115,7 @@ export async function photograph(page, name) {
 
 /** JSON to the API, as a storefront or another system would call it. */
 export async function api(base, method, path, body, headers = {}) {
+  if (api.bearer && !headers.authorization) headers = { ...headers, authorization: `Bearer ${api.bearer}` };
   const r = await fetch(base + path, {
     method,
     headers: { "content-type": "application/json", ...headers },

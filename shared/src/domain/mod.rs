@@ -31,6 +31,7 @@ macro_rules! deserialize_by_parse {
 }
 pub(crate) use deserialize_by_parse;
 
+pub mod access;
 pub mod address;
 pub mod contact;
 pub mod country;

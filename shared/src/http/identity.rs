@@ -2,22 +2,12 @@
 //! each route checks its own scope here as the second (defence in depth).
 
 use super::problem::Problem;
+use crate::domain::access::api_scope;
 use lambda_http::aws_lambda_events::apigw::ApiGatewayRequestAuthorizerJwtDescription;
 use lambda_http::request::RequestContext;
 use lambda_http::{Request, RequestExt};
 
-/// Scopes the backoffice's routes require.
-pub mod scopes {
-    pub const READ: &str = "backoffice:read";
-    pub const STOCK_WRITE: &str = "stock:write";
-    pub const ORDERS_WRITE: &str = "orders:write";
-    pub const CUSTOMERS_READ: &str = "customers:read";
-    pub const CUSTOMERS_WRITE: &str = "customers:write";
-    pub const PAYMENTS_WRITE: &str = "payments:write";
-    pub const FULFILLMENT_WRITE: &str = "fulfillment:write";
-    pub const RETURNS_WRITE: &str = "returns:write";
-    pub const AUDIT_READ: &str = "audit:read";
-}
+pub use crate::domain::access::scopes;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Caller {
@@ -62,7 +52,7 @@ impl<'a> Token<'a> {
     }
 
     /// HTTP APIs pass `scope` (OAuth 2) or `scp` claims as space-separated strings, and may
-    /// also fill `scopes`; the union.
+    /// also fill `scopes`; the union, a system's `backoffice/` scopes read as the API's own.
     fn scopes(&self) -> impl Iterator<Item = &'a str> {
         let jwt = self.jwt;
         ["scope", "scp"]
@@ -70,6 +60,7 @@ impl<'a> Token<'a> {
             .filter_map(move |c| jwt.claims.get(c))
             .flat_map(|s| s.split_whitespace())
             .chain(jwt.scopes.iter().flatten().map(String::as_str))
+            .map(api_scope)
     }
 
     fn holds(&self, scope: &str) -> bool {

@@ -36,6 +36,8 @@ const REQUIRED: &[(&str, &[&str])] = &[
     ),
     ("OrderCommandsFunction", &["dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]),
     ("ExpireOrdersFunction", &["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"]),
+    // The user pool's trigger decides from its event alone.
+    ("TokenScopesFunction", &[]),
     (
         "UpdateCustomerFunction",
         &[
@@ -202,7 +204,9 @@ async fn every_function_calls_only_what_its_policy_grants() {
     let called = t.app.actions.snapshot();
     let required: BTreeMap<&str, BTreeSet<&str>> =
         REQUIRED.iter().map(|(f, a)| (*f, a.iter().copied().collect())).collect();
-    assert_eq!(called.len(), REQUIRED.len(), "every function ran: {:?}", called.keys().collect::<Vec<_>>());
+    // Every function that needs AWS ran (the user pool's trigger has no client to call with).
+    let needing = REQUIRED.iter().filter(|(_, actions)| !actions.is_empty()).count();
+    assert_eq!(called.len(), needing, "every function ran: {:?}", called.keys().collect::<Vec<_>>());
     for (function, actions) in &called {
         let allowed = &required[function.as_str()];
         let extra: Vec<&String> = actions.iter().filter(|a| !allowed.contains(a.as_str())).collect();

@@ -59,6 +59,11 @@ async fn every_sample_event_gives_its_documented_result() {
             for (queue, count) in want["published"].as_object().unwrap() {
                 assert_eq!(Some(t.queue_depth(queue).await as u64), count.as_u64(), "{file}: {queue}");
             }
+        } else if let Some(handler) = registry::token(binary) {
+            let event = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{file}: {e}"));
+            let answer = serde_json::to_value(handler(event)).unwrap();
+            let added = &answer["response"]["claimsAndScopeOverrideDetails"]["accessTokenGeneration"]["scopesToAdd"];
+            assert_eq!(added, &want["scopes"], "{file}");
         } else if let Some(handler) = registry::schedule(binary, ctx) {
             let event = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{file}: {e}"));
             assert_eq!(handler(event).await, want["result"], "{file}");
