@@ -167,7 +167,7 @@ export async function order(screen: Screen, id: string): Promise<void> {
     ),
     h(
       "div",
-      { class: "columns" },
+      { class: "columns order-columns" },
       h("section", { class: "panel" }, h("h2", {}, t("order.lines")), lines),
       h(
         "section",
@@ -193,7 +193,7 @@ export async function order(screen: Screen, id: string): Promise<void> {
       "section",
       { class: "panel" },
       h("h2", {}, t("order.timeline")),
-      h("ol", { class: "timeline" }, o.timeline.map((e) => h("li", {}, h("time", { datetime: e.at }, dateTime(e.at)), " ", h("code", {}, e.type)))),
+      h("ol", { class: "timeline" }, o.timeline.map((e) => h("li", { "data-type": e.type }, h("time", { datetime: e.at }, dateTime(e.at)), " ", tKnown("event", e.type)))),
     ),
   );
 }

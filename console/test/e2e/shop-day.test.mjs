@@ -178,7 +178,9 @@ test("pack, ship and deliver", async () => {
   assert.equal(await page.locator('details[data-action="cancel"]').count(), 0, "a shipped order cannot be cancelled");
   await submit(await openAction("deliver"));
   await page.locator(".badges", { hasText: "Fulfillment: Delivered" }).waitFor();
-  assert.match(await page.locator(".timeline").textContent(), /order\.placed.*payment\.recorded.*order\.shipped.*order\.delivered/s);
+  assert.match(await page.locator(".timeline").textContent(), /Order placed.*Payment recorded.*Shipped.*Delivered/s);
+  const types = await page.locator(".timeline li").evaluateAll((items) => items.map((li) => li.dataset.type));
+  assert.deepEqual(types.filter((x) => ["order.placed", "payment.recorded", "order.shipped", "order.delivered"].includes(x)), ["order.placed", "payment.recorded", "order.shipped", "order.delivered"]);
 });
 
 test("open a return, receive it with one damaged unit, refund it", async () => {
