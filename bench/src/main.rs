@@ -146,7 +146,10 @@ fn describe_event(event: &serde_json::Value) -> String {
             let source = records.first().and_then(|r| r["eventSource"].as_str()).unwrap_or("?");
             format!("{} record(s) from {source}", records.len())
         }
-        None => "scheduled event".into(),
+        None => match event["triggerSource"].as_str() {
+            Some(trigger) => format!("Cognito {trigger}"),
+            None => "scheduled event".into(),
+        },
     }
 }
 

@@ -17,7 +17,7 @@ type Environments = BTreeMap<String, BTreeMap<String, String>>;
 const CPU_TARGET: f64 = 1.35;
 /// Per request, for a function that makes no AWS call (the user pool's trigger): reading the
 /// event, deciding and writing the answer.
-const PURE_CPU_BUDGET: u64 = 250_000;
+const PURE_CPU_BUDGET: u64 = 80_000;
 /// A function's cold start (instructions from exec to its first response, under callgrind)
 /// against its own first-invocation calls issued bare from `hello` (`sdk-calls`), both over TLS.
 const COLD_TARGET: f64 = 1.15;
