@@ -111,7 +111,12 @@ pub async fn record(app: &Backoffice) -> Result<BTreeMap<String, Recording>, Box
     app.settle().await?;
 
     // A member of staff signs in: the user pool's trigger turns a packer's group into scopes.
-    app.run_token_trigger("bench-packer", &["packer".into()], &["openid".into(), "email".into()])?;
+    app.run_token_trigger(
+        "TokenGeneration_HostedAuth",
+        "bench-packer",
+        &["packer".into()],
+        &["openid".into(), "email".into()],
+    )?;
 
     let capture = app.capture.as_ref().ok_or("the runner was not built with capture")?;
     let mut chosen = BTreeMap::new();

@@ -28,9 +28,9 @@ export interface Answer<T> {
 }
 
 let base = "";
-let authorization: () => string | null = () => null;
+let authorization: () => Promise<string | null> = () => Promise.resolve(null);
 
-export function configure(apiBase: string, bearer: () => string | null): void {
+export function configure(apiBase: string, bearer: () => Promise<string | null>): void {
   base = apiBase.replace(/\/$/, "");
   authorization = bearer;
 }
@@ -42,7 +42,7 @@ export async function call<T>(
   headers: Record<string, string> = {},
 ): Promise<Answer<T>> {
   const all: Record<string, string> = { accept: "application/json", ...headers };
-  const token = authorization();
+  const token = await authorization();
   if (token) all.authorization = `Bearer ${token}`;
   if (body !== undefined && !all["content-type"]) all["content-type"] = "application/json";
   let response: Response;

@@ -1,7 +1,9 @@
 // Signing in with an OAuth 2 authorization server (Amazon Cognito's hosted UI): the
 // authorization code flow with PKCE (RFC 7636), for a public client that holds no secret. The
 // tokens live in this tab's sessionStorage only, and the scopes the console shows actions for
-// are read from the access token the API will check.
+// are read from the access token the API will check. The access token lasts an hour; the
+// refresh token (a working day) renews it without sending anyone back to the sign-in page, and
+// signing out revokes it.
 
 export interface OAuthConfig {
   /** The authorization server's base URL, e.g. https://shop.auth.eu-west-1.amazoncognito.com */
@@ -15,6 +17,8 @@ export interface OAuthConfig {
 export interface Tokens {
   access_token: string;
   id_token?: string;
+  /** Only with the code; a refresh answers without one (Cognito does not rotate it). */
+  refresh_token?: string;
   expires_in: number;
 }
 
@@ -72,6 +76,12 @@ export function tokenRequest(config: OAuthConfig, code: string, verifier: string
   return { url: `${config.domain}/oauth2/token`, body: body.toString() };
 }
 
+/** The request that renews the access token (RFC 6749 §6). */
+export function refreshRequest(config: OAuthConfig, refreshToken: string): { url: string; body: string } {
+  const body = new URLSearchParams({ grant_type: "refresh_token", client_id: config.clientId, refresh_token: refreshToken });
+  return { url: `${config.domain}/oauth2/token`, body: body.toString() };
+}
+
 /** The claims of a JWT, unverified: the API verifies it; the console only reads what to show. */
 export function claimsOf(token: string): Record<string, unknown> {
   const payload = token.split(".")[1] ?? "";
@@ -96,7 +106,28 @@ export function scopesOf(token: string): string[] {
     .map((s) => (s.startsWith(RESOURCE_SERVER) ? s.slice(RESOURCE_SERVER.length) : s));
 }
 
-const KEY = { verifier: "pkce_verifier", state: "pkce_state", token: "access_token", expires: "access_token_expires" };
+const KEY = {
+  verifier: "pkce_verifier",
+  state: "pkce_state",
+  token: "access_token",
+  expires: "access_token_expires",
+  refresh: "refresh_token",
+};
+
+/** A token request (form-encoded), and the tokens it answered with kept; false when refused. */
+async function requestTokens(request: { url: string; body: string }): Promise<boolean> {
+  const response = await fetch(request.url, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: request.body,
+  });
+  if (!response.ok) return false;
+  const tokens = (await response.json()) as Tokens;
+  sessionStorage.setItem(KEY.token, tokens.access_token);
+  sessionStorage.setItem(KEY.expires, String(Date.now() + tokens.expires_in * 1000));
+  if (tokens.refresh_token) sessionStorage.setItem(KEY.refresh, tokens.refresh_token);
+  return true;
+}
 
 /** Sends the browser to the sign-in page, remembering what the return must match. */
 export async function signIn(config: OAuthConfig): Promise<void> {
@@ -118,17 +149,29 @@ export async function completeSignIn(config: OAuthConfig, url: URL): Promise<boo
   sessionStorage.removeItem(KEY.verifier);
   history.replaceState(null, "", url.pathname + url.hash);
   if (!expected || state !== expected || !verifier) return false;
-  const request = tokenRequest(config, code, verifier);
-  const response = await fetch(request.url, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: request.body,
-  });
-  if (!response.ok) return false;
-  const tokens = (await response.json()) as Tokens;
-  sessionStorage.setItem(KEY.token, tokens.access_token);
-  sessionStorage.setItem(KEY.expires, String(Date.now() + tokens.expires_in * 1000));
-  return true;
+  return requestTokens(tokenRequest(config, code, verifier));
+}
+
+/** Renewed this long before it runs out, so no call leaves with a token about to expire. */
+const RENEW_BEFORE_MS = 60_000;
+let renewing: Promise<string | null> | null = null;
+
+/** An access token for the next call: the one kept while it has a minute left, else one the
+ * refresh token renews (once, however many calls ask at the same moment); null when neither. */
+export function validToken(config: OAuthConfig): Promise<string | null> {
+  const token = currentToken(Date.now() + RENEW_BEFORE_MS);
+  if (token) return Promise.resolve(token);
+  const refresh = sessionStorage.getItem(KEY.refresh);
+  if (!refresh) return Promise.resolve(currentToken());
+  renewing ??= requestTokens(refreshRequest(config, refresh))
+    .then((renewed) => {
+      // A refused refresh token (expired, revoked) is forgotten: the next step is signing in.
+      if (!renewed) sessionStorage.removeItem(KEY.refresh);
+      return currentToken();
+    })
+    .catch(() => currentToken())
+    .finally(() => (renewing = null));
+  return renewing;
 }
 
 /** The access token, while it is valid. */
@@ -138,9 +181,18 @@ export function currentToken(now = Date.now()): string | null {
   return token && expires > now ? token : null;
 }
 
-export function signOut(config: OAuthConfig): void {
-  sessionStorage.removeItem(KEY.token);
-  sessionStorage.removeItem(KEY.expires);
+/** Revokes the refresh token (RFC 7009), forgets the tokens and ends the sign-in page's session. */
+export async function signOut(config: OAuthConfig): Promise<void> {
+  const refresh = sessionStorage.getItem(KEY.refresh);
+  for (const key of [KEY.token, KEY.expires, KEY.refresh]) sessionStorage.removeItem(key);
+  if (refresh) {
+    const body = new URLSearchParams({ token: refresh, client_id: config.clientId });
+    await fetch(`${config.domain}/oauth2/revoke`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: body.toString(),
+    }).catch(() => undefined);
+  }
   const q = new URLSearchParams({ client_id: config.clientId, logout_uri: config.redirectUri });
   location.assign(`${config.domain}/logout?${q}`);
 }

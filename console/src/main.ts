@@ -1,7 +1,7 @@
 // The console's frame: configuration, language, navigation, and the screen of the address.
 
 import { ApiError, configure, Unreachable } from "./api.js";
-import { completeSignIn, currentToken, scopesOf, signIn, signOut, type OAuthConfig } from "./auth.js";
+import { completeSignIn, scopesOf, signIn, signOut, validToken, type OAuthConfig } from "./auth.js";
 import type { Screen } from "./context.js";
 import { describe, h, replace } from "./dom.js";
 import { LANGUAGES, pickLanguage, setLanguage, language, t, type Language, type MessageKey } from "./i18n.js";
@@ -87,7 +87,7 @@ function frame(config: Config): HTMLElement {
         { class: "language" },
         h("label", { for: "language" }, t("app.language")),
         switcher,
-        config.oauth ? h("button", { type: "button", onclick: () => signOut(oauthOf(config)) }, t("app.signOut")) : null,
+        config.oauth ? h("button", { type: "button", onclick: () => void signOut(oauthOf(config)) }, t("app.signOut")) : null,
       ),
     ),
     main,
@@ -160,7 +160,7 @@ async function boot(): Promise<void> {
       sessionStorage.removeItem(RETURN_TO);
       if (back) history.replaceState(null, "", back);
     }
-    const token = currentToken();
+    const token = await validToken(oauth);
     if (!token && returning && !signedIn) {
       // Never straight back to the sign-in page: with a session there, that would loop.
       document.getElementById("app")!.replaceChildren(
@@ -175,8 +175,9 @@ async function boot(): Promise<void> {
     }
     c = { ...c, scopes: scopesOf(token) };
   }
-  const given = c.token;
-  configure(c.api, () => given ?? currentToken());
+  const given = c.token ?? null;
+  const oauth = c.auth === "oauth" && c.oauth ? oauthOf(c) : null;
+  configure(c.api, () => (oauth ? validToken(oauth) : Promise.resolve(given)));
   window.addEventListener("hashchange", () => void show());
   if (!location.hash) history.replaceState(null, "", href("overview"));
   start(c);

@@ -276,9 +276,12 @@ impl Backoffice {
     }
 
     /// Runs the user pool's pre-token-generation trigger for `user` in `groups`, with the event
-    /// Cognito sends it when it issues tokens, and returns the scopes it adds to the access token.
+    /// Cognito sends it when it issues tokens (`source`: `TokenGeneration_HostedAuth` at
+    /// sign-in, `TokenGeneration_RefreshTokens` at a refresh), and returns the scopes it adds to
+    /// the access token.
     pub fn run_token_trigger(
         &self,
+        source: &str,
         user: &str,
         groups: &[String],
         requested: &[String],
@@ -288,7 +291,7 @@ impl Backoffice {
         let handler = registry::token(binary).ok_or_else(|| format!("{id}: no trigger handler for binary {binary}"))?;
         let event = serde_json::json!({
             "version": "2",
-            "triggerSource": "TokenGeneration_HostedAuth",
+            "triggerSource": source,
             "region": self.sdk.region().map(|r| r.to_string()).unwrap_or_default(),
             "userPoolId": "local",
             "userName": user,

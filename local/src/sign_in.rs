@@ -3,7 +3,8 @@
 //! `/oauth2/authorize` shows a page where you pick the groups (roles) you sign in with;
 //! `/oauth2/token` checks the code and its verifier, runs the template's pre-token-generation
 //! trigger (`token-scopes`) as Cognito would, and mints an access token with the scopes it
-//! added, which the runner then verifies like every other bearer token.
+//! added, which the runner then verifies like every other bearer token, and a refresh token
+//! that renews it (the trigger runs again) until `/oauth2/revoke` or its twelve hours end.
 //!
 //! What differs from Cognito, on purpose: no password (anyone who reaches the loopback port may
 //! sign in, as anyone reaching it in development mode already may do anything), tokens signed
@@ -29,10 +30,22 @@ const CLIENT_SCOPES: [&str; 2] = ["openid", "email"];
 /// Cognito's authorization codes live five minutes; so do these.
 const CODE_LIFETIME: Duration = Duration::from_secs(300);
 const TOKEN_SECONDS: i64 = 3600;
+/// The console client's refresh tokens last a working day (`RefreshTokenValidity` in the template).
+const SESSION_LIFETIME: Duration = Duration::from_secs(12 * 3600);
 
 pub struct SignIn {
     verifier: JwtVerifier,
     codes: Mutex<HashMap<String, Pending>>,
+    /// Refresh tokens, each with whom it signs in.
+    sessions: Mutex<HashMap<String, Session>>,
+}
+
+/// Who a refresh token renews tokens for.
+#[derive(Clone)]
+struct Session {
+    groups: Vec<String>,
+    scopes: Vec<String>,
+    expires: Instant,
 }
 
 /// An authorization code not yet traded for a token.
@@ -53,12 +66,12 @@ struct Authorization {
 }
 
 pub fn is_sign_in_path(path: &str) -> bool {
-    matches!(path, "/oauth2/authorize" | "/oauth2/token" | "/logout")
+    matches!(path, "/oauth2/authorize" | "/oauth2/token" | "/oauth2/revoke" | "/logout")
 }
 
 impl SignIn {
     pub fn new(verifier: JwtVerifier) -> Self {
-        Self { verifier, codes: Mutex::default() }
+        Self { verifier, codes: Mutex::default(), sessions: Mutex::default() }
     }
 
     pub fn answer(&self, app: &Backoffice, method: &str, path_and_query: &str, body: &[u8]) -> FileResponse {
@@ -71,6 +84,14 @@ impl SignIn {
             },
             ("POST", "/oauth2/authorize") => self.authorize(&params(body)),
             ("POST", "/oauth2/token") => self.token(app, &params(body)),
+            ("POST", "/oauth2/revoke") => {
+                // RFC 7009 §2.2: 200 whether or not the token was known.
+                let form = params(body);
+                if let (Some(token), Ok(mut sessions)) = (form.get("token"), self.sessions.lock()) {
+                    sessions.remove(token);
+                }
+                json(200, serde_json::json!({}))
+            }
             ("GET", "/logout") => match query.get("logout_uri").filter(|u| is_loopback(u)) {
                 Some(uri) if query.get("client_id").is_some_and(|c| c == CLIENT_ID) => redirect(uri),
                 _ => text(400, "logout needs client_id=local-console and a loopback logout_uri"),
@@ -106,17 +127,28 @@ impl SignIn {
     }
 
     /// RFC 6749 §4.1.3 with RFC 7636 §4.6: the code once, from the same client and address, with
-    /// the verifier whose S256 is the challenge.
+    /// the verifier whose S256 is the challenge; or §6, a refresh token still valid.
     fn token(&self, app: &Backoffice, form: &Params) -> FileResponse {
-        let refuse = |error: &str, description: &str| {
-            json(400, serde_json::json!({ "error": error, "error_description": description }))
-        };
-        if form.get("grant_type") != Some("authorization_code") {
-            return refuse("unsupported_grant_type", "only authorization_code is supported");
-        }
         if form.get("client_id") != Some(CLIENT_ID) {
             return refuse("invalid_client", "unknown client_id");
         }
+        match form.get("grant_type") {
+            Some("authorization_code") => self.trade_code(app, form),
+            Some("refresh_token") => {
+                let session = form
+                    .get("refresh_token")
+                    .and_then(|token| self.sessions.lock().ok()?.get(token).cloned())
+                    .filter(|s| s.expires > Instant::now());
+                match session {
+                    Some(session) => self.issue(app, session, None),
+                    None => refuse("invalid_grant", "the refresh token is unknown, revoked or expired"),
+                }
+            }
+            _ => refuse("unsupported_grant_type", "authorization_code or refresh_token"),
+        }
+    }
+
+    fn trade_code(&self, app: &Backoffice, form: &Params) -> FileResponse {
         let pending = form.get("code").and_then(|code| self.codes.lock().ok()?.remove(code));
         let Some(pending) = pending.filter(|p| p.expires > Instant::now()) else {
             return refuse("invalid_grant", "the code is unknown, used or expired");
@@ -128,26 +160,47 @@ impl SignIn {
         if URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes())) != pending.challenge {
             return refuse("invalid_grant", "code_verifier does not match the code_challenge");
         }
+        let session =
+            Session { groups: pending.groups, scopes: pending.scopes, expires: Instant::now() + SESSION_LIFETIME };
+        let refresh_token = ulid::Ulid::new().to_string();
+        if let Ok(mut sessions) = self.sessions.lock() {
+            sessions.retain(|_, s| s.expires > Instant::now());
+            sessions.insert(refresh_token.clone(), session.clone());
+        }
+        self.issue(app, session, Some(refresh_token))
+    }
+
+    /// An access token for `session` (with `refresh_token` at sign-in), its scopes what the
+    /// trigger adds: it runs at each issue, as Cognito runs it at sign-in and at each refresh, so
+    /// a changed group counts from the next refresh on.
+    fn issue(&self, app: &Backoffice, session: Session, refresh_token: Option<String>) -> FileResponse {
         let user =
-            format!("local-{}", if pending.groups.is_empty() { "nobody".into() } else { pending.groups.join("+") });
-        let added = match app.run_token_trigger(&user, &pending.groups, &pending.scopes) {
+            format!("local-{}", if session.groups.is_empty() { "nobody".into() } else { session.groups.join("+") });
+        let source =
+            if refresh_token.is_some() { "TokenGeneration_HostedAuth" } else { "TokenGeneration_RefreshTokens" };
+        let added = match app.run_token_trigger(source, &user, &session.groups, &session.scopes) {
             Ok(added) => added,
             Err(e) => {
                 return json(500, serde_json::json!({ "error": "server_error", "error_description": e.to_string() }));
             }
         };
-        let mut scopes = pending.scopes;
+        let mut scopes = session.scopes;
         scopes.extend(added);
         let claims = self.verifier.claims(&user, &scopes, chrono::Utc::now().timestamp(), TOKEN_SECONDS);
-        json(
-            200,
-            serde_json::json!({
-                "access_token": self.verifier.mint(&claims),
-                "token_type": "Bearer",
-                "expires_in": TOKEN_SECONDS,
-            }),
-        )
+        let mut body = serde_json::json!({
+            "access_token": self.verifier.mint(&claims),
+            "token_type": "Bearer",
+            "expires_in": TOKEN_SECONDS,
+        });
+        if let Some(token) = refresh_token {
+            body["refresh_token"] = token.into();
+        }
+        json(200, body)
     }
+}
+
+fn refuse(error: &str, description: &str) -> FileResponse {
+    json(400, serde_json::json!({ "error": error, "error_description": description }))
 }
 
 fn authorization(p: &Params) -> Result<Authorization, &'static str> {

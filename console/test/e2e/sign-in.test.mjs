@@ -110,11 +110,29 @@ test("a packer signs in on the page and is offered packing, never money or stock
   await page.locator('details[data-action="pack"] button[type=submit]').click();
   await page.locator(".badges", { hasText: "Fulfillment: Packed" }).waitFor();
 
+  // The hour is up: the next screen's calls wait for one renewal, not for the sign-in page.
+  const renewals = [];
+  page.on("request", (r) => {
+    if (r.url().endsWith("/oauth2/token") && (r.postData() ?? "").includes("grant_type=refresh_token")) renewals.push(r);
+  });
+  await page.evaluate(() => sessionStorage.setItem("access_token_expires", String(Date.now() - 1)));
   await page.goto(`${runner.base}/#/stock/MUG-1`);
   await page.getByRole("heading", { name: "MUG-1 · Mug" }).waitFor();
+  assert.equal(renewals.length, 1, "one renewal for all the screen's calls");
+  assert.ok(await page.evaluate(() => Number(sessionStorage.getItem("access_token_expires")) > Date.now() + 3_000_000), "renewed for an hour");
   assert.equal(await page.locator("main form").count(), 0, "no stock form for a packer");
 
+  // Signing out revokes the refresh token: it renews nothing afterwards.
+  const refresh = await page.evaluate(() => sessionStorage.getItem("refresh_token"));
+  assert.ok(refresh);
   await page.getByRole("button", { name: "Sign out" }).click();
   await page.getByRole("heading", { name: "Sign in to the backoffice" }).waitFor();
+  const renewed = await fetch(`${runner.base}/oauth2/token`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: form({ grant_type: "refresh_token", client_id: "local-console", refresh_token: refresh }),
+  });
+  assert.equal(renewed.status, 400);
+  assert.equal((await renewed.json()).error, "invalid_grant");
   await page.close();
 });

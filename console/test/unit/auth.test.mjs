@@ -2,7 +2,7 @@
 // token's scopes), without a browser or an authorization server.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { authorizeUrl, base64url, challengeOf, newVerifier, scopesOf, tokenRequest } from "../../dist/app/auth.js";
+import { authorizeUrl, base64url, challengeOf, newVerifier, refreshRequest, scopesOf, tokenRequest } from "../../dist/app/auth.js";
 
 const config = {
   domain: "https://shop.auth.eu-west-1.amazoncognito.com",
@@ -41,6 +41,15 @@ test("the token request carries the code and its verifier, form-encoded", () => 
   assert.equal(form.get("code"), "CODE");
   assert.equal(form.get("code_verifier"), "VERIFIER");
   assert.equal(form.get("client_id"), "client123");
+});
+
+test("the refresh request renews with the refresh token alone, form-encoded", () => {
+  const { url, body } = refreshRequest(config, "REFRESH");
+  assert.equal(url, "https://shop.auth.eu-west-1.amazoncognito.com/oauth2/token");
+  const form = new URLSearchParams(body);
+  assert.deepEqual([...form.keys()].sort(), ["client_id", "grant_type", "refresh_token"]);
+  assert.equal(form.get("grant_type"), "refresh_token");
+  assert.equal(form.get("refresh_token"), "REFRESH");
 });
 
 test("a token's scopes are read as the API names them", () => {
