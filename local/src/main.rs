@@ -31,6 +31,13 @@ async fn main() -> Result<(), backoffice_local::BoxError> {
         return Ok(());
     }
     backoffice::telemetry::init();
+    // LOCAL_AUTH=jwt verifies bearer tokens as API Gateway does; =oauth also lets the console
+    // sign in as Cognito's hosted page would, with the groups you pick. A misspelt mode must not
+    // fall back to the development identity, which may do everything.
+    let local_auth = std::env::var("LOCAL_AUTH").unwrap_or_default();
+    if !matches!(local_auth.as_str(), "" | "jwt" | "oauth") {
+        return Err(format!("LOCAL_AUTH={local_auth}: use jwt or oauth, or leave it unset").into());
+    }
     let port: u16 = std::env::var("PORT").ok().and_then(|p| p.parse().ok()).unwrap_or(3000);
     let demo_data = std::env::var("DEMO_DATA").map(|v| v != "0" && v != "false").unwrap_or(true);
 
@@ -58,9 +65,6 @@ async fn main() -> Result<(), backoffice_local::BoxError> {
     let overrides: Vec<(&str, &str)> = overrides.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let mut app = Backoffice::with_overrides(template, &endpoint, "", &overrides).await?;
     app.stream_checkpoint = Some(data_dir.join("stream-checkpoint.json"));
-    // LOCAL_AUTH=jwt verifies bearer tokens as API Gateway does; =oauth also lets the console
-    // sign in as Cognito's hosted page would, with the groups you pick.
-    let local_auth = std::env::var("LOCAL_AUTH").unwrap_or_default();
     let verify_tokens = matches!(local_auth.as_str(), "jwt" | "oauth");
     let console_auth = match local_auth.as_str() {
         "jwt" => ConsoleAuth::Minted(JwtVerifier::from_env()),
