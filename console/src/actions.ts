@@ -1,16 +1,14 @@
 // Which actions an order's page offers: only those the order's state allows and the user's
 // scopes permit (the API refuses the others; the console does not tempt anyone with them).
 
-import type { Money } from "./format.js";
+import type { Money, OrderWithTimeline } from "./schema.js";
 
-export interface OrderState {
-  status: "pending_payment" | "paid" | "completed" | "cancelled";
-  payment_status: string;
-  fulfillment_status: "unfulfilled" | "picking" | "packed" | "shipped" | "delivered";
-  total: Money;
-  amount_paid: Money;
-  amount_refunded: Money;
-}
+/** What an order's actions depend on. */
+export type OrderState = Pick<
+  OrderWithTimeline,
+  "status" | "payment_status" | "fulfillment_status" | "total" | "amount_paid" | "amount_refunded"
+>;
+
 
 export type OrderAction = "payment" | "refund" | "pack" | "ship" | "deliver" | "cancel" | "return";
 

@@ -2,11 +2,10 @@
 // floating-point arithmetic on them), instants in the user's time zone.
 
 import { language } from "./i18n.js";
+import type { Money } from "./schema.js";
 
-export interface Money {
-  amount: number;
-  currency: string;
-}
+export type { Money };
+
 
 /** Digits after the decimal point of a currency (BRL 2, JPY 0, KWD 3), as Intl knows them. */
 export function minorDigits(currency: string): number {

@@ -5,7 +5,8 @@ use crate::domain::order::{
     Address, Cancellation, FulfillmentStatus, Order, OrderLine, OrderNote, OrderStatus, PaymentStatus, Shipment,
 };
 use crate::domain::stock::StockItem;
-use crate::domain::{CustomerId, Money, OrderId};
+use crate::domain::{CustomerId, Money, OrderId, ReturnId};
+use crate::store::Versioned;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -77,8 +78,8 @@ pub struct OrderView<'a> {
     delivered_at: Option<DateTime<Utc>>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     returns_requested: &'a BTreeMap<String, u64>,
-    #[serde(skip_serializing_if = "<[String]>::is_empty")]
-    return_ids: &'a [String],
+    #[serde(skip_serializing_if = "<[ReturnId]>::is_empty")]
+    return_ids: &'a [ReturnId],
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     stock_committed: bool,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
@@ -89,7 +90,22 @@ pub struct OrderView<'a> {
 }
 
 impl<'a> OrderView<'a> {
-    pub fn of(o: &'a Order) -> Self {
+    /// The order as the store holds it.
+    pub fn of(o: &'a Versioned<Order>) -> Self {
+        Self::at(o, o.version())
+    }
+
+    /// A new order as its first save stores it.
+    pub fn created(o: &'a Order) -> Self {
+        Self::at(o, Versioned::<Order>::FIRST)
+    }
+
+    /// The order's next state as saving it over `before` stores it.
+    pub fn saved_over(before: &Versioned<Order>, next: &'a Order) -> Self {
+        Self::at(next, before.next_version())
+    }
+
+    fn at(o: &'a Order, version: u64) -> Self {
         Self {
             id: o.id,
             customer_id: &o.customer_id,
@@ -113,7 +129,7 @@ impl<'a> OrderView<'a> {
             stock_committed: o.stock_committed,
             personal_data_erased: o.personal_data_erased,
             notes: &o.notes,
-            version: o.version,
+            version,
         }
     }
 
@@ -121,6 +137,39 @@ impl<'a> OrderView<'a> {
     /// `customers:read`.
     pub fn without_personal_data(self) -> Self {
         Self { shipping_address: None, notes: &[], ..self }
+    }
+}
+
+/// An aggregate whose stored form is its API form (a customer, a return), with the store's
+/// version beside its fields.
+#[derive(Debug, Serialize)]
+pub struct WithVersion<'a, T> {
+    #[serde(flatten)]
+    value: &'a T,
+    version: u64,
+}
+
+pub type CustomerView<'a> = WithVersion<'a, crate::domain::customer::Customer>;
+pub type ReturnView<'a> = WithVersion<'a, crate::domain::returns::Return>;
+
+impl<'a, T> WithVersion<'a, T> {
+    /// As the store holds it.
+    pub fn of(v: &'a Versioned<T>) -> Self {
+        Self { value: v, version: v.version() }
+    }
+
+    /// A new one as its first save stores it.
+    pub fn created(value: &'a T) -> Self {
+        Self { value, version: Versioned::<T>::FIRST }
+    }
+
+    /// Its next state as saving it over `before` stores it.
+    pub fn saved_over(before: &Versioned<T>, next: &'a T) -> Self {
+        Self { value: next, version: before.next_version() }
+    }
+
+    pub fn version(&self) -> u64 {
+        self.version
     }
 }
 
@@ -135,8 +184,12 @@ mod tests {
         let (order, _) = placed_with_stock();
         let text = ShortText::parse("text", "ring twice", 1000).unwrap();
         let (noted, _) = add_note(&order, &text, "ana", order.placed_at).unwrap();
+        let noted = Versioned::created(noted);
         let shown = serde_json::to_value(OrderView::of(&noted)).unwrap();
-        let stored = serde_json::to_value(&noted).unwrap();
+        let mut stored = serde_json::to_value(&*noted).unwrap();
+        // What the store keeps for itself: the count of the customer's open orders is its own.
+        stored.as_object_mut().unwrap().remove("counted_open");
+        stored["version"] = serde_json::json!(1);
         assert_eq!(shown, stored, "the view shows every field the order holds, in the same form");
         let hidden = serde_json::to_value(OrderView::of(&noted).without_personal_data()).unwrap();
         assert!(hidden.get("shipping_address").is_none() && hidden.get("notes").is_none(), "{hidden}");

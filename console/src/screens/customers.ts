@@ -7,34 +7,8 @@ import { go, href } from "../router.js";
 import { addressLines } from "./order.js";
 import { pager } from "../pager.js";
 import { statusBadge } from "./orders.js";
+import type { Customer, CustomerAddress as Address, Order as OrderRow } from "../schema.js";
 
-interface Address {
-  kind: string;
-  default?: boolean;
-  recipient: string;
-  line1: string;
-  city: string;
-  postal_code: string;
-  country: string;
-}
-interface Customer {
-  id: string;
-  name?: string;
-  email?: string;
-  phone?: string;
-  addresses?: Address[];
-  marketing_consent?: { granted: boolean; changed_at: string };
-  tags?: string[];
-  notes?: string;
-  erasure?: { by: string; at: string };
-  version: number;
-}
-interface OrderRow {
-  id: string;
-  placed_at: string;
-  status: string;
-  total: Money;
-}
 
 export async function customers(screen: Screen): Promise<void> {
   const q = screen.location.params.get("q") ?? "";

@@ -6,38 +6,8 @@ import { dateTime, money, type Money } from "../format.js";
 import { t, tKnown, type MessageKey } from "../i18n.js";
 import { href } from "../router.js";
 import { statusBadge } from "./orders.js";
+import type { Address, OrderReturns, OrderWithTimeline as Order, Return } from "../schema.js";
 
-interface Line {
-  sku: string;
-  name: string;
-  quantity: number;
-  unit_price: Money;
-  line_total: Money;
-}
-interface Address {
-  recipient: string;
-  line1: string;
-  line2?: string;
-  city: string;
-  region?: string;
-  postal_code: string;
-  country: string;
-}
-interface Order extends OrderState {
-  id: string;
-  customer_id: string;
-  lines: Line[];
-  refund_due: Money;
-  shipping_address?: Address;
-  placed_at: string;
-  shipment?: { carrier: string; tracking_number: string };
-  timeline: { id: string; type: string; at: string }[];
-}
-interface Return {
-  id: string;
-  status: string;
-  refund_due?: Money;
-}
 
 const ACTION_LABELS: Record<OrderAction, MessageKey> = {
   payment: "action.payment",

@@ -5,19 +5,8 @@ import { pager } from "../pager.js";
 import { dateTime, money, type Money } from "../format.js";
 import { t, tKnown } from "../i18n.js";
 import { go, href } from "../router.js";
+import type { OrderSummary } from "../schema.js";
 
-interface OrderSummary {
-  id: string;
-  placed_at: string;
-  customer_id: string;
-  customer_name?: string;
-  status: string;
-  payment_status: string;
-  fulfillment_status: string;
-  total: Money;
-  amount_paid: Money;
-  line_count: number;
-}
 
 const STATUSES = ["pending_payment", "paid", "completed", "cancelled"];
 const FULFILLMENT = ["unfulfilled", "picking", "packed", "shipped", "delivered"];

@@ -5,28 +5,12 @@ import { h, replace } from "../dom.js";
 import { count, lastDays, money } from "../format.js";
 import { t, type MessageKey } from "../i18n.js";
 import { href } from "../router.js";
+import type { Overview, SalesDay, SalesReport } from "../schema.js";
 
-interface Totals {
-  orders_placed: number;
-  gross_ordered: number;
-  net: number;
-}
-interface Overview {
-  counters: Record<string, number>;
-  receivables: Record<string, number>;
-  sales: { today: Record<string, Totals>; last_7_days: Record<string, Totals>; last_30_days: Record<string, Totals> };
-}
-export interface SalesDay {
-  date: string;
-  currency: string;
-  orders_placed: number;
-  gross_ordered: number;
-  refunded: number;
-  net: number;
-}
+export type { SalesDay };
 
 /** Where each counter's card leads: the list it counts. */
-const CARDS: [string, string, Record<string, string>][] = [
+const CARDS: [keyof Overview["counters"], string, Record<string, string>][] = [
   ["awaiting_payment", "orders", { status: "pending_payment" }],
   ["to_pick", "orders", { fulfillment_status: "unfulfilled", status: "paid" }],
   ["to_pack", "orders", { fulfillment_status: "picking" }],
@@ -40,7 +24,7 @@ export async function overview(screen: Screen): Promise<void> {
   const days = lastDays(30);
   const [o, sales] = await Promise.all([
     get<Overview>("/overview"),
-    get<{ days: SalesDay[] }>(`/reports/sales?from=${days[0]}&to=${days[days.length - 1]}`),
+    get<SalesReport>(`/reports/sales?from=${days[0]}&to=${days[days.length - 1]}`),
   ]);
   const cards = CARDS.map(([name, path, params]) =>
     h(
@@ -53,7 +37,7 @@ export async function overview(screen: Screen): Promise<void> {
   const receivables = Object.entries(o.receivables).map(([currency, amount]) =>
     h("li", {}, money({ amount, currency })),
   );
-  const windows: [MessageKey, Record<string, Totals>][] = [
+  const windows: [MessageKey, Overview["sales"]["today"]][] = [
     ["overview.salesToday", o.sales.today],
     ["overview.sales7", o.sales.last_7_days],
     ["overview.sales30", o.sales.last_30_days],

@@ -5,19 +5,8 @@ import { count, day, money, type Money } from "../format.js";
 import { t, type MessageKey } from "../i18n.js";
 import { go, href } from "../router.js";
 import type { SalesDay } from "./overview.js";
+import type { ExportJob, Receivables, SalesReport } from "../schema.js";
 
-interface Receivable {
-  order_id: string;
-  customer_id: string;
-  outstanding: Money;
-  total: Money;
-}
-interface ExportJob {
-  id: string;
-  status: "queued" | "running" | "done" | "failed";
-  failure?: string;
-  download?: { url: string; file_name: string };
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -43,8 +32,8 @@ export async function reports(screen: Screen): Promise<void> {
   const from = p.get("from") ?? `${today.slice(0, 8)}01`;
   const to = p.get("to") ?? today;
   const [sales, receivables] = await Promise.all([
-    get<{ days: SalesDay[] }>(`/reports/sales${query({ from, to })}`),
-    get<Page<Receivable> & { outstanding_by_currency: Record<string, number> }>("/receivables?limit=50"),
+    get<SalesReport>(`/reports/sales${query({ from, to })}`),
+    get<Receivables>("/receivables?limit=50"),
   ]);
   const range = form("filters", [
     field("from", "reports.from", input({ type: "date", value: from })),

@@ -5,19 +5,8 @@ import { count, dateTime } from "../format.js";
 import { t } from "../i18n.js";
 import { href } from "../router.js";
 import { pager } from "../pager.js";
+import type { Return } from "../schema.js";
 
-interface ReturnLine {
-  sku: string;
-  quantity: number;
-  reason: string;
-}
-interface Return {
-  id: string;
-  order_id: string;
-  status: string;
-  lines: ReturnLine[];
-  requested_at: string;
-}
 
 function receiveForm(screen: Screen, r: Return): HTMLFormElement {
   return form(

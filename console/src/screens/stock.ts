@@ -5,34 +5,8 @@ import { count, dateTime, money, type Money } from "../format.js";
 import { t, tKnown } from "../i18n.js";
 import { go, href } from "../router.js";
 import { pager } from "../pager.js";
+import type { Movement, Replenishment, Stock as StockItem } from "../schema.js";
 
-interface StockItem {
-  sku: string;
-  name: string;
-  unit_price: Money;
-  on_hand: number;
-  reserved: number;
-  available: number;
-  reorder_point: number;
-  reorder_quantity: number;
-  low: boolean;
-  version: number;
-}
-interface Movement {
-  id: string;
-  kind: string;
-  delta: number;
-  reference?: string;
-  note?: string;
-  actor?: string;
-  at: string;
-}
-interface Replenishment {
-  sku: string;
-  suggested_quantity: number;
-  available_now?: number;
-  updated_at: string;
-}
 
 /** Registers or updates a product from a form with its name, price and reorder fields; `false`
  * (the error beside the price) when the price is not an amount. */

@@ -13,7 +13,7 @@ use backoffice::domain::stock::{self, Adjustment, Catalog, MAX_ON_HAND, Movement
 use backoffice::domain::{FieldError, Money, ShortText, Sku};
 use backoffice::http::command::{self, Decision, Idempotency, respond};
 use backoffice::http::{self, Problem, scopes};
-use backoffice::store::stock as stock_store;
+use backoffice::store::loaded::Reads;
 use futures::StreamExt;
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
@@ -235,7 +235,7 @@ async fn apply(
         let detail = body["detail"].as_str().unwrap_or("was refused").to_owned();
         RowError { line: row.line, field: field.to_owned(), detail }
     };
-    let key = vec![stock_store::stock_key(&row.sku)];
+    let key = Reads::new().stock([row.sku.clone()]);
     let response = command::execute(&ctx.store, None, key.clone(), |loaded| match loaded_stock(loaded, &row.sku)? {
         Some(item) if *item.catalog() == row.catalog => {
             Ok(Decision::new(ctx.store.changes(), respond(StatusCode::NO_CONTENT, &(), None)?))

@@ -14,8 +14,8 @@ use backoffice::domain::Sku;
 use backoffice::domain::stock::{self, StockError, StockItem};
 use backoffice::http::command::{self, Decision, Idempotency, respond};
 use backoffice::http::{self, Problem, scopes};
-use backoffice::store::loaded::LoadedItems;
-use backoffice::store::{events::EventsOf, stock as stock_store};
+use backoffice::store::events::EventsOf;
+use backoffice::store::loaded::Reads;
 use backoffice::views::StockView;
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
@@ -45,7 +45,7 @@ async fn register(ctx: &AppContext, req: &Request, correlation_id: &str) -> Resu
     http::identity::check(req, scopes::STOCK_WRITE)?;
     let sku = sku_from_path(req)?;
     let catalog = input::catalog(http::json_body(req)?)?;
-    Ok(command::execute(&ctx.store, None, vec![stock_store::stock_key(&sku)], |loaded| {
+    Ok(command::execute(&ctx.store, None, Reads::new().stock([sku.clone()]), |loaded| {
         registration(ctx, loaded, &sku, &catalog, correlation_id)
     })
     .await)
@@ -86,7 +86,7 @@ async fn adjust(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Probl
     let sku = sku_from_path(req)?;
     let (adjustment, movement_context) = input::adjustment(http::json_body(req)?, &caller.subject)?;
     let idem = Idempotency::of(req, &caller)?;
-    Ok(command::execute(&ctx.store, idem.as_ref(), vec![stock_store::stock_key(&sku)], |loaded| {
+    Ok(command::execute(&ctx.store, idem.as_ref(), Reads::new().stock([sku.clone()]), |loaded| {
         let item = loaded_stock(loaded, &sku)?
             .ok_or_else(|| Problem::not_found(format!("SKU {sku} is not registered; PUT /stock/{sku} first")))?;
         let change = stock::adjust(&item, adjustment.clone(), movement_context.clone(), chrono::Utc::now())

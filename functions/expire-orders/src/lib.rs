@@ -70,7 +70,7 @@ async fn expire_one(ctx: &AppContext, id: &OrderId, now: chrono::DateTime<chrono
                 Ok(CancelOutcome::Cancelled(change)) => {
                     let mut changes = ctx.store.changes();
                     let correlation_id = format!("expiry-{id}");
-                    changes.order_change(&OrderChange::from(*change), order.version(), &correlation_id, now)?;
+                    changes.order_change(&order, &OrderChange::from(*change), &correlation_id, now)?;
                     ctx.store.commit(changes).await?;
                     tracing::info!(order_id = %id, "order expired: payment hold ran out");
                     Ok(true)

@@ -47,7 +47,7 @@ async fn request(ctx: &AppContext, req: &Request, correlation_id: &str) -> Resul
     let spec = ExportSpec::parse(&body.kind, body.from.as_deref(), body.to.as_deref())?;
     let caller = http::identity::caller(req)?;
     let idem = Idempotency::of(req, &caller)?;
-    Ok(command::execute(&ctx.store, idem.as_ref(), Vec::new(), |_| {
+    Ok(command::execute(&ctx.store, idem.as_ref(), backoffice::store::loaded::Reads::new(), |_| {
         let job = ExportJob::request(spec, chrono::Utc::now());
         let event = DomainEvent::ExportRequested(ExportRequested { export_id: job.id.to_string() });
         let mut changes = ctx.store.changes();

@@ -55,7 +55,7 @@ async fn start_picking(ctx: &AppContext, id: &OrderId, correlation_id: &str) -> 
         Ok(Some((next, events))) => {
             let now = chrono::Utc::now();
             let mut changes = ctx.store.changes();
-            changes.order(&next, order.version())?.pick_list(&next, now)?;
+            changes.order(&order, &next)?.pick_list(&next, now)?;
             changes.events(EventsOf::Order(id), &events, correlation_id, now)?;
             ctx.store.commit(changes).await?;
             tracing::info!(order_id = %id, "pick list created");
@@ -78,7 +78,7 @@ async fn commit_stock(ctx: &AppContext, id: &OrderId) -> Result<(), StoreError> 
     match fulfillment::commit_stock(&current, now) {
         Ok(Some(commit)) => {
             let mut changes = ctx.store.changes();
-            changes.order(&commit.order, current.version())?;
+            changes.order(&current, &commit.order)?;
             for m in &commit.moves {
                 changes.counter_move(m, Guard::Integrity, now)?;
             }

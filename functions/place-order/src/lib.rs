@@ -13,8 +13,8 @@ use backoffice::domain::order::{self, Address, AddressInput, OrderRequest, Place
 use backoffice::domain::{CustomerId, FieldError, OrderId, Sku};
 use backoffice::http::command::{self, Decision, Idempotency, respond};
 use backoffice::http::{self, Problem, scopes};
-use backoffice::store::loaded::LoadedItems;
-use backoffice::store::{customers as customer_store, events::EventsOf, stock as stock_store};
+use backoffice::store::events::EventsOf;
+use backoffice::store::loaded::Reads;
 use backoffice::views::OrderView;
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
@@ -61,47 +61,45 @@ async fn place(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<
     let caller = http::require(req, scopes::ORDERS_WRITE)?;
     let request = parse(http::json_body(req)?)?;
     let idem = Idempotency::of(req, &caller)?;
-    let mut keys: Vec<_> = request.lines.iter().map(|(sku, _)| stock_store::stock_key(sku)).collect();
-    // The customer rides in the same BatchGetItem: still one read and one write in all.
-    keys.push(customer_store::customer_key(&request.customer_id));
+    // The SKUs and the customer in one BatchGetItem: still one read and one write in all.
+    let reads = Reads::new().stock(request.lines.iter().map(|(sku, _)| sku.clone())).customer(&request.customer_id);
     let hold = ctx.settings.payment_hold;
-    Ok(command::execute(&ctx.store, idem.as_ref(), keys, |loaded| {
-        let customer = loaded
-            .customer(&request.customer_id)?
-            .ok_or_else(|| Problem::invalid("customer_id", "no customer with this id; create it with POST /customers"))?;
-        if customer.is_erased() {
-            return Err(Problem::invalid("customer_id", "this customer's personal data was erased; they cannot order"));
-        }
-        let mut request = request.clone();
-        if request.shipping_address.is_none() {
-            request.shipping_address = customer.default_shipping();
-        }
-        if request.shipping_address.is_none() {
-            return Err(Problem::invalid(
-                "shipping_address",
-                "an order needs an address to ship to: send shipping_address, or give the customer a default shipping address",
-            ));
-        }
-        let stock = loaded.stock_items()?;
-        let change = order::place(OrderId::new(), request, &order::by_sku(stock), hold, chrono::Utc::now())
-            .map_err(place_problem)?;
+    Ok(command::execute(&ctx.store, idem.as_ref(), reads, |loaded| {
+        let customer = loaded.customer(&request.customer_id)?;
+        let stock = order::by_sku(loaded.stock_items()?);
+        let change =
+            order::place(OrderId::new(), request.clone(), customer.as_deref(), &stock, hold, chrono::Utc::now())
+                .map_err(place_problem)?;
         let o = &change.order;
         let mut changes = ctx.store.changes();
-        changes.new_order(o)?.customer_not_erased(o.customer_id())?;
-        for ((_, item), line) in change.stock.iter().zip(o.lines()) {
+        changes.new_order(o)?;
+        for (item, line) in change.stock.iter().zip(o.lines()) {
             changes.reservation(item, line.quantity)?;
         }
         changes.events(EventsOf::Order(&o.id()), &change.events, correlation_id, o.placed_at())?;
         let (id, lines, total, currency) = (o.id(), o.lines().len(), o.total().amount(), o.currency());
-        Ok(Decision::new(changes, respond(StatusCode::CREATED, &OrderView::of(o), Some(format!("/orders/{}", o.id())))?)
-            .about(o.customer_id())
-            .on_commit(move || tracing::info!(order_id = %id, lines, total, %currency, "order placed")))
+        Ok(Decision::new(
+            changes,
+            respond(StatusCode::CREATED, &OrderView::created(o), Some(format!("/orders/{}", o.id())))?,
+        )
+        .about(o.customer_id())
+        .on_commit(move || tracing::info!(order_id = %id, lines, total, %currency, "order placed")))
     })
     .await)
 }
 
 fn place_problem(error: PlaceError) -> Problem {
     match error {
+        PlaceError::UnknownCustomer => {
+            Problem::invalid("customer_id", "no customer with this id; create it with POST /customers")
+        }
+        PlaceError::CustomerErased => {
+            Problem::invalid("customer_id", "this customer's personal data was erased; they cannot order")
+        }
+        PlaceError::NoShippingAddress => Problem::invalid(
+            "shipping_address",
+            "an order needs an address to ship to: send shipping_address, or give the customer a default shipping address",
+        ),
         PlaceError::UnknownSkus(skus) => {
             Problem::invalid("lines", format!("{} SKU(s) are not in the catalog", skus.len()))
                 .with("unknown_skus", skus)

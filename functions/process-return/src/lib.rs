@@ -15,8 +15,9 @@ use backoffice::domain::returns::{self, LineRequest, Receipt, Return, ReturnErro
 use backoffice::domain::{OrderId, ReturnId, order};
 use backoffice::http::command::{self, Decision, Idempotency, Loaded, respond};
 use backoffice::http::{self, Problem, scopes};
-use backoffice::store::loaded::LoadedItems;
-use backoffice::store::{Guard, events::EventsOf, orders as order_store, returns as return_store};
+use backoffice::store::loaded::Reads;
+use backoffice::store::{Guard, Versioned, events::EventsOf};
+use backoffice::views::ReturnView;
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
 use serde::Deserialize;
@@ -93,18 +94,21 @@ fn return_problem(e: ReturnError) -> Problem {
     }
 }
 
-fn loaded_order(loaded: &Loaded, id: &OrderId) -> Result<order::Order, Problem> {
+fn loaded_order(loaded: &Loaded, id: &OrderId) -> Result<Versioned<order::Order>, Problem> {
     loaded.order(id)?.ok_or_else(|| Problem::missing("order", id))
 }
 
-/// The keys of a return and of its order: the return names its order (and SKUs), both fixed
-/// once it exists, so it is read once to know what the command reads.
-async fn return_and_order_keys(ctx: &AppContext, id: &ReturnId) -> Result<Vec<backoffice::store::Item>, Problem> {
+/// What a command on a return reads: the return and its order. The return names its order
+/// (fixed once it exists), so it is read once to know which.
+async fn return_and_order(ctx: &AppContext, id: &ReturnId) -> Result<Reads, Problem> {
     let current = ctx.store.return_by_id(id).await?.ok_or_else(|| Problem::missing("return", id))?;
-    Ok(vec![return_store::return_key(id), order_store::order_key(&current.order_id)])
+    Ok(Reads::new().return_of(id).order(&current.order_id))
 }
 
-fn loaded_return_and_order(loaded: &Loaded, id: &ReturnId) -> Result<(Return, order::Order), Problem> {
+fn loaded_return_and_order(
+    loaded: &Loaded,
+    id: &ReturnId,
+) -> Result<(Versioned<Return>, Versioned<order::Order>), Problem> {
     let ret = loaded.return_of(id)?.ok_or_else(|| Problem::missing("return", id))?;
     let order = loaded_order(loaded, &ret.order_id)?;
     Ok((ret, order))
@@ -117,20 +121,21 @@ async fn open(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<R
     let lines: Vec<LineRequest> = body.lines.into_iter().map(|l| (l.sku, l.quantity, l.reason)).collect();
     let idem = Idempotency::of(req, &caller)?;
     let window = ctx.settings.return_window;
-    Ok(command::execute(&ctx.store, idem.as_ref(), vec![order_store::order_key(&order_id)], |loaded| {
+    Ok(command::execute(&ctx.store, idem.as_ref(), Reads::new().order(&order_id), |loaded| {
         let order = loaded_order(loaded, &order_id)?;
         let now = chrono::Utc::now();
         let (ret, next, events) = returns::request(&order, ReturnId::new(), &lines, body.note.as_deref(), window, now)
             .map_err(return_problem)?;
         let mut changes = ctx.store.changes();
-        changes.new_return(&ret)?.order(&next, order.version())?.events(
+        changes.new_return(&ret)?.order(&order, &next)?.events(
             EventsOf::Order(&order_id),
             &events,
             correlation_id,
             now,
         )?;
         let return_id = ret.id;
-        Ok(Decision::new(changes, respond(StatusCode::CREATED, &ret, Some(format!("/returns/{}", ret.id)))?)
+        let view = ReturnView::created(&ret);
+        Ok(Decision::new(changes, respond(StatusCode::CREATED, &view, Some(format!("/returns/{}", ret.id)))?)
             .on_commit(move || tracing::info!(order_id = %order_id, %return_id, "return requested")))
     })
     .await)
@@ -143,16 +148,16 @@ async fn receive(ctx: &AppContext, req: &Request, correlation_id: &str) -> Resul
     let receipts: Vec<Receipt> =
         body.lines.into_iter().map(|l| Receipt { sku: l.sku, received: l.received, damaged: l.damaged }).collect();
     let idem = Idempotency::of(req, &caller)?;
-    let keys = return_and_order_keys(ctx, &id).await?;
-    Ok(command::execute(&ctx.store, idem.as_ref(), keys, |loaded| {
+    let reads = return_and_order(ctx, &id).await?;
+    Ok(command::execute(&ctx.store, idem.as_ref(), reads, |loaded| {
         let (ret, order) = loaded_return_and_order(loaded, &id)?;
         let now = chrono::Utc::now();
         let mut changes = ctx.store.changes();
         let mut logged = None;
         let result = match returns::receive(&ret, &order, &receipts, &caller.subject, now).map_err(return_problem)? {
-            None => ret,
+            None => respond(StatusCode::OK, &ReturnView::of(&ret), None)?,
             Some(got) => {
-                changes.return_state(&got.ret, ret.version)?.order(&got.order, order.version())?;
+                changes.return_state(&ret, &got.ret)?.order(&order, &got.order)?;
                 for m in &got.moves {
                     changes.counter_move(m, Guard::Integrity, now)?;
                 }
@@ -162,10 +167,10 @@ async fn receive(ctx: &AppContext, req: &Request, correlation_id: &str) -> Resul
                 changes.events(EventsOf::Order(&order.id()), &got.events, correlation_id, now)?;
                 let movements = got.movements.len();
                 logged = Some(move || tracing::info!(return_id = %id, movements, "return received"));
-                got.ret
+                respond(StatusCode::OK, &ReturnView::saved_over(&ret, &got.ret), None)?
             }
         };
-        let decision = Decision::new(changes, respond(StatusCode::OK, &result, None)?);
+        let decision = Decision::new(changes, result);
         Ok(match logged {
             Some(log) => decision.on_commit(log),
             None => decision,
@@ -189,20 +194,20 @@ async fn close(
         let _: Empty = http::json_body(req)?;
     }
     let idem = Idempotency::of(req, &caller)?;
-    let keys = return_and_order_keys(ctx, &id).await?;
-    Ok(command::execute(&ctx.store, idem.as_ref(), keys, |loaded| {
+    let reads = return_and_order(ctx, &id).await?;
+    Ok(command::execute(&ctx.store, idem.as_ref(), reads, |loaded| {
         let (ret, order) = loaded_return_and_order(loaded, &id)?;
         let now = chrono::Utc::now();
         let mut changes = ctx.store.changes();
         let result = match returns::close(&ret, &order, to, now).map_err(return_problem)? {
-            None => ret,
+            None => respond(StatusCode::OK, &ReturnView::of(&ret), None)?,
             Some((next, next_order, events)) => {
-                changes.return_state(&next, ret.version)?.order(&next_order, order.version())?;
+                changes.return_state(&ret, &next)?.order(&order, &next_order)?;
                 changes.events(EventsOf::Order(&order.id()), &events, correlation_id, now)?;
-                next
+                respond(StatusCode::OK, &ReturnView::saved_over(&ret, &next), None)?
             }
         };
-        Ok(Decision::new(changes, respond(StatusCode::OK, &result, None)?))
+        Ok(Decision::new(changes, result))
     })
     .await)
 }

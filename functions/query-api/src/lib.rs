@@ -9,7 +9,7 @@ use backoffice::events::{StoredInstant, StoredPayload};
 use backoffice::http::{self, Problem, scopes};
 use backoffice::store::page::{Page, parse_limit};
 use backoffice::store::stock::CursorOrStore;
-use backoffice::views::{OrderView, StockView, etag};
+use backoffice::views::{CustomerView, OrderView, ReturnView, StockView, etag};
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
 
@@ -235,14 +235,17 @@ async fn customers_found(ctx: &AppContext, req: &Request) -> Result<Response<Bod
         (Some(raw), None) => {
             let email = backoffice::domain::contact::Email::parse("email", &raw)?;
             let found = ctx.store.customer_by_email(email.as_str()).await?;
-            Ok(http::json(StatusCode::OK, &Page { items: found.into_iter().collect::<Vec<_>>(), next_cursor: None }))
+            let items: Vec<CustomerView> = found.iter().map(CustomerView::of).collect();
+            Ok(http::json(StatusCode::OK, &Page { items, next_cursor: None }))
         }
         (None, Some(raw)) => {
             let q = SearchPrefix::parse("q", &raw)?;
             if q.as_str().chars().count() < backoffice::store::customer_search::PREFIX_MIN {
                 return Err(Problem::invalid("q", "must be at least 2 letters"));
             }
-            page_result(ctx.store.customers_named(&q, limit, cursor.as_deref()).await, Clone::clone)
+            page_result(ctx.store.customers_named(&q, limit, cursor.as_deref()).await, |c| {
+                serde_json::to_value(CustomerView::of(c)).unwrap_or_default()
+            })
         }
         (Some(_), Some(_)) => Err(Problem::invalid("q", "search by email or by q, not both")),
         (None, None) => Err(Problem::invalid("q", "give email (exact) or q (a name word prefix)")),
@@ -253,7 +256,7 @@ async fn customer(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Pro
     http::only_query_params(req, &[])?;
     let id = customer_id(req)?;
     let c = ctx.store.customer(&id).await?.ok_or_else(|| Problem::missing("customer", &id))?;
-    Ok(http::with_header(http::json(StatusCode::OK, &c), "etag", &etag(c.version)))
+    Ok(http::with_header(http::json(StatusCode::OK, &CustomerView::of(&c)), "etag", &etag(c.version())))
 }
 
 async fn customer_orders(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Problem> {
@@ -272,10 +275,10 @@ async fn customer_orders(ctx: &AppContext, req: &Request) -> Result<Response<Bod
 struct CustomerExport<'a> {
     format: &'static str,
     exported_at: chrono::DateTime<chrono::Utc>,
-    customer: &'a backoffice::domain::customer::Customer,
+    customer: CustomerView<'a>,
     consent_history: Vec<backoffice::domain::customer::Consent>,
     orders: Vec<ExportedOrder<'a>>,
-    returns: &'a [backoffice::domain::returns::Return],
+    returns: Vec<ReturnView<'a>>,
 }
 
 #[derive(serde::Serialize)]
@@ -296,7 +299,7 @@ async fn export(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Probl
     let body = CustomerExport {
         format: "backoffice.customer-export/1",
         exported_at: chrono::Utc::now(),
-        customer,
+        customer: CustomerView::of(customer),
         consent_history: customer.consent_history(),
         orders: records
             .orders
@@ -308,7 +311,7 @@ async fn export(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Probl
                 notifications: &held.notifications,
             })
             .collect(),
-        returns: &records.returns,
+        returns: records.returns.iter().map(ReturnView::of).collect(),
     };
     Ok(http::json(StatusCode::OK, &body))
 }
@@ -423,14 +426,16 @@ async fn returns_list(ctx: &AppContext, req: &Request) -> Result<Response<Body>,
             )
         })?;
     let (limit, cursor) = paging(req)?;
-    page_result(ctx.store.returns_in(status, limit, cursor.as_deref()).await, Clone::clone)
+    page_result(ctx.store.returns_in(status, limit, cursor.as_deref()).await, |r| {
+        serde_json::to_value(ReturnView::of(r)).unwrap_or_default()
+    })
 }
 
 async fn return_by_id(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Problem> {
     http::only_query_params(req, &[])?;
     let id = http::path_id(req, "id", backoffice::domain::ReturnId::parse)?;
     let r = ctx.store.return_by_id(&id).await?.ok_or_else(|| Problem::missing("return", &id))?;
-    Ok(http::with_header(http::json(StatusCode::OK, &r), "etag", &etag(r.version)))
+    Ok(http::with_header(http::json(StatusCode::OK, &ReturnView::of(&r)), "etag", &etag(r.version())))
 }
 
 /// An order's returns, oldest first (the order lists their ids; one BatchGetItem reads them).
@@ -438,11 +443,7 @@ async fn order_returns(ctx: &AppContext, req: &Request) -> Result<Response<Body>
     http::only_query_params(req, &[])?;
     let id = order_id(req)?;
     let order = ctx.store.order(&id).await?.ok_or_else(|| Problem::missing("order", &id))?;
-    let ids = order
-        .return_ids()
-        .iter()
-        .map(|r| backoffice::domain::ReturnId::parse("return_id", r))
-        .collect::<Result<Vec<_>, _>>()?;
-    let items = ctx.store.returns(&ids).await?;
+    let returns = ctx.store.returns(order.return_ids()).await?;
+    let items: Vec<ReturnView> = returns.iter().map(ReturnView::of).collect();
     Ok(http::json(StatusCode::OK, &serde_json::json!({ "order_id": id, "items": items })))
 }

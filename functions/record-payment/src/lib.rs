@@ -9,14 +9,16 @@
 
 use backoffice::AppContext;
 use backoffice::domain::order::Order;
-use backoffice::domain::payment::{self, GatewayReference, Payment, PaymentError, PaymentMethod, Refund};
+use backoffice::domain::payment::{self, GatewayReference, Payment, PaymentError, PaymentMethod, Refund, RefundError};
+use backoffice::domain::returns::ReturnError;
 use backoffice::domain::text::Reason;
-use backoffice::domain::{Money, OrderId};
+use backoffice::domain::{Money, OrderId, ReturnId};
 use backoffice::http::command::{self, Decision, Idempotency, Loaded, respond};
 use backoffice::http::{self, Problem, scopes};
-use backoffice::store::loaded::LoadedItems;
+use backoffice::store::Versioned;
+use backoffice::store::events::EventsOf;
+use backoffice::store::loaded::Reads;
 use backoffice::store::payments::MoneyRecord;
-use backoffice::store::{events::EventsOf, orders as order_store, payments};
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
 use serde::{Deserialize, Serialize};
@@ -99,7 +101,7 @@ fn order_id(req: &Request) -> Result<OrderId, Problem> {
     http::path_id(req, "id", OrderId::parse)
 }
 
-fn loaded_order(loaded: &Loaded, id: &OrderId) -> Result<Order, Problem> {
+fn loaded_order(loaded: &Loaded, id: &OrderId) -> Result<Versioned<Order>, Problem> {
     loaded.order(id)?.ok_or_else(|| Problem::missing("order", id))
 }
 
@@ -127,6 +129,20 @@ fn payment_problem(e: PaymentError) -> Problem {
         )
         .with_field("amount.amount")
         .with("refundable", refundable),
+    }
+}
+
+fn refund_problem(e: RefundError) -> Problem {
+    match e {
+        RefundError::Payment(e) => payment_problem(e),
+        RefundError::UnknownReturn => Problem::invalid("return_id", "no such return"),
+        RefundError::ReturnOfAnotherOrder => Problem::invalid("return_id", "the return belongs to another order"),
+        RefundError::Return(ReturnError::RefundExceedsDue { due }) => {
+            Problem::invalid("amount.amount", format!("at most {due} is due for this return")).with("due", due)
+        }
+        RefundError::Return(other) => {
+            Problem::conflict("return-status", "Return not refundable", other.to_string()).with_field("return_id")
+        }
     }
 }
 
@@ -158,8 +174,8 @@ async fn pay(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<Re
     let amount = body.amount.parse("amount")?;
     let reference = GatewayReference::parse("gateway_reference", &body.gateway_reference)?;
     let idem = Idempotency::of(req, &caller)?;
-    let keys = vec![order_store::order_key(&id), payments::payment_key(&id, &reference)];
-    Ok(command::execute(&ctx.store, idem.as_ref(), keys, |loaded| {
+    let reads = Reads::new().order(&id).payment(&id, &reference);
+    Ok(command::execute(&ctx.store, idem.as_ref(), reads, |loaded| {
         if let Some(replay) = replay_or_conflict(ctx, loaded.payment(&id, &reference)?, amount, |p| p.amount)? {
             return Ok(replay);
         }
@@ -170,7 +186,7 @@ async fn pay(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<Re
         let answer = Recorded { movement: &p, order_id: id.to_string(), balance: Balance::from(&settled.order) };
         let response = respond(StatusCode::CREATED, &answer, None)?;
         let mut changes = ctx.store.changes();
-        changes.order(&settled.order, order.version())?.payment(&id, &p, &response.body)?;
+        changes.order(&order, &settled.order)?.payment(&id, &p, &response.body)?;
         changes.events(EventsOf::Order(&id), &settled.events, correlation_id, now)?;
         let status = settled.order.payment_status();
         Ok(Decision::new(changes, response).on_commit(move || {
@@ -187,52 +203,36 @@ async fn refund(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result
     let amount = body.amount.parse("amount")?;
     let reference = GatewayReference::parse("gateway_reference", &body.gateway_reference)?;
     let reason = Reason::parse("reason", &body.reason)?;
-    let return_id =
-        body.return_id.as_deref().map(|r| backoffice::domain::ShortText::parse("return_id", r, 40)).transpose()?;
+    let return_id = body.return_id.as_deref().map(|r| ReturnId::parse("return_id", r)).transpose()?;
     let idem = Idempotency::of(req, &caller)?;
-    let return_key =
-        return_id.as_ref().map(|r| backoffice::domain::ReturnId::parse("return_id", r.as_str())).transpose()?;
-    let mut keys = vec![order_store::order_key(&id), payments::refund_key(&id, &reference)];
-    keys.extend(return_key.iter().map(backoffice::store::returns::return_key));
-    Ok(command::execute(&ctx.store, idem.as_ref(), keys, |loaded| {
+    let mut reads = Reads::new().order(&id).refund(&id, &reference);
+    if let Some(r) = &return_id {
+        reads = reads.return_of(r);
+    }
+    Ok(command::execute(&ctx.store, idem.as_ref(), reads, |loaded| {
         if let Some(replay) = replay_or_conflict(ctx, loaded.refund(&id, &reference)?, amount, |r| r.amount)? {
             return Ok(replay);
         }
         let order = loaded_order(loaded, &id)?;
+        let ret = return_id.as_ref().map(|r| loaded.return_of(r)).transpose()?.flatten();
         let now = chrono::Utc::now();
         let r = Refund {
             gateway_reference: reference.clone(),
             amount,
             reason: reason.clone(),
-            return_id: return_id.as_ref().map(ToString::to_string),
+            return_id,
             recorded_at: now,
             recorded_by: caller.subject.clone(),
         };
-        let settled = payment::record_refund(&order, &r).map_err(payment_problem)?;
-        let answer = Recorded { movement: &r, order_id: id.to_string(), balance: Balance::from(&settled.order) };
+        let refunded = payment::refund(&order, &r, ret.as_deref(), now).map_err(refund_problem)?;
+        let answer = Recorded { movement: &r, order_id: id.to_string(), balance: Balance::from(&refunded.order) };
         let response = respond(StatusCode::CREATED, &answer, None)?;
         let mut changes = ctx.store.changes();
-        let mut events = settled.events.clone();
-        // A refund for a return: at most what is still due for it; covering it closes the return.
-        if let Some(return_id) = &return_key {
-            let ret = loaded.return_of(return_id)?.ok_or_else(|| Problem::invalid("return_id", "no such return"))?;
-            if ret.order_id != id {
-                return Err(Problem::invalid("return_id", "the return belongs to another order"));
-            }
-            let (next, return_events) =
-                backoffice::domain::returns::apply_refund(&ret, amount, now).map_err(|e| match e {
-                    backoffice::domain::returns::ReturnError::RefundExceedsDue { due } => {
-                        Problem::invalid("amount.amount", format!("at most {due} is due for this return"))
-                            .with("due", due)
-                    }
-                    other => Problem::conflict("return-status", "Return not refundable", other.to_string())
-                        .with_field("return_id"),
-                })?;
-            changes.return_state(&next, ret.version)?;
-            events.extend(return_events);
+        if let (Some(before), Some(next)) = (&ret, &refunded.ret) {
+            changes.return_state(before, next)?;
         }
-        changes.order(&settled.order, order.version())?.refund(&id, &r, &response.body)?;
-        changes.events(EventsOf::Order(&id), &events, correlation_id, now)?;
+        changes.order(&order, &refunded.order)?.refund(&id, &r, &response.body)?;
+        changes.events(EventsOf::Order(&id), &refunded.events, correlation_id, now)?;
         Ok(Decision::new(changes, response).on_commit(move || {
             tracing::info!(order_id = %id, amount = amount.amount(), currency = %amount.currency(), "refund recorded")
         }))

@@ -20,9 +20,9 @@ use backoffice::events::{CustomerChanged, DomainEvent};
 use backoffice::http::command::{self, Decision, Idempotency, respond};
 use backoffice::http::merge_patch::merge_patch;
 use backoffice::http::{self, Problem, scopes};
-use backoffice::store::loaded::LoadedItems;
-use backoffice::store::{customers as store, events::EventsOf};
-use backoffice::views::etag;
+use backoffice::store::loaded::Reads;
+use backoffice::store::{self, events::EventsOf};
+use backoffice::views::{CustomerView, etag};
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
 
@@ -53,7 +53,7 @@ async fn create(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result
     let new = customer::create(id.clone(), input, chrono::Utc::now())?;
     let email = new.email.clone().unwrap_or_default();
     let idem = Idempotency::of(req, &caller)?;
-    let response = command::execute(&ctx.store, idem.as_ref(), vec![store::email_guard_key(&email)], |loaded| {
+    let response = command::execute(&ctx.store, idem.as_ref(), Reads::new().email_holder(&email), |loaded| {
         if loaded.email_taken(&email) {
             return Err(Problem::conflict("already-taken", "Already in use", "another customer uses this e-mail")
                 .with_field("email"));
@@ -64,12 +64,16 @@ async fn create(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result
         changes.new_customer(&new)?.claim_email(&email, &id)?;
         changes.events(EventsOf::Customer(&id), &[event], correlation_id, new.created_at)?;
         let created = id.clone();
-        Ok(Decision::new(changes, respond(StatusCode::CREATED, &new, Some(format!("/customers/{id}")))?)
-            .about(&id)
-            .on_commit(move || tracing::info!(customer_id = %created, "customer created")))
+        Ok(Decision::new(
+            changes,
+            respond(StatusCode::CREATED, &CustomerView::created(&new), Some(format!("/customers/{id}")))?,
+        )
+        .about(&id)
+        .on_commit(move || tracing::info!(customer_id = %created, "customer created")))
     })
     .await;
-    Ok(if response.status() == StatusCode::CREATED { with_etag(response, 1) } else { response })
+    let first = store::Versioned::<customer::Customer>::FIRST;
+    Ok(if response.status() == StatusCode::CREATED { with_etag(response, first) } else { response })
 }
 
 /// The version an `If-Match: "N"` names. Weak validators and `*` are refused: the update must
@@ -106,8 +110,8 @@ async fn patch(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<
         return Err(Problem::invalid("body", "a JSON Merge Patch for a customer is an object"));
     }
     let current = ctx.store.customer(&id).await?.ok_or_else(|| Problem::missing("customer", &id))?;
-    if current.version != expected {
-        return Err(stale(current.version));
+    if current.version() != expected {
+        return Err(stale(current.version()));
     }
     let mut document = serde_json::to_value(current.editable()).map_err(|_| Problem::internal())?;
     merge_patch(&mut document, &patch);
@@ -136,13 +140,14 @@ async fn patch(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<
         Ok(()) => {}
         // Someone else wrote a newer version since this ETag: exactly what 412 means.
         Err(backoffice::store::StoreError::Conflict(backoffice::store::Guard::Version)) => {
-            let version = ctx.store.customer(&id).await?.map_or(expected, |c| c.version);
+            let version = ctx.store.customer(&id).await?.map_or(expected, |c| c.version());
             return Err(stale(version));
         }
         Err(e) => return Err(e.into()),
     }
-    tracing::info!(customer_id = %id, version = revised.version, "customer updated");
-    Ok(with_etag(http::json(StatusCode::OK, &revised), revised.version))
+    let view = CustomerView::saved_over(&current, &revised);
+    tracing::info!(customer_id = %id, version = view.version(), "customer updated");
+    Ok(with_etag(http::json(StatusCode::OK, &view), view.version()))
 }
 
 /// Names (never values) of the top-level fields a patch changed.
@@ -155,33 +160,41 @@ fn changed_fields(before: &serde_json::Value, after: &serde_json::Value) -> Vec<
 }
 
 #[derive(serde::Serialize)]
-struct ErasureReport {
-    customer: customer::Customer,
+struct ErasureReport<'a> {
+    customer: CustomerView<'a>,
     #[serde(flatten)]
-    swept: store::Swept,
+    swept: store::customers::Swept,
+}
+
+fn open_orders(open: Vec<backoffice::domain::OrderId>) -> Problem {
+    Problem::conflict(
+        "open-orders",
+        "The customer has open orders",
+        format!(
+            "{} order(s) of this customer are not delivered or cancelled yet and need their address; \
+             erase once they are closed",
+            open.len()
+        ),
+    )
+    .with("open_orders", open)
 }
 
 async fn erase(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<Response<Body>, Problem> {
     let caller = http::require(req, scopes::CUSTOMERS_WRITE)?;
     let id = customer_id(req)?;
     http::idempotency_key(req)?; // validated; erasure is idempotent by nature
-    let mut current = ctx.store.customer(&id).await?.ok_or_else(|| Problem::missing("customer", &id))?;
-    if !current.is_erased() {
+    let current = ctx.store.customer(&id).await?.ok_or_else(|| Problem::missing("customer", &id))?;
+    let erased = if current.is_erased() {
+        None
+    } else {
         // Data needed to perform a contract may be kept until it is performed (LGPD art. 16,
         // GDPR art. 17(3)(b)): refused, not deferred, so the operator decides what happens to
         // those orders (deliver or cancel them) and asks again; nothing is half-erased meanwhile.
+        // Orders placed before the store counted open orders are found by this query; the
+        // count, checked in the erasure's own transaction, also refuses one placed meanwhile.
         let open = ctx.store.open_orders_of(&id).await?;
         if !open.is_empty() {
-            return Err(Problem::conflict(
-                "open-orders",
-                "The customer has open orders",
-                format!(
-                    "{} order(s) of this customer are not delivered or cancelled yet and need their address; \
-                     erase once they are closed",
-                    open.len()
-                ),
-            )
-            .with("open_orders", open));
+            return Err(open_orders(open));
         }
         let now = chrono::Utc::now();
         let erased = customer::erase(&current, &caller.subject, now);
@@ -193,7 +206,10 @@ async fn erase(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<
         let event = DomainEvent::CustomerErased(CustomerChanged { customer_id: id.to_string(), changed: Vec::new() });
         changes.events(EventsOf::Customer(&id), &[event], correlation_id, now)?;
         match ctx.store.commit(changes).await {
-            Ok(()) => current = erased,
+            Ok(()) => Some(erased),
+            Err(backoffice::store::StoreError::Conflict(backoffice::store::Guard::OpenOrders)) => {
+                return Err(open_orders(ctx.store.open_orders_of(&id).await?));
+            }
             Err(backoffice::store::StoreError::Conflict(backoffice::store::Guard::Version)) => {
                 return Err(Problem::conflict(
                     "concurrent-change",
@@ -203,10 +219,13 @@ async fn erase(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<
             }
             Err(e) => return Err(e.into()),
         }
-    }
+    };
     let swept = ctx.store.sweep_personal_data(&id).await?;
     let (orders_redacted, stored_responses_deleted) = (swept.orders_redacted, swept.stored_responses_deleted);
     tracing::info!(customer_id = %id, orders_redacted, stored_responses_deleted, "customer erased");
-    let report = ErasureReport { customer: current, swept };
-    Ok(http::json(StatusCode::OK, &report))
+    let customer = match &erased {
+        Some(erased) => CustomerView::saved_over(&current, erased),
+        None => CustomerView::of(&current),
+    };
+    Ok(http::json(StatusCode::OK, &ErasureReport { customer, swept }))
 }

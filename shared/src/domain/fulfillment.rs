@@ -56,7 +56,7 @@ pub fn start_picking(order: &Order) -> Result<Step, StepError> {
     if order.fulfillment_status != FulfillmentStatus::Unfulfilled {
         return Ok(None);
     }
-    let next = Order { fulfillment_status: FulfillmentStatus::Picking, version: order.version + 1, ..order.clone() };
+    let next = Order { fulfillment_status: FulfillmentStatus::Picking, ..order.clone() };
     Ok(Some((next.clone(), vec![DomainEvent::OrderPicking(step_event(&next))])))
 }
 
@@ -64,12 +64,7 @@ pub fn pack(order: &Order, now: DateTime<Utc>) -> Result<Step, StepError> {
     if !advance(order, FulfillmentStatus::Picking, FulfillmentStatus::Packed)? {
         return Ok(None);
     }
-    let next = Order {
-        fulfillment_status: FulfillmentStatus::Packed,
-        packed_at: Some(now),
-        version: order.version + 1,
-        ..order.clone()
-    };
+    let next = Order { fulfillment_status: FulfillmentStatus::Packed, packed_at: Some(now), ..order.clone() };
     Ok(Some((next.clone(), vec![DomainEvent::OrderPacked(step_event(&next))])))
 }
 
@@ -82,12 +77,7 @@ pub fn ship(order: &Order, carrier: &str, tracking_number: &str, now: DateTime<U
     }
     let shipment =
         Shipment { carrier: carrier.to_owned(), tracking_number: tracking_number.to_owned(), shipped_at: now };
-    let next = Order {
-        fulfillment_status: FulfillmentStatus::Shipped,
-        shipment: Some(shipment),
-        version: order.version + 1,
-        ..order.clone()
-    };
+    let next = Order { fulfillment_status: FulfillmentStatus::Shipped, shipment: Some(shipment), ..order.clone() };
     let event = DomainEvent::OrderShipped(OrderShipped {
         order_id: next.id.to_string(),
         customer_id: next.customer_id.to_string(),
@@ -106,7 +96,6 @@ pub fn deliver(order: &Order, now: DateTime<Utc>) -> Result<Step, StepError> {
         fulfillment_status: FulfillmentStatus::Delivered,
         status: OrderStatus::Completed,
         delivered_at: Some(now),
-        version: order.version + 1,
         ..order.clone()
     };
     Ok(Some((next.clone(), vec![DomainEvent::OrderDelivered(step_event(&next))])))
@@ -150,7 +139,7 @@ pub fn commit_stock(order: &Order, now: DateTime<Utc>) -> Result<Option<StockCom
             at: now,
         });
     }
-    let next = Order { stock_committed: true, version: order.version + 1, ..order.clone() };
+    let next = Order { stock_committed: true, ..order.clone() };
     Ok(Some(StockCommit { order: next, moves, movements }))
 }
 

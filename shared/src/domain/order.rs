@@ -1,8 +1,9 @@
 //! Orders: placement with all-or-nothing reservation, and cancellation (by a person or by the
 //! payment hold expiring), as pure decisions over the order and the stock items it touches.
 
+use super::customer::Customer;
 use super::events::DomainEvent;
-use super::ids::{CustomerId, OrderId, Sku};
+use super::ids::{CustomerId, OrderId, ReturnId, Sku};
 use super::money::{Currency, Money};
 use super::stock::{self, StockItem};
 use super::text::{FieldError, ShortText};
@@ -110,7 +111,7 @@ pub struct Order {
     pub(crate) returns_requested: BTreeMap<String, u64>,
     /// The order's returns, oldest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub(crate) return_ids: Vec<String>,
+    pub(crate) return_ids: Vec<ReturnId>,
     /// Set once shipping has taken the units out of on_hand and reserved (exactly once).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub(crate) stock_committed: bool,
@@ -121,7 +122,11 @@ pub struct Order {
     /// Internal notes by the shop's staff, oldest first (never shown to the customer).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(crate) notes: Vec<OrderNote>,
-    pub(crate) version: u64,
+    /// Set at placement: the order counts among its customer's open orders until it closes.
+    /// Erasure needs that count at zero and placement moves it, in their own transactions, so
+    /// the two can never both succeed (orders placed before the count existed read `false`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub(crate) counted_open: bool,
 }
 
 /// Reading an order from outside the domain: its fields change only through the domain's
@@ -175,7 +180,7 @@ impl Order {
     pub fn returns_requested(&self) -> &BTreeMap<String, u64> {
         &self.returns_requested
     }
-    pub fn return_ids(&self) -> &[String] {
+    pub fn return_ids(&self) -> &[ReturnId] {
         &self.return_ids
     }
     pub fn stock_committed(&self) -> bool {
@@ -187,8 +192,8 @@ impl Order {
     pub fn notes(&self) -> &[OrderNote] {
         &self.notes
     }
-    pub fn version(&self) -> u64 {
-        self.version
+    pub fn counted_open(&self) -> bool {
+        self.counted_open
     }
 }
 
@@ -224,7 +229,7 @@ pub fn add_note(
     if order.notes.len() >= MAX_NOTES {
         return Err(NoteError::TooMany);
     }
-    let mut next = Order { version: order.version + 1, ..order.clone() };
+    let mut next = order.clone();
     next.notes.push(OrderNote { text: text.as_str().to_owned(), by: by.to_owned(), at: now });
     let event = super::events::NoteAdded { order_id: order.id.to_string(), by: by.to_owned() };
     Ok((next, vec![DomainEvent::OrderNoteAdded(event)]))
@@ -310,6 +315,12 @@ pub struct Shortage {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PlaceError {
+    #[error("no customer with this id")]
+    UnknownCustomer,
+    #[error("the customer's personal data was erased; they cannot order")]
+    CustomerErased,
+    #[error("the order has no address to ship to, and its customer no default shipping address")]
+    NoShippingAddress,
     #[error("unknown SKUs")]
     UnknownSkus(Vec<Sku>),
     #[error("one order takes one currency")]
@@ -324,19 +335,32 @@ pub enum PlaceError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrderChange {
     pub order: Order,
-    /// (version read, new state) per stock item touched.
-    pub stock: Vec<(u64, StockItem)>,
+    /// The new state of each stock item touched, in the order's line order.
+    pub stock: Vec<StockItem>,
     pub events: Vec<DomainEvent>,
 }
 
-/// Places an order: prices from the stock items, every line reserved or none.
+/// Places an order for `customer` (as stored; `None`: no such customer): an erased customer
+/// cannot order; without an address of its own the order ships to the customer's default
+/// shipping address, and with neither it is refused (it could never ship). Prices come from the
+/// stock items; every line is reserved or none is.
 pub fn place(
     id: OrderId,
     request: OrderRequest,
+    customer: Option<&Customer>,
     stock: &HashMap<Sku, StockItem>,
     hold: Duration,
     now: DateTime<Utc>,
 ) -> Result<OrderChange, PlaceError> {
+    let customer = customer.ok_or(PlaceError::UnknownCustomer)?;
+    if customer.is_erased() {
+        return Err(PlaceError::CustomerErased);
+    }
+    let shipping_address = request
+        .shipping_address
+        .clone()
+        .or_else(|| customer.default_shipping())
+        .ok_or(PlaceError::NoShippingAddress)?;
     let unknown: Vec<Sku> =
         request.lines.iter().filter(|(s, _)| !stock.contains_key(s)).map(|(s, _)| s.clone()).collect();
     if !unknown.is_empty() {
@@ -366,7 +390,7 @@ pub fn place(
     let mut reserved = Vec::with_capacity(items.len());
     for (item, quantity) in &items {
         match stock::reserve(item, *quantity, now) {
-            Ok(next) => reserved.push((item.version, next)),
+            Ok(next) => reserved.push(next),
             Err(available) => shortages.push(Shortage { sku: item.sku.clone(), requested: *quantity, available }),
         }
     }
@@ -385,7 +409,7 @@ pub fn place(
         amount_paid: zero,
         amount_refunded: zero,
         refund_due: zero,
-        shipping_address: request.shipping_address,
+        shipping_address: Some(shipping_address),
         placed_at: now,
         payment_due_at: now + hold,
         cancellation: None,
@@ -397,7 +421,7 @@ pub fn place(
         return_ids: Vec::new(),
         personal_data_erased: false,
         notes: Vec::new(),
-        version: 1,
+        counted_open: true,
     };
     // No level events: reservations are written commutatively, so an order cannot know whether
     // it is the one that takes an item into the low band. `stock-levels` lists the item and
@@ -449,7 +473,6 @@ pub fn cancel(order: &Order, reason: &str, by: &str, now: DateTime<Utc>) -> Resu
         status: OrderStatus::Cancelled,
         refund_due,
         cancellation: Some(Cancellation { reason: reason.to_owned(), by: by.to_owned(), at: now }),
-        version: order.version + 1,
         ..order.clone()
     };
     let events = vec![DomainEvent::OrderCancelled(super::events::OrderCancelled {
@@ -513,6 +536,18 @@ pub(crate) mod tests_support {
         .relisted()
     }
 
+    /// A customer with a default shipping address, as registered.
+    pub fn customer() -> Customer {
+        let input = serde_json::from_value(serde_json::json!({
+            "name": "Ana Souza", "email": "ana@example.com",
+            "addresses": [{"kind": "shipping", "default": true, "recipient": "Ana", "line1": "Rua A, 1",
+                           "city": "São Paulo", "postal_code": "01000-000", "country": "BR"}],
+            "marketing_consent": {"granted": false}, "tags": []
+        }))
+        .unwrap();
+        crate::domain::customer::create(CustomerId::parse("c", "cust-1").unwrap(), input, Utc::now()).unwrap()
+    }
+
     /// An order for 4 units of one SKU, placed against 10 on hand, and the stock after it.
     pub fn placed_with_stock() -> (Order, HashMap<Sku, StockItem>) {
         let stock = by_sku(vec![stock_item("FIX-1", 10)]);
@@ -523,8 +558,9 @@ pub(crate) mod tests_support {
             Some(address),
         )
         .unwrap();
-        let change = place(OrderId::new(), request, &stock, Duration::minutes(60), Utc::now()).unwrap();
-        (change.order, by_sku(change.stock.into_iter().map(|(_, i)| i)))
+        let change =
+            place(OrderId::new(), request, Some(&customer()), &stock, Duration::minutes(60), Utc::now()).unwrap();
+        (change.order, by_sku(change.stock))
     }
 
     /// A placed order whose total is `total` minor units.
@@ -537,6 +573,7 @@ pub(crate) mod tests_support {
 
 #[cfg(test)]
 mod tests {
+    use super::tests_support::customer;
     use super::*;
     use crate::domain::stock::Catalog;
 
@@ -590,18 +627,24 @@ mod tests {
     #[test]
     fn placing_prices_from_stock_and_reserves_every_line() {
         let stock = given(vec![item("A", 10, 0, 1990, "BRL"), item("B", 5, 1, 500, "BRL")]);
-        let change =
-            place(OrderId::new(), request(&[("A", 3), ("B", 2)]).unwrap(), &stock, Duration::minutes(60), now())
-                .unwrap();
+        let change = place(
+            OrderId::new(),
+            request(&[("A", 3), ("B", 2)]).unwrap(),
+            Some(&customer()),
+            &stock,
+            Duration::minutes(60),
+            now(),
+        )
+        .unwrap();
         assert_eq!(change.order.total.amount(), 3 * 1990 + 2 * 500);
         assert_eq!(change.order.lines[0].line_total.amount(), 5970);
         assert_eq!(change.order.status, OrderStatus::PendingPayment);
         assert_eq!(change.order.payment_due_at, now() + Duration::minutes(60));
-        let reserved: Vec<(u64, u64)> = change.stock.iter().map(|(v, i)| (*v, i.reserved)).collect();
-        assert_eq!(reserved, vec![(4, 3), (4, 3)]);
+        let reserved: Vec<u64> = change.stock.iter().map(|i| i.reserved).collect();
+        assert_eq!(reserved, vec![3, 3]);
         // B drops to 5 - 3 = 2 available = its reorder point: low, but the order cannot know it
         // took B there (its write is commutative); the listing is left to stock-levels.
-        let b = &change.stock[1].1;
+        let b = &change.stock[1];
         assert!(b.is_low() && !b.listed_low);
         assert_eq!(stock::listing_due(b).map(|l| l.levels[0].available), Some(2));
         let types: Vec<&str> = change.events.iter().map(DomainEvent::event_type).collect();
@@ -609,10 +652,42 @@ mod tests {
     }
 
     #[test]
+    fn an_order_without_an_address_ships_to_the_customers_default_one() {
+        let stock = given(vec![item("A", 10, 0, 100, "BRL")]);
+        let buyer = tests_support::customer();
+        let change =
+            place(OrderId::new(), request(&[("A", 1)]).unwrap(), Some(&buyer), &stock, Duration::zero(), now())
+                .unwrap();
+        assert_eq!(change.order.shipping_address, buyer.default_shipping());
+        assert!(change.order.counted_open, "a new order counts among its customer's open orders");
+    }
+
+    #[test]
+    fn an_unknown_or_erased_customer_or_one_with_nowhere_to_ship_cannot_order() {
+        let stock = given(vec![item("A", 10, 0, 100, "BRL")]);
+        let buyer = tests_support::customer();
+        let order = |customer: Option<&Customer>| {
+            place(OrderId::new(), request(&[("A", 1)]).unwrap(), customer, &stock, Duration::zero(), now())
+        };
+        assert_eq!(order(None), Err(PlaceError::UnknownCustomer));
+        let erased = crate::domain::customer::erase(&buyer, "dpo", now());
+        assert_eq!(order(Some(&erased)), Err(PlaceError::CustomerErased));
+        let homeless = Customer { addresses: Vec::new(), ..buyer };
+        assert_eq!(order(Some(&homeless)), Err(PlaceError::NoShippingAddress));
+    }
+
+    #[test]
     fn a_short_line_refuses_the_whole_order() {
         let stock = given(vec![item("A", 10, 0, 100, "BRL"), item("B", 5, 4, 100, "BRL")]);
-        let err = place(OrderId::new(), request(&[("A", 3), ("B", 2)]).unwrap(), &stock, Duration::zero(), now())
-            .unwrap_err();
+        let err = place(
+            OrderId::new(),
+            request(&[("A", 3), ("B", 2)]).unwrap(),
+            Some(&customer()),
+            &stock,
+            Duration::zero(),
+            now(),
+        )
+        .unwrap_err();
         let PlaceError::Shortages(s) = err else { panic!("{err:?}") };
         assert_eq!((s[0].sku.as_str(), s[0].requested, s[0].available), ("B", 2, 1));
     }
@@ -626,15 +701,15 @@ mod tests {
         ]);
         let hold = Duration::zero();
         assert!(matches!(
-            place(OrderId::new(), request(&[("A", 1), ("Z", 1)]).unwrap(), &stock, hold, now()),
+            place(OrderId::new(), request(&[("A", 1), ("Z", 1)]).unwrap(), Some(&customer()), &stock, hold, now()),
             Err(PlaceError::UnknownSkus(s)) if s[0].as_str() == "Z"
         ));
         assert!(matches!(
-            place(OrderId::new(), request(&[("A", 1), ("U", 1)]).unwrap(), &stock, hold, now()),
+            place(OrderId::new(), request(&[("A", 1), ("U", 1)]).unwrap(), Some(&customer()), &stock, hold, now()),
             Err(PlaceError::MixedCurrencies { others, .. }) if others[0].as_str() == "U"
         ));
         assert_eq!(
-            place(OrderId::new(), request(&[("X", 3)]).unwrap(), &stock, hold, now()),
+            place(OrderId::new(), request(&[("X", 3)]).unwrap(), Some(&customer()), &stock, hold, now()),
             Err(PlaceError::TotalOutOfRange)
         );
     }
@@ -647,7 +722,6 @@ mod tests {
             (next.notes.len(), next.notes[0].text.as_str(), next.notes[0].by.as_str()),
             (1, text.as_str(), "ana")
         );
-        assert_eq!(next.version, placed().version + 1);
         let event = serde_json::to_string(&events).unwrap();
         assert!(event.contains("order.note_added") && !event.contains("doorman"), "{event}");
 
@@ -659,7 +733,9 @@ mod tests {
 
     fn placed() -> Order {
         let stock = given(vec![item("A", 10, 0, 100, "BRL")]);
-        place(OrderId::new(), request(&[("A", 4)]).unwrap(), &stock, Duration::minutes(1), now()).unwrap().order
+        place(OrderId::new(), request(&[("A", 4)]).unwrap(), Some(&customer()), &stock, Duration::minutes(1), now())
+            .unwrap()
+            .order
     }
 
     #[test]

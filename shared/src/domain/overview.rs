@@ -144,7 +144,7 @@ mod tests {
             stock_committed: false,
             personal_data_erased: false,
             notes: Vec::new(),
-            version: 1,
+            counted_open: false,
         }
     }
 

@@ -3,8 +3,10 @@
 //! so concurrent payments or refunds re-decide on the new balance instead of both passing.
 
 use super::events::{DomainEvent, MoneyMovement, OrderPaid};
+use super::ids::ReturnId;
 use super::money::Money;
 use super::order::{Order, OrderStatus, PaymentStatus};
+use super::returns::{self, Return, ReturnError};
 use super::text::{FieldError, Reason};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -72,7 +74,7 @@ pub struct Refund {
     pub amount: Money,
     pub reason: Reason,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub return_id: Option<String>,
+    pub return_id: Option<ReturnId>,
     pub recorded_at: DateTime<Utc>,
     pub recorded_by: String,
 }
@@ -122,7 +124,6 @@ pub fn record_payment(order: &Order, payment: &Payment) -> Result<Settled, Payme
         amount_paid: paid,
         payment_status: if fully { PaymentStatus::Paid } else { PaymentStatus::PartiallyPaid },
         status: if fully { OrderStatus::Paid } else { order.status },
-        version: order.version + 1,
         ..order.clone()
     };
     let mut events = vec![DomainEvent::PaymentRecorded(MoneyMovement {
@@ -163,16 +164,61 @@ pub fn record_refund(order: &Order, refund: &Refund) -> Result<Settled, PaymentE
             PaymentStatus::PartiallyRefunded
         },
         refund_due,
-        version: order.version + 1,
         ..order.clone()
     };
     let events = vec![DomainEvent::RefundRecorded(MoneyMovement {
         order_id: order.id.to_string(),
         gateway_reference: refund.gateway_reference.to_string(),
         amount: refund.amount,
-        return_id: refund.return_id.clone(),
+        return_id: refund.return_id.map(|r| r.to_string()),
     })];
     Ok(Settled { order: next, events })
+}
+
+/// A refund decided: the order's new balance and, for a refund against a return, the return's
+/// new state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refunded {
+    pub order: Order,
+    pub ret: Option<Return>,
+    pub events: Vec<DomainEvent>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RefundError {
+    #[error(transparent)]
+    Payment(#[from] PaymentError),
+    #[error("no such return")]
+    UnknownReturn,
+    #[error("the return belongs to another order")]
+    ReturnOfAnotherOrder,
+    #[error(transparent)]
+    Return(#[from] ReturnError),
+}
+
+/// A refund on the order; when it names a return (`ret`: that return as stored, `None` if there
+/// is none), the return must be the order's, and the refund is at most what is still due for
+/// it. Covering what is due closes the return.
+pub fn refund(
+    order: &Order,
+    refund: &Refund,
+    ret: Option<&Return>,
+    now: DateTime<Utc>,
+) -> Result<Refunded, RefundError> {
+    let Settled { order: next, mut events } = record_refund(order, refund)?;
+    let ret = match refund.return_id {
+        None => None,
+        Some(_) => {
+            let ret = ret.ok_or(RefundError::UnknownReturn)?;
+            if ret.order_id != order.id {
+                return Err(RefundError::ReturnOfAnotherOrder);
+            }
+            let (next_return, return_events) = returns::apply_refund(ret, refund.amount, now)?;
+            events.extend(return_events);
+            Some(next_return)
+        }
+    };
+    Ok(Refunded { order: next, ret, events })
 }
 
 #[cfg(test)]
@@ -238,5 +284,54 @@ mod tests {
         );
         let all = record_refund(&part, &refund(700)).unwrap().order;
         assert_eq!(all.payment_status, PaymentStatus::Refunded);
+    }
+
+    fn received_return(order: &Order, due: i64) -> Return {
+        Return {
+            id: ReturnId::new(),
+            order_id: order.id(),
+            customer_id: order.customer_id().clone(),
+            status: returns::ReturnStatus::Received,
+            lines: Vec::new(),
+            note: None,
+            refund_due: Money::new(due, order.currency()),
+            refunded: Money::zero(order.currency()),
+            requested_at: Utc::now(),
+            received_at: Some(Utc::now()),
+            closed_at: None,
+        }
+    }
+
+    fn against(ret: &Return, amount: i64) -> Refund {
+        Refund { return_id: Some(ret.id), ..refund(amount) }
+    }
+
+    #[test]
+    fn a_refund_for_a_return_covering_what_is_due_closes_the_return() {
+        let paid = record_payment(&placed_order(1000), &pay(1000)).unwrap().order;
+        let ret = received_return(&paid, 400);
+        let done = super::refund(&paid, &against(&ret, 400), Some(&ret), Utc::now()).unwrap();
+        assert_eq!(done.order.amount_refunded.amount(), 400);
+        assert_eq!(done.ret.map(|r| r.status), Some(returns::ReturnStatus::Refunded));
+        let types: Vec<&str> = done.events.iter().map(DomainEvent::event_type).collect();
+        assert_eq!(types, ["refund.recorded", "return.refunded"]);
+    }
+
+    #[test]
+    fn a_refund_names_a_return_of_its_own_order_that_exists_and_is_owed_that_much() {
+        let paid = record_payment(&placed_order(1000), &pay(1000)).unwrap().order;
+        let ret = received_return(&paid, 400);
+        let now = Utc::now();
+        assert_eq!(super::refund(&paid, &against(&ret, 100), None, now), Err(RefundError::UnknownReturn));
+        let other = received_return(&placed_order(1000), 400);
+        assert_eq!(
+            super::refund(&paid, &against(&other, 100), Some(&other), now),
+            Err(RefundError::ReturnOfAnotherOrder)
+        );
+        assert!(matches!(
+            super::refund(&paid, &against(&ret, 401), Some(&ret), now),
+            Err(RefundError::Return(ReturnError::RefundExceedsDue { due })) if due.amount() == 400
+        ));
+        assert_eq!(super::refund(&paid, &refund(100), None, now).map(|r| r.ret), Ok(None), "no return named");
     }
 }

@@ -5,7 +5,7 @@
 
 use super::MovementId;
 use super::events::{DomainEvent, ReturnEvent};
-use super::ids::{OrderId, ReturnId, Sku};
+use super::ids::{CustomerId, OrderId, ReturnId, Sku};
 use super::money::Money;
 use super::order::{FulfillmentStatus, Order};
 use super::stock::{CounterMove, Movement, MovementKind};
@@ -41,7 +41,7 @@ pub struct ReturnLine {
 pub struct Return {
     pub id: ReturnId,
     pub order_id: OrderId,
-    pub customer_id: String,
+    pub customer_id: CustomerId,
     pub status: ReturnStatus,
     pub lines: Vec<ReturnLine>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -55,7 +55,6 @@ pub struct Return {
     pub received_at: Option<DateTime<Utc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub closed_at: Option<DateTime<Utc>>,
-    pub version: u64,
 }
 
 /// A refusal, naming the request field (or rule) at fault.
@@ -95,7 +94,7 @@ fn event(r: &Return) -> ReturnEvent {
     ReturnEvent {
         return_id: r.id.to_string(),
         order_id: r.order_id.to_string(),
-        customer_id: r.customer_id.clone(),
+        customer_id: r.customer_id.to_string(),
         refund_due: r.refund_due,
         refunded: r.refunded,
     }
@@ -166,7 +165,7 @@ pub fn request(
     let ret = Return {
         id,
         order_id: order.id,
-        customer_id: order.customer_id.to_string(),
+        customer_id: order.customer_id.clone(),
         status: ReturnStatus::Requested,
         refund_due: value_of(order, out.iter().map(|l| (l.unit_price, l.quantity))),
         refunded: Money::zero(order.currency()),
@@ -175,11 +174,10 @@ pub fn request(
         requested_at: now,
         received_at: None,
         closed_at: None,
-        version: 1,
     };
     let mut return_ids = order.return_ids.clone();
-    return_ids.push(id.to_string());
-    let next = Order { returns_requested: requested, return_ids, version: order.version + 1, ..order.clone() };
+    return_ids.push(id);
+    let next = Order { returns_requested: requested, return_ids, ..order.clone() };
     let events = vec![DomainEvent::ReturnRequested(event(&ret))];
     Ok((ret, next, events))
 }
@@ -287,15 +285,8 @@ pub fn receive(
         moves.push(CounterMove::on_hand(&line.sku, (received - damaged) as i64));
     }
     let refund_due = value_of(order, lines.iter().map(|l| (l.unit_price, l.received.unwrap_or(0))));
-    let next_ret = Return {
-        status: ReturnStatus::Received,
-        lines,
-        refund_due,
-        received_at: Some(now),
-        version: ret.version + 1,
-        ..ret.clone()
-    };
-    let next_order = Order { returns_requested: requested, version: order.version + 1, ..order.clone() };
+    let next_ret = Return { status: ReturnStatus::Received, lines, refund_due, received_at: Some(now), ..ret.clone() };
+    let next_order = Order { returns_requested: requested, ..order.clone() };
     let events = vec![DomainEvent::ReturnReceived(event(&next_ret))];
     Ok(Some(Received { ret: next_ret, order: next_order, moves, movements, events }))
 }
@@ -319,14 +310,9 @@ pub fn close(
             *q = q.saturating_sub(line.quantity);
         }
     }
-    let next = Return {
-        status: to,
-        refund_due: Money::zero(ret.refund_due.currency()),
-        closed_at: Some(now),
-        version: ret.version + 1,
-        ..ret.clone()
-    };
-    let next_order = Order { returns_requested: requested, version: order.version + 1, ..order.clone() };
+    let next =
+        Return { status: to, refund_due: Money::zero(ret.refund_due.currency()), closed_at: Some(now), ..ret.clone() };
+    let next_order = Order { returns_requested: requested, ..order.clone() };
     let e = event(&next);
     let events = vec![if to == ReturnStatus::Rejected {
         DomainEvent::ReturnRejected(e)
@@ -356,7 +342,6 @@ pub fn apply_refund(
         refunded,
         status: if covered { ReturnStatus::Refunded } else { ret.status },
         closed_at: if covered { Some(now) } else { ret.closed_at },
-        version: ret.version + 1,
         ..ret.clone()
     };
     let events = if covered { vec![DomainEvent::ReturnRefunded(event(&next))] } else { Vec::new() };

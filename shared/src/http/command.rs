@@ -4,10 +4,11 @@
 
 use super::problem::Problem;
 use crate::store::idempotency::{self, IdempotencyKey, Replay, StoredResponse};
-use crate::store::{Changes, Guard, Item, Store, StoreError, item_key};
+pub use crate::store::loaded::Loaded;
+use crate::store::loaded::Reads;
+use crate::store::{Changes, Guard, Store, StoreError};
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Response};
-use std::collections::HashMap;
 
 /// A request's idempotency key and fingerprint, when the client sent a key.
 pub struct Idempotency {
@@ -67,8 +68,6 @@ impl Decision {
     }
 }
 
-pub type Loaded = HashMap<(String, String), Item>;
-
 enum AttemptError {
     Store(StoreError),
     Final(Problem),
@@ -86,28 +85,29 @@ impl AttemptError {
     }
 }
 
-/// Runs a command. `keys` are the items the decision needs; `decide` gets them (absent items are
-/// missing from the map) and returns the writes and the response, or a problem to answer with.
+/// Runs a command. `reads` names the aggregates the decision needs; `decide` gets them typed
+/// (absent ones are `None`) and returns the writes and the response, or a problem to answer
+/// with.
 ///
 /// When the transaction is refused because conditions failed, the items behind them come back
 /// with the refusal; the next attempt decides from what was read plus those, without reading
 /// again. (An order refused for the last units of a SKU gets its 409 from the stock item its
 /// condition returned, and a lost idempotency race replays the record that won.)
-pub async fn execute<F>(store: &Store, idem: Option<&Idempotency>, keys: Vec<Item>, mut decide: F) -> Response<Body>
+pub async fn execute<F>(store: &Store, idem: Option<&Idempotency>, reads: Reads, mut decide: F) -> Response<Body>
 where
     F: FnMut(&Loaded) -> Result<Decision, Problem>,
 {
     let now = chrono::Utc::now();
-    let mut keys = keys;
-    if let Some(i) = idem {
-        keys.push(i.key.key());
-    }
+    let reads = match idem {
+        Some(i) => reads.idempotency_record(&i.key),
+        None => reads,
+    };
     let mut retry = crate::store::Retry::default();
     let mut known: Option<Loaded> = None;
     let result = loop {
         let loaded = match known.take() {
             Some(loaded) => Ok(loaded),
-            None => store.get_many(keys.clone()).await.map_err(AttemptError::Store),
+            None => store.load(&reads).await.map_err(AttemptError::Store),
         };
         let mut outcome = match loaded {
             Ok(loaded) => attempt_once(store, idem, loaded, &mut decide, now).await,
@@ -161,7 +161,7 @@ pub async fn earlier_reply(store: &Store, idem: &Idempotency) -> Result<Option<R
 /// Stores a many-write command's answer under its key once its writes are done, and answers
 /// with it (or with the answer of an identical request that stored one first).
 pub async fn remember(store: &Store, idem: &Idempotency, response: StoredResponse) -> Response<Body> {
-    execute(store, Some(idem), Vec::new(), |_| Ok(Decision::new(store.changes(), response.clone()))).await
+    execute(store, Some(idem), Reads::new(), |_| Ok(Decision::new(store.changes(), response.clone()))).await
 }
 
 /// One read-decide-write round from `loaded`. On failure, what the next round can decide from
@@ -176,16 +176,13 @@ async fn attempt_once<F>(
 where
     F: FnMut(&Loaded) -> Result<Decision, Problem>,
 {
-    if let Some(i) = idem {
-        let record_key = (i.key.pk().to_owned(), crate::store::keys::IDEMPOTENCY_SK.to_owned());
-        if let Some(record) = loaded.get(&record_key) {
-            return match idempotency::replay(record.clone(), &i.fingerprint)
-                .map_err(|e| (AttemptError::Store(e), None))?
-            {
-                Replay::Same(stored) => Ok((stored, true)),
-                Replay::DifferentRequest => Err((AttemptError::Final(key_reused()), None)),
-            };
-        }
+    if let Some(i) = idem
+        && let Some(record) = loaded.idempotency_record(&i.key)
+    {
+        return match idempotency::replay(record.clone(), &i.fingerprint).map_err(|e| (AttemptError::Store(e), None))? {
+            Replay::Same(stored) => Ok((stored, true)),
+            Replay::DifferentRequest => Err((AttemptError::Final(key_reused()), None)),
+        };
     }
     let Decision { mut changes, response, about, committed } =
         decide(&loaded).map_err(|p| (AttemptError::Final(p), None))?;
@@ -201,7 +198,7 @@ where
     {
         let next = refusal.current.and_then(|items| {
             for item in items {
-                loaded.insert(item_key(&item)?, item);
+                loaded.insert(item)?;
             }
             Some(loaded)
         });

@@ -8,8 +8,7 @@ use crate::AppContext;
 use crate::domain::OrderId;
 use crate::domain::order::Order;
 pub use crate::store::changes::OrderChange;
-use crate::store::loaded::LoadedItems;
-use crate::store::orders::order_key;
+use crate::store::loaded::Reads;
 use crate::views::OrderView;
 use chrono::{DateTime, Utc};
 use lambda_http::http::StatusCode;
@@ -40,20 +39,20 @@ where
     let id = super::path_id(req, "id", OrderId::parse)?;
     let idem = Idempotency::of(req, &caller)?;
     let (done, correlation_id) = (command.done, command.correlation_id);
-    Ok(command::execute(&ctx.store, idem.as_ref(), vec![order_key(&id)], |loaded| {
+    Ok(command::execute(&ctx.store, idem.as_ref(), Reads::new().order(&id), |loaded| {
         let order = loaded.order(&id)?.ok_or_else(|| Problem::missing("order", &id))?;
         let now = chrono::Utc::now();
         let mut changes = ctx.store.changes();
-        let result = match decide(&order, &caller, now)? {
-            None => order,
+        let change = decide(&order, &caller, now)?;
+        let (view, result) = match &change {
+            None => (respond(StatusCode::OK, &OrderView::of(&order), None)?, &*order),
             Some(change) => {
-                changes.order_change(&change, order.version, correlation_id, now)?;
-                change.order
+                changes.order_change(&order, change, correlation_id, now)?;
+                (respond(StatusCode::OK, &OrderView::saved_over(&order, &change.order), None)?, &change.order)
             }
         };
-        let decision =
-            Decision::new(changes, respond(StatusCode::OK, &OrderView::of(&result), None)?).about(&result.customer_id);
-        let (logged, status, fulfillment) = (id, result.status, result.fulfillment_status);
+        let decision = Decision::new(changes, view).about(result.customer_id());
+        let (logged, status, fulfillment) = (id, result.status(), result.fulfillment_status());
         Ok(if decision.changes.is_empty() {
             decision
         } else {

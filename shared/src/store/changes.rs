@@ -4,7 +4,7 @@
 
 use super::events::EventsOf;
 use super::idempotency::{IdempotencyKey, StoredResponse};
-use super::{Guard, Store, StoreError, Tx};
+use super::{Guard, Store, StoreError, Tx, Versioned};
 use crate::domain::customer::Customer;
 use crate::domain::order::{Cancelled, Order};
 use crate::domain::payment::{Payment, Refund};
@@ -71,26 +71,40 @@ impl Changes {
         Ok(self)
     }
 
-    /// A new order (only if its id is not taken).
+    /// A new order (only if its id is not taken). It counts among its customer's open orders,
+    /// and only while the customer exists and is not erased.
     pub fn new_order(&mut self, order: &Order) -> Step<'_> {
-        self.with(|tx, table| super::orders::put_order(tx, table, order, None))
+        self.with(|tx, table| {
+            super::orders::put_order(tx, table, order, None)?;
+            if order.counted_open() {
+                super::customers::count_new_order(tx, table, order.customer_id())?;
+            }
+            Ok(())
+        })
     }
 
-    /// The order's new state, only if it is still at `read_version`.
-    pub fn order(&mut self, order: &Order, read_version: u64) -> Step<'_> {
-        self.with(|tx, table| super::orders::put_order(tx, table, order, Some(read_version)))
+    /// The order's new state over the one read (only if it is still stored as read). An order
+    /// that closes here stops counting among its customer's open orders.
+    pub fn order(&mut self, before: &Versioned<Order>, next: &Order) -> Step<'_> {
+        self.with(|tx, table| {
+            super::orders::put_order(tx, table, next, Some(before.version()))?;
+            if before.counted_open() && before.is_open() && !next.is_open() {
+                super::customers::count_closed_order(tx, table, next.customer_id())?;
+            }
+            Ok(())
+        })
     }
 
-    /// An order's change: its new state (only if still at `read_version`), the units it gives
-    /// back to stock, and its events.
+    /// An order's change over the order read: its new state, the units it gives back to stock,
+    /// and its events.
     pub fn order_change(
         &mut self,
+        before: &Versioned<Order>,
         change: &OrderChange,
-        read_version: u64,
         correlation_id: &str,
         at: DateTime<Utc>,
     ) -> Step<'_> {
-        self.order(&change.order, read_version)?;
+        self.order(before, &change.order)?;
         for (sku, units) in &change.releases {
             self.release(sku, *units, at)?;
         }
@@ -106,11 +120,6 @@ impl Changes {
     /// Units reserved for an order from `after.sku`, only while enough are available.
     pub fn reservation(&mut self, after: &StockItem, quantity: u64) -> Step<'_> {
         self.with(|tx, table| super::stock::put_reservation(tx, table, after, quantity))
-    }
-
-    /// Holds the transaction to the customer not having been erased meanwhile.
-    pub fn customer_not_erased(&mut self, id: &CustomerId) -> Step<'_> {
-        self.with(|tx, table| super::customers::check_not_erased(tx, table, id))
     }
 
     /// Domain events, insert-only, under the aggregate they belong to.
@@ -178,9 +187,9 @@ impl Changes {
         self.with(|tx, table| super::returns::put_return(tx, table, ret, None))
     }
 
-    /// The return's new state, only if it is still at `read_version`.
-    pub fn return_state(&mut self, ret: &Return, read_version: u64) -> Step<'_> {
-        self.with(|tx, table| super::returns::put_return(tx, table, ret, Some(read_version)))
+    /// The return's new state over the one read (only if it is still stored as read).
+    pub fn return_state(&mut self, before: &Versioned<Return>, next: &Return) -> Step<'_> {
+        self.with(|tx, table| super::returns::put_return(tx, table, next, Some(before.version())))
     }
 
     /// A payment, once per gateway reference, with the response that answered it.
@@ -201,18 +210,19 @@ impl Changes {
     /// A new customer (only if the id is not taken).
     pub fn new_customer(&mut self, c: &Customer) -> Step<'_> {
         self.with(|tx, table| {
-            super::customers::put_customer(tx, table, c, None)?;
+            super::customers::put_customer(tx, table, None, c, None)?;
             super::customer_search::put_name_prefixes(tx, table, None, c);
             Ok(())
         })
     }
 
-    /// The customer's new state, only if it is still as read (`before`'s version); the name
-    /// search follows its name (and forgets it once erased).
-    pub fn customer(&mut self, before: &Customer, c: &Customer) -> Step<'_> {
+    /// The customer's new state over the one read (only if it is still stored as read); the
+    /// name search follows its name (and forgets it once erased). Erasing the customer holds
+    /// the transaction to their having no open order ([`super::Guard::OpenOrders`]).
+    pub fn customer(&mut self, before: &Versioned<Customer>, c: &Customer) -> Step<'_> {
         self.with(|tx, table| {
-            super::customers::put_customer(tx, table, c, Some(before.version))?;
-            super::customer_search::put_name_prefixes(tx, table, Some(before), c);
+            super::customers::put_customer(tx, table, Some(&**before), c, Some(before.version()))?;
+            super::customer_search::put_name_prefixes(tx, table, Some(&**before), c);
             Ok(())
         })
     }

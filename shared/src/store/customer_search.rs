@@ -7,6 +7,7 @@
 
 use super::page::{Page, PageQuery};
 use super::stock::CursorOrStore;
+use super::versioned::Versioned;
 use super::{Guard, Store, StoreError, Tx};
 use crate::domain::customer::Customer;
 use crate::domain::search::{SearchPrefix, words};
@@ -62,7 +63,7 @@ impl Store {
         q: &SearchPrefix,
         limit: i32,
         cursor: Option<&str>,
-    ) -> Result<Page<Customer>, CursorOrStore> {
+    ) -> Result<Page<Versioned<Customer>>, CursorOrStore> {
         let probe: String = q.as_str().chars().take(PREFIX_MAX).collect();
         let partition = prefix_pk(&probe);
         let query = PageQuery { index: None, partition: ("pk", &partition), sort_prefix: None, newest_first: false };
@@ -88,7 +89,7 @@ impl Store {
     }
 
     /// The customer holding this (normalised) e-mail address, if any.
-    pub async fn customer_by_email(&self, email: &str) -> Result<Option<Customer>, StoreError> {
+    pub async fn customer_by_email(&self, email: &str) -> Result<Option<Versioned<Customer>>, StoreError> {
         let Some(id) = self.email_holder(email).await? else { return Ok(None) };
         let id =
             crate::domain::CustomerId::parse("customer_id", &id).map_err(|e| StoreError::Corrupt(e.to_string()))?;

@@ -3,7 +3,8 @@
 use super::keys::{self, CUSTOMER_SK, EMAIL_SK, GSI2};
 use super::page::{Page, PageQuery};
 use super::stock::CursorOrStore;
-use super::{Guard, Item, Store, StoreError, Tx, from_item, n, s, to_item};
+use super::versioned::{Versioned, next_version, versioned_from_item};
+use super::{Guard, Item, Store, StoreError, Tx, n, s, to_item};
 use crate::domain::CustomerId;
 use crate::domain::customer::Customer;
 use crate::domain::order::Order;
@@ -19,6 +20,7 @@ struct CustomerRecord<'a> {
     customer: &'a Customer,
     gsi2pk: String,
     gsi2sk: String,
+    version: u64,
 }
 
 pub fn customer_key(id: &CustomerId) -> Item {
@@ -29,15 +31,23 @@ pub fn email_guard_key(email: &str) -> Item {
     super::key(keys::email_pk(email), EMAIL_SK)
 }
 
-pub fn customer_from_item(item: Item) -> Result<Customer, StoreError> {
-    from_item::<Customer>(item)
+pub fn customer_from_item(item: Item) -> Result<Versioned<Customer>, StoreError> {
+    versioned_from_item::<Customer>(item)
 }
 
-/// Holds a command to the customer not being erased when it commits: an order placed while its
-/// customer is being erased either commits first (and erasure sees it open and refuses) or
-/// fails this check, re-reads the customer and is refused. The customer comes back with the
-/// refusal (no extra read).
-pub fn check_not_erased(tx: &mut Tx, table: &str, id: &CustomerId) -> Result<(), StoreError> {
+/// The item counting a customer's open orders (`OPEN_ORDERS`, in the customer's partition; it
+/// holds no personal data). Placing an order adds one and closing it takes one away, each in
+/// the order's own transaction; erasure requires it at zero in its transaction. Every pair of
+/// them touches this item, so DynamoDB serialises them: an order placed while its customer is
+/// being erased either commits first (and the erasure is refused) or finds the customer erased.
+fn open_orders_key(id: &CustomerId) -> Item {
+    super::key(keys::customer_pk(id), keys::OPEN_ORDERS_SK)
+}
+
+/// A new order of the customer: only while the customer exists and is not erased (the
+/// customer comes back with a refusal, so the order is decided again without a read), and it
+/// counts among their open orders.
+pub fn count_new_order(tx: &mut Tx, table: &str, id: &CustomerId) -> Result<(), StoreError> {
     let check = aws_sdk_dynamodb::types::ConditionCheck::builder()
         .table_name(table)
         .set_key(Some(customer_key(id)))
@@ -46,16 +56,61 @@ pub fn check_not_erased(tx: &mut Tx, table: &str, id: &CustomerId) -> Result<(),
         .build()
         .map_err(|e| StoreError::Corrupt(e.to_string()))?;
     tx.push(TransactWriteItem::builder().condition_check(check).build(), Guard::Version);
+    move_open_orders(tx, table, id, 1)
+}
+
+/// An order of the customer that counted as open has closed (delivered or cancelled).
+pub fn count_closed_order(tx: &mut Tx, table: &str, id: &CustomerId) -> Result<(), StoreError> {
+    move_open_orders(tx, table, id, -1)
+}
+
+fn move_open_orders(tx: &mut Tx, table: &str, id: &CustomerId, by: i64) -> Result<(), StoreError> {
+    let update = aws_sdk_dynamodb::types::Update::builder()
+        .table_name(table)
+        .set_key(Some(open_orders_key(id)))
+        .update_expression("ADD open_orders :by")
+        .expression_attribute_values(":by", n(by))
+        // A close never takes the count below zero: only orders counted at placement close it.
+        .condition_expression("attribute_not_exists(open_orders) OR open_orders >= :floor")
+        .expression_attribute_values(":floor", n(-by.min(0)))
+        .build()
+        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    tx.push(TransactWriteItem::builder().update(update).build(), Guard::Integrity);
     Ok(())
 }
 
-pub fn put_customer(tx: &mut Tx, table: &str, c: &Customer, expected_version: Option<u64>) -> Result<(), StoreError> {
+/// Holds an erasure to the customer having no open order when it commits.
+fn check_no_open_orders(tx: &mut Tx, table: &str, id: &CustomerId) -> Result<(), StoreError> {
+    let check = aws_sdk_dynamodb::types::ConditionCheck::builder()
+        .table_name(table)
+        .set_key(Some(open_orders_key(id)))
+        .condition_expression("attribute_not_exists(open_orders) OR open_orders = :zero")
+        .expression_attribute_values(":zero", n(0))
+        .build()
+        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    tx.push(TransactWriteItem::builder().condition_check(check).build(), Guard::OpenOrders);
+    Ok(())
+}
+
+/// Puts the customer's new state over the version read (`None`: new). Erasing them holds the
+/// transaction to their having no open order (`Guard::OpenOrders`).
+pub fn put_customer(
+    tx: &mut Tx,
+    table: &str,
+    before: Option<&Customer>,
+    c: &Customer,
+    expected_version: Option<u64>,
+) -> Result<(), StoreError> {
+    if c.is_erased() && !before.is_some_and(Customer::is_erased) {
+        check_no_open_orders(tx, table, &c.id)?;
+    }
     let record = CustomerRecord {
         pk: keys::customer_pk(&c.id),
         sk: CUSTOMER_SK.to_owned(),
         customer: c,
         gsi2pk: keys::customer_pk(&c.id),
         gsi2sk: CUSTOMER_SK.to_owned(),
+        version: next_version(expected_version),
     };
     tx.put_versioned(table, to_item(&record)?, expected_version)
 }
@@ -82,9 +137,9 @@ pub fn release_email(tx: &mut Tx, table: &str, email: &str, id: &CustomerId) -> 
 
 /// What [`Store::customer_records`] reads.
 pub struct CustomerRecords {
-    pub customer: Option<Customer>,
-    pub orders: Vec<(Order, super::payments::OrderRecords)>,
-    pub returns: Vec<crate::domain::returns::Return>,
+    pub customer: Option<Versioned<Customer>>,
+    pub orders: Vec<(Versioned<Order>, super::payments::OrderRecords)>,
+    pub returns: Vec<Versioned<crate::domain::returns::Return>>,
 }
 
 /// What an erasure's sweep removed.
@@ -116,7 +171,7 @@ impl Store {
         Ok(open)
     }
 
-    pub async fn customer(&self, id: &CustomerId) -> Result<Option<Customer>, StoreError> {
+    pub async fn customer(&self, id: &CustomerId) -> Result<Option<Versioned<Customer>>, StoreError> {
         self.get(&keys::customer_pk(id), CUSTOMER_SK).await?.map(customer_from_item).transpose()
     }
 
@@ -131,7 +186,7 @@ impl Store {
         for item in self.get_many(keys).await?.into_values() {
             let customer = customer_from_item(item)?;
             if customer.erasure.is_none() {
-                names.insert(customer.id.to_string(), customer.name);
+                names.insert(customer.id.to_string(), customer.into_inner().name);
             }
         }
         Ok(names)
@@ -151,7 +206,7 @@ impl Store {
         id: &CustomerId,
         limit: i32,
         cursor: Option<&str>,
-    ) -> Result<Page<Order>, CursorOrStore> {
+    ) -> Result<Page<Versioned<Order>>, CursorOrStore> {
         let gsi2pk = keys::customer_pk(id);
         let query = PageQuery {
             index: Some(GSI2),

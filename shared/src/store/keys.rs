@@ -10,6 +10,7 @@
 //! | order event (outbox)      | `ORDER#{ulid}`                  | `EVENT#{ulid}`       |                                      |
 //! | customer                  | `CUSTOMER#{ulid}`               | `CUSTOMER`           | gsi2: `CUSTOMER#{id}` / `CUSTOMER`   |
 //! | customer event            | `CUSTOMER#{ulid}`               | `EVENT#{ulid}`       |                                      |
+//! | customer's open orders    | `CUSTOMER#{ulid}`               | `OPEN_ORDERS`        |                                      |
 //! | payment / refund          | `ORDER#{ulid}`                  | `PAYMENT#`/`REFUND#{hash(ref)}` |                           |
 //! | return (RMA)              | `RETURN#{ulid}`                 | `RETURN`             | gsi2: `CUSTOMER#{id}` / `RETURN#{id}` |
 //! | pick list                 | `ORDER#{ulid}`                  | `PICKLIST`           |                                      |
@@ -57,6 +58,8 @@ pub const RECEIVABLE_GSI3PK: &str = "RECEIVABLE";
 pub const REFUND_DUE_GSI3PK: &str = "REFUND_DUE";
 pub const SALES_REPORT_PK: &str = "REPORT#SALES";
 pub const CUSTOMER_SK: &str = "CUSTOMER";
+/// The count of a customer's open orders, in the customer's partition.
+pub const OPEN_ORDERS_SK: &str = "OPEN_ORDERS";
 pub const RETURN_SK: &str = "RETURN";
 pub const EMAIL_SK: &str = "EMAIL";
 pub const STOCK_SK: &str = "STOCK";

@@ -1,8 +1,12 @@
-//! What a command read, by what it is rather than by key: the handlers ask for "the order" or
-//! "the SKU's stock item", and the key layout stays in the store.
+//! What a command reads, named by what it is rather than by key: a handler declares the
+//! aggregates its decision needs by id ([`Reads`]), the store reads them in one `BatchGetItem`,
+//! and the decision gets them back typed, each with its version held beside it ([`Loaded`]).
+//! The key layout stays in the store.
 
+use super::idempotency::IdempotencyKey;
 use super::payments::{self, MoneyRecord};
-use super::{Item, StoreError, customers, from_item, keys, orders, returns, stock};
+use super::versioned::Versioned;
+use super::{Item, StoreError, customers, from_item, item_key, keys, orders, returns, stock};
 use crate::domain::customer::Customer;
 use crate::domain::order::Order;
 use crate::domain::payment::{GatewayReference, Payment, Refund};
@@ -11,73 +15,144 @@ use crate::domain::stock::StockItem;
 use crate::domain::{CustomerId, OrderId, ReturnId, Sku};
 use std::collections::HashMap;
 
-/// Typed lookups into the items one `BatchGetItem` returned (`http::command::Loaded`). `None`:
-/// the item does not exist.
-pub trait LoadedItems {
-    fn order(&self, id: &OrderId) -> Result<Option<Order>, StoreError>;
-    fn stock_item(&self, sku: &Sku) -> Result<Option<StockItem>, StoreError>;
+/// The aggregates a command's decision needs, by id.
+#[derive(Debug, Clone, Default)]
+pub struct Reads {
+    keys: Vec<Item>,
+}
+
+impl Reads {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn order(mut self, id: &OrderId) -> Self {
+        self.keys.push(orders::order_key(id));
+        self
+    }
+
+    pub fn stock(mut self, skus: impl IntoIterator<Item = Sku>) -> Self {
+        self.keys.extend(skus.into_iter().map(|sku| stock::stock_key(&sku)));
+        self
+    }
+
+    pub fn customer(mut self, id: &CustomerId) -> Self {
+        self.keys.push(customers::customer_key(id));
+        self
+    }
+
+    pub fn return_of(mut self, id: &ReturnId) -> Self {
+        self.keys.push(returns::return_key(id));
+        self
+    }
+
+    /// Who holds this (normalised) e-mail address, if anyone.
+    pub fn email_holder(mut self, email: &str) -> Self {
+        self.keys.push(customers::email_guard_key(email));
+        self
+    }
+
+    /// The payment recorded on the order under this gateway reference, if any.
+    pub fn payment(mut self, order: &OrderId, reference: &GatewayReference) -> Self {
+        self.keys.push(payments::payment_key(order, reference));
+        self
+    }
+
+    /// The refund recorded on the order under this gateway reference, if any.
+    pub fn refund(mut self, order: &OrderId, reference: &GatewayReference) -> Self {
+        self.keys.push(payments::refund_key(order, reference));
+        self
+    }
+
+    /// The stored answer to an earlier request under this idempotency key, if any.
+    pub(crate) fn idempotency_record(mut self, key: &IdempotencyKey) -> Self {
+        self.keys.push(key.key());
+        self
+    }
+}
+
+/// The items one `BatchGetItem` returned, read back typed. `None`: the aggregate does not
+/// exist.
+#[derive(Debug, Clone, Default)]
+pub struct Loaded {
+    items: HashMap<(String, String), Item>,
+}
+
+impl Loaded {
+    pub(crate) fn new(items: HashMap<(String, String), Item>) -> Self {
+        Self { items }
+    }
+
+    /// Puts (or replaces) an item as it is now, such as one a refused condition returned.
+    pub(crate) fn insert(&mut self, item: Item) -> Option<()> {
+        self.items.insert(item_key(&item)?, item);
+        Some(())
+    }
+
+    pub(crate) fn idempotency_record(&self, key: &IdempotencyKey) -> Option<&Item> {
+        self.get(key.pk().to_owned(), keys::IDEMPOTENCY_SK)
+    }
+
+    fn get(&self, pk: String, sk: &str) -> Option<&Item> {
+        self.items.get(&(pk, sk.to_owned()))
+    }
+
+    pub fn order(&self, id: &OrderId) -> Result<Option<Versioned<Order>>, StoreError> {
+        self.get(keys::order_pk(id), keys::ORDER_SK).cloned().map(orders::order_from_item).transpose()
+    }
+
     /// Every stock item that was read.
-    fn stock_items(&self) -> Result<Vec<StockItem>, StoreError>;
-    fn customer(&self, id: &CustomerId) -> Result<Option<Customer>, StoreError>;
-    fn return_of(&self, id: &ReturnId) -> Result<Option<Return>, StoreError>;
-    /// Whether another customer holds this (normalised) e-mail.
-    fn email_taken(&self, email: &str) -> bool;
-    /// The payment recorded on the order under this gateway reference, with its response.
-    fn payment(
-        &self,
-        order: &OrderId,
-        reference: &GatewayReference,
-    ) -> Result<Option<MoneyRecord<Payment>>, StoreError>;
-    /// The refund recorded on the order under this gateway reference, with its response.
-    fn refund(&self, order: &OrderId, reference: &GatewayReference) -> Result<Option<MoneyRecord<Refund>>, StoreError>;
-}
-
-fn by_key<'a>(loaded: &'a HashMap<(String, String), Item>, key: &Item) -> Option<&'a Item> {
-    let part = |name: &str| key.get(name).and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();
-    loaded.get(&(part("pk"), part("sk")))
-}
-
-fn get<'a>(loaded: &'a HashMap<(String, String), Item>, pk: String, sk: &str) -> Option<&'a Item> {
-    loaded.get(&(pk, sk.to_owned()))
-}
-
-impl LoadedItems for HashMap<(String, String), Item> {
-    fn order(&self, id: &OrderId) -> Result<Option<Order>, StoreError> {
-        get(self, keys::order_pk(id), keys::ORDER_SK).cloned().map(orders::order_from_item).transpose()
-    }
-
-    fn stock_item(&self, sku: &Sku) -> Result<Option<StockItem>, StoreError> {
-        get(self, keys::sku_pk(sku), keys::STOCK_SK).cloned().map(stock::stock_from_item).transpose()
-    }
-
-    fn stock_items(&self) -> Result<Vec<StockItem>, StoreError> {
-        self.iter()
+    pub fn stock_items(&self) -> Result<Vec<StockItem>, StoreError> {
+        self.items
+            .iter()
             .filter(|((_, sk), _)| sk == keys::STOCK_SK)
             .map(|(_, item)| stock::stock_from_item(item.clone()))
             .collect()
     }
 
-    fn customer(&self, id: &CustomerId) -> Result<Option<Customer>, StoreError> {
-        get(self, keys::customer_pk(id), keys::CUSTOMER_SK).cloned().map(customers::customer_from_item).transpose()
+    pub fn stock_item(&self, sku: &Sku) -> Result<Option<StockItem>, StoreError> {
+        self.get(keys::sku_pk(sku), keys::STOCK_SK).cloned().map(stock::stock_from_item).transpose()
     }
 
-    fn return_of(&self, id: &ReturnId) -> Result<Option<Return>, StoreError> {
-        get(self, returns::return_pk(id), keys::RETURN_SK).cloned().map(returns::return_from_item).transpose()
+    pub fn customer(&self, id: &CustomerId) -> Result<Option<Versioned<Customer>>, StoreError> {
+        self.get(keys::customer_pk(id), keys::CUSTOMER_SK).cloned().map(customers::customer_from_item).transpose()
     }
 
-    fn email_taken(&self, email: &str) -> bool {
-        get(self, keys::email_pk(email), keys::EMAIL_SK).is_some()
+    pub fn return_of(&self, id: &ReturnId) -> Result<Option<Versioned<Return>>, StoreError> {
+        self.get(returns::return_pk(id), keys::RETURN_SK).cloned().map(returns::return_from_item).transpose()
     }
 
-    fn payment(
+    /// Whether a customer holds this (normalised) e-mail address.
+    pub fn email_taken(&self, email: &str) -> bool {
+        self.get(keys::email_pk(email), keys::EMAIL_SK).is_some()
+    }
+
+    /// The payment recorded on the order under this gateway reference, with its response.
+    pub fn payment(
         &self,
         order: &OrderId,
         reference: &GatewayReference,
     ) -> Result<Option<MoneyRecord<Payment>>, StoreError> {
-        by_key(self, &payments::payment_key(order, reference)).cloned().map(from_item).transpose()
+        self.by_key(&payments::payment_key(order, reference)).cloned().map(from_item).transpose()
     }
 
-    fn refund(&self, order: &OrderId, reference: &GatewayReference) -> Result<Option<MoneyRecord<Refund>>, StoreError> {
-        by_key(self, &payments::refund_key(order, reference)).cloned().map(from_item).transpose()
+    /// The refund recorded on the order under this gateway reference, with its response.
+    pub fn refund(
+        &self,
+        order: &OrderId,
+        reference: &GatewayReference,
+    ) -> Result<Option<MoneyRecord<Refund>>, StoreError> {
+        self.by_key(&payments::refund_key(order, reference)).cloned().map(from_item).transpose()
+    }
+
+    fn by_key(&self, key: &Item) -> Option<&Item> {
+        self.items.get(&item_key(key)?)
+    }
+}
+
+impl super::Store {
+    /// Reads what `reads` names in one `BatchGetItem` (strongly consistent).
+    pub async fn load(&self, reads: &Reads) -> Result<Loaded, StoreError> {
+        Ok(Loaded::new(self.get_many(reads.keys.clone()).await?))
     }
 }

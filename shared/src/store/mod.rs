@@ -21,6 +21,7 @@ pub mod replenishment;
 pub mod reports;
 pub mod returns;
 pub mod stock;
+pub mod versioned;
 
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::types::{
@@ -30,6 +31,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 pub use changes::Changes;
+pub use versioned::Versioned;
 
 pub type Item = HashMap<String, AttributeValue>;
 
@@ -50,6 +52,8 @@ pub enum Guard {
     /// A condition every writer keeps true failed (a release finding less reserved than the
     /// order holds): the stored data is broken. Final: logged and answered 500, not retried.
     Integrity,
+    /// An erasure found the customer with an open order (placed since it looked): final, 409.
+    OpenOrders,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -316,7 +320,7 @@ impl Store {
             let guard = failed.iter().map(|(_, g)| **g).min_by_key(|g| match g {
                 Guard::Idempotency => 0,
                 Guard::Unique(_) => 1,
-                Guard::Rule => 2,
+                Guard::Rule | Guard::OpenOrders => 2,
                 Guard::Insert => 3,
                 Guard::Version => 4,
                 // Last: a concurrent change of the order (a version failure) explains it first.

@@ -2,7 +2,8 @@
 
 use super::events::{EventRecord, TimelineEvent};
 use super::keys::{self, GSI1};
-use super::{Item, Store, StoreError, Tx, from_item, s, to_item};
+use super::versioned::{Versioned, next_version, versioned_from_item};
+use super::{Item, Store, StoreError, Tx, s, to_item};
 use crate::domain::OrderId;
 use crate::domain::order::Order;
 use chrono::{DateTime, Utc};
@@ -37,6 +38,8 @@ struct OrderRecord<'a> {
     gsi5sk: String,
     /// What a listing shows without projecting the lines.
     line_count: usize,
+    /// The store's optimistic-concurrency token (see `Versioned`).
+    version: u64,
 }
 
 /// Sortable text form of an instant, used in index sort keys.
@@ -48,11 +51,11 @@ pub fn order_key(id: &OrderId) -> Item {
     super::key(keys::order_pk(id), keys::ORDER_SK)
 }
 
-/// Read straight into the order: the record's own attributes (keys, index keys) are not
-/// `Order` fields and are skipped. Reading the record would buffer the flattened order first
-/// (serde's `flatten`) for nothing.
-pub fn order_from_item(item: Item) -> Result<Order, StoreError> {
-    from_item::<Order>(item)
+/// Read straight into the order, its version beside it: the record's own attributes (keys,
+/// index keys) are not `Order` fields and are skipped. Reading the record would buffer the
+/// flattened order first (serde's `flatten`) for nothing.
+pub fn order_from_item(item: Item) -> Result<Versioned<Order>, StoreError> {
+    versioned_from_item::<Order>(item)
 }
 
 /// Puts an order's new state if its stored version is still `expected_version` (`None`: new).
@@ -84,13 +87,14 @@ pub fn put_order(tx: &mut Tx, table: &str, order: &Order, expected_version: Opti
         ),
         gsi5sk: format!("{}#{}", sortable(order.placed_at), order.id),
         line_count: order.lines.len(),
+        version: next_version(expected_version),
     };
     tx.put_versioned(table, to_item(&record)?, expected_version)
 }
 
 impl Store {
     /// Up to 100 orders in one BatchGetItem, in the order of `ids` (absent ones left out).
-    pub async fn orders(&self, ids: &[OrderId]) -> Result<Vec<Order>, StoreError> {
+    pub async fn orders(&self, ids: &[OrderId]) -> Result<Vec<Versioned<Order>>, StoreError> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
@@ -101,12 +105,15 @@ impl Store {
             .collect()
     }
 
-    pub async fn order(&self, id: &OrderId) -> Result<Option<Order>, StoreError> {
+    pub async fn order(&self, id: &OrderId) -> Result<Option<Versioned<Order>>, StoreError> {
         self.get(&keys::order_pk(id), keys::ORDER_SK).await?.map(order_from_item).transpose()
     }
 
     /// The order and its events, oldest first, in one Query on the order's partition.
-    pub async fn order_with_timeline(&self, id: &OrderId) -> Result<Option<(Order, Vec<TimelineEvent>)>, StoreError> {
+    pub async fn order_with_timeline(
+        &self,
+        id: &OrderId,
+    ) -> Result<Option<(Versioned<Order>, Vec<TimelineEvent>)>, StoreError> {
         let query = self
             .client()
             .query()

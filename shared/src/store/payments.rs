@@ -4,6 +4,7 @@
 use super::keys::{self, GSI3};
 use super::page::{Page, PageQuery};
 use super::stock::CursorOrStore;
+use super::versioned::Versioned;
 use super::{Guard, Item, Store, StoreError, Tx, from_item, s, to_item};
 use crate::domain::OrderId;
 use crate::domain::order::Order;
@@ -146,7 +147,7 @@ impl Store {
     async fn gsi3_page(&self, partition: &str, limit: i32, cursor: Option<&str>) -> Result<Page<Order>, CursorOrStore> {
         let query =
             PageQuery { index: Some(GSI3), partition: ("gsi3pk", partition), sort_prefix: None, newest_first: false };
-        self.page(query, limit, cursor, super::orders::order_from_item).await
+        self.page(query, limit, cursor, |item| super::orders::order_from_item(item).map(Versioned::into_inner)).await
     }
 
     /// Totals per currency over a whole gsi3 list (cost grows with the list, not with all

@@ -2,7 +2,8 @@
 //! erasure find them.
 
 use super::keys;
-use super::{Item, Store, StoreError, Tx, from_item, to_item};
+use super::versioned::{Versioned, next_version, versioned_from_item};
+use super::{Item, Store, StoreError, Tx, to_item};
 use crate::domain::ReturnId;
 use crate::domain::returns::Return;
 use serde::Serialize;
@@ -19,6 +20,7 @@ struct ReturnRecord<'a> {
     /// The queue of its status, oldest first.
     gsi5pk: String,
     gsi5sk: String,
+    version: u64,
 }
 
 pub fn return_pk(id: &ReturnId) -> String {
@@ -29,21 +31,20 @@ pub fn return_key(id: &ReturnId) -> Item {
     super::key(return_pk(id), keys::RETURN_SK)
 }
 
-pub fn return_from_item(item: Item) -> Result<Return, StoreError> {
-    from_item::<Return>(item)
+pub fn return_from_item(item: Item) -> Result<Versioned<Return>, StoreError> {
+    versioned_from_item::<Return>(item)
 }
 
 pub fn put_return(tx: &mut Tx, table: &str, ret: &Return, expected_version: Option<u64>) -> Result<(), StoreError> {
-    let customer = crate::domain::CustomerId::parse("customer_id", &ret.customer_id)
-        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
     let record = ReturnRecord {
         pk: return_pk(&ret.id),
         sk: keys::RETURN_SK.to_owned(),
         ret,
-        gsi2pk: keys::customer_pk(&customer),
+        gsi2pk: keys::customer_pk(&ret.customer_id),
         gsi2sk: format!("RETURN#{}", ret.id),
         gsi5pk: keys::returns_by_status_pk(&ret.status.to_string()),
         gsi5sk: format!("{}#{}", super::orders::sortable(ret.requested_at), ret.id),
+        version: next_version(expected_version),
     };
     tx.put_versioned(table, to_item(&record)?, expected_version)
 }
@@ -55,7 +56,7 @@ impl Store {
         status: crate::domain::returns::ReturnStatus,
         limit: i32,
         cursor: Option<&str>,
-    ) -> Result<super::page::Page<Return>, super::stock::CursorOrStore> {
+    ) -> Result<super::page::Page<Versioned<Return>>, super::stock::CursorOrStore> {
         let partition = keys::returns_by_status_pk(&status.to_string());
         let query = super::page::PageQuery {
             index: Some(keys::GSI5),
@@ -66,13 +67,13 @@ impl Store {
         self.page(query, limit, cursor, return_from_item).await
     }
 
-    pub async fn return_by_id(&self, id: &ReturnId) -> Result<Option<Return>, StoreError> {
+    pub async fn return_by_id(&self, id: &ReturnId) -> Result<Option<Versioned<Return>>, StoreError> {
         self.get(&return_pk(id), keys::RETURN_SK).await?.map(return_from_item).transpose()
     }
 
     /// Several returns in one BatchGetItem (an order's returns), in the order of `ids`.
-    pub async fn returns(&self, ids: &[ReturnId]) -> Result<Vec<Return>, StoreError> {
-        let mut found: Vec<Return> = Vec::with_capacity(ids.len());
+    pub async fn returns(&self, ids: &[ReturnId]) -> Result<Vec<Versioned<Return>>, StoreError> {
+        let mut found: Vec<Versioned<Return>> = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(100) {
             let items = self.get_many(chunk.iter().map(return_key).collect()).await?;
             for item in items.into_values() {

@@ -286,3 +286,37 @@ async fn the_export_is_a_document_for_the_person_not_the_tables_items() {
         assert!(!export.text.contains(internal), "the export shows the table's {internal}: {}", export.text);
     }
 }
+
+/// Erasing a customer while one of their orders is being placed: each checks the other's rule
+/// (no open orders; not erased), so run side by side both could pass, leaving an order with
+/// nowhere to ship. Both transactions touch the customer's open-order count, so one of them is
+/// refused every time: 40 pairs raced, never both.
+#[tokio::test]
+async fn an_order_and_its_customers_erasure_raced_never_both_succeed() {
+    let t = spawn_app().await;
+    t.stocked("RACE-ERASE", 100, 500, "BRL", 0).await;
+    let (mut placed, mut erased) = (0, 0);
+    for i in 0..40 {
+        let created = t.create_customer(&format!("race-{i}@example.org")).await;
+        assert_eq!(created.status, 201, "{}", created.text);
+        let id = created.body["id"].as_str().unwrap().to_owned();
+        let order = json!({"customer_id": id, "lines": [{"sku": "RACE-ERASE", "quantity": 1}]}).to_string();
+        let erase = format!("/customers/{id}/erase");
+        let (o, e) = tokio::join!(t.call("POST", "/orders", &[JSON], &order), t.call("POST", &erase, &[], ""));
+        match (o.status, e.status) {
+            (201, 409) => {
+                assert_eq!(e.body["type"], "/problems/open-orders", "{}", e.text);
+                let shown = t.get(&format!("/orders/{}", o.body["id"].as_str().unwrap())).await;
+                assert_eq!(shown.body["shipping_address"]["line1"], "Rua Teste, 1", "the order keeps its address");
+                placed += 1;
+            }
+            (422, 200) => {
+                assert_eq!(o.body["field"], "customer_id", "{}", o.text);
+                erased += 1;
+            }
+            other => panic!("pair {i}: order {} / erasure {}: {other:?}", o.text, e.text),
+        }
+    }
+    assert_eq!(placed + erased, 40);
+    t.assert_conserved().await;
+}

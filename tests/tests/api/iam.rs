@@ -42,6 +42,7 @@ const REQUIRED: &[(&str, &[&str])] = &[
         "UpdateCustomerFunction",
         &[
             "dynamodb:BatchGetItem",
+            "dynamodb:ConditionCheckItem",
             "dynamodb:DeleteItem",
             "dynamodb:GetItem",
             "dynamodb:PutItem",
@@ -50,7 +51,7 @@ const REQUIRED: &[(&str, &[&str])] = &[
         ],
     ),
     ("RecordPaymentFunction", &["dynamodb:BatchGetItem", "dynamodb:PutItem"]),
-    ("UpdateFulfillmentFunction", &["dynamodb:BatchGetItem", "dynamodb:PutItem"]),
+    ("UpdateFulfillmentFunction", &["dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]),
     ("FulfillmentWorkerFunction", &["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]),
     ("NotifierFunction", &["dynamodb:PutItem"]),
     ("SalesReportFunction", &["dynamodb:PutItem", "dynamodb:UpdateItem"]),

@@ -82,7 +82,8 @@ async fn seed_customer(t: &backoffice_tests::TestApp, id: &str) {
     .unwrap();
     let id = backoffice::domain::CustomerId::parse("id", id).unwrap();
     let customer = backoffice::domain::customer::create(id, input, chrono::Utc::now()).unwrap();
-    let mut tx = backoffice::store::Tx::default();
-    backoffice::store::customers::put_customer(&mut tx, &t.app.resources.table_name, &customer, None).unwrap();
-    t.app.contexts["QueryApiFunction"].store.transact(tx).await.unwrap();
+    let store = &t.app.contexts["QueryApiFunction"].store;
+    let mut changes = store.changes();
+    changes.new_customer(&customer).unwrap();
+    store.commit(changes).await.unwrap();
 }

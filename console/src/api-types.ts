@@ -1,0 +1,2534 @@
+// Generated from openapi.yaml by openapi-typescript (`npm run gen`). Do not edit.
+
+export interface paths {
+    "/stock/{sku}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A SKU's counters */
+        get: operations["getStock"];
+        /** Register a SKU or update its catalog data (never quantities) */
+        put: operations["putStock"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stock/{sku}/adjustments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Adjust stock or record a cycle count */
+        post: operations["adjustStock"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stock/{sku}/movements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A SKU's ledger, newest first */
+        get: operations["listMovements"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The catalogue in SKU order, searched, or only the items low on stock
+         * @description Without parameters, every SKU in SKU order. With q, the SKUs whose SKU or a word of whose name starts with q, case and accents ignored (sao finds "São Paulo mug"), by the matching word. With low=true, the items listed as low: an adjustment, shipment or return lists or unlists an item as it writes it; an item that orders take into the low band is listed, and one that cancellations lift out of it unlisted, by stock-levels from the table's stream, within about a second on AWS. q and low=true do not combine.
+         */
+        get: operations["listStock"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/replenishments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Replenishment suggestions */
+        get: operations["listReplenishments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Orders newest first, filtered by state, customer and placement date
+         * @description Filters combine as the indexes serve them: any of status and fulfillment_status, with from/to; customer_id with any other filter; payment_status only with customer_id or with status pending_payment or paid (every other state holds all the orders it ever had; balances are GET /receivables and GET /refunds-owed). Another combination is 422 naming the field. customer_name needs customers:read and is absent once the customer's data is erased.
+         */
+        get: operations["listOrders"];
+        put?: never;
+        /** Place an order: every line reserved or none */
+        post: operations["placeOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/orders/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An order with its timeline */
+        get: operations["getOrder"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/orders/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel until shipped, releasing reservations */
+        post: operations["cancelOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/orders/{id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add an internal note (shown on the order and in its timeline) */
+        post: operations["addOrderNote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/orders/{id}/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Payments, refunds and balance */
+        get: operations["listPayments"];
+        put?: never;
+        /** Record a captured payment */
+        post: operations["recordPayment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/orders/{id}/refunds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record a refund */
+        post: operations["recordRefund"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/orders/{id}/fulfillment/packed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Packing confirmed */
+        post: operations["markPacked"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/orders/{id}/fulfillment/shipped": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Shipped with carrier and tracking number */
+        post: operations["markShipped"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/orders/{id}/fulfillment/delivered": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The carrier confirmed delivery */
+        post: operations["markDelivered"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/orders/{id}/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Notifications sent about the order */
+        get: operations["listNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/orders/{id}/returns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An order's returns */
+        get: operations["listOrderReturns"];
+        put?: never;
+        /** Open a return (RMA) */
+        post: operations["requestReturn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/returns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Returns in one status, oldest first (requested by default, the parcels to receive) */
+        get: operations["listReturns"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/returns/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A return */
+        get: operations["getReturn"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/returns/{id}/receive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record what came back */
+        post: operations["receiveReturn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/returns/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject a requested return */
+        post: operations["rejectReturn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/returns/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a requested return */
+        post: operations["cancelReturn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What needs attention now, and recent sales
+         * @description Counters kept from the table's stream (read in one request whatever the shop's size, a second or so behind the writes): orders awaiting payment, to pick (paid, no pick list yet), to pack (picking), to ship (packed); returns awaiting receipt; SKUs low; open replenishment suggestions; receivables per currency (minor units); and orders placed, gross ordered and net sales per currency today, over the last 7 and the last 30 UTC days.
+         */
+        get: operations["getOverview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who changed what, newest first, by actor or by one entity
+         * @description Every request that changed state left one record, written in the same transaction as the change: the caller's subject, the time, the route and the ids of the entities it wrote, and the correlation id. Give exactly one of actor, order, sku, customer or return. Records hold no personal data and are kept through a customer's erasure.
+         */
+        get: operations["listAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/imports/catalog": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Register or update up to 5,000 SKUs from a spreadsheet (CSV)
+         * @description UTF-8, with or without a BOM, comma- or semicolon-separated (as the header line is), RFC 4180 quoting. Header sku,name,unit_price,currency,reorder_point,reorder_quantity and optionally on_hand; prices as decimals in the currency's units (39,90 or 39.90). Every row is checked before anything is written: with mode=all-or-nothing (the default) a bad row makes the answer 422 with every bad row's line and field, and nothing is written; with mode=valid-rows the good rows are written and the bad ones listed. on_hand becomes a count ledger line against the figure read; a row equal to what is stored writes nothing. With an Idempotency-Key a repeat is answered from the first answer.
+         */
+        post: operations["importCatalog"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask for a spreadsheet of orders, the catalogue or receivables
+         * @description Accepted at once (202) and written by a worker as a CSV file: UTF-8 with a byte-order mark, comma-separated, CRLF line ends, RFC 4180 quoting, money as decimals in the currency's precision beside its code, and any text cell that a spreadsheet would run as a formula (starting with =, +, -, @, tab or carriage return) prefixed with an apostrophe. orders (one row per order line, placed between from and to, UTC days, both included, at most 366 days) needs from and to; catalog and receivables take neither. The job and the file are kept 7 days. With an Idempotency-Key a repeat is answered with the same job.
+         */
+        post: operations["requestExport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/exports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An export job; once done, a download link valid for 15 minutes */
+        get: operations["getExport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/receivables": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Orders that owe money, oldest first */
+        get: operations["listReceivables"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/refunds-owed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Cancelled orders holding money to pay back, oldest first
+         * @description A cancellation that races a payment, or a paid order cancelled, leaves money the shop owes back (`refund_due` on the order). Each such order is listed here until refunds cover it (`POST /orders/{id}/refunds`).
+         */
+        get: operations["listRefundsOwed"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/reports/sales": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Daily sales per currency */
+        get: operations["salesReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/customers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Customers by e-mail address or by a word prefix of their name
+         * @description Give email (exact, compared as stored: trimmed and lower-cased) or q (at least two letters, the start of a word of the name, case and accents ignored: souz finds "Ana Souza"), not both. An erased customer matches neither.
+         */
+        get: operations["findCustomers"];
+        put?: never;
+        /** Create a customer */
+        post: operations["createCustomer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/customers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A customer */
+        get: operations["getCustomer"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Edit with a JSON Merge Patch */
+        patch: operations["patchCustomer"];
+        trace?: never;
+    };
+    "/customers/{id}/erase": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Erase personal data (LGPD/GDPR)
+         * @description Refused with 409 `/problems/open-orders`, listing them in `open_orders`, while the customer has orders not yet delivered or cancelled: their address is needed to perform the contract (LGPD art. 16, GDPR art. 17(3)(b)). Erase again once they are closed.
+         */
+        post: operations["eraseCustomer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/customers/{id}/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A customer's orders, newest first */
+        get: operations["listCustomerOrders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/customers/{id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Everything held about a customer */
+        get: operations["exportCustomer"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        /** @description RFC 9457 problem details; extension members carry figures. */
+        Problem: {
+            type: string;
+            title: string;
+            status: number;
+            detail: string;
+            field?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        Money: {
+            /** @description Integer minor units (cents). */
+            amount: number;
+            currency: string;
+        };
+        Page: {
+            next_cursor: string | null;
+        };
+        CatalogInput: {
+            name: string;
+            unit_price: components["schemas"]["Money"];
+            reorder_point: number;
+            reorder_quantity: number;
+            /**
+             * @description A unit_price.amount of 0 is refused (422 naming unit_price.amount) unless this is true; true with a non-zero price is refused too.
+             * @default false
+             */
+            free: boolean;
+        };
+        Stock: {
+            sku: string;
+            name: string;
+            unit_price: components["schemas"]["Money"];
+            on_hand: number;
+            reserved: number;
+            available: number;
+            reorder_point: number;
+            reorder_quantity: number;
+            low: boolean;
+            version: number;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        AdjustmentInput: {
+            /** @enum {string} */
+            reason: "received" | "damaged" | "lost" | "found" | "correction" | "other" | "count";
+            /** @description Non-zero; not with reason count. Positive for received and found, negative for damaged and lost, either sign for correction and other (422 naming delta otherwise). */
+            delta?: number;
+            set_on_hand?: number;
+            expected_on_hand?: number;
+            reference?: string;
+            note?: string;
+        };
+        Movement: {
+            id: string;
+            sku: string;
+            /** @enum {string} */
+            kind: "received" | "damaged" | "lost" | "found" | "correction" | "other" | "count" | "shipped" | "returned";
+            delta: number;
+            /** @description On hand after this movement: set by counts (they set the figure). Other movements are written commutatively beside whatever else moves the item at that moment (orders, shipments), so they record their delta alone; on_hand is the sum of the deltas. */
+            on_hand_after?: number;
+            reference?: string;
+            note?: string;
+            actor: string;
+            /** Format: date-time */
+            at: string;
+        };
+        AdjustmentResult: {
+            movement: components["schemas"]["Movement"];
+            stock: components["schemas"]["Stock"];
+        };
+        MovementPage: {
+            items: components["schemas"]["Movement"][];
+            next_cursor: string | null;
+        };
+        StockPage: {
+            items: components["schemas"]["Stock"][];
+            next_cursor: string | null;
+        };
+        Replenishment: {
+            sku: string;
+            /** @enum {string} */
+            status: "open" | "closed";
+            suggested_quantity: number;
+            available_at_alert: number;
+            /** @description Units available at the time of this answer (available_at_alert is when the alert was raised). */
+            available_now: number;
+            reorder_point: number;
+            stock_version: number;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        ReplenishmentPage: {
+            items: components["schemas"]["Replenishment"][];
+            next_cursor: string | null;
+        };
+        Address: {
+            recipient: string;
+            line1: string;
+            line2?: string;
+            city: string;
+            region?: string;
+            postal_code: string;
+            country: string;
+        };
+        OrderInput: {
+            customer_id: string;
+            lines: {
+                sku: string;
+                quantity: number;
+            }[];
+            shipping_address?: components["schemas"]["Address"];
+        };
+        OrderLine: {
+            sku: string;
+            name: string;
+            quantity: number;
+            unit_price: components["schemas"]["Money"];
+            line_total: components["schemas"]["Money"];
+        };
+        Order: {
+            id: string;
+            customer_id: string;
+            /** @enum {string} */
+            status: "pending_payment" | "paid" | "completed" | "cancelled";
+            /** @enum {string} */
+            payment_status: "unpaid" | "partially_paid" | "paid" | "partially_refunded" | "refunded";
+            /** @enum {string} */
+            fulfillment_status: "unfulfilled" | "picking" | "packed" | "shipped" | "delivered";
+            lines: components["schemas"]["OrderLine"][];
+            total: components["schemas"]["Money"];
+            amount_paid: components["schemas"]["Money"];
+            amount_refunded: components["schemas"]["Money"];
+            refund_due: components["schemas"]["Money"];
+            shipping_address?: components["schemas"]["Address"];
+            /** Format: date-time */
+            placed_at: string;
+            /** Format: date-time */
+            payment_due_at: string;
+            cancellation?: {
+                reason: string;
+                by: string;
+                /** Format: date-time */
+                at: string;
+            };
+            shipment?: {
+                carrier: string;
+                tracking_number: string;
+                /** Format: date-time */
+                shipped_at: string;
+            };
+            /** Format: date-time */
+            packed_at?: string;
+            /** Format: date-time */
+            delivered_at?: string;
+            stock_committed?: boolean;
+            returns_requested?: {
+                [key: string]: number;
+            };
+            return_ids?: string[];
+            personal_data_erased?: boolean;
+            /** @description Internal notes by the shop's staff, oldest first; removed when the customer's data is erased. */
+            notes?: components["schemas"]["OrderNote"][];
+            version: number;
+        };
+        TimelineEntry: {
+            id: string;
+            type: string;
+            /** Format: date-time */
+            at: string;
+            payload: unknown;
+        };
+        OrderWithTimeline: {
+            id: string;
+            customer_id: string;
+            /** @enum {string} */
+            status: "pending_payment" | "paid" | "completed" | "cancelled";
+            /** @enum {string} */
+            payment_status: "unpaid" | "partially_paid" | "paid" | "partially_refunded" | "refunded";
+            /** @enum {string} */
+            fulfillment_status: "unfulfilled" | "picking" | "packed" | "shipped" | "delivered";
+            lines: components["schemas"]["OrderLine"][];
+            total: components["schemas"]["Money"];
+            amount_paid: components["schemas"]["Money"];
+            amount_refunded: components["schemas"]["Money"];
+            refund_due: components["schemas"]["Money"];
+            shipping_address?: components["schemas"]["Address"];
+            /** Format: date-time */
+            placed_at: string;
+            /** Format: date-time */
+            payment_due_at: string;
+            cancellation?: {
+                reason: string;
+                by: string;
+                /** Format: date-time */
+                at: string;
+            };
+            shipment?: {
+                carrier: string;
+                tracking_number: string;
+                /** Format: date-time */
+                shipped_at: string;
+            };
+            /** Format: date-time */
+            packed_at?: string;
+            /** Format: date-time */
+            delivered_at?: string;
+            stock_committed?: boolean;
+            returns_requested?: {
+                [key: string]: number;
+            };
+            return_ids?: string[];
+            personal_data_erased?: boolean;
+            /** @description Internal notes by the shop's staff, oldest first; removed when the customer's data is erased. */
+            notes?: components["schemas"]["OrderNote"][];
+            version: number;
+            timeline: components["schemas"]["TimelineEntry"][];
+        };
+        OrderPage: {
+            items: components["schemas"]["Order"][];
+            next_cursor: string | null;
+        };
+        NoteInput: {
+            text: string;
+        };
+        OrderNote: {
+            text: string;
+            /** @description The subject of the staff member who wrote it. */
+            by: string;
+            /** Format: date-time */
+            at: string;
+        };
+        CancelInput: {
+            reason: string;
+        };
+        CustomerAddress: {
+            /** @enum {string} */
+            kind: "shipping" | "billing";
+            default?: boolean;
+            recipient: string;
+            line1: string;
+            line2?: string;
+            city: string;
+            region?: string;
+            postal_code: string;
+            country: string;
+        };
+        TaxId: {
+            country: string;
+            number: string;
+        };
+        CustomerInput: {
+            name: string;
+            email: string;
+            /** @description E.164 */
+            phone?: string;
+            tax_id?: components["schemas"]["TaxId"];
+            addresses?: components["schemas"]["CustomerAddress"][];
+            marketing_consent: {
+                granted: boolean;
+            };
+            notes?: string;
+            tags?: string[];
+        };
+        /** @description JSON Merge Patch (RFC 7396) of CustomerInput. */
+        CustomerPatch: Record<string, never>;
+        Customer: {
+            id: string;
+            name: string;
+            email?: string;
+            phone?: string;
+            tax_id?: components["schemas"]["TaxId"];
+            addresses: components["schemas"]["CustomerAddress"][];
+            marketing_consent: {
+                granted: boolean;
+                /** Format: date-time */
+                changed_at: string;
+            };
+            /** @description Every consent given or withdrawn, oldest first; kept through erasure. */
+            consent_history?: components["schemas"]["ConsentRecord"][];
+            notes?: string;
+            tags: string[];
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            erasure?: {
+                by: string;
+                /** Format: date-time */
+                at: string;
+            };
+            version: number;
+        };
+        ErasureReport: {
+            customer: components["schemas"]["Customer"];
+            orders_redacted: number;
+            stored_responses_deleted: number;
+        };
+        /** @description Everything the backoffice holds about one person (LGPD art. 18, GDPR art. 15 and 20), for that person. An erased customer's export shows the tombstones and the accounting records kept. */
+        CustomerExport: {
+            /** @constant */
+            format: "backoffice.customer-export/1";
+            /** Format: date-time */
+            exported_at: string;
+            customer: components["schemas"]["Customer"];
+            /** @description Marketing consent given or withdrawn, oldest first. */
+            consent_history: components["schemas"]["ConsentRecord"][];
+            /** @description Oldest first, each with the money it moved and what the customer was told. */
+            orders: components["schemas"]["ExportedOrder"][];
+            returns: components["schemas"]["Return"][];
+        };
+        ConsentRecord: {
+            granted: boolean;
+            /** Format: date-time */
+            changed_at: string;
+        };
+        ExportedOrder: {
+            order: components["schemas"]["Order"];
+            payments: components["schemas"]["Payment"][];
+            refunds: components["schemas"]["Refund"][];
+            notifications: components["schemas"]["Notification"][];
+        };
+        PaymentInput: {
+            amount: components["schemas"]["Money"];
+            /** @enum {string} */
+            method: "card" | "pix" | "boleto" | "bank_transfer" | "cash" | "other";
+            gateway_reference: string;
+        };
+        RefundInput: {
+            amount: components["schemas"]["Money"];
+            reason: string;
+            gateway_reference: string;
+            return_id?: string;
+        };
+        Balance: {
+            total: components["schemas"]["Money"];
+            paid: components["schemas"]["Money"];
+            refunded: components["schemas"]["Money"];
+            outstanding: components["schemas"]["Money"];
+            refund_due: components["schemas"]["Money"];
+            /** @enum {string} */
+            payment_status: "unpaid" | "partially_paid" | "paid" | "partially_refunded" | "refunded";
+        };
+        Payment: {
+            gateway_reference: string;
+            amount: components["schemas"]["Money"];
+            /** @enum {string} */
+            method: "card" | "pix" | "boleto" | "bank_transfer" | "cash" | "other";
+            /** Format: date-time */
+            recorded_at: string;
+            recorded_by: string;
+        };
+        Refund: {
+            gateway_reference: string;
+            amount: components["schemas"]["Money"];
+            reason: string;
+            return_id?: string;
+            /** Format: date-time */
+            recorded_at: string;
+            recorded_by: string;
+        };
+        PaymentRecorded: {
+            gateway_reference: string;
+            amount: components["schemas"]["Money"];
+            /** @enum {string} */
+            method: "card" | "pix" | "boleto" | "bank_transfer" | "cash" | "other";
+            /** Format: date-time */
+            recorded_at: string;
+            recorded_by: string;
+            order_id: string;
+            balance: components["schemas"]["Balance"];
+        };
+        RefundRecorded: {
+            gateway_reference: string;
+            amount: components["schemas"]["Money"];
+            reason: string;
+            return_id?: string;
+            /** Format: date-time */
+            recorded_at: string;
+            recorded_by: string;
+            order_id: string;
+            balance: components["schemas"]["Balance"];
+        };
+        OrderPayments: {
+            order_id: string;
+            payments: components["schemas"]["Payment"][];
+            refunds: components["schemas"]["Refund"][];
+            balance: components["schemas"]["Balance"];
+        };
+        Notification: {
+            event_id: string;
+            event_type: string;
+            order_id: string;
+            customer_id: string;
+            text: string;
+            /** Format: date-time */
+            created_at: string;
+        };
+        OrderNotifications: {
+            order_id: string;
+            items: components["schemas"]["Notification"][];
+        };
+        Receivable: {
+            order_id: string;
+            customer_id: string;
+            /** Format: date-time */
+            placed_at: string;
+            /** @enum {string} */
+            status: "pending_payment" | "paid" | "completed" | "cancelled";
+            /** @enum {string} */
+            payment_status: "unpaid" | "partially_paid" | "paid" | "partially_refunded" | "refunded";
+            total: components["schemas"]["Money"];
+            paid: components["schemas"]["Money"];
+            outstanding: components["schemas"]["Money"];
+        };
+        OrderSummaries: {
+            items: components["schemas"]["OrderSummary"][];
+            next_cursor: string | null;
+        };
+        OrderSummary: {
+            id: string;
+            /** Format: date-time */
+            placed_at: string;
+            customer_id: string;
+            customer_name?: string;
+            /** @enum {string} */
+            status: "pending_payment" | "paid" | "completed" | "cancelled";
+            /** @enum {string} */
+            payment_status: "unpaid" | "partially_paid" | "paid" | "partially_refunded" | "refunded";
+            /** @enum {string} */
+            fulfillment_status: "unfulfilled" | "picking" | "packed" | "shipped" | "delivered";
+            total: components["schemas"]["Money"];
+            amount_paid: components["schemas"]["Money"];
+            line_count: number;
+        };
+        Overview: {
+            /** Format: date-time */
+            as_of: string;
+            counters: {
+                awaiting_payment: number;
+                to_pick: number;
+                to_pack: number;
+                to_ship: number;
+                returns_awaiting_receipt: number;
+                skus_low: number;
+                open_replenishments: number;
+            };
+            receivables: {
+                [key: string]: number;
+            };
+            sales: {
+                today: components["schemas"]["SalesByCurrency"];
+                last_7_days: components["schemas"]["SalesByCurrency"];
+                last_30_days: components["schemas"]["SalesByCurrency"];
+            };
+        };
+        SalesByCurrency: {
+            [key: string]: {
+                orders_placed: number;
+                gross_ordered: number;
+                net: number;
+            };
+        };
+        Returns: {
+            items: components["schemas"]["Return"][];
+            next_cursor: string | null;
+        };
+        Customers: {
+            items: components["schemas"]["Customer"][];
+            next_cursor: string | null;
+        };
+        AuditRecords: {
+            items: {
+                id: string;
+                /** Format: date-time */
+                at: string;
+                actor: string;
+                command: string;
+                entities: {
+                    /** @enum {string} */
+                    type: "order" | "sku" | "customer" | "return";
+                    id: string;
+                }[];
+                correlation_id: string;
+            }[];
+            next_cursor: string | null;
+        };
+        ExportRequest: {
+            /** @enum {string} */
+            kind: "orders" | "catalog" | "receivables";
+            /**
+             * Format: date
+             * @description orders only: the first UTC day
+             */
+            from?: string;
+            /**
+             * Format: date
+             * @description orders only: the last UTC day
+             */
+            to?: string;
+        };
+        ExportJob: {
+            id: string;
+            spec: {
+                /** @enum {string} */
+                kind: "orders" | "catalog" | "receivables";
+                /** Format: date */
+                from?: string;
+                /** Format: date */
+                to?: string;
+            };
+            /**
+             * @description failed is retried by the queue until its receive limit.
+             * @enum {string}
+             */
+            status: "queued" | "running" | "done" | "failed";
+            /** Format: date-time */
+            requested_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            /**
+             * Format: date-time
+             * @description When the job and its file are deleted.
+             */
+            expires_at: string;
+            /** @description Data rows, once done. */
+            rows?: number;
+            /** @description File size, once done. */
+            bytes?: number;
+            /** @description Why the last attempt failed. */
+            failure?: string;
+            download?: {
+                url: string;
+                /** Format: date-time */
+                expires_at: string;
+                file_name: string;
+            };
+        };
+        ImportReport: {
+            /** @enum {string} */
+            mode: "all_or_nothing" | "valid_rows";
+            rows: number;
+            created: number;
+            updated: number;
+            unchanged: number;
+            counted: number;
+            errors: components["schemas"]["RowError"][];
+        };
+        RowError: {
+            line: number;
+            field: string;
+            detail: string;
+        };
+        Receivables: {
+            items: components["schemas"]["Receivable"][];
+            next_cursor: string | null;
+            outstanding_by_currency: {
+                [key: string]: number;
+            };
+        };
+        RefundOwed: {
+            order_id: string;
+            customer_id: string;
+            /** Format: date-time */
+            placed_at: string;
+            /** Format: date-time */
+            cancelled_at: string;
+            total: components["schemas"]["Money"];
+            paid: components["schemas"]["Money"];
+            refunded: components["schemas"]["Money"];
+            refund_due: components["schemas"]["Money"];
+        };
+        RefundsOwed: {
+            items: components["schemas"]["RefundOwed"][];
+            next_cursor: string | null;
+            refund_due_by_currency: {
+                [key: string]: number;
+            };
+        };
+        SalesDay: {
+            /** Format: date */
+            date: string;
+            currency: string;
+            orders_placed: number;
+            gross_ordered: number;
+            paid: number;
+            refunded: number;
+            net: number;
+        };
+        SalesReport: {
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            days: components["schemas"]["SalesDay"][];
+        };
+        FulfillmentShippedInput: {
+            carrier: string;
+            tracking_number: string;
+        };
+        ReturnInput: {
+            lines: {
+                sku: string;
+                quantity: number;
+                reason: string;
+            }[];
+            note?: string;
+        };
+        ReceiveInput: {
+            lines: {
+                sku: string;
+                received: number;
+                damaged: number;
+            }[];
+        };
+        ReturnLine: {
+            sku: string;
+            quantity: number;
+            reason: string;
+            unit_price: components["schemas"]["Money"];
+            received?: number;
+            damaged?: number;
+        };
+        Return: {
+            id: string;
+            order_id: string;
+            customer_id: string;
+            /** @enum {string} */
+            status: "requested" | "received" | "refunded" | "rejected" | "cancelled";
+            lines: components["schemas"]["ReturnLine"][];
+            note?: string;
+            refund_due: components["schemas"]["Money"];
+            refunded: components["schemas"]["Money"];
+            /** Format: date-time */
+            requested_at: string;
+            /** Format: date-time */
+            received_at?: string;
+            /** Format: date-time */
+            closed_at?: string;
+            version: number;
+        };
+        OrderReturns: {
+            order_id: string;
+            items: components["schemas"]["Return"][];
+        };
+    };
+    responses: {
+        /** @description Not found (problem+json). */
+        404: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Conflict with the current state (problem+json). `type` `/problems/contention` (with `Retry-After`) means the records were too busy to change within the retry budget (a hot SKU); nothing was written and the same request may be retried. */
+        409: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Stale ETag (problem+json). */
+        412: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Invalid field (problem+json). */
+        422: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description If-Match required (problem+json). */
+        428: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Any error, as application/problem+json naming the field it is about. Every operation may answer 400 (malformed request), 401 (no identity), 403 (missing scope), 413 (body too large), 415 (not JSON) and 503 (the table is busy: retry); the statuses an operation lists are the ones its own rules give. */
+        Error: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+    };
+    parameters: {
+        Sku: string;
+        /** @description A ULID (orders, returns) or customer id. */
+        Id: string;
+        Limit: number;
+        /** @description Opaque; from next_cursor. */
+        Cursor: string;
+        /** @description Same key and body replays the stored response; another body is 422. */
+        IdempotencyKey: string;
+        /** @description The ETag read (e.g. "3"). */
+        IfMatch: string;
+    };
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    getStock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sku: components["parameters"]["Sku"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The version, quoted. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Stock"];
+                };
+            };
+            404: components["responses"]["404"];
+            422: components["responses"]["422"];
+            default: components["responses"]["Error"];
+        };
+    };
+    putStock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sku: components["parameters"]["Sku"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CatalogInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Stock"];
+                };
+            };
+            /** @description OK */
+            201: {
+                headers: {
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Stock"];
+                };
+            };
+            409: components["responses"]["409"];
+            422: components["responses"]["422"];
+            default: components["responses"]["Error"];
+        };
+    };
+    adjustStock: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body replays the stored response; another body is 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                sku: components["parameters"]["Sku"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AdjustmentInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdjustmentResult"];
+                };
+            };
+            404: components["responses"]["404"];
+            409: components["responses"]["409"];
+            422: components["responses"]["422"];
+            default: components["responses"]["Error"];
+        };
+    };
+    listMovements: {
+        parameters: {
+            query?: {
+                limit?: components["parameters"]["Limit"];
+                /** @description Opaque; from next_cursor. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path: {
+                sku: components["parameters"]["Sku"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MovementPage"];
+                };
+            };
+            422: components["responses"]["422"];
+            default: components["responses"]["Error"];
+        };
+    };
+    listStock: {
+        parameters: {
+            query?: {
+                low?: "true" | "false";
+                q?: string;
+                limit?: components["parameters"]["Limit"];
+                /** @description Opaque; from next_cursor. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StockPage"];
+                };
+            };
+            422: components["responses"]["422"];
+            default: components["responses"]["Error"];
+        };
+    };
+    listReplenishments: {
+        parameters: {
+            query?: {
+                status?: "open" | "closed";
+                limit?: components["parameters"]["Limit"];
+                /** @description Opaque; from next_cursor. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReplenishmentPage"];
+                };
+            };
+            422: components["responses"]["422"];
+            default: components["responses"]["Error"];
+        };
+    };
+    listOrders: {
+        parameters: {
+            query?: {
+                status?: "pending_payment" | "paid" | "completed" | "cancelled";
+                payment_status?: "unpaid" | "partially_paid" | "paid" | "partially_refunded" | "refunded";
+                fulfillment_status?: "unfulfilled" | "picking" | "packed" | "shipped" | "delivered";
+                customer_id?: string;
+                /** @description Placed at or after (a date is its UTC start, or an RFC 3339 instant). */
+                from?: string;
+                /** @description Placed at or before (a date is its UTC end, or an RFC 3339 instant). */
+                to?: string;
+                limit?: components["parameters"]["Limit"];
+                /** @description Opaque; from next_cursor. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderSummaries"];
+                };
+            };
+            422: components["responses"]["422"];
+            default: components["responses"]["Error"];
+        };
+    };
+    placeOrder: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body replays the stored response; another body is 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrderInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            409: components["responses"]["409"];
+            422: components["responses"]["422"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A ULID (orders, returns) or customer id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The version, quoted. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderWithTimeline"];
+                };
+            };
+            404: components["responses"]["404"];
+            422: components["responses"]["422"];
+            default: components["responses"]["Error"];
+        };
+    };
+    cancelOrder: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body replays the stored response; another body is 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description A ULID (orders, returns) or customer id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CancelInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            404: components["responses"]["404"];
+            409: components["responses"]["409"];
+            422: components["responses"]["422"];
+            default: components["responses"]["Error"];
+        };
+    };
+    addOrderNote: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body replays the stored response; another body is 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description A ULID (orders, returns) or customer id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NoteInput"];
+            };
+        };
+        responses: {
+            /** @description The order with the note. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            404: components["responses"]["404"];
+            409: components["responses"]["409"];
+            422: components["responses"]["422"];
+            default: components["responses"]["Error"];
+        };
+    };
+    listPayments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A ULID (orders, returns) or customer id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderPayments"];
+                };
+            };
+            404: components["responses"]["404"];
+            422: components["responses"]["422"];
+            default: components["responses"]["Error"];
+        };
+    };
+    recordPayment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body replays the stored response; another body is 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description A ULID (orders, returns) or customer id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PaymentInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentRecorded"];
+                };
+            };
+            404: components["responses"]["404"];
+            409: components["responses"]["409"];
+            422: components["responses"]["422"];
+            default: components["responses"]["Error"];
+        };
+    };
+    recordRefund: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body replays the stored response; another body is 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description A ULID (orders, returns) or customer id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefundInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RefundRecorded"];
+                };
+            };
+            404: components["responses"]["404"];
+            409: components["responses"]["409"];
+            422: components["responses"]["422"];
+            default: components["responses"]["Error"];
+        };
+    };
+    markPacked: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body replays the stored response; another body is 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description A ULID (orders, returns) or customer id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            404: components["responses"]["404"];
+            409: components["responses"]["409"];
+            422: components["responses"]["422"];
+            default: components["responses"]["Error"];
+        };
+    };
+    markShipped: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body replays the stored response; another body is 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description A ULID (orders, returns) or customer id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FulfillmentShippedInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            404: components["responses"]["404"];
+            409: components["responses"]["409"];
+            422: components["responses"]["422"];
+            default: components["responses"]["Error"];
+        };
+    };
+    markDelivered: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body replays the stored response; another body is 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description A ULID (orders, returns) or customer id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            404: components["responses"]["404"];
+            409: components["responses"]["409"];
+            422: components["responses"]["422"];
+            default: components["responses"]["Error"];
+        };
+    };
+    listNotifications: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A ULID (orders, returns) or customer id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderNotifications"];
+                };
+            };
+            422: components["responses"]["422"];
+            default: components["responses"]["Error"];
+        };
+    };
+    listOrderReturns: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A ULID (orders, returns) or customer id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderReturns"];
+                };
+            };
+            404: components["responses"]["404"];
+            422: components["responses"]["422"];
+            default: components["responses"]["Error"];
+        };
+    };
+    requestReturn: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body replays the stored response; another body is 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description A ULID (orders, returns) or customer id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReturnInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Return"];
+                };
+            };
+            404: components["responses"]["404"];
+            409: components["responses"]["409"];
+            422: components["responses"]["422"];
+            default: components["responses"]["Error"];
+        };
+    };
+    listReturns: {
+        parameters: {
+            query?: {
+                status?: "requested" | "received" | "refunded" | "rejected" | "cancelled";
+                limit?: components["parameters"]["Limit"];
+                /** @description Opaque; from next_cursor. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Returns"];
+                };
+            };
+            422: components["responses"]["422"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getReturn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A ULID (orders, returns) or customer id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The version, quoted. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Return"];
+                };
+            };
+            404: components["responses"]["404"];
+            422: components["responses"]["422"];
+            default: components["responses"]["Error"];
+        };
+    };
+    receiveReturn: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body replays the stored response; another body is 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description A ULID (orders, returns) or customer id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReceiveInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Return"];
+                };
+            };
+            404: components["responses"]["404"];
+            409: components["responses"]["409"];
+            422: components["responses"]["422"];
+            default: components["responses"]["Error"];
+        };
+    };
+    rejectReturn: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body replays the stored response; another body is 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description A ULID (orders, returns) or customer id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Return"];
+                };
+            };
+            404: components["responses"]["404"];
+            409: components["responses"]["409"];
+            422: components["responses"]["422"];
+            default: components["responses"]["Error"];
+        };
+    };
+    cancelReturn: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body replays the stored response; another body is 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description A ULID (orders, returns) or customer id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Return"];
+                };
+            };
+            404: components["responses"]["404"];
+            409: components["responses"]["409"];
+            422: components["responses"]["422"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getOverview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Overview"];
+                };
+            };
+            422: components["responses"]["422"];
+            default: components["responses"]["Error"];
+        };
+    };
+    listAudit: {
+        parameters: {
+            query?: {
+                actor?: string;
+                order?: string;
+                sku?: string;
+                customer?: string;
+                return?: string;
+                limit?: components["parameters"]["Limit"];
+                /** @description Opaque; from next_cursor. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditRecords"];
+                };
+            };
+            422: components["responses"]["422"];
+            default: components["responses"]["Error"];
+        };
+    };
+    importCatalog: {
+        parameters: {
+            query?: {
+                mode?: "all-or-nothing" | "valid-rows";
+            };
+            header?: {
+                /** @description Same key and body replays the stored response; another body is 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            422: components["responses"]["422"];
+            default: components["responses"]["Error"];
+        };
+    };
+    requestExport: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body replays the stored response; another body is 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExportRequest"];
+            };
+        };
+        responses: {
+            /** @description Accepted; Location is the job. */
+            202: {
+                headers: {
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportJob"];
+                };
+            };
+            422: components["responses"]["422"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getExport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A ULID (orders, returns) or customer id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportJob"];
+                };
+            };
+            404: components["responses"]["404"];
+            422: components["responses"]["422"];
+            default: components["responses"]["Error"];
+        };
+    };
+    listReceivables: {
+        parameters: {
+            query?: {
+                limit?: components["parameters"]["Limit"];
+                /** @description Opaque; from next_cursor. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Receivables"];
+                };
+            };
+            422: components["responses"]["422"];
+            default: components["responses"]["Error"];
+        };
+    };
+    listRefundsOwed: {
+        parameters: {
+            query?: {
+                limit?: components["parameters"]["Limit"];
+                /** @description Opaque; from next_cursor. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RefundsOwed"];
+                };
+            };
+            422: components["responses"]["422"];
+            default: components["responses"]["Error"];
+        };
+    };
+    salesReport: {
+        parameters: {
+            query: {
+                from: string;
+                to: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SalesReport"];
+                };
+            };
+            422: components["responses"]["422"];
+            default: components["responses"]["Error"];
+        };
+    };
+    findCustomers: {
+        parameters: {
+            query?: {
+                email?: string;
+                q?: string;
+                limit?: components["parameters"]["Limit"];
+                /** @description Opaque; from next_cursor. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Customers"];
+                };
+            };
+            422: components["responses"]["422"];
+            default: components["responses"]["Error"];
+        };
+    };
+    createCustomer: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body replays the stored response; another body is 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomerInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    /** @description The version, quoted. */
+                    ETag?: string;
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Customer"];
+                };
+            };
+            409: components["responses"]["409"];
+            422: components["responses"]["422"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getCustomer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A ULID (orders, returns) or customer id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The version, quoted. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Customer"];
+                };
+            };
+            404: components["responses"]["404"];
+            422: components["responses"]["422"];
+            default: components["responses"]["Error"];
+        };
+    };
+    patchCustomer: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The ETag read (e.g. "3"). */
+                "If-Match": components["parameters"]["IfMatch"];
+            };
+            path: {
+                /** @description A ULID (orders, returns) or customer id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/merge-patch+json": components["schemas"]["CustomerPatch"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description The version, quoted. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Customer"];
+                };
+            };
+            404: components["responses"]["404"];
+            409: components["responses"]["409"];
+            412: components["responses"]["412"];
+            422: components["responses"]["422"];
+            428: components["responses"]["428"];
+            default: components["responses"]["Error"];
+        };
+    };
+    eraseCustomer: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body replays the stored response; another body is 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description A ULID (orders, returns) or customer id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErasureReport"];
+                };
+            };
+            404: components["responses"]["404"];
+            409: components["responses"]["409"];
+            422: components["responses"]["422"];
+            default: components["responses"]["Error"];
+        };
+    };
+    listCustomerOrders: {
+        parameters: {
+            query?: {
+                limit?: components["parameters"]["Limit"];
+                /** @description Opaque; from next_cursor. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path: {
+                /** @description A ULID (orders, returns) or customer id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderPage"];
+                };
+            };
+            422: components["responses"]["422"];
+            default: components["responses"]["Error"];
+        };
+    };
+    exportCustomer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A ULID (orders, returns) or customer id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerExport"];
+                };
+            };
+            404: components["responses"]["404"];
+            422: components["responses"]["422"];
+            default: components["responses"]["Error"];
+        };
+    };
+}
