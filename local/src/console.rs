@@ -6,6 +6,10 @@ use http_body_util::Full;
 use hyper::body::Bytes;
 use std::path::PathBuf;
 
+/// The console's OAuth app client in the runner's sign-in stand-in (`LOCAL_AUTH=oauth`), as
+/// `config.json` names it.
+pub const CLIENT_ID: &str = "local-console";
+
 pub type FileResponse = hyper::Response<Full<Bytes>>;
 
 /// The same security headers `template.yaml` sets on the console's CloudFront responses: no
@@ -74,7 +78,7 @@ impl Console {
                     "api": "",
                     "auth": "oauth",
                     "scopes": [],
-                    "oauth": { "domain": "", "clientId": crate::sign_in::CLIENT_ID, "scopes": ["openid", "email"] },
+                    "oauth": { "domain": "", "clientId": CLIENT_ID, "scopes": ["openid", "email"] },
                 }),
             };
             return respond(200, "application/json", body.to_string().into_bytes());

@@ -24,7 +24,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// The console's app client, as `config.json` names it in this mode.
-pub const CLIENT_ID: &str = "local-console";
+pub use crate::console::CLIENT_ID;
 /// What the console's client may ask for; Cognito's console client allows the same.
 const CLIENT_SCOPES: [&str; 2] = ["openid", "email"];
 /// Cognito's authorization codes live five minutes; so do these.

@@ -26,8 +26,23 @@ pub struct StockView {
     pub updated_at: DateTime<Utc>,
 }
 
-impl From<&StockItem> for StockView {
-    fn from(item: &StockItem) -> Self {
+impl StockView {
+    /// The item as the store holds it.
+    pub fn of(item: &Versioned<StockItem>) -> Self {
+        Self::at(item, item.version())
+    }
+
+    /// A new item as its first save stores it.
+    pub fn created(item: &StockItem) -> Self {
+        Self::at(item, Versioned::<StockItem>::FIRST)
+    }
+
+    /// The item as this change leaves it when nothing else moved it meanwhile.
+    pub fn saved_over(before: &Versioned<StockItem>, next: &StockItem) -> Self {
+        Self::at(next, before.next_version())
+    }
+
+    fn at(item: &StockItem, version: u64) -> Self {
         Self {
             sku: item.sku.to_string(),
             name: item.catalog.name.to_string(),
@@ -38,7 +53,7 @@ impl From<&StockItem> for StockView {
             reorder_point: item.catalog.reorder_point,
             reorder_quantity: item.catalog.reorder_quantity,
             low: item.is_low(),
-            version: item.version,
+            version,
             updated_at: item.updated_at,
         }
     }

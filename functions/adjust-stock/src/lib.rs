@@ -14,7 +14,7 @@ use backoffice::domain::Sku;
 use backoffice::domain::stock::{self, StockError, StockItem};
 use backoffice::http::command::{self, Decision, Idempotency, respond};
 use backoffice::http::{self, Problem, scopes};
-use backoffice::store::events::EventsOf;
+use backoffice::store::Versioned;
 use backoffice::store::loaded::Reads;
 use backoffice::views::StockView;
 use lambda_http::http::StatusCode;
@@ -37,7 +37,7 @@ fn sku_from_path(req: &Request) -> Result<Sku, Problem> {
     http::path_id(req, "sku", Sku::parse)
 }
 
-pub(crate) fn loaded_stock(loaded: &command::Loaded, sku: &Sku) -> Result<Option<StockItem>, Problem> {
+pub(crate) fn loaded_stock(loaded: &command::Loaded, sku: &Sku) -> Result<Option<Versioned<StockItem>>, Problem> {
     Ok(loaded.stock_item(sku)?)
 }
 
@@ -61,16 +61,14 @@ pub(crate) fn registration(
     correlation_id: &str,
 ) -> Result<Decision, Problem> {
     let existing = loaded_stock(loaded, sku)?;
-    let change = stock::register(existing.as_ref(), sku.clone(), catalog.clone(), chrono::Utc::now());
+    let change = stock::register(existing.as_deref(), sku.clone(), catalog.clone(), chrono::Utc::now());
     let mut changes = ctx.store.changes();
-    match &existing {
-        Some(before) if !change.created => changes.catalog(before, &change.item)?,
-        _ => changes.new_stock(&change.item)?,
+    changes.registration(existing.as_ref(), &change, correlation_id)?;
+    let answer = match &existing {
+        Some(before) => respond(StatusCode::OK, &StockView::saved_over(before, &change.item), None)?,
+        None => respond(StatusCode::CREATED, &StockView::created(&change.item), Some(format!("/stock/{sku}")))?,
     };
-    changes.events(EventsOf::Sku(sku), &change.events, correlation_id, change.item.updated_at())?;
-    let status = if existing.is_some() { StatusCode::OK } else { StatusCode::CREATED };
-    let location = existing.is_none().then(|| format!("/stock/{sku}"));
-    Ok(Decision::new(changes, respond(status, &StockView::from(&change.item), location)?))
+    Ok(Decision::new(changes, answer))
 }
 
 /// The movement and the item's counters as this adjustment leaves them (computed from the item
@@ -94,7 +92,7 @@ async fn adjust(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Probl
         let movement = &change.movement;
         let mut changes = ctx.store.changes();
         changes.stock_write(&change.write, change.item.updated_at())?.movement(movement)?;
-        let body = AdjustmentResponse { movement: movement.into(), stock: StockView::from(&change.item) };
+        let body = AdjustmentResponse { movement: movement.into(), stock: StockView::saved_over(&item, &change.item) };
         let (logged_sku, kind, delta) = (sku.clone(), movement.kind, movement.delta);
         Ok(Decision::new(changes, respond(StatusCode::CREATED, &body, None)?)
             .on_commit(move || tracing::info!(sku = %logged_sku, ?kind, delta, "stock adjusted")))

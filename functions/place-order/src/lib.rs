@@ -13,7 +13,6 @@ use backoffice::domain::order::{self, Address, AddressInput, OrderRequest, Place
 use backoffice::domain::{CustomerId, FieldError, OrderId, Sku};
 use backoffice::http::command::{self, Decision, Idempotency, respond};
 use backoffice::http::{self, Problem, scopes};
-use backoffice::store::events::EventsOf;
 use backoffice::store::loaded::Reads;
 use backoffice::views::OrderView;
 use lambda_http::http::StatusCode;
@@ -70,13 +69,9 @@ async fn place(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<
         let change =
             order::place(OrderId::new(), request.clone(), customer.as_deref(), &stock, hold, chrono::Utc::now())
                 .map_err(place_problem)?;
-        let o = &change.order;
         let mut changes = ctx.store.changes();
-        changes.new_order(o)?;
-        for (item, line) in change.stock.iter().zip(o.lines()) {
-            changes.reservation(item, line.quantity)?;
-        }
-        changes.events(EventsOf::Order(&o.id()), &change.events, correlation_id, o.placed_at())?;
+        changes.placement(&change, correlation_id)?;
+        let o = &change.order;
         let (id, lines, total, currency) = (o.id(), o.lines().len(), o.total().amount(), o.currency());
         Ok(Decision::new(
             changes,

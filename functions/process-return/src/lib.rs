@@ -16,7 +16,7 @@ use backoffice::domain::{OrderId, ReturnId, order};
 use backoffice::http::command::{self, Decision, Idempotency, Loaded, respond};
 use backoffice::http::{self, Problem, scopes};
 use backoffice::store::loaded::Reads;
-use backoffice::store::{Guard, Versioned, events::EventsOf};
+use backoffice::store::{Versioned, events::EventsOf};
 use backoffice::views::ReturnView;
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
@@ -157,14 +157,7 @@ async fn receive(ctx: &AppContext, req: &Request, correlation_id: &str) -> Resul
         let result = match returns::receive(&ret, &order, &receipts, &caller.subject, now).map_err(return_problem)? {
             None => respond(StatusCode::OK, &ReturnView::of(&ret), None)?,
             Some(got) => {
-                changes.return_state(&ret, &got.ret)?.order(&order, &got.order)?;
-                for m in &got.moves {
-                    changes.counter_move(m, Guard::Integrity, now)?;
-                }
-                for m in &got.movements {
-                    changes.movement(m)?;
-                }
-                changes.events(EventsOf::Order(&order.id()), &got.events, correlation_id, now)?;
+                changes.return_receipt((&ret, &order), &got, correlation_id, now)?;
                 let movements = got.movements.len();
                 logged = Some(move || tracing::info!(return_id = %id, movements, "return received"));
                 respond(StatusCode::OK, &ReturnView::saved_over(&ret, &got.ret), None)?

@@ -7,13 +7,13 @@ use backoffice::domain::search::SearchPrefix;
 use backoffice::domain::{CustomerId, OrderId, Sku};
 use backoffice::events::{StoredInstant, StoredPayload};
 use backoffice::http::{self, Problem, scopes};
+use backoffice::store::page::CursorOrStore;
 use backoffice::store::page::{Page, parse_limit};
-use backoffice::store::stock::CursorOrStore;
 use backoffice::views::{CustomerView, OrderView, ReturnView, StockView, etag};
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
 
-mod orders;
+pub mod orders;
 
 pub async fn handler(ctx: &AppContext, req: Request) -> Response<Body> {
     http::serve("query-api", req, |req, _correlation_id| async move {
@@ -88,7 +88,7 @@ async fn stock(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Proble
     let sku = sku(req)?;
     let item =
         ctx.store.stock(&sku).await?.ok_or_else(|| Problem::not_found(format!("SKU {sku} is not registered")))?;
-    Ok(http::with_header(http::json(StatusCode::OK, &StockView::from(&item)), "etag", &etag(item.version())))
+    Ok(http::with_header(http::json(StatusCode::OK, &StockView::of(&item)), "etag", &etag(item.version())))
 }
 
 async fn movements(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Problem> {
@@ -115,7 +115,7 @@ async fn stock_list(ctx: &AppContext, req: &Request) -> Result<Response<Body>, P
         (false, Some(q)) => ctx.store.search_catalog(&q, limit, cursor.as_deref()).await,
         (false, None) => ctx.store.catalog(limit, cursor.as_deref()).await,
     };
-    page_result(page, |i| StockView::from(i))
+    page_result(page, StockView::of)
 }
 
 /// Who changed what, newest first: by `actor` (a token's subject) or by one entity (`order`,

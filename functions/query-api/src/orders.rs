@@ -10,7 +10,8 @@ use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
 
-const PARAMS: [&str; 8] =
+/// The query parameters `GET /orders` accepts (openapi.yaml documents each; a test holds them equal).
+pub const PARAMS: [&str; 8] =
     ["status", "payment_status", "fulfillment_status", "customer_id", "from", "to", "limit", "cursor"];
 
 pub async fn list(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Problem> {

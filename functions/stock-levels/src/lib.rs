@@ -20,6 +20,7 @@ use aws_lambda_events::streams::DynamoDbEventResponse;
 use backoffice::AppContext;
 use backoffice::domain::stock::{StockItem, listing_due, unlisting_due};
 use backoffice::events::DomainEvent;
+use backoffice::store::Versioned;
 use backoffice::store::overview::{RecordRead, read_record};
 use backoffice::store::{Guard, StoreError, events::EventsOf, stock as stock_store};
 use backoffice::stream::{self, Event};
@@ -83,13 +84,13 @@ pub async fn handler(ctx: &AppContext, event: Event) -> DynamoDbEventResponse {
 }
 
 /// Lists or unlists the stock item (as its record left it) if its listing is due a change.
-async fn settle(ctx: &AppContext, item: &StockItem, event_id: &str) -> Result<Outcome, String> {
+async fn settle(ctx: &AppContext, item: &Versioned<StockItem>, event_id: &str) -> Result<Outcome, String> {
     let now = chrono::Utc::now();
     let mut changes = ctx.store.changes();
-    let (event, done) = if let Some(levels) = listing_due(item) {
+    let (event, done) = if let Some(levels) = listing_due(item, item.version()) {
         changes.list_low(item, now).map_err(|e| e.to_string())?;
         (DomainEvent::StockLow(levels), Outcome::Listed(item.sku().to_string()))
-    } else if let Some(levels) = unlisting_due(item) {
+    } else if let Some(levels) = unlisting_due(item, item.version()) {
         changes.unlist_low(item, now).map_err(|e| e.to_string())?;
         (DomainEvent::StockReplenished(levels), Outcome::Unlisted(item.sku().to_string()))
     } else {

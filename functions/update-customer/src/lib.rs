@@ -15,13 +15,12 @@
 
 use backoffice::AppContext;
 use backoffice::domain::CustomerId;
-use backoffice::domain::customer::{self, CustomerError, CustomerInput};
-use backoffice::events::{CustomerChanged, DomainEvent};
+use backoffice::domain::customer::{self, CustomerError, CustomerInput, ErasureError};
 use backoffice::http::command::{self, Decision, Idempotency, respond};
 use backoffice::http::merge_patch::merge_patch;
 use backoffice::http::{self, Problem, scopes};
 use backoffice::store::loaded::Reads;
-use backoffice::store::{self, events::EventsOf};
+use backoffice::store::{self, Guard, StoreError, events::EventsOf};
 use backoffice::views::{CustomerView, etag};
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
@@ -51,25 +50,16 @@ async fn create(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result
     let input: CustomerInput = http::json_body(req)?;
     let id = CustomerId::parse("id", &backoffice::domain::ids::new_ulid_string())?;
     let new = customer::create(id.clone(), input, chrono::Utc::now())?;
-    let email = new.email.clone().unwrap_or_default();
     let idem = Idempotency::of(req, &caller)?;
-    let response = command::execute(&ctx.store, idem.as_ref(), Reads::new().email_holder(&email), |loaded| {
-        if loaded.email_taken(&email) {
-            return Err(Problem::conflict("already-taken", "Already in use", "another customer uses this e-mail")
-                .with_field("email"));
-        }
-        let event =
-            DomainEvent::CustomerRegistered(CustomerChanged { customer_id: id.to_string(), changed: Vec::new() });
+    let response = command::execute(&ctx.store, idem.as_ref(), Reads::new(), |_| {
         let mut changes = ctx.store.changes();
-        changes.new_customer(&new)?.claim_email(&email, &id)?;
-        changes.events(EventsOf::Customer(&id), &[event], correlation_id, new.created_at)?;
+        changes.new_customer(&new)?;
+        changes.events(EventsOf::Customer(&id), &[customer::registered(&new)], correlation_id, new.created_at)?;
         let created = id.clone();
-        Ok(Decision::new(
-            changes,
-            respond(StatusCode::CREATED, &CustomerView::created(&new), Some(format!("/customers/{id}")))?,
-        )
-        .about(&id)
-        .on_commit(move || tracing::info!(customer_id = %created, "customer created")))
+        let answer = respond(StatusCode::CREATED, &CustomerView::created(&new), Some(format!("/customers/{id}")))?;
+        Ok(Decision::new(changes, answer)
+            .about(&id)
+            .on_commit(move || tracing::info!(customer_id = %created, "customer created")))
     })
     .await;
     let first = store::Versioned::<customer::Customer>::FIRST;
@@ -125,21 +115,11 @@ async fn patch(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<
 
     let mut changes = ctx.store.changes();
     changes.customer(&current, &revised)?;
-    let (old_email, new_email) = (current.email.clone().unwrap_or_default(), revised.email.clone().unwrap_or_default());
-    if old_email != new_email {
-        if ctx.store.email_holder(&new_email).await?.is_some_and(|holder| holder != id.as_str()) {
-            return Err(Problem::conflict("already-taken", "Already in use", "another customer uses this e-mail")
-                .with_field("email"));
-        }
-        changes.release_email(&old_email, &id)?.claim_email(&new_email, &id)?;
-    }
-    let changed = changed_fields(&serde_json::to_value(current.editable()).unwrap_or_default(), &document);
-    let event = DomainEvent::CustomerUpdated(CustomerChanged { customer_id: id.to_string(), changed });
-    changes.events(EventsOf::Customer(&id), &[event], correlation_id, now)?;
+    changes.events(EventsOf::Customer(&id), &[customer::updated(&current, &revised)], correlation_id, now)?;
     match ctx.store.commit(changes).await {
         Ok(()) => {}
         // Someone else wrote a newer version since this ETag: exactly what 412 means.
-        Err(backoffice::store::StoreError::Conflict(backoffice::store::Guard::Version)) => {
+        Err(StoreError::Conflict(Guard::Version)) => {
             let version = ctx.store.customer(&id).await?.map_or(expected, |c| c.version());
             return Err(stale(version));
         }
@@ -150,15 +130,6 @@ async fn patch(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<
     Ok(with_etag(http::json(StatusCode::OK, &view), view.version()))
 }
 
-/// Names (never values) of the top-level fields a patch changed.
-fn changed_fields(before: &serde_json::Value, after: &serde_json::Value) -> Vec<String> {
-    let (Some(b), Some(a)) = (before.as_object(), after.as_object()) else { return Vec::new() };
-    let mut names: Vec<String> = a.keys().chain(b.keys()).filter(|k| a.get(*k) != b.get(*k)).cloned().collect();
-    names.sort();
-    names.dedup();
-    names
-}
-
 #[derive(serde::Serialize)]
 struct ErasureReport<'a> {
     customer: CustomerView<'a>,
@@ -166,7 +137,8 @@ struct ErasureReport<'a> {
     swept: store::customers::Swept,
 }
 
-fn open_orders(open: Vec<backoffice::domain::OrderId>) -> Problem {
+fn erasure_problem(e: ErasureError) -> Problem {
+    let ErasureError::OpenOrders(open) = e;
     Problem::conflict(
         "open-orders",
         "The customer has open orders",
@@ -184,33 +156,21 @@ async fn erase(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<
     let id = customer_id(req)?;
     http::idempotency_key(req)?; // validated; erasure is idempotent by nature
     let current = ctx.store.customer(&id).await?.ok_or_else(|| Problem::missing("customer", &id))?;
-    let erased = if current.is_erased() {
-        None
-    } else {
-        // Data needed to perform a contract may be kept until it is performed (LGPD art. 16,
-        // GDPR art. 17(3)(b)): refused, not deferred, so the operator decides what happens to
-        // those orders (deliver or cancel them) and asks again; nothing is half-erased meanwhile.
-        // Orders placed before the store counted open orders are found by this query; the
-        // count, checked in the erasure's own transaction, also refuses one placed meanwhile.
-        let open = ctx.store.open_orders_of(&id).await?;
-        if !open.is_empty() {
-            return Err(open_orders(open));
-        }
-        let now = chrono::Utc::now();
-        let erased = customer::erase(&current, &caller.subject, now);
+    // Orders placed before the store counted open orders are found by this query; the count,
+    // checked in the erasure's own transaction, also refuses an order placed meanwhile.
+    let open = if current.is_erased() { Vec::new() } else { ctx.store.open_orders_of(&id).await? };
+    let now = chrono::Utc::now();
+    let erased = customer::erasure(&current, open, &caller.subject, now).map_err(erasure_problem)?;
+    if let Some((erased, event)) = &erased {
         let mut changes = ctx.store.changes();
-        changes.customer(&current, &erased)?;
-        if let Some(email) = &current.email {
-            changes.release_email(email, &id)?;
-        }
-        let event = DomainEvent::CustomerErased(CustomerChanged { customer_id: id.to_string(), changed: Vec::new() });
-        changes.events(EventsOf::Customer(&id), &[event], correlation_id, now)?;
+        changes.customer(&current, erased)?;
+        changes.events(EventsOf::Customer(&id), std::slice::from_ref(event), correlation_id, now)?;
         match ctx.store.commit(changes).await {
-            Ok(()) => Some(erased),
-            Err(backoffice::store::StoreError::Conflict(backoffice::store::Guard::OpenOrders)) => {
-                return Err(open_orders(ctx.store.open_orders_of(&id).await?));
+            Ok(()) => {}
+            Err(StoreError::Conflict(Guard::OpenOrders)) => {
+                return Err(erasure_problem(ErasureError::OpenOrders(ctx.store.open_orders_of(&id).await?)));
             }
-            Err(backoffice::store::StoreError::Conflict(backoffice::store::Guard::Version)) => {
+            Err(StoreError::Conflict(Guard::Version)) => {
                 return Err(Problem::conflict(
                     "concurrent-change",
                     "Changed meanwhile",
@@ -219,12 +179,12 @@ async fn erase(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<
             }
             Err(e) => return Err(e.into()),
         }
-    };
+    }
     let swept = ctx.store.sweep_personal_data(&id).await?;
     let (orders_redacted, stored_responses_deleted) = (swept.orders_redacted, swept.stored_responses_deleted);
     tracing::info!(customer_id = %id, orders_redacted, stored_responses_deleted, "customer erased");
     let customer = match &erased {
-        Some(erased) => CustomerView::saved_over(&current, erased),
+        Some((erased, _)) => CustomerView::saved_over(&current, erased),
         None => CustomerView::of(&current),
     };
     Ok(http::json(StatusCode::OK, &ErasureReport { customer, swept }))

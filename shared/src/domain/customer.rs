@@ -3,7 +3,8 @@
 
 use super::address::{Address, AddressInput};
 use super::contact::{Email, Phone, TaxId};
-use super::ids::CustomerId;
+use super::events::{CustomerChanged, DomainEvent};
+use super::ids::{CustomerId, OrderId};
 use super::text::{FieldError, ShortText};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -274,6 +275,56 @@ pub fn revise(current: &Customer, input: CustomerInput, now: DateTime<Utc>) -> R
     })
 }
 
+/// `customer.registered` for a new customer.
+pub fn registered(c: &Customer) -> DomainEvent {
+    DomainEvent::CustomerRegistered(CustomerChanged { customer_id: c.id.to_string(), changed: Vec::new() })
+}
+
+/// `customer.updated`, naming (never showing) the top-level fields a revision changed, as the
+/// editable representation shows them.
+pub fn updated(before: &Customer, after: &Customer) -> DomainEvent {
+    let (b, a) = (serde_json::to_value(before.editable()), serde_json::to_value(after.editable()));
+    let mut changed: Vec<String> = match (b, a) {
+        (Ok(serde_json::Value::Object(b)), Ok(serde_json::Value::Object(a))) => {
+            a.keys().chain(b.keys()).filter(|k| a.get(*k) != b.get(*k)).cloned().collect()
+        }
+        _ => Vec::new(),
+    };
+    changed.sort();
+    changed.dedup();
+    DomainEvent::CustomerUpdated(CustomerChanged { customer_id: after.id.to_string(), changed })
+}
+
+/// Why a customer cannot be erased now.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ErasureError {
+    /// Data needed to perform a contract may be kept until it is performed (LGPD art. 16, GDPR
+    /// art. 17(3)(b)): refused, not deferred, so the operator decides what happens to those
+    /// orders (deliver or cancel them) and asks again; nothing is half-erased meanwhile.
+    #[error("{} order(s) of this customer are still open", .0.len())]
+    OpenOrders(Vec<OrderId>),
+}
+
+/// Erases a customer whose orders are all closed (`open_orders`: those still open). `None`:
+/// erased before, nothing to do (a repeated request finishes the sweep, see the store).
+pub fn erasure(
+    current: &Customer,
+    open_orders: Vec<OrderId>,
+    by: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<(Customer, DomainEvent)>, ErasureError> {
+    if current.is_erased() {
+        return Ok(None);
+    }
+    if !open_orders.is_empty() {
+        return Err(ErasureError::OpenOrders(open_orders));
+    }
+    let erased = erase(current, by, now);
+    let event =
+        DomainEvent::CustomerErased(CustomerChanged { customer_id: current.id.to_string(), changed: Vec::new() });
+    Ok(Some((erased, event)))
+}
+
 /// Replaces every piece of personal data with a tombstone; keeps the id and dates.
 pub fn erase(current: &Customer, by: &str, now: DateTime<Utc>) -> Customer {
     Customer {
@@ -369,5 +420,28 @@ mod tests {
         assert_eq!(history, [true, false], "erasure withdraws consent, on the record");
         assert_eq!((gone.name.as_str(), gone.email.as_deref(), gone.addresses.len()), (ERASED, None, 0));
         assert_eq!(revise(&gone, edit, later), Err(CustomerError::Erased));
+    }
+
+    #[test]
+    fn a_customer_with_open_orders_is_not_erased_and_an_erased_one_is_not_erased_twice() {
+        let c = create(CustomerId::parse("id", "C1").unwrap(), input(), now()).unwrap();
+        let open = vec![OrderId::new()];
+        assert_eq!(erasure(&c, open.clone(), "dpo", now()), Err(ErasureError::OpenOrders(open)));
+        let (erased, event) = erasure(&c, Vec::new(), "dpo", now()).unwrap().unwrap();
+        assert!(erased.is_erased() && erased.email.is_none() && erased.addresses.is_empty());
+        assert_eq!(event.event_type(), "customer.erased");
+        assert_eq!(erasure(&erased, Vec::new(), "dpo", now()), Ok(None), "already erased: nothing to do");
+    }
+
+    #[test]
+    fn an_update_names_the_fields_it_changed_and_never_their_values() {
+        let c = create(CustomerId::parse("id", "C1").unwrap(), input(), now()).unwrap();
+        let mut edit = c.editable();
+        edit.name = "Ana S.".into();
+        edit.email = "ANA@example.com".into();
+        let revised = revise(&c, edit, now()).unwrap();
+        let DomainEvent::CustomerUpdated(event) = updated(&c, &revised) else { panic!("not customer.updated") };
+        assert_eq!(event.changed, ["name"], "the e-mail normalises to the same address");
+        assert!(!serde_json::to_string(&event).unwrap().contains("Ana S."), "{event:?}");
     }
 }

@@ -43,18 +43,6 @@ pub struct OrderPlaced {
     pub payment_due_at: DateTime<Utc>,
 }
 
-impl OrderPlaced {
-    pub fn of(order: &super::order::Order) -> Self {
-        Self {
-            order_id: order.id.to_string(),
-            customer_id: order.customer_id.to_string(),
-            lines: order.lines.iter().map(|l| LineQuantity { sku: l.sku.to_string(), quantity: l.quantity }).collect(),
-            total: order.total,
-            payment_due_at: order.payment_due_at,
-        }
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderCancelled {
     pub order_id: String,

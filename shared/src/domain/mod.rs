@@ -31,6 +31,11 @@ macro_rules! deserialize_by_parse {
 }
 pub(crate) use deserialize_by_parse;
 
+/// The version an aggregate's first save stores. Versions belong to the store
+/// (`store::Versioned`), which moves them on every write; the domain names this one because a
+/// new stock item's first level event carries it.
+pub const FIRST_VERSION: u64 = 1;
+
 pub mod access;
 pub mod address;
 pub mod contact;

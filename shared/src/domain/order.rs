@@ -426,8 +426,23 @@ pub fn place(
     // No level events: reservations are written commutatively, so an order cannot know whether
     // it is the one that takes an item into the low band. `stock-levels` lists the item and
     // raises `stock.low` from the table's stream (`stock::listing_due`).
-    let events = vec![DomainEvent::OrderPlaced(super::events::OrderPlaced::of(&order))];
+    let events = vec![DomainEvent::OrderPlaced(placed_event(&order))];
     Ok(OrderChange { order, stock: reserved, events })
+}
+
+/// `order.placed`: what a placed order says to the rest of the shop (no personal data).
+fn placed_event(order: &Order) -> super::events::OrderPlaced {
+    super::events::OrderPlaced {
+        order_id: order.id.to_string(),
+        customer_id: order.customer_id.to_string(),
+        lines: order
+            .lines
+            .iter()
+            .map(|l| super::events::LineQuantity { sku: l.sku.to_string(), quantity: l.quantity })
+            .collect(),
+        total: order.total,
+        payment_due_at: order.payment_due_at,
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -529,7 +544,6 @@ pub(crate) mod tests_support {
             },
             on_hand,
             reserved: 0,
-            version: 1,
             updated_at: Utc::now(),
             listed_low: false,
         }
@@ -592,7 +606,6 @@ mod tests {
             },
             on_hand,
             reserved,
-            version: 4,
             updated_at: now(),
             listed_low: false,
         }
@@ -646,7 +659,7 @@ mod tests {
         // took B there (its write is commutative); the listing is left to stock-levels.
         let b = &change.stock[1];
         assert!(b.is_low() && !b.listed_low);
-        assert_eq!(stock::listing_due(b).map(|l| l.levels[0].available), Some(2));
+        assert_eq!(stock::listing_due(b, 5).map(|l| l.levels[0].available), Some(2));
         let types: Vec<&str> = change.events.iter().map(DomainEvent::event_type).collect();
         assert_eq!(types, ["order.placed"]);
     }

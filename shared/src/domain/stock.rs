@@ -30,10 +30,6 @@ pub struct StockItem {
     pub(crate) catalog: Catalog,
     pub(crate) on_hand: u64,
     pub(crate) reserved: u64,
-    /// Incremented on every change (so each shows on the table's stream). Counter changes are
-    /// written commutatively ([`CounterMove`]) and never test it; only a new item's creation
-    /// does (it must not exist yet).
-    pub(crate) version: u64,
     pub(crate) updated_at: DateTime<Utc>,
     /// Whether the stored item carries the low-stock listing (`GET /stock?low=true`), as read.
     /// A new item is created listed exactly when it is low, with `stock.low`; after that every
@@ -56,9 +52,6 @@ impl StockItem {
     }
     pub fn reserved(&self) -> u64 {
         self.reserved
-    }
-    pub fn version(&self) -> u64 {
-        self.version
     }
     pub fn updated_at(&self) -> DateTime<Utc> {
         self.updated_at
@@ -83,7 +76,9 @@ impl StockItem {
         Self { listed_low: self.is_low(), ..self }
     }
 
-    pub fn level(&self) -> StockLevel {
+    /// The item's level at `version`, the stored item's version it was read at (the store
+    /// moves it on every write, so alerts about one SKU are ordered by it).
+    pub fn level(&self, version: u64) -> StockLevel {
         StockLevel {
             sku: self.sku.to_string(),
             on_hand: self.on_hand,
@@ -91,7 +86,7 @@ impl StockItem {
             available: self.available(),
             reorder_point: self.catalog.reorder_point,
             reorder_quantity: self.catalog.reorder_quantity,
-            stock_version: self.version,
+            stock_version: version,
         }
     }
 }
@@ -209,7 +204,6 @@ impl CounterMove {
         StockItem {
             on_hand: (item.on_hand as i64 + self.on_hand).max(0) as u64,
             reserved: (item.reserved as i64 + self.reserved).max(0) as u64,
-            version: item.version + 1,
             updated_at: now,
             ..item.clone()
         }
@@ -277,15 +271,14 @@ pub struct Registered {
 pub fn register(existing: Option<&StockItem>, sku: Sku, catalog: Catalog, now: DateTime<Utc>) -> Registered {
     match existing {
         Some(current) => Registered {
-            item: StockItem { catalog, version: current.version + 1, updated_at: now, ..current.clone() },
+            item: StockItem { catalog, updated_at: now, ..current.clone() },
             created: false,
             events: Vec::new(),
         },
         None => {
             let item =
-                StockItem { sku, catalog, on_hand: 0, reserved: 0, version: 1, updated_at: now, listed_low: false }
-                    .relisted();
-            let events = level_events(None, &item);
+                StockItem { sku, catalog, on_hand: 0, reserved: 0, updated_at: now, listed_low: false }.relisted();
+            let events = level_events(None, &item, super::FIRST_VERSION);
             Registered { item, created: true, events }
         }
     }
@@ -337,7 +330,7 @@ pub fn adjust(
         ),
         _ => (StockWrite::Move(CounterMove::on_hand(&item.sku, delta)), None),
     };
-    let next = StockItem { on_hand: new_on_hand, version: item.version + 1, updated_at: now, ..item.clone() };
+    let next = StockItem { on_hand: new_on_hand, updated_at: now, ..item.clone() };
     let movement = Movement {
         id: MovementId::new(),
         sku: item.sku.clone(),
@@ -359,25 +352,20 @@ pub fn reserve(item: &StockItem, quantity: u64, now: DateTime<Utc>) -> Result<St
     if quantity > item.available() {
         return Err(item.available());
     }
-    Ok(StockItem { reserved: item.reserved + quantity, version: item.version + 1, updated_at: now, ..item.clone() })
+    Ok(StockItem { reserved: item.reserved + quantity, updated_at: now, ..item.clone() })
 }
 
 /// Gives back units an order had reserved (cancelled or expired), as the store writes it:
 /// commutatively, like a reservation, so the listing is left as read (see [`unlisting_due`]).
 pub fn release(item: &StockItem, quantity: u64, now: DateTime<Utc>) -> StockItem {
-    StockItem {
-        reserved: item.reserved.saturating_sub(quantity),
-        version: item.version + 1,
-        updated_at: now,
-        ..item.clone()
-    }
+    StockItem { reserved: item.reserved.saturating_sub(quantity), updated_at: now, ..item.clone() }
 }
 
 /// `stock.low` when a new item is created listed (it is low: nothing is available yet).
-fn level_events(before: Option<&StockItem>, after: &StockItem) -> Vec<DomainEvent> {
+fn level_events(before: Option<&StockItem>, after: &StockItem, version: u64) -> Vec<DomainEvent> {
     match (before.is_some_and(|b| b.listed_low), after.is_low()) {
-        (false, true) => vec![DomainEvent::StockLow(StockLevels { levels: vec![after.level()] })],
-        (true, false) => vec![DomainEvent::StockReplenished(StockLevels { levels: vec![after.level()] })],
+        (false, true) => vec![DomainEvent::StockLow(StockLevels { levels: vec![after.level(version)] })],
+        (true, false) => vec![DomainEvent::StockReplenished(StockLevels { levels: vec![after.level(version)] })],
         _ => Vec::new(),
     }
 }
@@ -385,16 +373,16 @@ fn level_events(before: Option<&StockItem>, after: &StockItem) -> Vec<DomainEven
 /// The listing a reservation left behind: an item it took into the low band is listed, with
 /// `stock.low` carrying the levels it was seen at. `None` when the item's listing is right.
 /// (Reservations only ever lower the level, so an item they leave listed is still low.)
-pub fn listing_due(item: &StockItem) -> Option<StockLevels> {
-    (item.is_low() && !item.listed_low).then(|| StockLevels { levels: vec![item.level()] })
+pub fn listing_due(item: &StockItem, version: u64) -> Option<StockLevels> {
+    (item.is_low() && !item.listed_low).then(|| StockLevels { levels: vec![item.level(version)] })
 }
 
 /// The unlisting a release left behind: a listed item a cancellation lifted out of the low band
 /// is unlisted, with `stock.replenished` carrying the levels it was seen at. `None` when the
 /// item's listing is right. (Releases only ever raise the level, so an item they leave out of
 /// the band stays out until someone reserves or adjusts it — and then that write decides.)
-pub fn unlisting_due(item: &StockItem) -> Option<StockLevels> {
-    (item.listed_low && !item.is_low()).then(|| StockLevels { levels: vec![item.level()] })
+pub fn unlisting_due(item: &StockItem, version: u64) -> Option<StockLevels> {
+    (item.listed_low && !item.is_low()).then(|| StockLevels { levels: vec![item.level(version)] })
 }
 
 #[cfg(test)]
@@ -422,7 +410,6 @@ mod tests {
             catalog: catalog(reorder_point),
             on_hand,
             reserved,
-            version: 7,
             updated_at: now(),
             listed_low: false,
         }
@@ -436,14 +423,14 @@ mod tests {
     #[test]
     fn registering_creates_at_zero_and_updates_keep_quantities() {
         let created = register(None, Sku::parse("sku", "MUG-1").unwrap(), catalog(0), now());
-        assert_eq!((created.item.on_hand, created.item.reserved, created.item.version), (0, 0, 1));
+        assert_eq!((created.item.on_hand, created.item.reserved), (0, 0));
         // zero available is at a zero reorder point: a new, empty product is low from the start
         assert!(created.created && created.item.listed_low);
         assert!(matches!(created.events.as_slice(), [DomainEvent::StockLow(_)]));
 
         let stocked = given(30, 5, 10);
         let updated = register(Some(&stocked), stocked.sku.clone(), catalog(2), now());
-        assert_eq!((updated.item.on_hand, updated.item.reserved, updated.item.version), (30, 5, 8));
+        assert_eq!((updated.item.on_hand, updated.item.reserved), (30, 5));
         assert!(!updated.created && updated.events.is_empty(), "the listing is stock-levels' to change");
     }
 
@@ -451,7 +438,7 @@ mod tests {
     fn a_received_delta_is_a_commutative_move_with_one_ledger_line() {
         let change =
             adjust(&given(10, 4, 2), delta(5, DeltaReason::Received), MovementContext::default(), now()).unwrap();
-        assert_eq!((change.item.on_hand, change.item.version), (15, 8));
+        assert_eq!(change.item.on_hand, 15);
         let sku = Sku::parse("sku", "MUG-1").unwrap();
         assert_eq!(change.write, StockWrite::Move(CounterMove::on_hand(&sku, 5)));
         let m = change.movement;
@@ -511,13 +498,13 @@ mod tests {
     #[test]
     fn a_release_leaves_the_listing_and_an_item_lifted_out_of_the_band_is_due_its_unlisting() {
         let listed = StockItem { listed_low: true, ..reserve(&given(12, 0, 10), 3, now()).unwrap() };
-        assert_eq!(unlisting_due(&listed), None, "still low: the listing is right");
+        assert_eq!(unlisting_due(&listed, 8), None, "still low: the listing is right");
         let released = release(&listed, 3, now());
         assert!(released.listed_low && !released.is_low(), "a release does not touch the listing");
-        let due = unlisting_due(&released).expect("a listed item out of the band is due its unlisting");
+        let due = unlisting_due(&released, 9).expect("a listed item out of the band is due its unlisting");
         assert_eq!((due.levels[0].available, due.levels[0].stock_version), (12, 9));
-        assert_eq!(listing_due(&released), None);
-        assert_eq!(unlisting_due(&StockItem { listed_low: false, ..released }), None);
+        assert_eq!(listing_due(&released, 9), None);
+        assert_eq!(unlisting_due(&StockItem { listed_low: false, ..released }, 9), None);
     }
 
     #[test]
@@ -525,16 +512,16 @@ mod tests {
         // Reserved into the low band: not listed yet, so the listing is due, once.
         let reserved = reserve(&given(12, 0, 10), 3, now()).unwrap();
         assert!(reserved.is_low() && !reserved.listed_low);
-        let due = listing_due(&reserved).expect("a low, unlisted item is due its listing");
+        let due = listing_due(&reserved, 8).expect("a low, unlisted item is due its listing");
         assert_eq!((due.levels[0].available, due.levels[0].stock_version), (9, 8));
-        assert_eq!(listing_due(&StockItem { listed_low: true, ..reserved.clone() }), None);
-        assert_eq!(listing_due(&given(12, 0, 10)), None, "above the reorder point: nothing due");
+        assert_eq!(listing_due(&StockItem { listed_low: true, ..reserved.clone() }, 8), None);
+        assert_eq!(listing_due(&given(12, 0, 10), 7), None, "above the reorder point: nothing due");
         // A write-off or a receipt leaves the listing too; what is due follows the level.
         let damaged = adjust(&reserved, delta(-1, DeltaReason::Damaged), MovementContext::default(), now()).unwrap();
-        assert!(!damaged.item.listed_low && listing_due(&damaged.item).is_some());
+        assert!(!damaged.item.listed_low && listing_due(&damaged.item, 9).is_some());
         let listed = StockItem { listed_low: true, ..reserved };
         let received = adjust(&listed, delta(5, DeltaReason::Received), MovementContext::default(), now()).unwrap();
-        assert!(received.item.listed_low && unlisting_due(&received.item).is_some());
+        assert!(received.item.listed_low && unlisting_due(&received.item, 9).is_some());
         // Shipping does not move the level.
         let shipped = CounterMove::ship(&listed.sku, 2).applied_to(&listed, now());
         assert_eq!((shipped.available(), shipped.listed_low), (listed.available(), true));

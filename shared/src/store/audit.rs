@@ -6,8 +6,8 @@
 //! it holds no personal data and erasure keeps it.
 
 use super::keys::hex;
+use super::page::CursorOrStore;
 use super::page::{Page, PageQuery};
-use super::stock::CursorOrStore;
 use super::{Guard, Item, Store, StoreError, Tx, s, to_item};
 use crate::domain::AuditId;
 use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};

@@ -6,15 +6,16 @@
 //! write it.
 
 use super::keys::{self, GSI4};
+use super::page::CursorOrStore;
 use super::page::{Page, PageQuery};
-use super::stock::{CursorOrStore, stock_key};
+use super::stock::stock_key;
+use super::versioned::Versioned;
 use super::{Guard, Item, Store, StoreError, Tx, s};
 use crate::domain::Sku;
 use crate::domain::search::{SearchPrefix, fold, words};
 use crate::domain::stock::StockItem;
 use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem};
 
-pub const CATALOG_GSI4PK: &str = "CATALOG";
 const TERMS_PK: &str = "TERMS#STOCK";
 
 /// The terms a SKU is found by: its name's words and the SKU itself, folded.
@@ -55,10 +56,10 @@ fn sku_of(item: &Item, attribute: &str, prefix: &str) -> Result<Sku, StoreError>
 
 impl Store {
     /// Every SKU, in SKU order.
-    pub async fn catalog(&self, limit: i32, cursor: Option<&str>) -> Result<Page<StockItem>, CursorOrStore> {
+    pub async fn catalog(&self, limit: i32, cursor: Option<&str>) -> Result<Page<Versioned<StockItem>>, CursorOrStore> {
         let query = PageQuery {
             index: Some(GSI4),
-            partition: ("gsi4pk", CATALOG_GSI4PK),
+            partition: ("gsi4pk", keys::CATALOG_GSI4PK),
             sort_prefix: None,
             newest_first: false,
         };
@@ -73,7 +74,7 @@ impl Store {
         q: &SearchPrefix,
         limit: i32,
         cursor: Option<&str>,
-    ) -> Result<Page<StockItem>, CursorOrStore> {
+    ) -> Result<Page<Versioned<StockItem>>, CursorOrStore> {
         let query = PageQuery {
             index: None,
             partition: ("pk", TERMS_PK),
@@ -98,7 +99,7 @@ impl Store {
     }
 
     /// The stock items of a page of SKUs, in the page's order.
-    async fn with_figures(&self, page: Page<Sku>) -> Result<Page<StockItem>, CursorOrStore> {
+    async fn with_figures(&self, page: Page<Sku>) -> Result<Page<Versioned<StockItem>>, CursorOrStore> {
         let found = self.get_many(page.items.iter().map(stock_key).collect()).await.map_err(CursorOrStore::Store)?;
         let mut items = Vec::with_capacity(page.items.len());
         for sku in &page.items {

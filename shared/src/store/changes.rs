@@ -83,6 +83,17 @@ impl Changes {
         })
     }
 
+    /// A placed order: the order, a reservation per line (each only while enough is available)
+    /// and its events.
+    pub fn placement(&mut self, placed: &crate::domain::order::OrderChange, correlation_id: &str) -> Step<'_> {
+        let order = &placed.order;
+        self.new_order(order)?;
+        for (item, line) in placed.stock.iter().zip(order.lines()) {
+            self.reservation(item, line.quantity)?;
+        }
+        self.events(EventsOf::Order(&order.id()), &placed.events, correlation_id, order.placed_at())
+    }
+
     /// The order's new state over the one read (only if it is still stored as read). An order
     /// that closes here stops counting among its customer's open orders.
     pub fn order(&mut self, before: &Versioned<Order>, next: &Order) -> Step<'_> {
@@ -147,6 +158,22 @@ impl Changes {
         })
     }
 
+    /// A catalogue decision: a new SKU created, or an existing one's catalogue fields over the
+    /// item read; and its events.
+    pub fn registration(
+        &mut self,
+        read: Option<&Versioned<StockItem>>,
+        registered: &crate::domain::stock::Registered,
+        correlation_id: &str,
+    ) -> Step<'_> {
+        let item = &registered.item;
+        match read {
+            Some(before) if !registered.created => self.catalog(before, item)?,
+            _ => self.new_stock(item)?,
+        };
+        self.events(EventsOf::Sku(item.sku()), &registered.events, correlation_id, item.updated_at())
+    }
+
     /// A SKU's catalogue fields (name, price, reorder settings) as read (`before`) and as
     /// decided, leaving its counters alone; its search terms follow its name.
     pub fn catalog(&mut self, before: &StockItem, item: &StockItem) -> Step<'_> {
@@ -192,6 +219,26 @@ impl Changes {
         self.with(|tx, table| super::returns::put_return(tx, table, next, Some(before.version())))
     }
 
+    /// A return's receipt over the return and the order read: both new states, the stock moves
+    /// (commutative; each one every writer keeps possible), the ledger lines and the events.
+    pub fn return_receipt(
+        &mut self,
+        read: (&Versioned<Return>, &Versioned<Order>),
+        received: &crate::domain::returns::Received,
+        correlation_id: &str,
+        at: DateTime<Utc>,
+    ) -> Step<'_> {
+        let (ret, order) = read;
+        self.return_state(ret, &received.ret)?.order(order, &received.order)?;
+        for m in &received.moves {
+            self.counter_move(m, Guard::Integrity, at)?;
+        }
+        for m in &received.movements {
+            self.movement(m)?;
+        }
+        self.events(EventsOf::Order(&order.id()), &received.events, correlation_id, at)
+    }
+
     /// A payment, once per gateway reference, with the response that answered it.
     pub fn payment(&mut self, order: &OrderId, p: &Payment, response: &str) -> Step<'_> {
         self.with(|tx, table| super::payments::put_payment(tx, table, order, p, response))
@@ -207,34 +254,28 @@ impl Changes {
         self.with(|tx, table| super::payments::put_pick_list(tx, table, order, at))
     }
 
-    /// A new customer (only if the id is not taken).
+    /// A new customer (only if the id is not taken), holding their e-mail address (refused,
+    /// naming `email`, if another customer holds it).
     pub fn new_customer(&mut self, c: &Customer) -> Step<'_> {
         self.with(|tx, table| {
             super::customers::put_customer(tx, table, None, c, None)?;
+            super::customers::move_email_guard(tx, table, None, c)?;
             super::customer_search::put_name_prefixes(tx, table, None, c);
             Ok(())
         })
     }
 
     /// The customer's new state over the one read (only if it is still stored as read); the
-    /// name search follows its name (and forgets it once erased). Erasing the customer holds
-    /// the transaction to their having no open order ([`super::Guard::OpenOrders`]).
+    /// e-mail guard and the name search follow the record (an erased one holds neither).
+    /// Erasing the customer holds the transaction to their having no open order
+    /// ([`super::Guard::OpenOrders`]).
     pub fn customer(&mut self, before: &Versioned<Customer>, c: &Customer) -> Step<'_> {
         self.with(|tx, table| {
             super::customers::put_customer(tx, table, Some(&**before), c, Some(before.version()))?;
+            super::customers::move_email_guard(tx, table, Some(&**before), c)?;
             super::customer_search::put_name_prefixes(tx, table, Some(&**before), c);
             Ok(())
         })
-    }
-
-    /// Claims an e-mail address for the customer (refused, naming `email`, if another holds it).
-    pub fn claim_email(&mut self, email: &str, id: &CustomerId) -> Step<'_> {
-        self.with(|tx, table| super::customers::claim_email(tx, table, email, id))
-    }
-
-    /// Gives up the customer's claim on an e-mail address.
-    pub fn release_email(&mut self, email: &str, id: &CustomerId) -> Step<'_> {
-        self.with(|tx, table| super::customers::release_email(tx, table, email, id))
     }
 
     /// The stored response to a command, so a repeat with the same key replays it.

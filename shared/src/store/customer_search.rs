@@ -5,8 +5,8 @@
 //! erasure leaves nothing to match on. A longer query reads its first [`PREFIX_MAX`]
 //! characters' partition and keeps the customers whose name has a word starting with it.
 
+use super::page::CursorOrStore;
 use super::page::{Page, PageQuery};
-use super::stock::CursorOrStore;
 use super::versioned::Versioned;
 use super::{Guard, Store, StoreError, Tx};
 use crate::domain::customer::Customer;

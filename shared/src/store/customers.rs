@@ -1,8 +1,8 @@
 //! Customers, their e-mail guard, and everything held about a customer (for export and erasure).
 
 use super::keys::{self, CUSTOMER_SK, EMAIL_SK, GSI2};
+use super::page::CursorOrStore;
 use super::page::{Page, PageQuery};
-use super::stock::CursorOrStore;
 use super::versioned::{Versioned, next_version, versioned_from_item};
 use super::{Guard, Item, Store, StoreError, Tx, n, s, to_item};
 use crate::domain::CustomerId;
@@ -115,15 +115,37 @@ pub fn put_customer(
     tx.put_versioned(table, to_item(&record)?, expected_version)
 }
 
+/// The e-mail guard follows the customer's address: the old one released, the new one claimed
+/// (refused, `Guard::Unique("email")`, if another customer holds it).
+pub fn move_email_guard(
+    tx: &mut Tx,
+    table: &str,
+    before: Option<&Customer>,
+    after: &Customer,
+) -> Result<(), StoreError> {
+    let old = before.and_then(|b| b.email.as_deref());
+    let new = after.email.as_deref();
+    if old == new {
+        return Ok(());
+    }
+    if let Some(old) = old {
+        release_email(tx, table, old, &after.id)?;
+    }
+    if let Some(new) = new {
+        claim_email(tx, table, new, &after.id)?;
+    }
+    Ok(())
+}
+
 /// Claims an e-mail address for a customer: fails (`Guard::Unique("email")`) if anyone holds it.
-pub fn claim_email(tx: &mut Tx, table: &str, email: &str, id: &CustomerId) -> Result<(), StoreError> {
+fn claim_email(tx: &mut Tx, table: &str, email: &str, id: &CustomerId) -> Result<(), StoreError> {
     let mut item = email_guard_key(email);
     item.insert("customer_id".to_owned(), s(id.as_str()));
     tx.insert(table, item, Guard::Unique("email"))
 }
 
 /// Frees an e-mail address the customer holds.
-pub fn release_email(tx: &mut Tx, table: &str, email: &str, id: &CustomerId) -> Result<(), StoreError> {
+fn release_email(tx: &mut Tx, table: &str, email: &str, id: &CustomerId) -> Result<(), StoreError> {
     let delete = Delete::builder()
         .table_name(table)
         .set_key(Some(email_guard_key(email)))

@@ -1,26 +1,28 @@
-//! The single-table key layout, in one place. `docs/ARCHITECTURE.md` mirrors this table.
+//! The single-table key layout, in one place. `docs/ARCHITECTURE.md` mirrors this table (a test in
+//! `tests/api/documents.rs` holds their sort keys equal).
 //!
-//! | item                      | pk                              | sk                   | gsi1pk / gsi1sk (sparse)             |
-//! |---------------------------|---------------------------------|----------------------|--------------------------------------|
-//! | stock item                | `SKU#{sku}`                     | `STOCK`              | `STOCK#LOW` / `{sku}` once listed low |
-//! | ledger movement           | `SKU#{sku}`                     | `MOVE#{ulid}`        |                                      |
-//! | replenishment suggestion  | `SKU#{sku}`                     | `REPLENISHMENT`      | `REPLENISHMENT#{status}` / `{sku}`   |
-//! | domain event (outbox)     | aggregate's pk                  | `EVENT#{ulid}`       |                                      |
-//! | order                     | `ORDER#{ulid}`                  | `ORDER`              | `ORDER#AWAITING_PAYMENT` / `{due}#{id}` while unpaid |
-//! | order event (outbox)      | `ORDER#{ulid}`                  | `EVENT#{ulid}`       |                                      |
-//! | customer                  | `CUSTOMER#{ulid}`               | `CUSTOMER`           | gsi2: `CUSTOMER#{id}` / `CUSTOMER`   |
-//! | customer event            | `CUSTOMER#{ulid}`               | `EVENT#{ulid}`       |                                      |
-//! | customer's open orders    | `CUSTOMER#{ulid}`               | `OPEN_ORDERS`        |                                      |
-//! | payment / refund          | `ORDER#{ulid}`                  | `PAYMENT#`/`REFUND#{hash(ref)}` |                           |
-//! | return (RMA)              | `RETURN#{ulid}`                 | `RETURN`             | gsi2: `CUSTOMER#{id}` / `RETURN#{id}` |
-//! | pick list                 | `ORDER#{ulid}`                  | `PICKLIST`           |                                      |
-//! | notification              | `ORDER#{ulid}`                  | `NOTIFICATION#{event}` |                                    |
-//! | sales report row          | `REPORT#SALES`                  | `{date}#{currency}`  |                                      |
-//! | applied-event marker      | `APPLIED#{consumer}#{event}`    | `APPLIED`            | (expires after 30 days)              |
-//! | e-mail guard              | `EMAIL#{sha256(email)}`         | `EMAIL`              |                                      |
-//! | idempotency record        | `IDEMPOTENCY#{caller}#{key}`    | `IDEMPOTENCY`        |                                      |
-//! | export job                | `EXPORT#{ulid}`                 | `EXPORT`             | (expires with its file, 7 days)      |
-//! | export event (outbox)     | `EXPORT#{ulid}`                 | `EVENT#{ulid}`       |                                      |
+//! | item | pk | sk | index keys |
+//! |---|---|---|---|
+//! | stock item | `SKU#{sku}` | `STOCK` | `STOCK#LOW` / `{sku}` once listed low; gsi4: `CATALOG` / `{sku}` |
+//! | ledger movement | `SKU#{sku}` | `MOVE#{ulid}` | — |
+//! | replenishment suggestion | `SKU#{sku}` | `REPLENISHMENT` | `REPLENISHMENT#{status}` / `{sku}` |
+//! | catalogue search term | `TERMS#STOCK` | `{term}#{sku}` | — |
+//! | domain event (outbox) | the aggregate's pk | `EVENT#{ulid}` | — |
+//! | order | `ORDER#{ulid}` | `ORDER` | `ORDER#AWAITING_PAYMENT` / `{due}#{id}` while unpaid; gsi2–gsi5 (below) |
+//! | payment / refund | `ORDER#{ulid}` | `PAYMENT#{hash(ref)}` / `REFUND#{hash(ref)}` | (stores the first response) |
+//! | pick list | `ORDER#{ulid}` | `PICKLIST` | — |
+//! | notification | `ORDER#{ulid}` | `NOTIFICATION#{event id}` | — |
+//! | customer | `CUSTOMER#{ulid}` | `CUSTOMER` | gsi2: `CUSTOMER#{id}` / `CUSTOMER` |
+//! | customer's open-order count | `CUSTOMER#{ulid}` | `OPEN_ORDERS` | — |
+//! | customer name prefix | `NAME#{hash(prefix)}` | `{customer id}` | — |
+//! | e-mail guard | `EMAIL#{sha256(email)}` | `EMAIL` | — |
+//! | return (RMA) | `RETURN#{ulid}` | `RETURN` | gsi2: `CUSTOMER#{id}` / `RETURN#{id}`; gsi5: `RETURNS#{status}` / `{requested_at}#{id}` |
+//! | sales report row | `REPORT#SALES` | `{date}#{currency}` | — |
+//! | overview counters | `OVERVIEW#{0..3}` | `COUNTERS` | — |
+//! | applied-event marker | `APPLIED#{consumer}#{event or record id}` | `APPLIED` | (expires after 2 or 30 days) |
+//! | idempotency record | `IDEMPOTENCY#{hash(caller)}#{hash(key)}` | `IDEMPOTENCY` | gsi2 when its answer holds a customer's data (expires after 24 h) |
+//! | audit record | `AUDIT#{KIND}#{id}` or `AUDIT#ACTOR#{hash(subject)}#{0..3}` | `{at}#{audit id}` | — |
+//! | export job | `EXPORT#{ulid}` | `EXPORT` | (expires with its file, 7 days) |
 //!
 //! `gsi2` gathers everything held about a customer under `CUSTOMER#{id}`: the customer item,
 //! their orders (`ORDER#{id}`, newest last) and the idempotency records whose stored response
@@ -70,6 +72,7 @@ pub const LOW_STOCK_GSI1PK: &str = "STOCK#LOW";
 pub const IDEMPOTENCY_SK: &str = "IDEMPOTENCY";
 pub const ORDER_SK: &str = "ORDER";
 pub const AWAITING_PAYMENT_GSI1PK: &str = "ORDER#AWAITING_PAYMENT";
+pub const CATALOG_GSI4PK: &str = "CATALOG";
 
 pub fn order_pk(id: &OrderId) -> String {
     format!("ORDER#{id}")

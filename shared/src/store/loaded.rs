@@ -101,16 +101,17 @@ impl Loaded {
         self.get(keys::order_pk(id), keys::ORDER_SK).cloned().map(orders::order_from_item).transpose()
     }
 
-    /// Every stock item that was read.
+    /// Every stock item that was read (without versions: reservations and releases are
+    /// commutative and never test one).
     pub fn stock_items(&self) -> Result<Vec<StockItem>, StoreError> {
         self.items
             .iter()
             .filter(|((_, sk), _)| sk == keys::STOCK_SK)
-            .map(|(_, item)| stock::stock_from_item(item.clone()))
+            .map(|(_, item)| stock::stock_from_item(item.clone()).map(Versioned::into_inner))
             .collect()
     }
 
-    pub fn stock_item(&self, sku: &Sku) -> Result<Option<StockItem>, StoreError> {
+    pub fn stock_item(&self, sku: &Sku) -> Result<Option<Versioned<StockItem>>, StoreError> {
         self.get(keys::sku_pk(sku), keys::STOCK_SK).cloned().map(stock::stock_from_item).transpose()
     }
 

@@ -10,8 +10,8 @@
 
 use super::keys::{self, GSI2, GSI4, GSI5};
 use super::orders::sortable;
+use super::page::CursorOrStore;
 use super::page::Page;
-use super::stock::CursorOrStore;
 use super::{Item, Store, StoreError, s};
 use crate::domain::order::{FulfillmentStatus, OrderStatus, PaymentStatus};
 use crate::domain::{CustomerId, Money, OrderId};

@@ -5,6 +5,7 @@
 //! and the sales figures one Query of at most 30 days of report rows.
 
 use super::keys;
+use super::versioned::Versioned;
 use super::{Guard, Refusal, Store, StoreError, Tx, n};
 use crate::domain::overview::{Counter, Tally};
 use crate::domain::{order::Order, replenishment::Replenishment, returns::Return, stock::StockItem};
@@ -29,7 +30,7 @@ pub fn shard_of(pk: &str) -> u32 {
     pk.bytes().fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b))) % OVERVIEW_SHARDS
 }
 
-fn stock_of_image(sk: &str, image: serde_dynamo::Item) -> Result<StockItem, StoreError> {
+fn stock_of_image(sk: &str, image: serde_dynamo::Item) -> Result<Versioned<StockItem>, StoreError> {
     let record =
         decode::<super::stock::StockRecord>(image).map_err(|e| StoreError::Corrupt(format!("{sk} image: {e}")))?;
     super::stock::stock_from_record(record)
@@ -42,7 +43,7 @@ pub fn tally_of_image(sk: &str, image: serde_dynamo::Item) -> Result<Option<Tall
     Ok(Some(match sk {
         keys::ORDER_SK => Tally::order(&decode::<Order>(image).map_err(corrupt)?),
         keys::RETURN_SK => Tally::return_(&decode::<Return>(image).map_err(corrupt)?),
-        keys::STOCK_SK => Tally::stock(&stock_of_image(sk, image)?),
+        keys::STOCK_SK => Tally::stock(&*stock_of_image(sk, image)?),
         keys::REPLENISHMENT_SK => {
             let record = decode::<super::replenishment::ReplenishmentRecord>(image);
             Tally::replenishment(&Replenishment::from(record.map_err(corrupt)?))
@@ -57,7 +58,7 @@ pub fn tally_of_image(sk: &str, image: serde_dynamo::Item) -> Result<Option<Tall
 #[derive(Debug, Default)]
 pub struct RecordRead {
     pub change: Tally,
-    pub stock: Option<StockItem>,
+    pub stock: Option<Versioned<StockItem>>,
 }
 
 /// Reads a stream record's images, taking them out of it: each is decoded once, whatever

@@ -1,7 +1,6 @@
 //! Opaque pagination cursors: DynamoDB's `LastEvaluatedKey`, hex-encoded JSON. Decoding checks
 //! the cursor belongs to the query it is replayed on, so a cursor can't reach another partition.
 
-use super::stock::CursorOrStore;
 use super::{Item, Store, StoreError, s};
 use std::collections::{BTreeMap, HashMap};
 
@@ -105,6 +104,15 @@ pub fn parse_limit(raw: Option<&str>) -> Result<i32, crate::domain::FieldError> 
             crate::domain::FieldError::new("limit", format!("must be an integer from 1 to {MAX_LIMIT}"))
         }),
     }
+}
+
+/// A paginated read fails either because the cursor is not ours (400) or the store failed.
+#[derive(Debug, thiserror::Error)]
+pub enum CursorOrStore {
+    #[error("invalid cursor")]
+    Cursor,
+    #[error(transparent)]
+    Store(#[from] StoreError),
 }
 
 #[cfg(test)]

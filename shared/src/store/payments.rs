@@ -2,8 +2,8 @@
 //! order (all under the order's partition, so one Query reads an order's money trail).
 
 use super::keys::{self, GSI3};
+use super::page::CursorOrStore;
 use super::page::{Page, PageQuery};
-use super::stock::CursorOrStore;
 use super::versioned::Versioned;
 use super::{Guard, Item, Store, StoreError, Tx, from_item, s, to_item};
 use crate::domain::OrderId;

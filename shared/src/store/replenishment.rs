@@ -2,8 +2,8 @@
 //! applied (so duplicates and stale redeliveries change nothing).
 
 use super::keys::{self, GSI1, REPLENISHMENT_SK};
+use super::page::CursorOrStore;
 use super::page::{Page, PageQuery};
-use super::stock::CursorOrStore;
 use super::{Store, StoreError, from_item, n, s, to_item};
 use crate::domain::replenishment::{Replenishment, ReplenishmentStatus};
 use chrono::{DateTime, Utc};

@@ -56,7 +56,7 @@ impl Store {
         status: crate::domain::returns::ReturnStatus,
         limit: i32,
         cursor: Option<&str>,
-    ) -> Result<super::page::Page<Versioned<Return>>, super::stock::CursorOrStore> {
+    ) -> Result<super::page::Page<Versioned<Return>>, super::page::CursorOrStore> {
         let partition = keys::returns_by_status_pk(&status.to_string());
         let query = super::page::PageQuery {
             index: Some(keys::GSI5),

@@ -1,7 +1,8 @@
 //! Stock items and ledger movements as items.
 
 use super::keys::{self, GSI1, LOW_STOCK_GSI1PK, MOVE_PREFIX, STOCK_SK};
-use super::page::{Page, PageQuery};
+use super::page::{CursorOrStore, Page, PageQuery};
+use super::versioned::Versioned;
 use super::{Guard, Item, Store, StoreError, Tx, from_item, n, s, to_item};
 use crate::domain::stock::{Catalog, CounterMove, MAX_ON_HAND, Movement, MovementKind, StockItem, StockWrite};
 use crate::domain::{Money, ShortText, Sku};
@@ -38,7 +39,7 @@ pub struct StockRecord {
     gsi4sk: Option<String>,
 }
 
-fn record(item: &StockItem) -> StockRecord {
+fn record(item: &StockItem, version: u64) -> StockRecord {
     let low = item.is_low();
     StockRecord {
         pk: keys::sku_pk(&item.sku),
@@ -52,22 +53,22 @@ fn record(item: &StockItem) -> StockRecord {
         available: item.available(),
         reorder_point: item.catalog.reorder_point,
         reorder_quantity: item.catalog.reorder_quantity,
-        version: item.version,
+        version,
         updated_at: item.updated_at,
         gsi1pk: low.then(|| LOW_STOCK_GSI1PK.to_owned()),
         gsi1sk: low.then(|| item.sku.to_string()),
-        gsi4pk: Some(super::catalog::CATALOG_GSI4PK.to_owned()),
+        gsi4pk: Some(keys::CATALOG_GSI4PK.to_owned()),
         gsi4sk: Some(item.sku.to_string()),
     }
 }
 
-pub fn stock_from_item(item: Item) -> Result<StockItem, StoreError> {
+pub fn stock_from_item(item: Item) -> Result<Versioned<StockItem>, StoreError> {
     stock_from_record(from_item(item)?)
 }
 
-pub fn stock_from_record(r: StockRecord) -> Result<StockItem, StoreError> {
+pub fn stock_from_record(r: StockRecord) -> Result<Versioned<StockItem>, StoreError> {
     let corrupt = |e: crate::domain::FieldError| StoreError::Corrupt(e.to_string());
-    Ok(StockItem {
+    let item = StockItem {
         sku: Sku::parse("sku", &r.sku).map_err(corrupt)?,
         catalog: Catalog {
             name: ShortText::parse("name", &r.name, 200).map_err(corrupt)?,
@@ -77,10 +78,10 @@ pub fn stock_from_record(r: StockRecord) -> Result<StockItem, StoreError> {
         },
         on_hand: r.on_hand,
         reserved: r.reserved,
-        version: r.version,
         updated_at: r.updated_at,
         listed_low: r.gsi1pk.is_some(),
-    })
+    };
+    Ok(Versioned::new(item, r.version))
 }
 
 /// Whether a sort key is a stock item's (a stream record's, say).
@@ -95,7 +96,7 @@ pub fn stock_key(sku: &Sku) -> Item {
 /// Creates a stock item, only if it does not exist yet (a concurrent creation makes the loser
 /// decide again, as an update).
 pub fn put_new_stock(tx: &mut Tx, table: &str, item: &StockItem) -> Result<(), StoreError> {
-    tx.put_versioned(table, to_item(&record(item))?, None)
+    tx.put_versioned(table, to_item(&record(item, Versioned::<StockItem>::FIRST))?, None)
 }
 
 /// Replaces an existing item's catalog data (name, price, reorder settings) and nothing else:
@@ -116,7 +117,7 @@ pub fn put_catalog(tx: &mut Tx, table: &str, before: &StockItem, item: &StockIte
         .condition_expression("attribute_exists(pk) AND #name = :read_name")
         .expression_attribute_names("#name", "name")
         .expression_attribute_values(":read_name", s(before.catalog.name.to_string()))
-        .expression_attribute_values(":catalog", s(super::catalog::CATALOG_GSI4PK))
+        .expression_attribute_values(":catalog", s(keys::CATALOG_GSI4PK))
         .expression_attribute_values(":sku", s(item.sku.to_string()))
         .expression_attribute_values(":name", s(c.name.to_string()))
         .expression_attribute_values(":price", n(c.unit_price.amount()))
@@ -353,14 +354,14 @@ pub fn put_movement(tx: &mut Tx, table: &str, m: &Movement) -> Result<(), StoreE
 }
 
 impl Store {
-    pub async fn stock(&self, sku: &Sku) -> Result<Option<StockItem>, StoreError> {
+    pub async fn stock(&self, sku: &Sku) -> Result<Option<Versioned<StockItem>>, StoreError> {
         self.get(&keys::sku_pk(sku), STOCK_SK).await?.map(stock_from_item).transpose()
     }
 
     /// The stock items of these SKUs (absent ones left out), in one BatchGetItem per hundred.
     pub async fn stock_items(&self, skus: &[Sku]) -> Result<Vec<StockItem>, StoreError> {
         let keys: Vec<Item> = skus.iter().map(stock_key).collect();
-        self.get_many(keys).await?.into_values().map(stock_from_item).collect()
+        self.get_many(keys).await?.into_values().map(|i| stock_from_item(i).map(Versioned::into_inner)).collect()
     }
 
     /// A SKU's ledger, newest first.
@@ -381,7 +382,11 @@ impl Store {
     }
 
     /// Items at or below their reorder point, through the sparse `gsi1` (never a Scan).
-    pub async fn low_stock(&self, limit: i32, cursor: Option<&str>) -> Result<Page<StockItem>, CursorOrStore> {
+    pub async fn low_stock(
+        &self,
+        limit: i32,
+        cursor: Option<&str>,
+    ) -> Result<Page<Versioned<StockItem>>, CursorOrStore> {
         let query = PageQuery {
             index: Some(GSI1),
             partition: ("gsi1pk", LOW_STOCK_GSI1PK),
@@ -390,15 +395,6 @@ impl Store {
         };
         self.page(query, limit, cursor, stock_from_item).await
     }
-}
-
-/// A paginated read fails either because the cursor is not ours (400) or the store failed.
-#[derive(Debug, thiserror::Error)]
-pub enum CursorOrStore {
-    #[error("invalid cursor")]
-    Cursor,
-    #[error(transparent)]
-    Store(#[from] StoreError),
 }
 
 #[cfg(test)]
@@ -417,7 +413,6 @@ mod tests {
             },
             on_hand,
             reserved,
-            version: 1,
             updated_at: DateTime::from_timestamp(0, 0).unwrap(),
             listed_low: false,
         }
@@ -461,8 +456,12 @@ mod tests {
                         let mut stored = item(on_hand, reserved);
                         stored.catalog.reorder_point = reorder_point;
                         stored.listed_low = listed_low;
-                        assert_eq!(holds(LISTING_DUE, &[], &stored), listing_due(&stored).is_some(), "{stored:?}");
-                        assert_eq!(holds(UNLISTING_DUE, &[], &stored), unlisting_due(&stored).is_some(), "{stored:?}");
+                        assert_eq!(holds(LISTING_DUE, &[], &stored), listing_due(&stored, 1).is_some(), "{stored:?}");
+                        assert_eq!(
+                            holds(UNLISTING_DUE, &[], &stored),
+                            unlisting_due(&stored, 1).is_some(),
+                            "{stored:?}"
+                        );
                     }
                 }
             }

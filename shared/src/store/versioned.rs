@@ -21,7 +21,7 @@ impl<T> Versioned<T> {
     }
 
     /// The version a new aggregate's first save stores.
-    pub const FIRST: u64 = 1;
+    pub const FIRST: u64 = crate::domain::FIRST_VERSION;
 
     /// A new aggregate as its first save stores it.
     pub fn created(value: T) -> Self {

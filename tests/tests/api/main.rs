@@ -7,6 +7,7 @@ mod auth;
 mod bad_input;
 mod contract;
 mod customers;
+mod documents;
 mod exports;
 mod faults;
 mod flash_sale;
