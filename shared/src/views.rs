@@ -148,8 +148,8 @@ impl<'a> OrderView<'a> {
         }
     }
 
-    /// Without the personal data it holds (the address and staff notes), for a caller without
-    /// `customers:read`.
+    /// Without the personal data it holds (`order::PERSONAL_DATA`: the address and staff notes),
+    /// for a caller without `customers:read`.
     pub fn without_personal_data(self) -> Self {
         Self { shipping_address: None, notes: &[], ..self }
     }
@@ -207,7 +207,9 @@ mod tests {
         stored["version"] = serde_json::json!(1);
         assert_eq!(shown, stored, "the view shows every field the order holds, in the same form");
         let hidden = serde_json::to_value(OrderView::of(&noted).without_personal_data()).unwrap();
-        assert!(hidden.get("shipping_address").is_none() && hidden.get("notes").is_none(), "{hidden}");
+        for field in crate::domain::order::PERSONAL_DATA {
+            assert!(shown.get(field).is_some() && hidden.get(field).is_none(), "{field}: {hidden}");
+        }
         assert_eq!(hidden["id"], shown["id"]);
     }
 }

@@ -12,7 +12,8 @@
 
 use backoffice::AppContext;
 use backoffice::domain::returns::{self, LineRequest, Receipt, Return, ReturnError, ReturnStatus};
-use backoffice::domain::{OrderId, ReturnId, order};
+use backoffice::domain::text::Reason;
+use backoffice::domain::{FieldError, OrderId, ReturnId, Sku, order};
 use backoffice::http::command::{self, Decision, Idempotency, Loaded, respond};
 use backoffice::http::{self, Problem, scopes};
 use backoffice::store::loaded::Reads;
@@ -102,7 +103,7 @@ fn loaded_order(loaded: &Loaded, id: &OrderId) -> Result<Versioned<order::Order>
 /// (fixed once it exists), so it is read once to know which.
 async fn return_and_order(ctx: &AppContext, id: &ReturnId) -> Result<Reads, Problem> {
     let current = ctx.store.return_by_id(id).await?.ok_or_else(|| Problem::missing("return", id))?;
-    Ok(Reads::new().return_of(id).order(&current.order_id))
+    Ok(Reads::new().return_of(id).order(&current.order_id()))
 }
 
 fn loaded_return_and_order(
@@ -110,7 +111,7 @@ fn loaded_return_and_order(
     id: &ReturnId,
 ) -> Result<(Versioned<Return>, Versioned<order::Order>), Problem> {
     let ret = loaded.return_of(id)?.ok_or_else(|| Problem::missing("return", id))?;
-    let order = loaded_order(loaded, &ret.order_id)?;
+    let order = loaded_order(loaded, &ret.order_id())?;
     Ok((ret, order))
 }
 
@@ -118,7 +119,18 @@ async fn open(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<R
     let caller = http::require(req, scopes::RETURNS_WRITE)?;
     let order_id = http::path_id(req, "id", OrderId::parse)?;
     let body: RequestBody = http::json_body(req)?;
-    let lines: Vec<LineRequest> = body.lines.into_iter().map(|l| (l.sku, l.quantity, l.reason)).collect();
+    let lines = body
+        .lines
+        .into_iter()
+        .enumerate()
+        .map(|(i, l)| {
+            Ok(LineRequest {
+                sku: Sku::parse(&format!("lines[{i}].sku"), &l.sku)?,
+                quantity: l.quantity,
+                reason: Reason::parse(&format!("lines[{i}].reason"), &l.reason)?,
+            })
+        })
+        .collect::<Result<Vec<_>, FieldError>>()?;
     let idem = Idempotency::of(req, &caller)?;
     let window = ctx.settings.return_window;
     Ok(command::execute(&ctx.store, idem.as_ref(), Reads::new().order(&order_id), |loaded| {
@@ -133,9 +145,9 @@ async fn open(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<R
             correlation_id,
             now,
         )?;
-        let return_id = ret.id;
+        let return_id = ret.id();
         let view = ReturnView::created(&ret);
-        Ok(Decision::new(changes, respond(StatusCode::CREATED, &view, Some(format!("/returns/{}", ret.id)))?)
+        Ok(Decision::new(changes, respond(StatusCode::CREATED, &view, Some(format!("/returns/{}", ret.id())))?)
             .on_commit(move || tracing::info!(order_id = %order_id, %return_id, "return requested")))
     })
     .await)
@@ -145,8 +157,15 @@ async fn receive(ctx: &AppContext, req: &Request, correlation_id: &str) -> Resul
     let caller = http::require(req, scopes::RETURNS_WRITE)?;
     let id = http::path_id(req, "id", ReturnId::parse)?;
     let body: ReceiveBody = http::json_body(req)?;
-    let receipts: Vec<Receipt> =
-        body.lines.into_iter().map(|l| Receipt { sku: l.sku, received: l.received, damaged: l.damaged }).collect();
+    let receipts = body
+        .lines
+        .into_iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let sku = Sku::parse(&format!("lines[{i}].sku"), &l.sku)?;
+            Ok(Receipt { sku, received: l.received, damaged: l.damaged })
+        })
+        .collect::<Result<Vec<_>, FieldError>>()?;
     let idem = Idempotency::of(req, &caller)?;
     let reads = return_and_order(ctx, &id).await?;
     Ok(command::execute(&ctx.store, idem.as_ref(), reads, |loaded| {

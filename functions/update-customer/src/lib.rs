@@ -54,7 +54,7 @@ async fn create(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result
     let response = command::execute(&ctx.store, idem.as_ref(), Reads::new(), |_| {
         let mut changes = ctx.store.changes();
         changes.new_customer(&new)?;
-        changes.events(EventsOf::Customer(&id), &[customer::registered(&new)], correlation_id, new.created_at)?;
+        changes.events(EventsOf::Customer(&id), &[customer::registered(&new)], correlation_id, new.created_at())?;
         let created = id.clone();
         let answer = respond(StatusCode::CREATED, &CustomerView::created(&new), Some(format!("/customers/{id}")))?;
         Ok(Decision::new(changes, answer)

@@ -84,28 +84,68 @@ pub struct Erasure {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Customer {
-    pub id: CustomerId,
-    pub name: String,
+    pub(crate) id: CustomerId,
+    pub(crate) name: String,
     /// Absent once erased.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
+    pub(crate) email: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone: Option<String>,
+    pub(crate) phone: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tax_id: Option<TaxId>,
-    pub addresses: Vec<CustomerAddress>,
-    pub marketing_consent: Consent,
+    pub(crate) tax_id: Option<TaxId>,
+    pub(crate) addresses: Vec<CustomerAddress>,
+    pub(crate) marketing_consent: Consent,
     /// Every consent given or withdrawn, oldest first (the last is `marketing_consent`): the
     /// proof a data subject's export shows. Kept through erasure (a flag and a date each).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub consent_history: Vec<Consent>,
+    pub(crate) consent_history: Vec<Consent>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub notes: Option<String>,
-    pub tags: Vec<String>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+    pub(crate) notes: Option<String>,
+    pub(crate) tags: Vec<String>,
+    pub(crate) created_at: DateTime<Utc>,
+    pub(crate) updated_at: DateTime<Utc>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub erasure: Option<Erasure>,
+    pub(crate) erasure: Option<Erasure>,
+}
+
+/// Reading a customer from outside the domain: it changes only through the domain's decisions.
+impl Customer {
+    pub fn id(&self) -> &CustomerId {
+        &self.id
+    }
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+    pub fn email(&self) -> Option<&str> {
+        self.email.as_deref()
+    }
+    pub fn phone(&self) -> Option<&str> {
+        self.phone.as_deref()
+    }
+    pub fn tax_id(&self) -> Option<&TaxId> {
+        self.tax_id.as_ref()
+    }
+    pub fn addresses(&self) -> &[CustomerAddress] {
+        &self.addresses
+    }
+    pub fn marketing_consent(&self) -> &Consent {
+        &self.marketing_consent
+    }
+    pub fn notes(&self) -> Option<&str> {
+        self.notes.as_deref()
+    }
+    pub fn tags(&self) -> &[String] {
+        &self.tags
+    }
+    pub fn created_at(&self) -> DateTime<Utc> {
+        self.created_at
+    }
+    pub fn updated_at(&self) -> DateTime<Utc> {
+        self.updated_at
+    }
+    pub fn erasure(&self) -> Option<&Erasure> {
+        self.erasure.as_ref()
+    }
 }
 
 /// The checked contents of a [`CustomerInput`].

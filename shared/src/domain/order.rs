@@ -197,6 +197,18 @@ impl Order {
     }
 }
 
+/// What of an order is its customer's personal data: the address it ships to and the staff's
+/// notes about it. The view shows them only to callers with `customers:read`, the customer's
+/// export includes them, and erasure removes exactly these (the store's update names them).
+pub const PERSONAL_DATA: [&str; 2] = ["shipping_address", "notes"];
+
+impl Order {
+    /// The order as it reads without its personal data ([`PERSONAL_DATA`]).
+    pub fn without_personal_data(&self) -> Order {
+        Order { shipping_address: None, notes: Vec::new(), ..self.clone() }
+    }
+}
+
 /// An internal note on an order. Its text is personal data: erasure removes it with the
 /// address, the customer's export includes it, and its event carries only who wrote it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -791,5 +803,16 @@ mod tests {
             panic!()
         };
         assert_eq!(change.order.refund_due, order.total);
+    }
+
+    #[test]
+    fn an_orders_personal_data_is_its_address_and_notes_and_nothing_else() {
+        let text = ShortText::parse("text", "ring twice", 1000).unwrap();
+        let (order, _) = add_note(&placed(), &text, "ana", now()).unwrap();
+        let full = serde_json::to_value(&order).unwrap();
+        let without = serde_json::to_value(order.without_personal_data()).unwrap();
+        let removed: std::collections::BTreeSet<&str> =
+            full.as_object().unwrap().keys().map(String::as_str).filter(|k| without.get(k).is_none()).collect();
+        assert_eq!(removed, PERSONAL_DATA.into_iter().collect());
     }
 }

@@ -115,37 +115,17 @@ impl Tally {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::Money;
     use crate::domain::order::PaymentStatus;
-    use crate::domain::{CustomerId, Money, OrderId};
+    use crate::domain::order::tests_support::placed_order;
 
     fn order(status: OrderStatus, fulfillment: FulfillmentStatus, paid: i64) -> Order {
-        let now = chrono::Utc::now();
-        let total = Money::parse_price("total", 1000, "BRL").unwrap();
-        Order {
-            id: OrderId::new(),
-            customer_id: CustomerId::parse("c", "ana").unwrap(),
-            status,
-            payment_status: if paid == 0 { PaymentStatus::Unpaid } else { PaymentStatus::PartiallyPaid },
-            fulfillment_status: fulfillment,
-            lines: Vec::new(),
-            total,
-            amount_paid: Money::parse_price("paid", paid, "BRL").unwrap(),
-            amount_refunded: Money::zero(total.currency()),
-            refund_due: Money::zero(total.currency()),
-            shipping_address: None,
-            placed_at: now,
-            payment_due_at: now,
-            cancellation: None,
-            shipment: None,
-            packed_at: None,
-            delivered_at: None,
-            returns_requested: Default::default(),
-            return_ids: Vec::new(),
-            stock_committed: false,
-            personal_data_erased: false,
-            notes: Vec::new(),
-            counted_open: false,
-        }
+        let mut order = placed_order(1000);
+        order.status = status;
+        order.fulfillment_status = fulfillment;
+        order.amount_paid = Money::new(paid, order.currency());
+        order.payment_status = if paid == 0 { PaymentStatus::Unpaid } else { PaymentStatus::PartiallyPaid };
+        order
     }
 
     #[test]

@@ -39,22 +39,63 @@ pub struct ReturnLine {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Return {
-    pub id: ReturnId,
-    pub order_id: OrderId,
-    pub customer_id: CustomerId,
-    pub status: ReturnStatus,
-    pub lines: Vec<ReturnLine>,
+    pub(crate) id: ReturnId,
+    pub(crate) order_id: OrderId,
+    pub(crate) customer_id: CustomerId,
+    pub(crate) status: ReturnStatus,
+    pub(crate) lines: Vec<ReturnLine>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
+    pub(crate) note: Option<String>,
     /// Requested: an estimate (requested units). Received: unit price × received units, capped
     /// by what the order has paid and not yet refunded.
-    pub refund_due: Money,
-    pub refunded: Money,
-    pub requested_at: DateTime<Utc>,
+    pub(crate) refund_due: Money,
+    pub(crate) refunded: Money,
+    pub(crate) requested_at: DateTime<Utc>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub received_at: Option<DateTime<Utc>>,
+    pub(crate) received_at: Option<DateTime<Utc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub closed_at: Option<DateTime<Utc>>,
+    pub(crate) closed_at: Option<DateTime<Utc>>,
+}
+
+/// What of a return is its customer's personal data: the note taken with it (free text). Erasure
+/// removes it; the customer's export includes it.
+pub const PERSONAL_DATA: [&str; 1] = ["note"];
+
+/// Reading a return from outside the domain: it changes only through the domain's decisions.
+impl Return {
+    pub fn id(&self) -> ReturnId {
+        self.id
+    }
+    pub fn order_id(&self) -> OrderId {
+        self.order_id
+    }
+    pub fn customer_id(&self) -> &CustomerId {
+        &self.customer_id
+    }
+    pub fn status(&self) -> ReturnStatus {
+        self.status
+    }
+    pub fn lines(&self) -> &[ReturnLine] {
+        &self.lines
+    }
+    pub fn note(&self) -> Option<&str> {
+        self.note.as_deref()
+    }
+    pub fn refund_due(&self) -> Money {
+        self.refund_due
+    }
+    pub fn refunded(&self) -> Money {
+        self.refunded
+    }
+    pub fn requested_at(&self) -> DateTime<Utc> {
+        self.requested_at
+    }
+    pub fn received_at(&self) -> Option<DateTime<Utc>> {
+        self.received_at
+    }
+    pub fn closed_at(&self) -> Option<DateTime<Utc>> {
+        self.closed_at
+    }
 }
 
 /// A refusal, naming the request field (or rule) at fault.
@@ -101,7 +142,13 @@ fn event(r: &Return) -> ReturnEvent {
 }
 
 /// A requested line: (sku, quantity, reason) as the client sent it.
-pub type LineRequest = (String, u64, String);
+/// One line of a return request: a SKU of the order, how many units, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineRequest {
+    pub sku: Sku,
+    pub quantity: u64,
+    pub reason: Reason,
+}
 
 /// Opens a return. The order must have shipped; if it was delivered, `window` from delivery.
 pub fn request(
@@ -126,17 +173,15 @@ pub fn request(
     }
     let mut requested = order.returns_requested.clone();
     let mut out = Vec::with_capacity(lines.len());
-    for (i, (sku, quantity, reason)) in lines.iter().enumerate() {
-        let sku = Sku::parse(&format!("lines[{i}].sku"), sku).map_err(|e| invalid(e.field, e.reason))?;
+    for (i, LineRequest { sku, quantity, reason }) in lines.iter().enumerate() {
         let line = order
             .lines
             .iter()
-            .find(|l| l.sku == sku)
+            .find(|l| l.sku == *sku)
             .ok_or_else(|| invalid(format!("lines[{i}].sku"), format!("{sku} is not in this order")))?;
-        if out.iter().any(|l: &ReturnLine| l.sku == sku) {
+        if out.iter().any(|l: &ReturnLine| l.sku == *sku) {
             return Err(invalid(format!("lines[{i}].sku"), "each SKU once per return"));
         }
-        let reason = Reason::parse(&format!("lines[{i}].reason"), reason).map_err(|e| invalid(e.field, e.reason))?;
         let already = requested.get(sku.as_str()).copied().unwrap_or(0);
         let returnable = line.quantity.saturating_sub(already);
         if *quantity == 0 || *quantity > returnable {
@@ -150,9 +195,9 @@ pub fn request(
         }
         *requested.entry(sku.to_string()).or_insert(0) += quantity;
         out.push(ReturnLine {
-            sku,
+            sku: sku.clone(),
             quantity: *quantity,
-            reason,
+            reason: reason.clone(),
             unit_price: line.unit_price,
             received: None,
             damaged: None,
@@ -185,7 +230,7 @@ pub fn request(
 /// What arrived for one SKU.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Receipt {
-    pub sku: String,
+    pub sku: Sku,
     pub received: u64,
     pub damaged: u64,
 }
@@ -205,11 +250,11 @@ pub struct Received {
 /// Whether `receipts` say what was recorded when the return was received: a repeated request
 /// is a replay, other figures are a conflict (they would otherwise be silently ignored).
 fn same_receipt(ret: &Return, receipts: &[Receipt]) -> bool {
-    let all_on_return = receipts.iter().all(|r| ret.lines.iter().any(|l| l.sku.as_str() == r.sku));
+    let all_on_return = receipts.iter().all(|r| ret.lines.iter().any(|l| l.sku == r.sku));
     all_on_return
         && ret.lines.iter().all(|line| {
             let recorded = (line.received.unwrap_or(0), line.damaged.unwrap_or(0));
-            let sent = receipts.iter().find(|r| r.sku == line.sku.as_str()).map_or((0, 0), |r| (r.received, r.damaged));
+            let sent = receipts.iter().find(|r| r.sku == line.sku).map_or((0, 0), |r| (r.received, r.damaged));
             recorded == sent
         })
 }
@@ -233,7 +278,7 @@ pub fn receive(
     for (i, r) in receipts.iter().enumerate() {
         let line = lines
             .iter_mut()
-            .find(|l| l.sku.as_str() == r.sku)
+            .find(|l| l.sku == r.sku)
             .ok_or_else(|| invalid(format!("lines[{i}].sku"), format!("{} is not on this return", r.sku)))?;
         if line.received.is_some() {
             return Err(invalid(format!("lines[{i}].sku"), "each SKU once"));
@@ -369,8 +414,12 @@ mod tests {
         (order, stock)
     }
 
+    fn sku_of(raw: &str) -> Sku {
+        Sku::parse("sku", raw).unwrap()
+    }
+
     fn line(q: u64) -> Vec<LineRequest> {
-        vec![("FIX-1".into(), q, "too small".into())]
+        vec![LineRequest { sku: sku_of("FIX-1"), quantity: q, reason: Reason::parse("reason", "too small").unwrap() }]
     }
 
     #[test]
@@ -399,7 +448,8 @@ mod tests {
             Err(ReturnError::NotShipped)
         );
         let (order, _) = shipped(Some(1));
-        let other = vec![("OTHER-1".to_string(), 1, "x".to_string())];
+        let other =
+            vec![LineRequest { sku: sku_of("OTHER-1"), quantity: 1, reason: Reason::parse("reason", "x").unwrap() }];
         assert!(
             matches!(request(&order, ReturnId::new(), &other, None, Duration::days(30), Utc::now()), Err(ReturnError::Invalid { field, .. }) if field == "lines[0].sku")
         );
@@ -412,7 +462,7 @@ mod tests {
     fn receiving_restocks_resellable_units_and_refunds_what_came_back() {
         let (order, _) = shipped(Some(1));
         let (ret, order, _) = request(&order, ReturnId::new(), &line(4), None, Duration::days(30), Utc::now()).unwrap();
-        let receipt = [Receipt { sku: "FIX-1".into(), received: 3, damaged: 1 }];
+        let receipt = [Receipt { sku: sku_of("FIX-1"), received: 3, damaged: 1 }];
         let got = receive(&ret, &order, &receipt, "warehouse", Utc::now()).unwrap().unwrap();
         let sku = Sku::parse("s", "FIX-1").unwrap();
         assert_eq!(got.moves, vec![CounterMove::on_hand(&sku, 2)], "3 received, 1 written off");
@@ -425,13 +475,13 @@ mod tests {
         assert_eq!(got.ret.refund_due.amount(), 3 * 250);
         assert_eq!(got.order.returns_requested["FIX-1"], 3, "the unit that never came back is free again");
         assert_eq!(receive(&got.ret, &got.order, &receipt, "w", Utc::now()).unwrap(), None, "twice is a replay");
-        let other = [Receipt { sku: "FIX-1".into(), received: 4, damaged: 0 }];
+        let other = [Receipt { sku: sku_of("FIX-1"), received: 4, damaged: 0 }];
         assert_eq!(
             receive(&got.ret, &got.order, &other, "w", Utc::now()),
             Err(ReturnError::ReceivedOtherwise),
             "other figures are not silently ignored"
         );
-        let too_many = [Receipt { sku: "FIX-1".into(), received: 5, damaged: 0 }];
+        let too_many = [Receipt { sku: sku_of("FIX-1"), received: 5, damaged: 0 }];
         assert!(
             matches!(receive(&ret, &order, &too_many, "w", Utc::now()), Err(ReturnError::Invalid { field, .. }) if field == "lines[0].received")
         );
@@ -441,7 +491,7 @@ mod tests {
     fn refunds_against_a_return_are_capped_by_what_is_due() {
         let (order, _) = shipped(Some(1));
         let (ret, order, _) = request(&order, ReturnId::new(), &line(2), None, Duration::days(30), Utc::now()).unwrap();
-        let got = receive(&ret, &order, &[Receipt { sku: "FIX-1".into(), received: 2, damaged: 0 }], "w", Utc::now())
+        let got = receive(&ret, &order, &[Receipt { sku: sku_of("FIX-1"), received: 2, damaged: 0 }], "w", Utc::now())
             .unwrap()
             .unwrap();
         let brl = |a| Money::new(a, got.ret.refund_due.currency());
@@ -450,5 +500,23 @@ mod tests {
         assert!(events.is_empty());
         let (done, events) = apply_refund(&part, brl(300), Utc::now()).unwrap();
         assert_eq!((done.status, events.len()), (ReturnStatus::Refunded, 1));
+    }
+
+    #[test]
+    fn a_rejected_return_gives_its_units_back_to_the_order_and_a_received_one_cannot_be_rejected() {
+        let (order, _) = shipped(Some(1));
+        let (ret, asked, _) = request(&order, ReturnId::new(), &line(3), None, Duration::days(30), Utc::now()).unwrap();
+        let (rejected, after, events) = close(&ret, &asked, ReturnStatus::Rejected, Utc::now()).unwrap().unwrap();
+        assert_eq!((rejected.status, rejected.refund_due.amount()), (ReturnStatus::Rejected, 0));
+        assert_eq!(after.returns_requested["FIX-1"], 0, "the units can be asked for again");
+        assert_eq!(events.iter().map(DomainEvent::event_type).collect::<Vec<_>>(), ["return.rejected"]);
+        assert_eq!(close(&rejected, &after, ReturnStatus::Rejected, Utc::now()), Ok(None), "again: a replay");
+
+        let receipt = [Receipt { sku: sku_of("FIX-1"), received: 3, damaged: 0 }];
+        let got = receive(&ret, &asked, &receipt, "w", Utc::now()).unwrap().unwrap();
+        assert_eq!(
+            close(&got.ret, &got.order, ReturnStatus::Cancelled, Utc::now()),
+            Err(ReturnError::WrongStatus(ReturnStatus::Received))
+        );
     }
 }

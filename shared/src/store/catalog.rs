@@ -10,43 +10,33 @@ use super::page::CursorOrStore;
 use super::page::{Page, PageQuery};
 use super::stock::stock_key;
 use super::versioned::Versioned;
-use super::{Guard, Item, Store, StoreError, Tx, s};
+use super::{Item, Rewrite, Store, StoreError, Tx, s};
 use crate::domain::Sku;
 use crate::domain::search::{SearchPrefix, fold, words};
 use crate::domain::stock::StockItem;
-use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem};
+use std::collections::BTreeSet;
 
 const TERMS_PK: &str = "TERMS#STOCK";
 
 /// The terms a SKU is found by: its name's words and the SKU itself, folded.
-fn terms_of(item: &StockItem) -> Vec<String> {
-    let mut terms = words(item.catalog().name.as_str());
-    let sku = fold(item.sku().as_str());
-    if !terms.contains(&sku) {
-        terms.push(sku);
-    }
+fn terms_of(item: &StockItem) -> BTreeSet<String> {
+    let mut terms: BTreeSet<String> = words(item.catalog().name.as_str()).into_iter().collect();
+    terms.insert(fold(item.sku().as_str()));
     terms
 }
 
-/// Writes `after`'s term items and deletes those of `before` it no longer has.
-pub fn put_terms(tx: &mut Tx, table: &str, before: Option<&StockItem>, after: &StockItem) {
+/// Writes `after`'s term items (each lists all the SKU's terms) and deletes those of `before` it
+/// no longer has.
+pub fn put_terms(tx: &mut Tx, table: &str, before: Option<&StockItem>, after: &StockItem) -> Result<(), StoreError> {
     let terms = terms_of(after);
     let old = before.map(terms_of).unwrap_or_default();
-    let listed: Vec<aws_sdk_dynamodb::types::AttributeValue> = terms.iter().map(s).collect();
-    for term in old.iter().filter(|t| !terms.contains(t)) {
-        let key = super::key(TERMS_PK, format!("{term}#{}", after.sku()));
-        if let Ok(delete) = Delete::builder().table_name(table).set_key(Some(key)).build() {
-            tx.push(TransactWriteItem::builder().delete(delete).build(), Guard::Rule);
-        }
-    }
-    for term in &terms {
+    let listed = aws_sdk_dynamodb::types::AttributeValue::L(terms.iter().map(s).collect());
+    super::items_per_value(tx, table, &old, &terms, Rewrite::All, |term| {
         let mut item = super::key(TERMS_PK, format!("{term}#{}", after.sku()));
         item.insert("sku".into(), s(after.sku().as_str()));
-        item.insert("terms".into(), aws_sdk_dynamodb::types::AttributeValue::L(listed.clone()));
-        if let Ok(put) = Put::builder().table_name(table).set_item(Some(item)).build() {
-            tx.push(TransactWriteItem::builder().put(put).build(), Guard::Rule);
-        }
-    }
+        item.insert("terms".into(), listed.clone());
+        item
+    })
 }
 
 fn sku_of(item: &Item, attribute: &str, prefix: &str) -> Result<Sku, StoreError> {

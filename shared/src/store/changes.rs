@@ -153,7 +153,7 @@ impl Changes {
     pub fn new_stock(&mut self, item: &StockItem) -> Step<'_> {
         self.with(|tx, table| {
             super::stock::put_new_stock(tx, table, item)?;
-            super::catalog::put_terms(tx, table, None, item);
+            super::catalog::put_terms(tx, table, None, item)?;
             Ok(())
         })
     }
@@ -179,7 +179,7 @@ impl Changes {
     pub fn catalog(&mut self, before: &StockItem, item: &StockItem) -> Step<'_> {
         self.with(|tx, table| {
             super::stock::put_catalog(tx, table, before, item)?;
-            super::catalog::put_terms(tx, table, Some(before), item);
+            super::catalog::put_terms(tx, table, Some(before), item)?;
             Ok(())
         })
     }
@@ -260,7 +260,7 @@ impl Changes {
         self.with(|tx, table| {
             super::customers::put_customer(tx, table, None, c, None)?;
             super::customers::move_email_guard(tx, table, None, c)?;
-            super::customer_search::put_name_prefixes(tx, table, None, c);
+            super::customer_search::put_name_prefixes(tx, table, None, c)?;
             Ok(())
         })
     }
@@ -273,7 +273,7 @@ impl Changes {
         self.with(|tx, table| {
             super::customers::put_customer(tx, table, Some(&**before), c, Some(before.version()))?;
             super::customers::move_email_guard(tx, table, Some(&**before), c)?;
-            super::customer_search::put_name_prefixes(tx, table, Some(&**before), c);
+            super::customer_search::put_name_prefixes(tx, table, Some(&**before), c)?;
             Ok(())
         })
     }

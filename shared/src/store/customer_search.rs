@@ -8,10 +8,9 @@
 use super::page::CursorOrStore;
 use super::page::{Page, PageQuery};
 use super::versioned::Versioned;
-use super::{Guard, Store, StoreError, Tx};
+use super::{Rewrite, Store, StoreError, Tx};
 use crate::domain::customer::Customer;
 use crate::domain::search::{SearchPrefix, words};
-use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem};
 use std::collections::BTreeSet;
 
 pub const NAME_WORDS: usize = 4;
@@ -39,21 +38,16 @@ fn prefixes_of(c: &Customer) -> BTreeSet<String> {
 }
 
 /// Writes `after`'s prefix items and deletes those of `before` it no longer has.
-pub fn put_name_prefixes(tx: &mut Tx, table: &str, before: Option<&Customer>, after: &Customer) {
-    let new = prefixes_of(after);
+pub fn put_name_prefixes(
+    tx: &mut Tx,
+    table: &str,
+    before: Option<&Customer>,
+    after: &Customer,
+) -> Result<(), StoreError> {
     let old = before.map(prefixes_of).unwrap_or_default();
-    for prefix in old.difference(&new) {
-        let key = super::key(prefix_pk(prefix), after.id.as_str());
-        if let Ok(delete) = Delete::builder().table_name(table).set_key(Some(key)).build() {
-            tx.push(TransactWriteItem::builder().delete(delete).build(), Guard::Rule);
-        }
-    }
-    for prefix in new.difference(&old) {
-        let item = super::key(prefix_pk(prefix), after.id.as_str());
-        if let Ok(put) = Put::builder().table_name(table).set_item(Some(item)).build() {
-            tx.push(TransactWriteItem::builder().put(put).build(), Guard::Rule);
-        }
-    }
+    super::items_per_value(tx, table, &old, &prefixes_of(after), Rewrite::Added, |prefix| {
+        super::key(prefix_pk(prefix), after.id.as_str())
+    })
 }
 
 impl Store {

@@ -290,7 +290,11 @@ impl Store {
             let pk = item.get("pk").and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();
             match item.get("sk").and_then(|v| v.as_s().ok()).map(String::as_str) {
                 Some(keys::ORDER_SK) => swept.orders_redacted += usize::from(self.redact_order(&pk).await?),
-                Some(keys::RETURN_SK) => self.remove_attribute(&pk, keys::RETURN_SK, "note").await?,
+                Some(keys::RETURN_SK) => {
+                    for attribute in crate::domain::returns::PERSONAL_DATA {
+                        self.remove_attribute(&pk, keys::RETURN_SK, attribute).await?;
+                    }
+                }
                 Some(keys::IDEMPOTENCY_SK) => {
                     self.delete(&pk, keys::IDEMPOTENCY_SK).await?;
                     swept.stored_responses_deleted += 1;
@@ -301,7 +305,7 @@ impl Store {
         Ok(swept)
     }
 
-    /// Removes the personal data an order holds (its shipping address and notes); keeps ids, SKUs,
+    /// Removes the personal data an order holds (`order::PERSONAL_DATA`); keeps ids, SKUs,
     /// amounts and dates. Bumps the version so a concurrent writer that read the old order
     /// cannot put the address back. `Ok(false)`: nothing left to remove.
     pub async fn redact_order(&self, pk: &str) -> Result<bool, StoreError> {
@@ -310,7 +314,10 @@ impl Store {
             .update_item()
             .table_name(self.table())
             .set_key(Some(super::key(pk, keys::ORDER_SK)))
-            .update_expression("REMOVE shipping_address, notes SET personal_data_erased = :t, version = version + :one")
+            .update_expression(format!(
+                "REMOVE {} SET personal_data_erased = :t, version = version + :one",
+                crate::domain::order::PERSONAL_DATA.join(", ")
+            ))
             .condition_expression("attribute_exists(pk) AND attribute_not_exists(personal_data_erased)")
             .expression_attribute_values(":t", aws_sdk_dynamodb::types::AttributeValue::Bool(true))
             .expression_attribute_values(":one", n(1))

@@ -168,6 +168,50 @@ impl Tx {
     }
 }
 
+/// Which of a value set's items to put: every new one (their items carry the whole set, which
+/// changed) or only those added.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Rewrite {
+    All,
+    Added,
+}
+
+/// Items kept one per value (a SKU's search terms, a customer's name prefixes), written and
+/// deleted by difference: the item of each value `before` had and `after` lacks is deleted, and
+/// the items `rewrite` names are put. `item_of` builds a value's item (its keys, and attributes).
+pub(crate) fn items_per_value<V: Ord>(
+    tx: &mut Tx,
+    table: &str,
+    before: &std::collections::BTreeSet<V>,
+    after: &std::collections::BTreeSet<V>,
+    rewrite: Rewrite,
+    item_of: impl Fn(&V) -> Item,
+) -> Result<(), StoreError> {
+    for gone in before.difference(after) {
+        let item = item_of(gone);
+        let key = item.into_iter().filter(|(name, _)| name == "pk" || name == "sk").collect();
+        let delete = aws_sdk_dynamodb::types::Delete::builder()
+            .table_name(table)
+            .set_key(Some(key))
+            .build()
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        tx.push(TransactWriteItem::builder().delete(delete).build(), Guard::Rule);
+    }
+    let written: Vec<&V> = match rewrite {
+        Rewrite::All => after.iter().collect(),
+        Rewrite::Added => after.difference(before).collect(),
+    };
+    for value in written {
+        let put = aws_sdk_dynamodb::types::Put::builder()
+            .table_name(table)
+            .set_item(Some(item_of(value)))
+            .build()
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        tx.push(TransactWriteItem::builder().put(put).build(), Guard::Rule);
+    }
+    Ok(())
+}
+
 /// The outcome of a single conditional write: `Ok(false)` when its condition failed.
 pub(crate) fn conditional_write<T, E>(
     result: Result<T, aws_sdk_dynamodb::error::SdkError<E>>,
