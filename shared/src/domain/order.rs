@@ -125,7 +125,8 @@ pub struct Order {
     /// Set at placement: the order counts among its customer's open orders until it closes.
     /// Erasure needs that count at zero and placement moves it, in their own transactions, so
     /// the two can never both succeed (orders placed before the count existed read `false`).
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    /// The store keeps it beside the order's fields; it is not part of what the order shows.
+    #[serde(default, skip_serializing)]
     pub(crate) counted_open: bool,
 }
 

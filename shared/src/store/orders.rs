@@ -38,6 +38,9 @@ struct OrderRecord<'a> {
     gsi5sk: String,
     /// What a listing shows without projecting the lines.
     line_count: usize,
+    /// Whether the order counts among its customer's open orders (`Order::counted_open`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    counted_open: bool,
     /// The store's optimistic-concurrency token (see `Versioned`).
     version: u64,
 }
@@ -87,6 +90,7 @@ pub fn put_order(tx: &mut Tx, table: &str, order: &Order, expected_version: Opti
         ),
         gsi5sk: format!("{}#{}", sortable(order.placed_at), order.id),
         line_count: order.lines.len(),
+        counted_open: order.counted_open(),
         version: next_version(expected_version),
     };
     tx.put_versioned(table, to_item(&record)?, expected_version)
