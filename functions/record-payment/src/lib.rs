@@ -205,10 +205,7 @@ async fn refund(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result
     let reason = Reason::parse("reason", &body.reason)?;
     let return_id = body.return_id.as_deref().map(|r| ReturnId::parse("return_id", r)).transpose()?;
     let idem = Idempotency::of(req, &caller)?;
-    let mut reads = Reads::new().order(&id).refund(&id, &reference);
-    if let Some(r) = &return_id {
-        reads = reads.return_of(r);
-    }
+    let reads = Reads::new().order(&id).refund(&id, &reference).returns(return_id);
     Ok(command::execute(&ctx.store, idem.as_ref(), reads, |loaded| {
         if let Some(replay) = replay_or_conflict(ctx, loaded.refund(&id, &reference)?, amount, |r| r.amount)? {
             return Ok(replay);
@@ -228,11 +225,7 @@ async fn refund(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result
         let answer = Recorded { movement: &r, order_id: id.to_string(), balance: Balance::from(&refunded.order) };
         let response = respond(StatusCode::CREATED, &answer, None)?;
         let mut changes = ctx.store.changes();
-        if let (Some(before), Some(next)) = (&ret, &refunded.ret) {
-            changes.return_state(before, next)?;
-        }
-        changes.order(&order, &refunded.order)?.refund(&id, &r, &response.body)?;
-        changes.events(EventsOf::Order(&id), &refunded.events, correlation_id, now)?;
+        changes.refund_recorded((&order, ret.as_ref()), &refunded, &r, &response.body, correlation_id)?;
         Ok(Decision::new(changes, response).on_commit(move || {
             tracing::info!(order_id = %id, amount = amount.amount(), currency = %amount.currency(), "refund recorded")
         }))

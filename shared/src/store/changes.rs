@@ -244,6 +244,25 @@ impl Changes {
         self.with(|tx, table| super::payments::put_payment(tx, table, order, p, response))
     }
 
+    /// A refund decided: the order's new balance over the order read and, when it was against a
+    /// return, the return's new state over the return read; the refund itself (once per gateway
+    /// reference, with the response that answered it) and the events.
+    pub fn refund_recorded(
+        &mut self,
+        read: (&Versioned<Order>, Option<&Versioned<Return>>),
+        refunded: &crate::domain::payment::Refunded,
+        refund: &Refund,
+        response: &str,
+        correlation_id: &str,
+    ) -> Step<'_> {
+        let (order, ret) = read;
+        if let (Some(before), Some(next)) = (ret, &refunded.ret) {
+            self.return_state(before, next)?;
+        }
+        self.order(order, &refunded.order)?.refund(&order.id(), refund, response)?;
+        self.events(EventsOf::Order(&order.id()), &refunded.events, correlation_id, refund.recorded_at)
+    }
+
     /// A refund, once per gateway reference, with the response that answered it.
     pub fn refund(&mut self, order: &OrderId, r: &Refund, response: &str) -> Step<'_> {
         self.with(|tx, table| super::payments::put_refund(tx, table, order, r, response))

@@ -41,8 +41,13 @@ impl Reads {
         self
     }
 
-    pub fn return_of(mut self, id: &ReturnId) -> Self {
-        self.keys.push(returns::return_key(id));
+    pub fn return_of(self, id: &ReturnId) -> Self {
+        self.returns([*id])
+    }
+
+    /// Several returns (or none: an `Option` is a list of at most one).
+    pub fn returns(mut self, ids: impl IntoIterator<Item = ReturnId>) -> Self {
+        self.keys.extend(ids.into_iter().map(|id| returns::return_key(&id)));
         self
     }
 
