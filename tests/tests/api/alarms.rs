@@ -66,3 +66,81 @@ fn every_queue_of_given_up_work_is_alarmed_and_every_stream_mapping_has_one() {
     assert!(given_up.contains("RelayFailuresQueue"), "{given_up:?}");
     assert!(given_up.contains("EventDeliveryFailuresQueue"), "{given_up:?}");
 }
+
+/// The alarms of one metric, by the resource their dimension names.
+fn alarmed_by(resources: &serde_yaml_ng::Mapping, namespace: &str, metric: &str) -> BTreeSet<String> {
+    of_type(resources, "AWS::CloudWatch::Alarm")
+        .into_iter()
+        .filter(|(_, a)| {
+            a["Properties"]["Namespace"].as_str() == Some(namespace)
+                && a["Properties"]["MetricName"].as_str() == Some(metric)
+        })
+        .flat_map(|(_, a)| a["Properties"]["Dimensions"].as_sequence().unwrap().iter())
+        .filter_map(|d| referenced_id(&d["Value"]))
+        .collect()
+}
+
+/// Someone hears every alarm: each notifies the alarm topic when it fires and when it clears, and
+/// every function, stream mapping, work queue and the HTTP API has the alarms an operator pages
+/// on (dead-letter queues are checked above).
+#[test]
+fn every_alarm_notifies_and_everything_that_can_stall_has_its_alarm() {
+    let doc = backoffice_tests::template_document();
+    let resources = doc["Resources"].as_mapping().unwrap();
+    assert_eq!(doc["Resources"]["AlarmTopic"]["Type"].as_str(), Some("AWS::SNS::Topic"));
+    let alarms = of_type(resources, "AWS::CloudWatch::Alarm");
+    assert!(alarms.len() > 26, "{} alarms", alarms.len());
+    for (id, alarm) in &alarms {
+        for actions in ["AlarmActions", "OKActions"] {
+            let targets: Vec<Option<String>> = alarm["Properties"][actions]
+                .as_sequence()
+                .unwrap_or_else(|| panic!("{id} has no {actions}"))
+                .iter()
+                .map(referenced_id)
+                .collect();
+            assert_eq!(targets, [Some("AlarmTopic".to_owned())], "{id}.{actions}");
+        }
+    }
+
+    let functions: BTreeSet<String> =
+        of_type(resources, "AWS::Serverless::Function").into_iter().map(|(id, _)| id.to_owned()).collect();
+    for metric in ["Errors", "Throttles"] {
+        let alarmed = alarmed_by(resources, "AWS/Lambda", metric);
+        let missing: Vec<&String> = functions.difference(&alarmed).collect();
+        assert!(missing.is_empty(), "functions without a {metric} alarm: {missing:?}");
+    }
+    let mut streamed = BTreeSet::new();
+    let mut work_queues = BTreeSet::new();
+    for (id, function) in of_type(resources, "AWS::Serverless::Function") {
+        for (_, event) in function["Properties"]["Events"].as_mapping().into_iter().flatten() {
+            match event["Type"].as_str() {
+                Some("DynamoDB") => drop(streamed.insert(id.to_owned())),
+                Some("SQS") => drop(work_queues.insert(referenced_id(&event["Properties"]["Queue"]).unwrap())),
+                _ => {}
+            }
+        }
+    }
+    assert!(!streamed.is_empty() && !work_queues.is_empty());
+    let lagging = alarmed_by(resources, "AWS/Lambda", "IteratorAge");
+    assert!(
+        streamed.is_subset(&lagging),
+        "stream mappings without an IteratorAge alarm: {:?}",
+        streamed.difference(&lagging)
+    );
+    let aged = alarmed_by(resources, "AWS/SQS", "ApproximateAgeOfOldestMessage");
+    assert!(work_queues.is_subset(&aged), "work queues without an age alarm: {:?}", work_queues.difference(&aged));
+
+    let api_metrics: BTreeSet<String> = alarms
+        .iter()
+        .flat_map(|(_, a)| {
+            let direct = a["Properties"]["MetricName"].as_str().map(str::to_owned);
+            let queried = a["Properties"]["Metrics"]
+                .as_sequence()
+                .into_iter()
+                .flatten()
+                .filter_map(|m| m["MetricStat"]["Metric"]["MetricName"].as_str().map(str::to_owned));
+            direct.into_iter().chain(queried).collect::<Vec<_>>()
+        })
+        .collect();
+    assert!(api_metrics.contains("5xx") && api_metrics.contains("Latency"), "the HTTP API's 5xx rate and latency");
+}
