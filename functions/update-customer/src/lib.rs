@@ -157,8 +157,9 @@ async fn erase(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<
     http::idempotency_key(req)?; // validated; erasure is idempotent by nature
     let current = ctx.store.customer(&id).await?.ok_or_else(|| Problem::missing("customer", &id))?;
     // Orders placed before the store counted open orders are found by this query; the count,
-    // checked in the erasure's own transaction, also refuses an order placed meanwhile.
-    let open = if current.is_erased() { Vec::new() } else { ctx.store.open_orders_of(&id).await? };
+    // checked in the erasure's own transaction, also refuses an order placed meanwhile. (An
+    // erased customer has none: erasure needed none open, and placement refuses them.)
+    let open = ctx.store.open_orders_of(&id).await?;
     let now = chrono::Utc::now();
     let erased = customer::erasure(&current, open, &caller.subject, now).map_err(erasure_problem)?;
     if let Some((erased, event)) = &erased {
