@@ -374,16 +374,29 @@ impl Backoffice {
 
     /// Pumps the stream and the queues until two rounds in a row find nothing to do: every
     /// event raised so far has been relayed and consumed (failed messages wait for their retry).
+    /// Rounds are as many as the work needs, however slow a busy machine makes each; the
+    /// deadline only stops a flow that never ends, and the error says what was still moving.
     pub async fn settle(&self) -> Result<(), BoxError> {
-        let mut idle = 0;
-        for _ in 0..200 {
-            let moved = self.pump_stream().await? + self.pump_queues(0, Duration::from_secs(1)).await?;
-            idle = if moved == 0 { idle + 1 } else { 0 };
+        const DEADLINE: Duration = Duration::from_secs(300);
+        let started = std::time::Instant::now();
+        let (mut idle, mut rounds) = (0, 0u32);
+        loop {
+            let records = self.pump_stream().await?;
+            let messages = self.pump_queues(0, Duration::from_secs(1)).await?;
+            rounds += 1;
+            idle = if records + messages == 0 { idle + 1 } else { 0 };
             if idle >= 2 {
                 return Ok(());
             }
+            if started.elapsed() > DEADLINE {
+                return Err(format!(
+                    "events still flowing after {rounds} rounds in {} s: the last round relayed \
+                     {records} stream record(s) and delivered {messages} queue message(s)",
+                    DEADLINE.as_secs()
+                )
+                .into());
+            }
         }
-        Err("events still flowing after 200 rounds".into())
     }
 
     /// Background pollers for the runner, shaped like Lambda's event source mappings: the
