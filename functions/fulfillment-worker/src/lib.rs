@@ -16,7 +16,7 @@ use backoffice::domain::OrderId;
 use backoffice::domain::fulfillment::{self, StepError};
 use backoffice::events::{DomainEvent, Envelope};
 use backoffice::sqs::Batch;
-use backoffice::store::{Guard, Retry, StoreError, events::EventsOf};
+use backoffice::store::{Retry, StoreError, events::EventsOf};
 
 pub async fn handler(ctx: &AppContext, event: Batch) -> SqsBatchResponse {
     backoffice::sqs::consume(&event, |envelope| process(ctx, envelope)).await
@@ -78,13 +78,7 @@ async fn commit_stock(ctx: &AppContext, id: &OrderId) -> Result<(), StoreError> 
     match fulfillment::commit_stock(&current, now) {
         Ok(Some(commit)) => {
             let mut changes = ctx.store.changes();
-            changes.order(&current, &commit.order)?;
-            for m in &commit.moves {
-                changes.counter_move(m, Guard::Integrity, now)?;
-            }
-            for m in &commit.movements {
-                changes.movement(m)?;
-            }
+            changes.stock_commit(&current, &commit, now)?;
             ctx.store.commit(changes).await?;
             tracing::info!(order_id = %id, skus = commit.movements.len(), "stock committed for shipment");
             Ok(())

@@ -230,13 +230,33 @@ impl Changes {
     ) -> Step<'_> {
         let (ret, order) = read;
         self.return_state(ret, &received.ret)?.order(order, &received.order)?;
-        for m in &received.moves {
+        self.ledgered_moves(&received.moves, &received.movements, at)?;
+        self.events(EventsOf::Order(&order.id()), &received.events, correlation_id, at)
+    }
+
+    /// A shipment's stock commit over the order read: the order marked committed, one
+    /// commutative move per SKU (one every writer keeps possible: the units are reserved) and
+    /// its ledger lines.
+    pub fn stock_commit(
+        &mut self,
+        read: &Versioned<Order>,
+        commit: &crate::domain::fulfillment::StockCommit,
+        at: DateTime<Utc>,
+    ) -> Step<'_> {
+        self.order(read, &commit.order)?;
+        self.ledgered_moves(&commit.moves, &commit.movements, at)
+    }
+
+    /// Stock moves every writer keeps possible (units the order holds or that came back), each
+    /// with its ledger lines.
+    fn ledgered_moves(&mut self, moves: &[CounterMove], movements: &[Movement], at: DateTime<Utc>) -> Step<'_> {
+        for m in moves {
             self.counter_move(m, Guard::Integrity, at)?;
         }
-        for m in &received.movements {
+        for m in movements {
             self.movement(m)?;
         }
-        self.events(EventsOf::Order(&order.id()), &received.events, correlation_id, at)
+        Ok(self)
     }
 
     /// A payment, once per gateway reference, with the response that answered it.
