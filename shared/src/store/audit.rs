@@ -90,21 +90,11 @@ pub fn actor_pk(subject: &str, shard: u8) -> String {
     format!("AUDIT#ACTOR#{}#{shard}", &hex(&Sha256::digest(subject.as_bytes()))[..32])
 }
 
-/// Whether a transaction item is the store's own bookkeeping rather than a change to its
-/// entity: a customer's open-order count moves with every order placed or closed, which the
-/// order's record already tells.
-fn bookkeeping(item: &TransactWriteItem) -> bool {
-    item.update()
-        .and_then(|u| u.key().get("sk"))
-        .and_then(|v| v.as_s().ok())
-        .is_some_and(|sk| sk == super::keys::OPEN_ORDERS_SK)
-}
-
 /// Appends the audit records of `tx` when it runs inside a request and writes an entity.
 pub(crate) fn audit(tx: &mut Tx, table: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
     let Ok(actor) = ACTOR.try_with(Actor::clone) else { return Ok(()) };
     let mut entities: Vec<Entity> = Vec::new();
-    for (item, _) in tx.items().filter(|(item, _)| !bookkeeping(item)) {
+    for item in tx.entity_items() {
         if let Some(entity) = pk_of(item).and_then(entity_of)
             && !entities.contains(&entity)
         {

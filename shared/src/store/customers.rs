@@ -75,7 +75,7 @@ fn move_open_orders(tx: &mut Tx, table: &str, id: &CustomerId, by: i64) -> Resul
         .expression_attribute_values(":floor", n(-by.min(0)))
         .build()
         .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    tx.push(TransactWriteItem::builder().update(update).build(), Guard::Integrity);
+    tx.push_bookkeeping(TransactWriteItem::builder().update(update).build(), Guard::Integrity);
     Ok(())
 }
 

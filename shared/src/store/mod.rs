@@ -106,6 +106,9 @@ pub struct Refusal {
 #[derive(Default)]
 pub struct Tx {
     items: Vec<(TransactWriteItem, Guard)>,
+    /// The positions of the items that are the store's own bookkeeping rather than a change to
+    /// an entity (see [`Tx::push_bookkeeping`]); the audit leaves them out.
+    bookkeeping: Vec<usize>,
 }
 
 impl Tx {
@@ -113,12 +116,20 @@ impl Tx {
         self.items.push((item, guard));
     }
 
+    /// An item the store keeps for its own rules (a customer's open-order count), which the
+    /// entities' audit records do not name: the change that moved it is audited already.
+    pub(crate) fn push_bookkeeping(&mut self, item: TransactWriteItem, guard: Guard) {
+        self.bookkeeping.push(self.items.len());
+        self.items.push((item, guard));
+    }
+
     pub fn len(&self) -> usize {
         self.items.len()
     }
 
-    pub(crate) fn items(&self) -> impl Iterator<Item = &(TransactWriteItem, Guard)> {
-        self.items.iter()
+    /// The items that change an entity (the audit's subject): all but the bookkeeping.
+    pub(crate) fn entity_items(&self) -> impl Iterator<Item = &TransactWriteItem> {
+        self.items.iter().enumerate().filter(|(i, _)| !self.bookkeeping.contains(i)).map(|(_, (item, _))| item)
     }
 
     pub fn is_empty(&self) -> bool {

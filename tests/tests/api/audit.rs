@@ -55,6 +55,13 @@ async fn every_change_is_audited_by_entity_and_actor_and_a_refusal_is_not() {
     for (kind, id) in [("order", order.as_str()), ("customer", t.customer.as_str()), ("sku", "AUD-1")] {
         assert!(placed_entities.iter().any(|e| e["type"] == kind && e["id"] == id), "{kind} {id}: {placed_entities:?}");
     }
+    // The cancellation moved the customer's open-order count, the store's bookkeeping: the
+    // cancellation is the order's change, not the customer's.
+    let cancelled_entities = of_order[1]["entities"].as_array().unwrap();
+    assert!(!cancelled_entities.iter().any(|e| e["type"] == "customer"), "{cancelled_entities:?}");
+    let of_customer = audit(&t, &format!("customer={}", t.customer)).await;
+    assert!(commands(&of_customer).contains(&"POST /orders"), "placing checks the customer: {of_customer:?}");
+    assert!(!commands(&of_customer).contains(&"POST /orders/{id}/cancel"), "{of_customer:?}");
     let of_sku = audit(&t, "sku=AUD-1").await;
     assert_eq!(
         commands(&of_sku),
