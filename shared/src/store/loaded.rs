@@ -51,12 +51,6 @@ impl Reads {
         self
     }
 
-    /// Who holds this (normalised) e-mail address, if anyone.
-    pub fn email_holder(mut self, email: &str) -> Self {
-        self.keys.push(customers::email_guard_key(email));
-        self
-    }
-
     /// The payment recorded on the order under this gateway reference, if any.
     pub fn payment(mut self, order: &OrderId, reference: &GatewayReference) -> Self {
         self.keys.push(payments::payment_key(order, reference));
@@ -126,11 +120,6 @@ impl Loaded {
 
     pub fn return_of(&self, id: &ReturnId) -> Result<Option<Versioned<Return>>, StoreError> {
         self.get(returns::return_pk(id), keys::RETURN_SK).cloned().map(returns::return_from_item).transpose()
-    }
-
-    /// Whether a customer holds this (normalised) e-mail address.
-    pub fn email_taken(&self, email: &str) -> bool {
-        self.get(keys::email_pk(email), keys::EMAIL_SK).is_some()
     }
 
     /// The payment recorded on the order under this gateway reference, with its response.
