@@ -73,8 +73,8 @@ pub struct SqsConsumer {
     pub queue_url: String,
     pub queue_arn: String,
     pub batch_size: usize,
-    /// Batches in flight at once, as Lambda scales a queue's pollers up to the function's
-    /// reserved concurrency (5 when it has none: Lambda's starting point for a queue).
+    /// Batches in flight at once, as Lambda scales a queue's pollers up to the event source's
+    /// `ScalingConfig.MaximumConcurrency` (5 without one: Lambda's starting point for a queue).
     pub concurrency: usize,
     handler: SqsFn,
 }
@@ -212,7 +212,7 @@ impl Backoffice {
                         scopes: scopes.clone(),
                         handler: registry::http(&f.binary, ctx.clone()).ok_or_else(missing)?,
                     }),
-                    EventSpec::Sqs { queue, batch_size } => sqs_consumers.push(SqsConsumer {
+                    EventSpec::Sqs { queue, batch_size, max_concurrency } => sqs_consumers.push(SqsConsumer {
                         function: id.clone(),
                         queue_logical_id: queue.clone(),
                         queue_url: resources
@@ -222,7 +222,7 @@ impl Backoffice {
                             .ok_or_else(|| format!("{id}: unknown queue {queue}"))?,
                         queue_arn: resources.queue_arns.get(queue).cloned().unwrap_or_default(),
                         batch_size: (*batch_size).clamp(1, 10),
-                        concurrency: f.reserved_concurrency.unwrap_or(5).max(1),
+                        concurrency: max_concurrency.unwrap_or(5).max(1),
                         handler: registry::sqs(&f.binary, ctx.clone()).ok_or_else(missing)?,
                     }),
                     EventSpec::Stream { batch_size, max_retries, on_failure, filters } => {
@@ -307,12 +307,8 @@ impl Backoffice {
             capture.invocation(id, event.clone());
         }
         let answer = handler(serde_json::from_value(event)?);
-        Ok(answer
-            .response
-            .claims_and_scope_override_details
-            .and_then(|d| d.access_token_generation)
-            .map(|a| a.scopes_to_add)
-            .unwrap_or_default())
+        let added = &answer["response"]["claimsAndScopeOverrideDetails"]["accessTokenGeneration"]["scopesToAdd"];
+        Ok(serde_json::from_value(added.clone()).unwrap_or_default())
     }
 
     /// The template path of the route `method path` would reach, e.g. `/orders/{id}`.

@@ -286,7 +286,8 @@ async fn subscribe(
 /// partition. A reference to a resource in a `!Sub` is refused rather than guessed.
 fn substitute(name: &str, value: &Value) -> Result<String, String> {
     let text = value.as_str().ok_or_else(|| format!("{name}: !Sub takes a string here"))?;
-    let out = text.replace("${AWS::Partition}", "aws");
+    // The local stack's name, as `sam local` calls its stack.
+    let out = text.replace("${AWS::Partition}", "aws").replace("${AWS::StackName}", "backoffice-local");
     match out.find("${") {
         Some(at) => Err(format!("{name}: !Sub reference {} is not supported locally", &out[at..])),
         None => Ok(out),

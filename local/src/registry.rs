@@ -14,7 +14,8 @@ use std::sync::Arc;
 pub type HttpFn = Arc<dyn Fn(Request) -> BoxFuture<'static, Response<Body>> + Send + Sync>;
 pub type SqsFn = Arc<dyn Fn(Batch) -> BoxFuture<'static, SqsBatchResponse> + Send + Sync>;
 pub type ScheduleFn = Arc<dyn Fn(serde_json::Value) -> BoxFuture<'static, serde_json::Value> + Send + Sync>;
-pub type TokenFn = Arc<dyn Fn(PreTokenGeneration) -> PreTokenGeneration + Send + Sync>;
+/// The trigger's answer serialised, as Cognito reads it off the wire.
+pub type TokenFn = Arc<dyn Fn(PreTokenGeneration) -> serde_json::Value + Send + Sync>;
 pub type StreamFn = Arc<dyn Fn(StreamEvent) -> BoxFuture<'static, DynamoDbEventResponse> + Send + Sync>;
 
 macro_rules! handler {
@@ -75,7 +76,7 @@ pub fn schedule(binary: &str, ctx: AppContext) -> Option<ScheduleFn> {
 /// The user pool's trigger: a plain function of its event, no context.
 pub fn token(binary: &str) -> Option<TokenFn> {
     Some(match binary {
-        "token-scopes" => Arc::new(token_scopes::handler),
+        "token-scopes" => Arc::new(|event| serde_json::to_value(token_scopes::handler(event)).unwrap_or_default()),
         _ => return None,
     })
 }

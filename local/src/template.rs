@@ -68,8 +68,6 @@ pub struct FunctionSpec {
     /// Globals merged with the function's own variables, values still unresolved.
     pub environment: BTreeMap<String, Value>,
     pub events: Vec<EventSpec>,
-    /// `ReservedConcurrentExecutions`: how many invocations Lambda runs at once at most.
-    pub reserved_concurrency: Option<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -82,6 +80,8 @@ pub enum EventSpec {
     Sqs {
         queue: String,
         batch_size: usize,
+        /// `ScalingConfig.MaximumConcurrency`: how many batches Lambda's pollers hand over at once.
+        max_concurrency: Option<usize>,
     },
     Stream {
         batch_size: usize,
@@ -285,6 +285,11 @@ impl Template {
                                     .and_then(referenced_id)
                                     .ok_or_else(|| TemplateError(format!("{id}.{name:?}: SQS event without queue")))?,
                                 batch_size: batch(10),
+                                max_concurrency: p
+                                    .get("ScalingConfig")
+                                    .and_then(|c| c.get("MaximumConcurrency"))
+                                    .and_then(Value::as_u64)
+                                    .map(|n| n as usize),
                             },
                             Some("DynamoDB") => EventSpec::Stream {
                                 batch_size: batch(100),
@@ -316,9 +321,7 @@ impl Template {
                             other => return err(format!("{id}: event type {other:?} is not supported locally")),
                         });
                     }
-                    let reserved_concurrency =
-                        props.get("ReservedConcurrentExecutions").and_then(Value::as_u64).map(|n| n as usize);
-                    functions.insert(id, FunctionSpec { binary, environment, events, reserved_concurrency });
+                    functions.insert(id, FunctionSpec { binary, environment, events });
                 }
                 _ => {}
             }

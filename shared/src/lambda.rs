@@ -18,13 +18,24 @@ static INVOKED: AtomicBool = AtomicBool::new(false);
 /// The span of one invocation; `cold_start` is true for the first in this process only.
 pub fn invocation_span() -> tracing::Span {
     let cold_start = !INVOKED.swap(true, Ordering::Relaxed);
+    if cold_start {
+        crate::metrics::cold_start();
+    }
     tracing::info_span!("invocation", cold_start)
 }
 
-/// Builds the context once, for every invocation of this execution environment.
+/// Logs and metrics set up, and the context built once, for every invocation of this execution
+/// environment.
 async fn context() -> Result<&'static AppContext, Error> {
     crate::telemetry::init();
+    crate::metrics::init();
     Ok(Box::leak(Box::new(AppContext::from_env().await?)))
+}
+
+/// What an invocation recorded, written before its answer goes back (after it, the environment
+/// may be frozen until the next one).
+fn flush_metrics() {
+    crate::metrics::flush(std::io::stdout().lock());
 }
 
 /// Serves an HTTP API function (API Gateway's HTTP API, payload 2.0).
@@ -36,7 +47,9 @@ where
     let ctx = context().await?;
     let handler = &handler;
     lambda_http::run(lambda_http::service_fn(move |req| async move {
-        Ok::<_, Error>(Box::pin(handler(ctx, req).instrument(invocation_span())).await)
+        let response = Box::pin(handler(ctx, req).instrument(invocation_span())).await;
+        flush_metrics();
+        Ok::<_, Error>(response)
     }))
     .await
 }
@@ -54,7 +67,9 @@ where
     lambda_runtime::run(lambda_runtime::service_fn(move |event: LambdaEvent<E>| async move {
         // Boxed: the handler's future is deep, and nesting it in the runtime's would pass the
         // compiler's query depth limit in some functions.
-        Ok::<_, Error>(Box::pin(handler(ctx, event.payload).instrument(invocation_span())).await)
+        let answer = Box::pin(handler(ctx, event.payload).instrument(invocation_span())).await;
+        flush_metrics();
+        Ok::<_, Error>(answer)
     }))
     .await
 }
@@ -68,10 +83,12 @@ where
     F: Fn(E) -> R + Sync,
 {
     crate::telemetry::init();
+    crate::metrics::init();
     let handler = &handler;
     lambda_runtime::run(lambda_runtime::service_fn(move |event: LambdaEvent<E>| async move {
-        let _span = invocation_span().entered();
-        Ok::<_, Error>(handler(event.payload))
+        let answer = invocation_span().in_scope(|| handler(event.payload));
+        flush_metrics();
+        Ok::<_, Error>(answer)
     }))
     .await
 }

@@ -8,6 +8,7 @@ pub mod events;
 pub mod files;
 pub mod http;
 pub mod lambda;
+pub mod metrics;
 pub mod sqs;
 pub mod store;
 pub mod stream;

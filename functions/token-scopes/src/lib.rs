@@ -6,27 +6,56 @@
 //! the 5 seconds Cognito gives a trigger.
 
 use aws_lambda_events::event::cognito::{
-    ClaimsAndScopeOverrideDetailsV2, CognitoAccessTokenGenerationV2, CognitoEventUserPoolsPreTokenGenV2,
+    CognitoEventUserPoolsHeader, CognitoEventUserPoolsPreTokenGenRequestV2, CognitoEventUserPoolsPreTokenGenTriggerSource,
+    CognitoEventUserPoolsPreTokenGenV2,
 };
 use backoffice::domain::access::staff_scopes;
+use serde::Serialize;
 
-pub fn handler(mut event: CognitoEventUserPoolsPreTokenGenV2) -> CognitoEventUserPoolsPreTokenGenV2 {
-    let groups = &event.request.group_configuration.groups_to_override;
+/// The event handed back with its `response` set. The response is our own type, not the
+/// library's: that one serialises every part it does not set as `null` (`idTokenGeneration`,
+/// `preferredRole`), and AWS's examples of the V2 answer omit what they do not change.
+#[derive(Debug, Serialize)]
+pub struct Answer {
+    #[serde(flatten)]
+    header: CognitoEventUserPoolsHeader<CognitoEventUserPoolsPreTokenGenTriggerSource>,
+    request: CognitoEventUserPoolsPreTokenGenRequestV2,
+    response: Response,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Response {
+    claims_and_scope_override_details: Details,
+}
+
+/// Only the access token changes: groups and the ID token are left as Cognito made them.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Details {
+    access_token_generation: AccessToken,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct AccessToken {
+    scopes_to_add: Vec<String>,
+}
+
+pub fn handler(event: CognitoEventUserPoolsPreTokenGenV2) -> Answer {
+    let CognitoEventUserPoolsPreTokenGenV2 { cognito_event_user_pools_header: header, request, .. } = event;
+    let groups = &request.group_configuration.groups_to_override;
     let scopes: Vec<String> = staff_scopes(groups.iter().map(String::as_str)).into_iter().map(str::to_owned).collect();
     // The user's name is the pool's opaque `sub`, not personal data; groups say who does what.
     tracing::info!(
-        user = event.cognito_event_user_pools_header.user_name.as_deref().unwrap_or(""),
+        user = header.user_name.as_deref().unwrap_or(""),
         groups = ?groups,
         scopes = ?scopes,
         "access token scopes"
     );
-    let mut access = CognitoAccessTokenGenerationV2::default();
-    access.scopes_to_add = scopes;
-    let mut details = ClaimsAndScopeOverrideDetailsV2::default();
-    details.group_override_details = event.request.group_configuration.clone();
-    details.access_token_generation = Some(access);
-    event.response.claims_and_scope_override_details = Some(details);
-    event
+    let access_token_generation = AccessToken { scopes_to_add: scopes };
+    let response = Response { claims_and_scope_override_details: Details { access_token_generation } };
+    Answer { header, request, response }
 }
 
 #[cfg(test)]
@@ -57,11 +86,50 @@ mod tests {
     }
 
     #[test]
-    fn a_packer_gets_reading_and_fulfilment_and_keeps_the_group() {
+    fn a_packer_gets_reading_and_fulfilment_and_nothing_else_changes() {
         let details = answer(json!(["packer"]));
-        assert_eq!(details["accessTokenGeneration"]["scopesToAdd"], json!(["backoffice:read", "fulfillment:write"]));
-        assert_eq!(details["accessTokenGeneration"]["scopesToSuppress"], json!([]));
-        assert_eq!(details["groupOverrideDetails"]["groupsToOverride"], json!(["packer"]));
+        assert_eq!(details, json!({"accessTokenGeneration": {"scopesToAdd": ["backoffice:read", "fulfillment:write"]}}));
+    }
+
+    /// The answer's `response` as AWS documents the V2 event: every key one the documentation
+    /// names at its place, and no `null` anywhere (Cognito's examples omit what they do not set).
+    #[test]
+    fn the_answer_has_the_documented_v2_shape_without_nulls() {
+        fn walk(path: &str, value: &Value) {
+            let allowed: &[&str] = match path {
+                "response" => &["claimsAndScopeOverrideDetails"],
+                "response.claimsAndScopeOverrideDetails" => {
+                    &["idTokenGeneration", "accessTokenGeneration", "groupOverrideDetails"]
+                }
+                "response.claimsAndScopeOverrideDetails.idTokenGeneration" => {
+                    &["claimsToAddOrOverride", "claimsToSuppress"]
+                }
+                "response.claimsAndScopeOverrideDetails.accessTokenGeneration" => {
+                    &["claimsToAddOrOverride", "claimsToSuppress", "scopesToAdd", "scopesToSuppress"]
+                }
+                "response.claimsAndScopeOverrideDetails.groupOverrideDetails" => {
+                    &["groupsToOverride", "iamRolesToOverride", "preferredRole"]
+                }
+                _ => &[],
+            };
+            match value {
+                Value::Null => panic!("{path} is null"),
+                Value::Object(map) => {
+                    for (key, inner) in map {
+                        assert!(allowed.contains(&key.as_str()), "{path}.{key} is not in the documented V2 response");
+                        walk(&format!("{path}.{key}"), inner);
+                    }
+                }
+                Value::Array(items) => items.iter().for_each(|item| assert!(item.is_string(), "{path} holds {item}")),
+                _ => {}
+            }
+        }
+        for groups in [json!(["owner"]), json!([]), json!(["packer", "support"])] {
+            let answer = serde_json::to_value(handler(sign_in(groups))).unwrap();
+            walk("response", &answer["response"]);
+            assert_eq!(answer["version"], "2", "the event goes back whole");
+            assert_eq!(answer["userName"], "6f1c2e4a-0000-4000-8000-000000000001");
+        }
     }
 
     #[test]

@@ -184,8 +184,10 @@ where
             Replay::DifferentRequest => Err((AttemptError::Final(key_reused()), None)),
         };
     }
-    let Decision { mut changes, response, about, committed } =
-        decide(&loaded).map_err(|p| (AttemptError::Final(p), None))?;
+    let Decision { mut changes, response, about, committed } = decide(&loaded).map_err(|problem| {
+        crate::metrics::refused(&problem.type_uri);
+        (AttemptError::Final(problem), None)
+    })?;
     if let Some(i) = idem {
         changes
             .idempotency_record(&i.key, &i.fingerprint, &response, about.as_ref(), now)

@@ -121,6 +121,7 @@ pub fn put_events(
             payload: event.payload_json(),
         };
         tx.insert(table, to_item(&record)?, Guard::Insert)?;
+        tx.count(crate::metrics::Fact::of(event));
     }
     Ok(())
 }

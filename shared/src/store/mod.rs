@@ -109,6 +109,8 @@ pub struct Tx {
     /// The positions of the items that are the store's own bookkeeping rather than a change to
     /// an entity (see [`Tx::push_bookkeeping`]); the audit leaves them out.
     bookkeeping: Vec<usize>,
+    /// What the events it puts add to the business metrics once it commits.
+    facts: Vec<crate::metrics::Fact>,
 }
 
 impl Tx {
@@ -125,6 +127,11 @@ impl Tx {
 
     pub fn len(&self) -> usize {
         self.items.len()
+    }
+
+    /// Counts `fact` in the business metrics if, and once, this transaction commits.
+    pub(crate) fn count(&mut self, fact: crate::metrics::Fact) {
+        self.facts.push(fact);
     }
 
     /// The items that change an entity (the audit's subject): all but the bookkeeping.
@@ -357,7 +364,10 @@ impl Store {
         let (items, guards): (Vec<_>, Vec<_>) = tx.items.into_iter().unzip();
         let result = self.client().transact_write_items().set_transact_items(Some(items)).send().await;
         let err = match result {
-            Ok(_) => return Ok(()),
+            Ok(_) => {
+                crate::metrics::committed(&tx.facts);
+                return Ok(());
+            }
             Err(err) => err,
         };
         let refused = |error| Refusal { error, current: None };

@@ -144,3 +144,32 @@ fn every_alarm_notifies_and_everything_that_can_stall_has_its_alarm() {
         .collect();
     assert!(api_metrics.contains("5xx") && api_metrics.contains("Latency"), "the HTTP API's 5xx rate and latency");
 }
+
+/// A reservation on a queue consumer makes Lambda's pollers take messages it then throttles,
+/// which sends them to the dead-letter queue unprocessed, and deploying one needs an account
+/// limit above a new account's. Queue consumers are capped where the pollers stop fetching.
+#[test]
+fn queue_consumers_are_capped_by_their_event_source_and_nothing_reserves_concurrency() {
+    let doc = backoffice_tests::template_document();
+    let resources = doc["Resources"].as_mapping().unwrap();
+    let mut consumers = 0;
+    for (id, function) in of_type(resources, "AWS::Serverless::Function") {
+        assert!(
+            function["Properties"].get("ReservedConcurrentExecutions").is_none(),
+            "{id} reserves concurrency: cap its event source instead"
+        );
+        for (name, event) in function["Properties"]["Events"].as_mapping().into_iter().flatten() {
+            if event["Type"].as_str() != Some("SQS") {
+                continue;
+            }
+            consumers += 1;
+            let cap = event["Properties"]["ScalingConfig"]["MaximumConcurrency"].as_u64();
+            assert!(
+                cap.is_some_and(|n| (2..=1000).contains(&n)),
+                "{id}.{}: ScalingConfig.MaximumConcurrency must be 2 to 1000, is {cap:?}",
+                name.as_str().unwrap_or("?")
+            );
+        }
+    }
+    assert!(consumers >= 5, "the work queues have consumers ({consumers})");
+}
