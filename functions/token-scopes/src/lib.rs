@@ -6,8 +6,8 @@
 //! the 5 seconds Cognito gives a trigger.
 
 use aws_lambda_events::event::cognito::{
-    CognitoEventUserPoolsHeader, CognitoEventUserPoolsPreTokenGenRequestV2, CognitoEventUserPoolsPreTokenGenTriggerSource,
-    CognitoEventUserPoolsPreTokenGenV2,
+    CognitoEventUserPoolsHeader, CognitoEventUserPoolsPreTokenGenRequestV2,
+    CognitoEventUserPoolsPreTokenGenTriggerSource, CognitoEventUserPoolsPreTokenGenV2,
 };
 use backoffice::domain::access::staff_scopes;
 use serde::Serialize;
@@ -88,7 +88,10 @@ mod tests {
     #[test]
     fn a_packer_gets_reading_and_fulfilment_and_nothing_else_changes() {
         let details = answer(json!(["packer"]));
-        assert_eq!(details, json!({"accessTokenGeneration": {"scopesToAdd": ["backoffice:read", "fulfillment:write"]}}));
+        assert_eq!(
+            details,
+            json!({"accessTokenGeneration": {"scopesToAdd": ["backoffice:read", "fulfillment:write"]}})
+        );
     }
 
     /// The answer's `response` as AWS documents the V2 event: every key one the documentation

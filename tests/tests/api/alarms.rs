@@ -173,3 +173,50 @@ fn queue_consumers_are_capped_by_their_event_source_and_nothing_reserves_concurr
     }
     assert!(consumers >= 5, "the work queues have consumers ({consumers})");
 }
+
+/// The text of a `!Sub "…"` value.
+fn sub_text(value: &Value) -> &str {
+    match value {
+        Value::Tagged(t) if t.tag == "!Sub" => t.value.as_str().expect("a !Sub of a string"),
+        other => panic!("not a !Sub: {other:?}"),
+    }
+}
+
+/// The dashboard shows what the alarms watch, and the shop's own metrics under the namespace the
+/// functions write them to; every queue of given-up work is a stack output, to inspect and redrive.
+#[test]
+fn the_dashboard_shows_every_queue_the_stream_and_the_shops_metrics() {
+    let doc = backoffice_tests::template_document();
+    let resources = doc["Resources"].as_mapping().unwrap();
+    let body = sub_text(&doc["Resources"]["Dashboard"]["Properties"]["DashboardBody"]);
+    let dashboard: serde_json::Value = serde_json::from_str(body).expect("the dashboard body is JSON");
+    let widgets = dashboard["widgets"].as_array().unwrap();
+    let shown: Vec<String> = widgets
+        .iter()
+        .flat_map(|w| w["properties"]["metrics"].as_array().unwrap().iter())
+        .map(|m| m.to_string())
+        .collect();
+    let shows = |needle: &str| shown.iter().any(|m| m.contains(needle));
+
+    for (id, _) in of_type(resources, "AWS::SQS::Queue") {
+        assert!(shows(&format!("${{{id}.QueueName}}")), "the dashboard does not show {id}");
+        if id.ends_with("DeadLetterQueue") || id.ends_with("FailuresQueue") {
+            assert!(referenced_id(&doc["Outputs"][format!("{id}Url").as_str()]["Value"]).as_deref() == Some(id));
+        }
+    }
+    for (id, function) in of_type(resources, "AWS::Serverless::Function") {
+        let streamed =
+            function["Properties"]["Events"].as_mapping().into_iter().flatten().any(|(_, e)| e["Type"] == "DynamoDB");
+        if streamed {
+            assert!(shown.iter().any(|m| m.contains("IteratorAge") && m.contains(&format!("${{{id}}}"))), "{id}");
+        }
+    }
+    let namespace = sub_text(&doc["Globals"]["Function"]["Environment"]["Variables"]["METRICS_NAMESPACE"]);
+    for metric in ["\"Events\"", "\\\"Value\\\"", "\\\"Refusals\\\""] {
+        assert!(shown.iter().any(|m| m.contains(namespace) && m.contains(metric)), "{metric} under {namespace}");
+    }
+    assert!(shows("\"Errors\\\"") && shows("\"Duration\\\"") && shows("\"5xx\""), "{shown:#?}");
+    for output in ["ApiUrl", "ConsoleUrl", "TableName", "AlarmTopic", "DashboardUrl"] {
+        assert!(doc["Outputs"].get(output).is_some(), "no {output} output");
+    }
+}
