@@ -129,3 +129,45 @@ fn the_console_labels_every_event_an_order_timeline_shows_and_no_other() {
         assert_eq!(labelled, timeline, "the console's event labels against the domain's event list");
     }
 }
+
+/// `samconfig.toml` deploys without a prompt: each environment names its stack, the capability
+/// and no change-set confirmation, and gives every parameter the template requires (none
+/// without a default left out) and no parameter the template does not declare.
+#[test]
+fn samconfig_deploys_every_environment_without_a_prompt_with_the_templates_parameters() {
+    let config = repo_file("samconfig.toml");
+    let doc = backoffice_tests::template_document();
+    let parameters = doc["Parameters"].as_mapping().unwrap();
+    let required: BTreeSet<&str> =
+        parameters.iter().filter(|(_, p)| p.get("Default").is_none()).map(|(k, _)| k.as_str().unwrap()).collect();
+    for env in ["dev", "prod"] {
+        let header = format!("[{env}.deploy.parameters]");
+        let section: Vec<&str> = config
+            .split_once(&header)
+            .unwrap_or_else(|| panic!("no {header}"))
+            .1
+            .lines()
+            .skip(1)
+            .take_while(|l| !l.starts_with('['))
+            .collect();
+        let value = |key: &str| {
+            section
+                .iter()
+                .find_map(|l| l.strip_prefix(&format!("{key} = ")))
+                .map(|v| v.trim_matches('"').to_owned())
+                .unwrap_or_else(|| panic!("{header} has no {key}"))
+        };
+        assert_eq!(value("confirm_changeset"), "false", "{env}");
+        assert!(value("capabilities").contains("CAPABILITY_IAM"), "{env}");
+        assert!(value("stack_name").starts_with("backoffice-"), "{env}");
+        let given: BTreeSet<String> =
+            value("parameter_overrides").split_whitespace().map(|kv| kv.split('=').next().unwrap().to_owned()).collect();
+        for name in &given {
+            assert!(parameters.contains_key(name.as_str()), "{env}: {name} is not a template parameter");
+        }
+        for name in &required {
+            assert!(given.contains(*name), "{env}: {name} has no default and no value");
+        }
+        assert!(config.contains(&format!("[{env}.build.parameters]\nbeta_features = true")), "{env}: beta build");
+    }
+}
