@@ -26,7 +26,7 @@ const ROUNDS: usize = 3;
 const HOT_STOCK: i64 = 150;
 const THROUGHPUT_TARGET: f64 = 0.8;
 
-struct Runner {
+pub(crate) struct Runner {
     child: tokio::process::Child,
     base: String,
     table: String,
@@ -34,7 +34,7 @@ struct Runner {
 }
 
 impl Runner {
-    async fn start(moto: &Moto) -> Result<Self, BoxError> {
+    pub(crate) async fn start(moto: &Moto) -> Result<Self, BoxError> {
         let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
         let mut child = tokio::process::Command::new(release("backoffice-local"))
             .env("AWS_ENDPOINT_URL", &moto.endpoint)
@@ -42,7 +42,8 @@ impl Runner {
             .env("LOCAL_DATA_DIR", std::env::temp_dir().join(format!("backoffice-bench-{port}")))
             .env("PORT", port.to_string())
             .env("DEMO_DATA", "0")
-            .env("RUST_LOG", "warn")
+            // BENCH_RUNNER_LOG=debug keeps the runner's log in target/bench/runner.log.
+            .env("RUST_LOG", std::env::var("BENCH_RUNNER_LOG").unwrap_or_else(|_| "warn".into()))
             .env("LOCAL_SCHEDULE_SECONDS", "3600")
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -59,7 +60,17 @@ impl Runner {
             }
         };
         // Keep draining its output so it never blocks on a full pipe.
-        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        let mut log = match std::env::var_os("BENCH_RUNNER_LOG") {
+            Some(_) => Some(std::fs::File::create(crate::root().join("target/bench/runner.log"))?),
+            None => None,
+        };
+        tokio::spawn(async move {
+            while let Ok(Some(line)) = lines.next_line().await {
+                if let Some(log) = log.as_mut() {
+                    let _ = std::io::Write::write_all(log, format!("{line}\n").as_bytes());
+                }
+            }
+        });
         let mut connector = HttpConnector::new();
         connector.set_nodelay(true);
         let http = Client::builder(hyper_util::rt::TokioExecutor::new()).build(connector);
@@ -70,7 +81,7 @@ impl Runner {
     /// reports) has drained: every queue empty, nothing in flight, at two readings more than a
     /// poll interval (2 s) apart. Each timed round then starts from a quiet moto instead of
     /// sharing it with the backlog of the round before.
-    async fn quiesce(&self) -> Result<(), BoxError> {
+    pub(crate) async fn quiesce(&self) -> Result<(), BoxError> {
         let start = Instant::now();
         let mut quiet_readings = 0;
         while quiet_readings < 2 {
@@ -91,7 +102,7 @@ impl Runner {
         Ok(())
     }
 
-    async fn call(
+    pub(crate) async fn call(
         &self,
         method: &str,
         path: &str,
@@ -109,7 +120,7 @@ impl Runner {
         Ok((status, serde_json::from_slice(&bytes).unwrap_or(Value::Null)))
     }
 
-    async fn ok(&self, method: &str, path: &str, body: Value) -> Result<Value, BoxError> {
+    pub(crate) async fn ok(&self, method: &str, path: &str, body: Value) -> Result<Value, BoxError> {
         let (status, value) = self.call(method, path, &[], &body).await?;
         if !(200..300).contains(&status) {
             return Err(format!("{method} {path}: {status} {value}").into());
@@ -117,7 +128,7 @@ impl Runner {
         Ok(value)
     }
 
-    async fn stock(&self, sku: &str, units: i64) -> Result<(), BoxError> {
+    pub(crate) async fn stock(&self, sku: &str, units: i64) -> Result<(), BoxError> {
         self.ok("PUT", &format!("/stock/{sku}"), scenario::catalog_body(sku, 5)).await?;
         self.ok("POST", &format!("/stock/{sku}/adjustments"), json!({"delta": units, "reason": "received"})).await?;
         Ok(())

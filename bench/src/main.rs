@@ -16,6 +16,7 @@
 
 mod e2e;
 mod measure;
+mod pace;
 
 use backoffice_bench::capacity;
 use backoffice_local::capture::Recording;
@@ -71,7 +72,7 @@ async fn main() -> Result<(), BoxError> {
     let environments = environments(&app)?;
 
     round_trips(&recordings);
-    // `BENCH_ONLY=cpu,cold,jitter,e2e,zip` runs some sections (while working on one); all by default.
+    // `BENCH_ONLY=cpu,cold,jitter,e2e,pace,zip` runs some sections (while working on one); all by default.
     let only = std::env::var("BENCH_ONLY").unwrap_or_default();
     let run = |section: &str| only.is_empty() || only.split(',').any(|s| s == section);
     let mut rows = Vec::new();
@@ -86,6 +87,9 @@ async fn main() -> Result<(), BoxError> {
     }
     if run("e2e") {
         rows.extend(e2e::throughput(&moto, &recordings).await?);
+    }
+    if run("pace") {
+        rows.extend(pace::shipments_during_a_sale(&moto).await?);
     }
     if run("zip") {
         rows.extend(measure::zip_sizes(recordings.keys().filter(|b| selected(b)))?);

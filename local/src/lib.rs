@@ -76,6 +76,9 @@ pub struct SqsConsumer {
     /// Batches in flight at once, as Lambda scales a queue's pollers up to the event source's
     /// `ScalingConfig.MaximumConcurrency` (5 without one: Lambda's starting point for a queue).
     pub concurrency: usize,
+    /// How long the oldest message of the last batch received had waited, in milliseconds
+    /// (-1 before the first): what `ApproximateAgeOfOldestMessage` shows on AWS.
+    pub(crate) waited_ms: std::sync::atomic::AtomicI64,
     handler: SqsFn,
 }
 
@@ -88,6 +91,13 @@ pub struct StreamConsumer {
     pub on_failure_url: Option<String>,
     /// The mapping's `FilterCriteria`: a record is delivered if it matches one (none: all are).
     pub filters: Vec<filter::Pattern>,
+    /// Records read for it and not yet taken, and its `IteratorAge` in milliseconds (-1 before
+    /// its first batch): kept outside the stream's lock, so reading them never waits for a round.
+    pub(crate) pending: std::sync::atomic::AtomicUsize,
+    pub(crate) iterator_age_ms: std::sync::atomic::AtomicI64,
+    pub(crate) records_read: std::sync::atomic::AtomicUsize,
+    /// Its own place in the stream, as each event source mapping keeps one.
+    pub(crate) position: tokio::sync::Mutex<pumps::StreamPosition>,
     handler: StreamFn,
 }
 
@@ -115,15 +125,16 @@ pub struct Backoffice {
     pub actions: recorder::ActionLog,
     /// Every invocation and AWS exchange per function, when built with [`Backoffice::capturing`].
     pub capture: Option<capture::Capture>,
-    /// Where the stream pollers keep their place (the last record every stream consumer has
-    /// taken, per shard), as Lambda's event source mapping does: a restarted runner resumes
+    /// Where the stream pollers keep their place (the last record each stream consumer has
+    /// taken, per shard), as Lambda's event source mappings do: a restarted runner resumes
     /// after it instead of replaying the stream. `None` (tests): from the stream's start.
     pub stream_checkpoint: Option<std::path::PathBuf>,
     /// The operator console, served at `/` when set (`make run` sets it).
     pub console: Option<console::Console>,
     /// The stand-in for the user pool's sign-in page, with `LOCAL_AUTH=oauth`.
     pub sign_in: Option<sign_in::SignIn>,
-    stream_state: tokio::sync::Mutex<pumps::StreamState>,
+    /// The checkpoint as last saved, which each consumer updates with its own place.
+    saved_checkpoint: std::sync::Mutex<pumps::Checkpoint>,
 }
 
 /// SDK configuration for the emulator at `endpoint`, with throwaway credentials.
@@ -223,6 +234,7 @@ impl Backoffice {
                         queue_arn: resources.queue_arns.get(queue).cloned().unwrap_or_default(),
                         batch_size: (*batch_size).clamp(1, 10),
                         concurrency: max_concurrency.unwrap_or(5).max(1),
+                        waited_ms: (-1).into(),
                         handler: registry::sqs(&f.binary, ctx.clone()).ok_or_else(missing)?,
                     }),
                     EventSpec::Stream { batch_size, max_retries, on_failure, filters } => {
@@ -231,6 +243,10 @@ impl Backoffice {
                             batch_size: *batch_size,
                             max_retries: *max_retries,
                             filters: filters.clone(),
+                            pending: 0.into(),
+                            iterator_age_ms: (-1).into(),
+                            records_read: 0.into(),
+                            position: Default::default(),
                             on_failure_url: on_failure
                                 .as_ref()
                                 .map(|queue| {
@@ -271,7 +287,7 @@ impl Backoffice {
             stream_checkpoint: None,
             console: None,
             sign_in: None,
-            stream_state: Default::default(),
+            saved_checkpoint: Default::default(),
         })
     }
 
@@ -489,6 +505,18 @@ impl Backoffice {
             );
         }
         Ok(depths)
+    }
+
+    /// Per consumed queue: how long the oldest message of the last batch its consumer received
+    /// had waited, in milliseconds (None before the first batch).
+    pub fn queue_waits(&self) -> BTreeMap<String, Option<i64>> {
+        self.sqs_consumers
+            .iter()
+            .map(|c| {
+                let waited = c.waited_ms.load(std::sync::atomic::Ordering::Relaxed);
+                (c.queue_logical_id.clone(), Some(waited).filter(|w| *w >= 0))
+            })
+            .collect()
     }
 }
 

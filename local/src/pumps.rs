@@ -12,13 +12,20 @@ use std::collections::{HashSet, VecDeque};
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Where the stream consumers are, per shard of one stream (its ARN: a new table's stream
-/// starts from its beginning). Written whole to a temporary file and renamed over the old one,
-/// so a runner killed while saving leaves the previous checkpoint, never half of one.
-#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+/// Where each stream consumer is, per shard of one stream (its ARN: a new table's stream
+/// starts from its beginning), as each of Lambda's event source mappings keeps its own place.
+/// Written whole to a temporary file and renamed over the old one, so a runner killed while
+/// saving leaves the previous checkpoint, never half of one.
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Checkpoint {
     pub stream_arn: String,
-    /// Shard id → the sequence number of the last record every consumer has taken.
+    /// Consumer (the function's logical id) → shard id → the sequence number of the last record
+    /// it has taken.
+    #[serde(default)]
+    pub consumers: std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
+    /// Shard id → where every consumer stood, in a file written before each consumer kept its
+    /// own place: read for a consumer the file has no entry for, never written.
+    #[serde(default, skip_serializing)]
     pub shards: std::collections::BTreeMap<String, String>,
 }
 
@@ -28,10 +35,18 @@ impl Checkpoint {
             .ok()
             .and_then(|bytes| serde_json::from_slice::<Checkpoint>(&bytes).ok())
             .filter(|c| c.stream_arn == stream_arn)
-            .unwrap_or_default()
+            .unwrap_or_else(|| Checkpoint { stream_arn: stream_arn.to_owned(), ..Default::default() })
+    }
+
+    /// Where `consumer` stood, per shard.
+    pub fn of(&self, consumer: &str) -> &std::collections::BTreeMap<String, String> {
+        self.consumers.get(consumer).unwrap_or(&self.shards)
     }
 
     pub fn save(&self, path: &std::path::Path) -> Result<(), BoxError> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
         let partial = path.with_extension("partial");
         std::fs::write(&partial, serde_json::to_vec(self)?)?;
         std::fs::rename(&partial, path)?;
@@ -39,19 +54,35 @@ impl Checkpoint {
     }
 }
 
+/// One stream consumer's place in the stream and what it has read but not yet taken.
 #[derive(Default)]
-pub struct StreamState {
+pub struct StreamPosition {
     /// Per shard: its id, the iterator to read next, and the sequence number of the last record
     /// read from it.
     shards: Vec<(String, Option<String>, Option<String>)>,
-    /// Records read since the runner started (`/_local/stream`).
-    pub records_read: usize,
     initialised: bool,
-    /// Records not yet accepted, per stream consumer.
-    pending: Vec<VecDeque<EventRecord>>,
-    /// Per stream consumer: the sequence number of the record its last batch failed at, and how
-    /// many times it has been retried since.
-    failing: Vec<(Option<String>, u32)>,
+    pending: VecDeque<EventRecord>,
+    /// The sequence number of the record its last batch failed at, and how many times it has
+    /// been retried since.
+    failing: (Option<String>, u32),
+}
+
+/// Where one stream consumer stands (`GET /_local/stream`).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct StreamLag {
+    pub function: String,
+    /// Records it has read from the stream since the runner started.
+    pub records_read: usize,
+    /// Records read from the stream that it has not yet taken.
+    pub pending: usize,
+    /// Lambda's `IteratorAge`: how old the last record of its last batch was when the batch
+    /// was done (null before its first batch).
+    pub iterator_age_ms: Option<i64>,
+}
+
+/// Milliseconds from a record's approximate creation to now.
+fn age_ms(record: &EventRecord) -> i64 {
+    (chrono::Utc::now() - record.change.approximate_creation_date_time).num_milliseconds().max(0)
 }
 
 fn convert(record: aws_sdk_dynamodbstreams::types::Record, arn: &str) -> EventRecord {
@@ -108,24 +139,38 @@ impl Backoffice {
         Ok(records)
     }
 
-    /// Reads what the table stream has and hands it to the stream consumers. Returns how many
-    /// records were accepted.
+    /// Reads what the table stream has and hands it to the stream consumers, each from its own
+    /// place. Returns how many records were accepted.
     pub async fn pump_stream(&self) -> Result<usize, BoxError> {
+        let rounds = self.stream_consumers.iter().map(|consumer| self.pump_stream_for(consumer));
+        let mut accepted = 0;
+        for result in futures::future::join_all(rounds).await {
+            accepted += result?;
+        }
+        Ok(accepted)
+    }
+
+    /// One consumer's round, as one of Lambda's event source mappings polls: when it has taken
+    /// everything it read, it reads on from its own place in each shard; then it is handed
+    /// batches until it has taken them all or one failed (retried from the failed record next
+    /// round). The consumers never wait for each other: the relay keeps pace with the orders
+    /// however long the overview's counters take.
+    pub async fn pump_stream_for(&self, consumer: &crate::StreamConsumer) -> Result<usize, BoxError> {
+        use std::sync::atomic::Ordering::Relaxed;
         let Some(arn) = self.resources.stream_arn.clone() else {
             return Ok(0);
         };
-        if self.stream_consumers.is_empty() {
-            return Ok(0);
-        }
         let client = aws_sdk_dynamodbstreams::Client::new(&self.sdk);
-        let mut state = self.stream_state.lock().await;
-        if !state.initialised {
+        let mut position = consumer.position.lock().await;
+        let position = &mut *position;
+        if !position.initialised {
             let described =
                 client.describe_stream().stream_arn(&arn).send().await.map_err(|e| e.into_service_error())?;
             let saved = self.stream_checkpoint.as_deref().map(|p| Checkpoint::load(p, &arn)).unwrap_or_default();
+            let saved = saved.of(&consumer.function);
             for shard in described.stream_description.map(|d| d.shards.unwrap_or_default()).unwrap_or_default() {
                 let Some(id) = shard.shard_id else { continue };
-                let after = saved.shards.get(&id).cloned();
+                let after = saved.get(&id).cloned();
                 let request = client.get_shard_iterator().stream_arn(&arn).shard_id(&id);
                 let request = match &after {
                     Some(sequence) => {
@@ -134,99 +179,140 @@ impl Backoffice {
                     None => request.shard_iterator_type(ShardIteratorType::TrimHorizon),
                 };
                 let iterator = request.send().await.map_err(|e| e.into_service_error())?.shard_iterator;
-                state.shards.push((id, iterator, after));
+                position.shards.push((id, iterator, after));
             }
-            state.pending = self.stream_consumers.iter().map(|_| VecDeque::new()).collect();
-            state.failing = self.stream_consumers.iter().map(|_| (None, 0)).collect();
-            state.initialised = true;
+            position.initialised = true;
         }
-        let mut fresh = Vec::new();
-        for (_, iterator, last) in state.shards.iter_mut() {
-            let Some(it) = iterator.clone() else { continue };
-            let out = client.get_records().shard_iterator(it).send().await.map_err(|e| e.into_service_error())?;
-            *iterator = out.next_shard_iterator;
-            let records = out.records.unwrap_or_default();
-            if let Some(sequence) = records.last().and_then(|r| r.dynamodb.as_ref()?.sequence_number.clone()) {
-                *last = Some(sequence);
-            }
-            fresh.extend(records.into_iter().map(|r| convert(r, &arn)));
-        }
-        state.records_read += fresh.len();
-        // Which consumers each record passes the filters of (its JSON built once, then dropped).
-        let consumers = &self.stream_consumers;
-        let passes: Vec<Vec<bool>> = if consumers.iter().any(|c| !c.filters.is_empty()) {
-            fresh
-                .iter()
-                .map(|r| {
-                    let json = serde_json::to_value(r)?;
-                    Ok(consumers
-                        .iter()
-                        .map(|c| c.filters.is_empty() || c.filters.iter().any(|f| f.matches(&json)))
-                        .collect())
-                })
-                .collect::<Result<_, serde_json::Error>>()?
-        } else {
-            fresh.iter().map(|_| vec![true; consumers.len()]).collect()
-        };
-        let mut accepted = 0;
-        let StreamState { pending, failing, .. } = &mut *state;
-        for (c, ((consumer, pending), failing)) in consumers.iter().zip(pending.iter_mut()).zip(failing).enumerate() {
-            pending.extend(fresh.iter().zip(&passes).filter(|(_, p)| p[c]).map(|(r, _)| r.clone()));
-            while !pending.is_empty() {
-                let take = consumer.batch_size.min(pending.len());
-                let mut event = StreamEvent::default();
-                event.records = pending.iter().take(take).cloned().collect();
-                if let Some(capture) = &self.capture {
-                    capture.invocation(&consumer.function, serde_json::to_value(&event)?);
+        let mut read = 0;
+        if position.pending.is_empty() {
+            for (_, iterator, last) in position.shards.iter_mut() {
+                let Some(it) = iterator.clone() else { continue };
+                let started = std::time::Instant::now();
+                let out = client.get_records().shard_iterator(it).send().await.map_err(|e| e.into_service_error())?;
+                *iterator = out.next_shard_iterator;
+                let records = out.records.unwrap_or_default();
+                tracing::debug!(function = %consumer.function, records = records.len(), ms = started.elapsed().as_millis() as u64, "stream read");
+                if let Some(sequence) = records.last().and_then(|r| r.dynamodb.as_ref()?.sequence_number.clone()) {
+                    *last = Some(sequence);
                 }
-                let response = (consumer.handler)(event.clone()).await;
-                let failed_at = response.batch_item_failures.first().and_then(|f| {
-                    let seq = f.item_identifier.as_deref()?;
-                    event.records.iter().position(|r| r.change.sequence_number.as_deref() == Some(seq))
-                });
-                match failed_at {
-                    None => {
-                        pending.drain(..take);
-                        accepted += take;
-                    }
-                    Some(index) => {
-                        // Lambda retries from the failed record on; so do we, next round.
-                        pending.drain(..index);
-                        accepted += index;
-                        let sequence = pending.front().and_then(|r| r.change.sequence_number.clone());
-                        *failing = if failing.0 == sequence { (sequence, failing.1 + 1) } else { (sequence, 0) };
-                        if consumer.max_retries.is_some_and(|max| failing.1 >= max) {
-                            // Retries exhausted: Lambda records the record in the on-failure
-                            // destination and goes on with the next one.
-                            let retries = failing.1;
-                            *failing = (None, 0);
-                            if let Some(record) = pending.pop_front() {
-                                self.give_up(consumer, &record, &arn, retries).await?;
-                            }
-                            continue;
-                        }
-                        tracing::warn!(function = %consumer.function, "stream batch failed; will retry");
-                        break;
+                read += records.len();
+                for record in records {
+                    let record = convert(record, &arn);
+                    // The mapping's filters, on the record's JSON (built only when there are some).
+                    let passes = consumer.filters.is_empty() || {
+                        let json = serde_json::to_value(&record)?;
+                        consumer.filters.iter().any(|f| f.matches(&json))
+                    };
+                    if passes {
+                        position.pending.push_back(record);
                     }
                 }
             }
+            consumer.records_read.fetch_add(read, Relaxed);
         }
-        // Every consumer has taken everything read: the place to resume from after a restart.
-        // (Saved only then, so a record a consumer is still retrying is read again; consumers
-        // are idempotent, as they must be for Lambda's at-least-once delivery.)
-        if !fresh.is_empty()
-            && state.pending.iter().all(VecDeque::is_empty)
+        let accepted = self.deliver(consumer, &mut position.pending, &mut position.failing, &arn).await?;
+        // It has taken everything it read: the place to resume from after a restart. (Saved only
+        // then, so a record it is still retrying is read again; consumers are idempotent, as they
+        // must be for Lambda's at-least-once delivery.)
+        if read > 0
+            && position.pending.is_empty()
             && let Some(path) = &self.stream_checkpoint
         {
-            let shards = state.shards.iter().filter_map(|(id, _, last)| Some((id.clone(), last.clone()?))).collect();
-            Checkpoint { stream_arn: arn.clone(), shards }.save(path)?;
+            let shards = position.shards.iter().filter_map(|(id, _, last)| Some((id.clone(), last.clone()?))).collect();
+            let mut saved = self.saved_checkpoint.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            if saved.stream_arn != arn {
+                *saved = Checkpoint::load(path, &arn);
+                // A file from before each consumer kept its own place: the others keep theirs.
+                let legacy = std::mem::take(&mut saved.shards);
+                for other in &self.stream_consumers {
+                    if !legacy.is_empty() && !saved.consumers.contains_key(&other.function) {
+                        saved.consumers.insert(other.function.clone(), legacy.clone());
+                    }
+                }
+            }
+            saved.consumers.insert(consumer.function.clone(), shards);
+            saved.save(path)?;
         }
         Ok(accepted)
     }
 
-    /// Stream records read since the runner started.
+    /// Hands one consumer its pending records, a batch at a time, until it has taken them all or
+    /// a batch failed (retried from the failed record next round). Returns how many it took.
+    async fn deliver(
+        &self,
+        consumer: &crate::StreamConsumer,
+        pending: &mut VecDeque<EventRecord>,
+        failing: &mut (Option<String>, u32),
+        arn: &str,
+    ) -> Result<usize, BoxError> {
+        use std::sync::atomic::Ordering::Relaxed;
+        let mut accepted = 0;
+        while !pending.is_empty() {
+            consumer.pending.store(pending.len(), Relaxed);
+            let take = consumer.batch_size.min(pending.len());
+            let mut event = StreamEvent::default();
+            event.records = pending.iter().take(take).cloned().collect();
+            if let Some(capture) = &self.capture {
+                capture.invocation(&consumer.function, serde_json::to_value(&event)?);
+            }
+            let started = std::time::Instant::now();
+            let response = (consumer.handler)(event.clone()).await;
+            tracing::debug!(function = %consumer.function, records = take, ms = started.elapsed().as_millis() as u64, "stream batch");
+            let failed_at = response.batch_item_failures.first().and_then(|f| {
+                let seq = f.item_identifier.as_deref()?;
+                event.records.iter().position(|r| r.change.sequence_number.as_deref() == Some(seq))
+            });
+            match failed_at {
+                None => {
+                    if let Some(last) = event.records.last() {
+                        consumer.iterator_age_ms.store(age_ms(last), Relaxed);
+                    }
+                    pending.drain(..take);
+                    accepted += take;
+                }
+                Some(index) => {
+                    // Lambda retries from the failed record on; so do we, next round.
+                    pending.drain(..index);
+                    accepted += index;
+                    let sequence = pending.front().and_then(|r| r.change.sequence_number.clone());
+                    *failing = if failing.0 == sequence { (sequence, failing.1 + 1) } else { (sequence, 0) };
+                    if consumer.max_retries.is_some_and(|max| failing.1 >= max) {
+                        // Retries exhausted: Lambda records the record in the on-failure
+                        // destination and goes on with the next one.
+                        let retries = failing.1;
+                        *failing = (None, 0);
+                        if let Some(record) = pending.pop_front() {
+                            self.give_up(consumer, &record, arn, retries).await?;
+                        }
+                        continue;
+                    }
+                    tracing::warn!(function = %consumer.function, "stream batch failed; will retry");
+                    break;
+                }
+            }
+        }
+        consumer.pending.store(pending.len(), Relaxed);
+        Ok(accepted)
+    }
+
+    /// Stream records read since the runner started (by the consumer that read most).
     pub async fn stream_records_read(&self) -> usize {
-        self.stream_state.lock().await.records_read
+        let read = self.stream_consumers.iter().map(|c| c.records_read.load(std::sync::atomic::Ordering::Relaxed));
+        read.max().unwrap_or(0)
+    }
+
+    /// Where each stream consumer stands, without waiting for a round in progress.
+    pub fn stream_lag(&self) -> Vec<StreamLag> {
+        use std::sync::atomic::Ordering::Relaxed;
+        self.stream_consumers
+            .iter()
+            .map(|consumer| StreamLag {
+                function: consumer.function.clone(),
+                records_read: consumer.records_read.load(Relaxed),
+                pending: consumer.pending.load(Relaxed),
+                iterator_age_ms: Some(consumer.iterator_age_ms.load(Relaxed)).filter(|age| *age >= 0),
+            })
+            .collect()
     }
 
     /// A stream record given up after its retries, written to the mapping's on-failure
@@ -298,6 +384,13 @@ impl Backoffice {
         let messages = out.messages.unwrap_or_default();
         if messages.is_empty() {
             return Ok(0);
+        }
+        let now = chrono::Utc::now().timestamp_millis();
+        let sent = messages.iter().filter_map(|m| {
+            m.attributes.as_ref()?.get(&MessageSystemAttributeName::SentTimestamp)?.parse::<i64>().ok()
+        });
+        if let Some(oldest) = sent.min() {
+            consumer.waited_ms.store((now - oldest).max(0), std::sync::atomic::Ordering::Relaxed);
         }
         let records: Vec<Value> = messages
             .iter()
@@ -399,23 +492,26 @@ impl Backoffice {
         }
     }
 
-    /// Background pollers for the runner, shaped like Lambda's event source mappings: the
-    /// stream read again at once while it has records (every 200 ms when idle), and each queue
+    /// Background pollers for the runner, shaped like Lambda's event source mappings: each stream
+    /// consumer reads on its own, again at once while it has records (every 200 ms when idle), and each queue
     /// polled on its own by as many long-polling batches at once as its consumer's concurrency,
     /// so a slow or idle queue never holds another back and a burst is worked off in parallel.
     pub fn spawn_pollers(self: &Arc<Self>, retry_delay: Duration) -> Vec<tokio::task::JoinHandle<()>> {
         let mut tasks = Vec::new();
-        let me = Arc::clone(self);
-        tasks.push(tokio::spawn(async move {
-            loop {
-                match me.pump_stream().await {
-                    Ok(n) if n > 0 => continue,
-                    Ok(_) => {}
-                    Err(e) => tracing::warn!(error = %e, "stream poll failed"),
+        for c in 0..self.stream_consumers.len() {
+            let me = Arc::clone(self);
+            tasks.push(tokio::spawn(async move {
+                let consumer = &me.stream_consumers[c];
+                loop {
+                    match me.pump_stream_for(consumer).await {
+                        Ok(n) if n > 0 => continue,
+                        Ok(_) => {}
+                        Err(e) => tracing::warn!(function = %consumer.function, error = %e, "stream poll failed"),
+                    }
+                    tokio::time::sleep(Duration::from_millis(200)).await;
                 }
-                tokio::time::sleep(Duration::from_millis(200)).await;
-            }
-        }));
+            }));
+        }
         for (c, consumer) in self.sqs_consumers.iter().enumerate() {
             for _ in 0..consumer.concurrency {
                 let me = Arc::clone(self);

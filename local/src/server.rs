@@ -102,7 +102,7 @@ async fn handle(
         let read = app.stream_records_read().await;
         return Ok(convert(backoffice::http::json(
             lambda_http::http::StatusCode::OK,
-            &serde_json::json!({ "records_read_since_start": read }),
+            &serde_json::json!({ "records_read_since_start": read, "consumers": app.stream_lag() }),
         )));
     }
     let path = path_and_query.split('?').next().unwrap_or_default();
@@ -147,9 +147,15 @@ pub async fn serve_with(app: Arc<Backoffice>, listener: TcpListener, timeouts: T
 async fn local_queues(app: &Backoffice) -> lambda_http::Response<lambda_http::Body> {
     match app.queue_depths().await {
         Ok(depths) => {
+            let waited = app.queue_waits();
             let body: serde_json::Map<String, serde_json::Value> = depths
                 .into_iter()
-                .map(|(q, (visible, in_flight))| (q, serde_json::json!({"waiting": visible, "in_flight": in_flight})))
+                .map(|(q, (visible, in_flight))| {
+                    let oldest = waited.get(&q).copied().flatten();
+                    let entry =
+                        serde_json::json!({"waiting": visible, "in_flight": in_flight, "last_batch_oldest_ms": oldest});
+                    (q, entry)
+                })
                 .collect();
             backoffice::http::json(lambda_http::http::StatusCode::OK, &body)
         }

@@ -72,9 +72,10 @@ async fn invoke(binary: &str, ctx: &AppContext, event: &str) -> Result<String, E
             format!("failures={}", r.batch_item_failures.len())
         }
         "token-scopes" => {
-            let r = token_scopes::handler(serde_json::from_str(event)?);
-            let added = r.response.claims_and_scope_override_details.and_then(|d| d.access_token_generation);
-            format!("scopes={}", added.map_or(0, |a| a.scopes_to_add.len()))
+            // Serialised, as the runtime sends it back.
+            let r = serde_json::to_value(token_scopes::handler(serde_json::from_str(event)?))?;
+            let added = &r["response"]["claimsAndScopeOverrideDetails"]["accessTokenGeneration"]["scopesToAdd"];
+            format!("scopes={}", added.as_array().map_or(0, Vec::len))
         }
         "expire-orders" => {
             let r = expire_orders::handler(ctx, serde_json::from_str(event)?).await;

@@ -160,8 +160,10 @@ fn samconfig_deploys_every_environment_without_a_prompt_with_the_templates_param
         assert_eq!(value("confirm_changeset"), "false", "{env}");
         assert!(value("capabilities").contains("CAPABILITY_IAM"), "{env}");
         assert!(value("stack_name").starts_with("backoffice-"), "{env}");
-        let given: BTreeSet<String> =
-            value("parameter_overrides").split_whitespace().map(|kv| kv.split('=').next().unwrap().to_owned()).collect();
+        let given: BTreeSet<String> = value("parameter_overrides")
+            .split_whitespace()
+            .map(|kv| kv.split('=').next().unwrap().to_owned())
+            .collect();
         for name in &given {
             assert!(parameters.contains_key(name.as_str()), "{env}: {name} is not a template parameter");
         }
