@@ -110,6 +110,22 @@ impl Tally {
     pub fn is_empty(&self) -> bool {
         self.counts.is_empty() && self.receivable.is_empty()
     }
+
+    /// The moves of several changes together (counters only add): only the non-zero totals.
+    pub fn sum<'a>(tallies: impl IntoIterator<Item = &'a Tally>) -> Tally {
+        let mut total = Tally::default();
+        for tally in tallies {
+            for (counter, by) in &tally.counts {
+                *total.counts.entry(*counter).or_default() += by;
+            }
+            for (currency, by) in &tally.receivable {
+                *total.receivable.entry(*currency).or_default() += by;
+            }
+        }
+        total.counts.retain(|_, v| *v != 0);
+        total.receivable.retain(|_, v| *v != 0);
+        total
+    }
 }
 
 #[cfg(test)]
@@ -126,6 +142,22 @@ mod tests {
         order.amount_paid = Money::new(paid, order.currency());
         order.payment_status = if paid == 0 { PaymentStatus::Unpaid } else { PaymentStatus::PartiallyPaid };
         order
+    }
+
+    #[test]
+    fn changes_summed_move_the_counters_as_they_would_one_by_one_and_drop_what_cancels_out() {
+        // Given an order placed, then paid (two records of one batch), and another placed
+        let unpaid = Tally::order(&order(OrderStatus::PendingPayment, FulfillmentStatus::Unfulfilled, 0));
+        let paid = Tally::order(&order(OrderStatus::Paid, FulfillmentStatus::Unfulfilled, 1000));
+        let placed = Tally::change(&Tally::default(), &unpaid);
+        let payment = Tally::change(&unpaid, &paid);
+        // When their changes are summed
+        let total = Tally::sum([&placed, &payment, &placed]);
+        // Then the paid order moved from awaiting payment to picking, the other awaits payment,
+        // and nothing that cancelled out is written
+        assert_eq!(total.counts, [(Counter::AwaitingPayment, 1), (Counter::ToPick, 1)].into());
+        assert_eq!(total.receivable, placed.receivable);
+        assert!(Tally::sum([&placed, &Tally::change(&unpaid, &Tally::default())]).is_empty());
     }
 
     #[test]

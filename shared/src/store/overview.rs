@@ -10,7 +10,7 @@ use super::{Guard, Refusal, Store, StoreError, Tx, n};
 use crate::domain::overview::{Counter, Tally};
 use crate::domain::{order::Order, replenishment::Replenishment, returns::Return, stock::StockItem};
 use crate::stream::decode;
-use aws_sdk_dynamodb::types::{Put, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{Put, ReturnValuesOnConditionCheckFailure, TransactWriteItem, Update};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -20,6 +20,22 @@ const COUNTERS_SK: &str = "COUNTERS";
 const MARKER_PREFIX: &str = "APPLIED#overview#";
 /// Longer than the table stream keeps a record (24 hours).
 const MARKER_DAYS: i64 = 2;
+
+/// A transaction holds 100 items at most: the records' markers and the shard's counters.
+const MAX_RECORDS_A_TRANSACTION: usize = 99;
+
+fn marker_pk(record_id: &str) -> String {
+    format!("{MARKER_PREFIX}{record_id}")
+}
+
+/// One stream record's change to the counters: its id (counted once) and its entity's key
+/// (which shard it adds to).
+#[derive(Debug, Clone, Copy)]
+pub struct Counting<'a> {
+    pub record_id: &'a str,
+    pub pk: &'a str,
+    pub change: &'a Tally,
+}
 
 fn shard_pk(shard: u32) -> String {
     format!("OVERVIEW#{shard}")
@@ -123,50 +139,90 @@ impl SalesTotals {
 }
 
 impl Store {
-    /// Adds `tally` to the counters, once for `record_id` (a stream record's id): `Ok(false)`
-    /// when that record was already counted.
-    pub async fn count(
+    /// Adds each record's change to the counters, once per record id (a stream record's),
+    /// with one transaction per counter shard: the shard's item is written once with the sum of
+    /// its records' changes, beside one applied-marker per record (up to 99 records a
+    /// transaction). A record counted before (a redelivered batch) is left out and the others are
+    /// counted. Shards are written at once. On failure: the position in `records` of the first
+    /// record of the shard that could not be counted (records after it may have been counted,
+    /// and their markers keep a retry from counting them again).
+    pub async fn count_all(&self, records: &[Counting<'_>], now: DateTime<Utc>) -> Result<(), (usize, StoreError)> {
+        let mut shards: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
+        for (position, record) in records.iter().enumerate().filter(|(_, r)| !r.change.is_empty()) {
+            shards.entry(shard_of(record.pk)).or_default().push(position);
+        }
+        let writes = shards.into_iter().flat_map(|(shard, positions)| {
+            let chunks: Vec<Vec<usize>> = positions.chunks(MAX_RECORDS_A_TRANSACTION).map(<[usize]>::to_vec).collect();
+            chunks.into_iter().map(move |chunk| self.count_in_shard(shard, records, chunk, now))
+        });
+        let failures = futures::future::join_all(writes).await.into_iter().filter_map(Result::err);
+        match failures.min_by_key(|(position, _)| *position) {
+            Some(failure) => Err(failure),
+            None => Ok(()),
+        }
+    }
+
+    /// One shard's transaction for `positions` of `records`, again without the records whose
+    /// marker shows they were counted already.
+    async fn count_in_shard(
         &self,
-        record_id: &str,
-        pk: &str,
-        tally: &Tally,
+        shard: u32,
+        records: &[Counting<'_>],
+        mut positions: Vec<usize>,
         now: DateTime<Utc>,
-    ) -> Result<bool, StoreError> {
-        let build = |e: aws_sdk_dynamodb::error::BuildError| StoreError::Corrupt(e.to_string());
-        let mut marker = super::key(format!("{MARKER_PREFIX}{record_id}"), "APPLIED");
-        marker.insert("expires_at".into(), n(now.timestamp() + MARKER_DAYS * 86_400));
-        let put = Put::builder()
-            .table_name(self.table())
-            .set_item(Some(marker))
-            .condition_expression("attribute_not_exists(pk)")
-            .build()
-            .map_err(build)?;
-        let mut adds = Vec::new();
-        let mut update =
-            Update::builder().table_name(self.table()).set_key(Some(super::key(shard_pk(shard_of(pk)), COUNTERS_SK)));
-        let moves = tally
-            .counts
-            .iter()
-            .map(|(c, v)| (counter_attribute(*c), *v))
-            .chain(tally.receivable.iter().map(|(currency, v)| (receivable_attribute(currency), *v)));
-        for (i, (attribute, by)) in moves.enumerate() {
-            adds.push(format!("#a{i} :a{i}"));
-            update = update
-                .expression_attribute_names(format!("#a{i}"), attribute)
-                .expression_attribute_values(format!(":a{i}"), n(by));
+    ) -> Result<(), (usize, StoreError)> {
+        let first = positions.first().copied().unwrap_or_default();
+        let build = |e: aws_sdk_dynamodb::error::BuildError| (first, StoreError::Corrupt(e.to_string()));
+        while !positions.is_empty() {
+            let mut tx = Tx::default();
+            for &position in &positions {
+                let mut marker = super::key(marker_pk(records[position].record_id), "APPLIED");
+                marker.insert("expires_at".into(), n(now.timestamp() + MARKER_DAYS * 86_400));
+                let put = Put::builder()
+                    .table_name(self.table())
+                    .set_item(Some(marker))
+                    .condition_expression("attribute_not_exists(pk)")
+                    .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+                    .build()
+                    .map_err(build)?;
+                tx.push(TransactWriteItem::builder().put(put).build(), Guard::Idempotency);
+            }
+            let total = Tally::sum(positions.iter().map(|&p| records[p].change));
+            let moves: Vec<(String, i64)> = total
+                .counts
+                .iter()
+                .map(|(c, v)| (counter_attribute(*c), *v))
+                .chain(total.receivable.iter().map(|(currency, v)| (receivable_attribute(currency), *v)))
+                .collect();
+            if !moves.is_empty() {
+                let mut update = Update::builder()
+                    .table_name(self.table())
+                    .set_key(Some(super::key(shard_pk(shard), COUNTERS_SK)));
+                let mut adds = Vec::new();
+                for (i, (attribute, by)) in moves.into_iter().enumerate() {
+                    adds.push(format!("#a{i} :a{i}"));
+                    update = update
+                        .expression_attribute_names(format!("#a{i}"), attribute)
+                        .expression_attribute_values(format!(":a{i}"), n(by));
+                }
+                let update = update.update_expression(format!("ADD {}", adds.join(", "))).build().map_err(build)?;
+                tx.push(TransactWriteItem::builder().update(update).build(), Guard::Rule);
+            }
+            match self.transact_reporting(tx).await {
+                Ok(()) => return Ok(()),
+                Err(Refusal { error: StoreError::Conflict(Guard::Idempotency), current: Some(counted) }) => {
+                    let counted: Vec<&str> =
+                        counted.iter().filter_map(|item| item.get("pk")?.as_s().ok().map(String::as_str)).collect();
+                    let before = positions.len();
+                    positions.retain(|&p| !counted.contains(&marker_pk(records[p].record_id).as_str()));
+                    if positions.len() == before {
+                        return Err((first, StoreError::Conflict(Guard::Idempotency)));
+                    }
+                }
+                Err(Refusal { error, .. }) => return Err((first, error)),
+            }
         }
-        if adds.is_empty() {
-            return Ok(true);
-        }
-        let update = update.update_expression(format!("ADD {}", adds.join(", "))).build().map_err(build)?;
-        let mut tx = Tx::default();
-        tx.push(TransactWriteItem::builder().put(put).build(), Guard::Idempotency);
-        tx.push(TransactWriteItem::builder().update(update).build(), Guard::Rule);
-        match self.transact_reporting(tx).await {
-            Ok(()) => Ok(true),
-            Err(Refusal { error: StoreError::Conflict(Guard::Idempotency), .. }) => Ok(false),
-            Err(Refusal { error, .. }) => Err(error),
-        }
+        Ok(())
     }
 
     /// The counters (every shard summed) and the sales of the last 30 days.
