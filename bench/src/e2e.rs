@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 use tokio::io::AsyncBufReadExt;
 
 const ORDERS: usize = 200;
-const ROUNDS: usize = 3;
+const ROUNDS: usize = 5;
 /// Units of the contended SKU per round: fewer than the orders, so some must be refused.
 const HOT_STOCK: i64 = 150;
 const THROUGHPUT_TARGET: f64 = 0.8;
@@ -279,6 +279,19 @@ pub async fn throughput(moto: &Moto, recordings: &BTreeMap<String, Recording>) -
         v.sort_by(f64::total_cmp);
         v[v.len() / 2]
     };
+    // Wall clock on a shared machine swings between rounds: the median decides, the spread says
+    // how far to trust it.
+    let spread = |v: &[f64]| {
+        let (low, high) = v.iter().fold((f64::MAX, f64::MIN), |(l, h), x| (l.min(*x), h.max(*x)));
+        format!("{low:.1}–{high:.1}")
+    };
+    let ratios: Vec<f64> = runner_rates.iter().zip(&bare_rates).map(|(r, b)| r / b).collect();
+    println!(
+        "spread over {ROUNDS} rounds: runner {} orders/s, bare {} tx/s, round ratios {}",
+        spread(&runner_rates),
+        spread(&bare_rates),
+        spread(&ratios)
+    );
     let (r, b) = (median(runner_rates), median(bare_rates));
     let ratio = r / b;
     println!("median: runner {r:.1} orders/s, bare {b:.1} tx/s, ratio {ratio:.2}; runner peak RSS {rss} kB");

@@ -397,7 +397,7 @@ export interface paths {
         };
         /**
          * Who changed what, newest first, by actor or by one entity
-         * @description Every request that changed state left one record, written in the same transaction as the change: the caller's subject, the time, the route and the ids of the entities it wrote, and the correlation id. Give exactly one of actor, order, sku, customer or return. Records hold no personal data and are kept through a customer's erasure.
+         * @description Every request that changed state left one record, written in the same transaction as the change: the caller's subject, the time, the route and the ids of the entities it wrote, and the correlation id. Give exactly one of actor, order, sku, customer or return, and optionally the UTC days from and to (both included). Records hold no personal data and are kept through a customer's erasure.
          */
         get: operations["listAudit"];
         put?: never;
@@ -2132,6 +2132,10 @@ export interface operations {
                 sku?: string;
                 customer?: string;
                 return?: string;
+                /** @description The first UTC day (YYYY-MM-DD) */
+                from?: string;
+                /** @description The last UTC day (YYYY-MM-DD), not before from */
+                to?: string;
                 limit?: components["parameters"]["Limit"];
                 /** @description Opaque; from next_cursor. */
                 cursor?: components["parameters"]["Cursor"];

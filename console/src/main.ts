@@ -11,6 +11,7 @@ import { order } from "./screens/order.js";
 import { orders } from "./screens/orders.js";
 import { overview } from "./screens/overview.js";
 import { reports } from "./screens/reports.js";
+import { audit } from "./screens/audit.js";
 import { returns } from "./screens/returns.js";
 import { stockItem, stockList } from "./screens/stock.js";
 
@@ -26,13 +27,15 @@ interface Config {
   oauth?: Omit<OAuthConfig, "redirectUri">;
 }
 
-const NAV: [string, MessageKey][] = [
+/** The screens in the header, each with the scope it needs to be shown (none: everyone). */
+const NAV: [string, MessageKey, string?][] = [
   ["overview", "nav.overview"],
   ["orders", "nav.orders"],
   ["stock", "nav.stock"],
   ["customers", "nav.customers"],
   ["returns", "nav.returns"],
   ["reports", "nav.reports"],
+  ["audit", "nav.audit", "audit:read"],
 ];
 
 async function route(screen: Screen): Promise<void> {
@@ -50,6 +53,8 @@ async function route(screen: Screen): Promise<void> {
       return returns(screen);
     case "reports":
       return reports(screen);
+    case "audit":
+      return audit(screen);
     default:
       throw new ApiError({ status: 404, title: "Not found", detail: t("app.notFound") });
   }
@@ -80,7 +85,7 @@ function frame(config: Config): HTMLElement {
       h(
         "nav",
         { "aria-label": t("nav.main") },
-        h("ul", {}, NAV.map(([path, label]) => h("li", {}, h("a", { href: href(path), "aria-current": current === path ? "page" : null }, t(label))))),
+        h("ul", {}, NAV.filter(([, , scope]) => !scope || config.scopes.includes(scope)).map(([path, label]) => h("li", {}, h("a", { href: href(path), "aria-current": current === path ? "page" : null }, t(label))))),
       ),
       h(
         "div",

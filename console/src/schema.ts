@@ -24,3 +24,4 @@ export type ExportJob = Schemas["ExportJob"];
 export type SalesDay = Schemas["SalesDay"];
 export type SalesReport = Schemas["SalesReport"];
 export type Overview = Schemas["Overview"];
+export type AuditRecord = Schemas["AuditRecords"]["items"][number];

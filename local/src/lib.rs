@@ -10,6 +10,7 @@ pub mod console;
 pub mod demo;
 pub mod filter;
 pub mod moto;
+pub mod operations;
 pub mod provision;
 pub mod pumps;
 pub mod recorder;
@@ -462,8 +463,13 @@ impl Backoffice {
     /// Fires every scheduled function once, with the EventBridge "Scheduled Event" Lambda gets.
     /// Returns each function's result.
     pub async fn run_schedules(&self) -> Vec<(String, serde_json::Value)> {
+        self.run_schedules_where(|_| true).await
+    }
+
+    /// Fires the scheduled functions whose logical id `which` accepts, once each.
+    pub async fn run_schedules_where(&self, which: impl Fn(&str) -> bool) -> Vec<(String, serde_json::Value)> {
         let mut results = Vec::new();
-        for s in &self.schedules {
+        for s in self.schedules.iter().filter(|s| which(&s.function)) {
             let event = serde_json::json!({
                 "version": "0",
                 "id": ulid::Ulid::new().to_string(),

@@ -24,6 +24,23 @@ async fn main() -> Result<(), backoffice_local::BoxError> {
         return Ok(());
     }
     let data_dir = std::path::PathBuf::from(std::env::var("LOCAL_DATA_DIR").unwrap_or_else(|_| ".local".to_owned()));
+    // `backoffice-local invoke <FunctionLogicalId> <event.json>`: one function, one event, against
+    // the emulator `make run` keeps (or AWS_ENDPOINT_URL's); prints its answer, as `sam local
+    // invoke` does.
+    if args.first().map(String::as_str) == Some("invoke") {
+        let [_, function, file] = args.as_slice() else {
+            return Err("usage: backoffice-local invoke <FunctionLogicalId> <event.json>".into());
+        };
+        let event = std::fs::read_to_string(file).map_err(|e| format!("{file}: {e}"))?;
+        let endpoint = match std::env::var("AWS_ENDPOINT_URL") {
+            Ok(endpoint) => endpoint,
+            Err(_) => KeptMoto::find_or_start(&data_dir)?.endpoint,
+        };
+        let app = Backoffice::new(template::load_default()?, &endpoint, "").await?;
+        let answer = app.invoke_event(function, &event).await?;
+        println!("{}", serde_json::to_string_pretty(&answer)?);
+        return Ok(());
+    }
     // `backoffice-local reset`: stops the kept emulator and forgets the shop.
     if args.first().map(String::as_str) == Some("reset") {
         KeptMoto::reset(&data_dir)?;

@@ -106,6 +106,11 @@ async fn handle(
         )));
     }
     let path = path_and_query.split('?').next().unwrap_or_default();
+    if method == "POST"
+        && let Some(response) = local_operation(&app, path).await
+    {
+        return Ok(convert(response));
+    }
     if let Some(sign_in) = app.sign_in.as_ref().filter(|_| crate::sign_in::is_sign_in_path(path)) {
         return Ok(sign_in.answer(&app, &method, &path_and_query, &body));
     }
@@ -144,6 +149,41 @@ pub async fn serve_with(app: Arc<Backoffice>, listener: TcpListener, timeouts: T
 
 /// Runner-only: what is waiting in each queue (e.g. `order.placed` messages before the
 /// fulfillment worker exists). Not part of the deployed API.
+/// `POST /_local/redrive/{queue}` and `POST /_local/run/{function}` (README, "The runner's own
+/// routes"); `None` for any other path.
+async fn local_operation(app: &Backoffice, path: &str) -> Option<lambda_http::Response<lambda_http::Body>> {
+    use lambda_http::http::StatusCode;
+    if let Some(queue) = path.strip_prefix("/_local/redrive/") {
+        return Some(match app.redrive(queue).await {
+            Ok((source, moved)) => backoffice::http::json(
+                StatusCode::OK,
+                &serde_json::json!({"from": queue, "to": source, "moved": moved}),
+            ),
+            Err(crate::operations::RedriveError::NotADeadLetterQueue) => Problem::new(
+                404,
+                "not-found",
+                "No such dead-letter queue",
+                format!("{queue} is not the dead-letter queue of a queue in template.yaml"),
+            )
+            .into_response(),
+            Err(e) => Problem::unavailable(e.to_string()).into_response(),
+        });
+    }
+    let function = path.strip_prefix("/_local/run/")?;
+    Some(match app.run_schedule(function).await {
+        Some(result) => {
+            backoffice::http::json(StatusCode::OK, &serde_json::json!({"function": function, "result": result}))
+        }
+        None => Problem::new(
+            404,
+            "not-found",
+            "No such scheduled function",
+            format!("{function} has no schedule in template.yaml"),
+        )
+        .into_response(),
+    })
+}
+
 async fn local_queues(app: &Backoffice) -> lambda_http::Response<lambda_http::Body> {
     match app.queue_depths().await {
         Ok(depths) => {

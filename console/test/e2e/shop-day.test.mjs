@@ -291,6 +291,32 @@ test("export the customer's data, then erase them after a confirmation that name
   assert.equal(await page.locator("form.customer-form").count(), 0, "an erased customer is not edited");
 });
 
+test("the audit trail: an order's changes within a day, then what its actor did", async () => {
+  await visit("audit");
+  await accessible(page, "audit-empty");
+  await page.getByLabel("By", { exact: true }).selectOption("order");
+  await page.getByLabel("Subject or id").fill(state.order);
+  const today = new Date().toISOString().slice(0, 10);
+  await page.getByLabel("From (UTC day)").fill(today);
+  await page.getByLabel("To (UTC day)").fill(today);
+  await page.getByRole("button", { name: "Search" }).click();
+  await page.locator("main table").waitFor();
+  const trail = await page.locator("main table").textContent();
+  for (const command of ["POST /orders/{id}/payments", "POST /orders/{id}/fulfillment/shipped", "POST /orders/{id}/returns"]) {
+    assert.ok(trail.includes(command), `${command} is not in the order's trail: ${trail}`);
+  }
+  assert.ok(trail.includes(`Order ${state.order}`), trail);
+  await screen("audit");
+  // Who did it: their name in a row leads to everything they did.
+  await page.locator("main tbody tr").first().locator("td").nth(1).locator("a").click();
+  await page.locator("main table").waitFor();
+  assert.equal(await page.getByLabel("By", { exact: true }).inputValue(), "actor");
+  assert.ok((await page.locator("main tbody tr").count()) > 3);
+  // Days before the shop opened hold nothing.
+  await visit(`audit?by=order&value=${state.order}&from=2020-01-01&to=2020-01-31`);
+  await page.locator("main .empty").waitFor();
+});
+
 test("keyboard only: the skip link leads to the content, focus is visible", async () => {
   await visit("orders");
   await page.keyboard.press("Tab");
@@ -305,7 +331,7 @@ test("in Portuguese, and a clear message when the API is unreachable", async () 
   await visit("overview");
   await page.getByLabel("Language").selectOption("pt-BR");
   await page.getByRole("heading", { name: "Visão geral" }).waitFor();
-  assert.match(await page.locator("header nav").textContent(), /Pedidos.*Estoque.*Clientes/);
+  assert.match(await page.locator("header nav").textContent(), /Pedidos.*Estoque.*Clientes.*Auditoria/);
   // Paid and refunded in full: net R$ 0,00 over one order, in Brazilian format.
   assert.match(await page.locator(".sales-windows").textContent(), /Hoje\s*R\$\s0,00 · pedidos: 1/);
   await page.route("**/overview", (route) => route.abort());

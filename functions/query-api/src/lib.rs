@@ -7,6 +7,7 @@ use backoffice::domain::search::SearchPrefix;
 use backoffice::domain::{CustomerId, OrderId, Sku};
 use backoffice::events::{StoredInstant, StoredPayload};
 use backoffice::http::{self, Problem, scopes};
+use backoffice::store::audit::Days;
 use backoffice::store::page::CursorOrStore;
 use backoffice::store::page::{Page, parse_limit};
 use backoffice::views::{CustomerView, OrderView, ReturnView, StockView, etag};
@@ -122,27 +123,44 @@ async fn stock_list(ctx: &AppContext, req: &Request) -> Result<Response<Body>, P
 /// `sku`, `customer` or `return`, each naming its id).
 async fn audit(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Problem> {
     const BY: [&str; 5] = ["actor", "order", "sku", "customer", "return"];
-    http::only_query_params(req, &["actor", "order", "sku", "customer", "return", "limit", "cursor"])?;
+    http::only_query_params(req, &["actor", "order", "sku", "customer", "return", "from", "to", "limit", "cursor"])?;
     let (limit, cursor) = paging(req)?;
+    let day = |name: &str| -> Result<Option<chrono::NaiveDate>, Problem> {
+        http::query_param(req, name)
+            .map(|v| {
+                chrono::NaiveDate::parse_from_str(&v, "%Y-%m-%d")
+                    .map_err(|_| Problem::invalid(name, "must be a day, YYYY-MM-DD"))
+            })
+            .transpose()
+    };
+    let days = Days { from: day("from")?, to: day("to")? };
+    if let Days { from: Some(from), to: Some(to) } = days
+        && to < from
+    {
+        return Err(Problem::invalid("to", "must not be before from"));
+    }
     let given: Vec<(&str, String)> =
         BY.iter().filter_map(|name| http::query_param(req, name).map(|v| (*name, v))).collect();
     let [(by, value)] = given.as_slice() else {
         return Err(Problem::invalid("actor", "give exactly one of actor, order, sku, customer or return"));
     };
     let page = match *by {
-        "actor" if !value.is_empty() && value.len() <= 256 => ctx.store.audit_by(value, limit, cursor.as_deref()).await,
+        "actor" if !value.is_empty() && value.len() <= 256 => {
+            ctx.store.audit_by(value, days, limit, cursor.as_deref()).await
+        }
         "actor" => return Err(Problem::invalid("actor", "must be 1 to 256 characters")),
         "order" => {
-            ctx.store.audit_of("order", &OrderId::parse("order", value)?.to_string(), limit, cursor.as_deref()).await
+            let id = OrderId::parse("order", value)?.to_string();
+            ctx.store.audit_of("order", &id, days, limit, cursor.as_deref()).await
         }
         "return" => {
             let id = backoffice::domain::ReturnId::parse("return", value)?;
-            ctx.store.audit_of("return", &id.to_string(), limit, cursor.as_deref()).await
+            ctx.store.audit_of("return", &id.to_string(), days, limit, cursor.as_deref()).await
         }
-        "sku" => ctx.store.audit_of("sku", Sku::parse("sku", value)?.as_str(), limit, cursor.as_deref()).await,
+        "sku" => ctx.store.audit_of("sku", Sku::parse("sku", value)?.as_str(), days, limit, cursor.as_deref()).await,
         _ => {
             ctx.store
-                .audit_of("customer", CustomerId::parse("customer", value)?.as_str(), limit, cursor.as_deref())
+                .audit_of("customer", CustomerId::parse("customer", value)?.as_str(), days, limit, cursor.as_deref())
                 .await
         }
     };

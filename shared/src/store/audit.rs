@@ -134,6 +134,25 @@ pub(crate) fn audit(tx: &mut Tx, table: &str, now: DateTime<Utc>) -> Result<(), 
     Ok(())
 }
 
+/// Which UTC days of records a listing holds, both included (`None`: no bound).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Days {
+    pub from: Option<chrono::NaiveDate>,
+    pub to: Option<chrono::NaiveDate>,
+}
+
+impl Days {
+    /// The lowest and highest sort key of those days: keys start with the record's instant
+    /// (`2026-12-07T10:00:00.000Z#…`), so a day's keys all sort after the day and before the day
+    /// followed by `U` (the letter after `T`). Unbounded ends are `0` and `9`, which sort before
+    /// and after every year.
+    fn bounds(&self) -> (String, String) {
+        let lowest = self.from.map_or_else(|| "0".to_owned(), |d| d.format("%Y-%m-%d").to_string());
+        let highest = self.to.map_or_else(|| "9".to_owned(), |d| format!("{}U", d.format("%Y-%m-%d")));
+        (lowest, highest)
+    }
+}
+
 /// A listing cursor across the actor's shards: each shard's last sort key taken ("" when done).
 #[derive(Serialize, Deserialize)]
 struct ShardCursor {
@@ -142,26 +161,37 @@ struct ShardCursor {
 }
 
 impl Store {
-    /// An entity's audit records, newest first.
+    /// An entity's audit records of `days`, newest first.
     pub async fn audit_of(
         &self,
         kind: &str,
         id: &str,
+        days: Days,
         limit: i32,
         cursor: Option<&str>,
     ) -> Result<Page<AuditRecord>, CursorOrStore> {
         let pk = entity_pk(kind, id);
-        let query = PageQuery { index: None, partition: ("pk", &pk), sort_prefix: None, newest_first: true };
+        let (lowest, highest) = days.bounds();
+        let between = (days != Days::default()).then_some(("sk", lowest.as_str(), highest.as_str()));
+        let query = PageQuery {
+            index: None,
+            partition: ("pk", &pk),
+            sort_prefix: None,
+            sort_between: between,
+            newest_first: true,
+        };
         self.page(query, limit, cursor, super::from_item::<AuditRecord>).await
     }
 
-    /// An actor's audit records, newest first, merged from its shards.
+    /// An actor's audit records of `days`, newest first, merged from its shards.
     pub async fn audit_by(
         &self,
         subject: &str,
+        days: Days,
         limit: i32,
         cursor: Option<&str>,
     ) -> Result<Page<AuditRecord>, CursorOrStore> {
+        let (lowest, highest) = days.bounds();
         let shards: Vec<String> = (0..ACTOR_SHARDS).map(|i| actor_pk(subject, i)).collect();
         let mut at: Vec<Option<String>> = match cursor {
             None => vec![None; shards.len()],
@@ -177,25 +207,33 @@ impl Store {
                 }
             }
         };
+        let (lowest, highest) = (&lowest, &highest);
         let reads = shards.iter().zip(&at).map(|(pk, position)| async move {
             if position.as_deref() == Some("") {
                 return Ok::<_, StoreError>((Vec::new(), false));
             }
-            let mut query = self
+            // After a cursor, the range ends at the last key taken, included (a key condition has
+            // one range), one more is read, and that key is left out.
+            let upper = position.as_deref().unwrap_or(highest);
+            let out = self
                 .client()
                 .query()
                 .table_name(self.table())
+                .key_condition_expression("pk = :p AND sk BETWEEN :lo AND :hi")
                 .expression_attribute_values(":p", s(pk))
+                .expression_attribute_values(":lo", s(lowest))
+                .expression_attribute_values(":hi", s(upper))
                 .scan_index_forward(false)
-                .limit(limit);
-            query = match position {
-                Some(last) => query
-                    .key_condition_expression("pk = :p AND sk < :last")
-                    .expression_attribute_values(":last", s(last)),
-                None => query.key_condition_expression("pk = :p"),
-            };
-            let out = query.send().await.map_err(|e| super::sdk_error(&e))?;
-            Ok((out.items.unwrap_or_default(), out.last_evaluated_key.is_some()))
+                .limit(limit + i32::from(position.is_some()))
+                .send()
+                .await
+                .map_err(|e| super::sdk_error(&e))?;
+            let mut items = out.items.unwrap_or_default();
+            if let Some(last) = position {
+                items.retain(|item| item.get("sk").and_then(|v| v.as_s().ok()) != Some(last));
+                items.truncate(usize::try_from(limit).unwrap_or(0));
+            }
+            Ok((items, out.last_evaluated_key.is_some()))
         });
         let pages = futures::future::try_join_all(reads).await.map_err(CursorOrStore::Store)?;
         let mut merged: Vec<(usize, String, Item)> = Vec::new();

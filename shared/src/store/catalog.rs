@@ -51,6 +51,7 @@ impl Store {
             index: Some(GSI4),
             partition: ("gsi4pk", keys::CATALOG_GSI4PK),
             sort_prefix: None,
+            sort_between: None,
             newest_first: false,
         };
         let page = self.page(query, limit, cursor, |item| sku_of(&item, "pk", "SKU#")).await?;
@@ -69,6 +70,7 @@ impl Store {
             index: None,
             partition: ("pk", TERMS_PK),
             sort_prefix: Some(("sk", q.as_str())),
+            sort_between: None,
             newest_first: false,
         };
         let page = self

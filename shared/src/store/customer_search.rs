@@ -60,7 +60,13 @@ impl Store {
     ) -> Result<Page<Versioned<Customer>>, CursorOrStore> {
         let probe: String = q.as_str().chars().take(PREFIX_MAX).collect();
         let partition = prefix_pk(&probe);
-        let query = PageQuery { index: None, partition: ("pk", &partition), sort_prefix: None, newest_first: false };
+        let query = PageQuery {
+            index: None,
+            partition: ("pk", &partition),
+            sort_prefix: None,
+            sort_between: None,
+            newest_first: false,
+        };
         let page = self
             .page(query, limit, cursor, |item| {
                 let id = item.get("sk").and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();

@@ -234,6 +234,7 @@ impl Store {
             index: Some(GSI2),
             partition: ("gsi2pk", &gsi2pk),
             sort_prefix: Some(("gsi2sk", "ORDER#")),
+            sort_between: None,
             newest_first: true,
         };
         self.page(query, limit, cursor, super::orders::order_from_item).await

@@ -195,9 +195,8 @@ impl Store {
                 .chain(total.receivable.iter().map(|(currency, v)| (receivable_attribute(currency), *v)))
                 .collect();
             if !moves.is_empty() {
-                let mut update = Update::builder()
-                    .table_name(self.table())
-                    .set_key(Some(super::key(shard_pk(shard), COUNTERS_SK)));
+                let mut update =
+                    Update::builder().table_name(self.table()).set_key(Some(super::key(shard_pk(shard), COUNTERS_SK)));
                 let mut adds = Vec::new();
                 for (i, (attribute, by)) in moves.into_iter().enumerate() {
                     adds.push(format!("#a{i} :a{i}"));

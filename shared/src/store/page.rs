@@ -29,6 +29,8 @@ pub(crate) struct PageQuery<'a> {
     pub partition: (&'a str, &'a str),
     /// Only sort keys starting with this: the attribute and the prefix.
     pub sort_prefix: Option<(&'a str, &'a str)>,
+    /// Only sort keys between these two, both included: the attribute, the lowest, the highest.
+    pub sort_between: Option<(&'a str, &'a str, &'a str)>,
     pub newest_first: bool,
 }
 
@@ -55,12 +57,17 @@ impl Store {
             .scan_index_forward(!query.newest_first)
             .limit(limit)
             .set_exclusive_start_key(start);
-        request = match query.sort_prefix {
-            Some((sort, prefix)) => request
+        request = match (query.sort_prefix, query.sort_between) {
+            (Some((sort, prefix)), _) => request
                 .key_condition_expression("#p = :p AND begins_with(#s, :s)")
                 .expression_attribute_names("#s", sort)
                 .expression_attribute_values(":s", s(prefix)),
-            None => request.key_condition_expression("#p = :p"),
+            (None, Some((sort, lowest, highest))) => request
+                .key_condition_expression("#p = :p AND #s BETWEEN :lo AND :hi")
+                .expression_attribute_names("#s", sort)
+                .expression_attribute_values(":lo", s(lowest))
+                .expression_attribute_values(":hi", s(highest)),
+            (None, None) => request.key_condition_expression("#p = :p"),
         };
         let out = request.send().await.map_err(|e| CursorOrStore::Store(super::sdk_error(&e)))?;
         let items = out.items.unwrap_or_default().into_iter().map(read).collect::<Result<Vec<_>, _>>()?;

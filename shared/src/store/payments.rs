@@ -145,8 +145,13 @@ impl Store {
     }
 
     async fn gsi3_page(&self, partition: &str, limit: i32, cursor: Option<&str>) -> Result<Page<Order>, CursorOrStore> {
-        let query =
-            PageQuery { index: Some(GSI3), partition: ("gsi3pk", partition), sort_prefix: None, newest_first: false };
+        let query = PageQuery {
+            index: Some(GSI3),
+            partition: ("gsi3pk", partition),
+            sort_prefix: None,
+            sort_between: None,
+            newest_first: false,
+        };
         self.page(query, limit, cursor, |item| super::orders::order_from_item(item).map(Versioned::into_inner)).await
     }
 

@@ -143,8 +143,13 @@ impl Store {
         cursor: Option<&str>,
     ) -> Result<Page<Replenishment>, CursorOrStore> {
         let gsi1pk = keys::replenishment_gsi1pk(status.as_str());
-        let query =
-            PageQuery { index: Some(GSI1), partition: ("gsi1pk", &gsi1pk), sort_prefix: None, newest_first: false };
+        let query = PageQuery {
+            index: Some(GSI1),
+            partition: ("gsi1pk", &gsi1pk),
+            sort_prefix: None,
+            sort_between: None,
+            newest_first: false,
+        };
         self.page(query, limit, cursor, |i| from_item::<ReplenishmentRecord>(i).map(Replenishment::from)).await
     }
 }

@@ -62,6 +62,7 @@ impl Store {
             index: Some(keys::GSI5),
             partition: ("gsi5pk", &partition),
             sort_prefix: None,
+            sort_between: None,
             newest_first: false,
         };
         self.page(query, limit, cursor, return_from_item).await

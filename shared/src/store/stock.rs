@@ -376,6 +376,7 @@ impl Store {
             index: None,
             partition: ("pk", &pk),
             sort_prefix: Some(("sk", MOVE_PREFIX)),
+            sort_between: None,
             newest_first: true,
         };
         self.page(query, limit, cursor, from_item::<MovementView>).await
@@ -391,6 +392,7 @@ impl Store {
             index: Some(GSI1),
             partition: ("gsi1pk", LOW_STOCK_GSI1PK),
             sort_prefix: None,
+            sort_between: None,
             newest_first: false,
         };
         self.page(query, limit, cursor, stock_from_item).await

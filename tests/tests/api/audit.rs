@@ -77,7 +77,21 @@ async fn every_change_is_audited_by_entity_and_actor_and_a_refusal_is_not() {
     );
     assert!(audit(&t, &format!("customer={}", t.customer)).await.iter().any(|r| r["command"] == "POST /orders"));
 
-    for (query, field) in [("", "actor"), ("actor=a&order=b", "actor"), ("order=nope", "order"), ("sku=a%23b", "sku")] {
+    // Within UTC days, both included: today's are all of them, a month of 2020 holds none.
+    let today = chrono::Utc::now().date_naive();
+    assert_eq!(commands(&audit(&t, &format!("actor=clerk-ana&from={today}&to={today}")).await), commands(&by_ana));
+    assert_eq!(audit(&t, &format!("order={order}&from={today}")).await.len(), 3);
+    assert!(audit(&t, "actor=clerk-ana&to=2020-01-31").await.is_empty());
+    assert!(audit(&t, &format!("order={order}&from=2020-01-01&to=2020-01-31")).await.is_empty());
+
+    for (query, field) in [
+        ("", "actor"),
+        ("actor=a&order=b", "actor"),
+        ("order=nope", "order"),
+        ("sku=a%23b", "sku"),
+        ("actor=a&from=2026-13-01", "from"),
+        ("actor=a&from=2026-12-07&to=2026-12-06", "to"),
+    ] {
         let r = t.get(&format!("/audit?{query}")).await;
         assert_eq!(r.problem(422)["field"], field, "{query}: {}", r.text);
     }

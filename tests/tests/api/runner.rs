@@ -232,3 +232,98 @@ async fn the_runner_edge_behaves_like_api_gateway() {
     assert_eq!(t.stock("EDGE-1").await["on_hand"], 0, "none of this wrote anything");
     server.abort();
 }
+
+/// The runner's own routes: a dead-letter queue moved back to the queue that gave up on it
+/// (bodies and attributes kept), a schedule run now, and where each consumer stands.
+#[tokio::test]
+async fn the_runner_redrives_a_dead_letter_queue_runs_a_schedule_and_shows_its_lag() {
+    let t = spawn_app().await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = tokio::spawn(backoffice_local::server::serve(Arc::clone(&t.app), listener));
+
+    let dlq = t.queue_url("FulfillmentDeadLetterQueue");
+    for n in 0..3 {
+        let attribute = aws_sdk_sqs::types::MessageAttributeValue::builder()
+            .data_type("String")
+            .string_value("order.shipped")
+            .build()
+            .unwrap();
+        t.sqs()
+            .send_message()
+            .queue_url(&dlq)
+            .message_body(format!("{{\"given-up\":{n}}}"))
+            .message_attributes("event_type", attribute)
+            .send()
+            .await
+            .unwrap();
+    }
+    let (status, body) = http(addr, "POST", "/_local/redrive/FulfillmentDeadLetterQueue", b"").await;
+    assert_eq!(status, 200, "{body}");
+    let answer: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!((answer["to"].as_str(), answer["moved"].as_u64()), (Some("FulfillmentQueue"), Some(3)), "{body}");
+    assert_eq!(t.queue_depth("FulfillmentDeadLetterQueue").await, 0);
+    let back = t
+        .sqs()
+        .receive_message()
+        .queue_url(t.queue_url("FulfillmentQueue"))
+        .max_number_of_messages(10)
+        .message_attribute_names("All")
+        .send()
+        .await
+        .unwrap()
+        .messages
+        .unwrap_or_default();
+    let mut bodies: Vec<String> = back.iter().filter_map(|m| m.body.clone()).collect();
+    bodies.sort();
+    assert_eq!(bodies, ["{\"given-up\":0}", "{\"given-up\":1}", "{\"given-up\":2}"]);
+    for m in &back {
+        let kind = m.message_attributes.as_ref().and_then(|a| a.get("event_type")?.string_value.clone());
+        assert_eq!(kind.as_deref(), Some("order.shipped"), "attributes travel back with the message");
+    }
+    for (path, why) in [
+        ("/_local/redrive/EventDeliveryFailuresQueue", "a subscription's, not a queue's"),
+        ("/_local/redrive/NoSuchQueue", "no such queue"),
+        ("/_local/run/QueryApiFunction", "not scheduled"),
+    ] {
+        assert_eq!(http(addr, "POST", path, b"").await.0, 404, "{path}: {why}");
+    }
+    let (status, body) = http(addr, "POST", "/_local/run/ExpireOrdersFunction", b"").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&body).unwrap()["function"], "ExpireOrdersFunction");
+
+    t.stocked("LAG-1", 5, 990, "BRL", 0).await;
+    assert_eq!(t.place_order(&[("LAG-1", 1)], None).await.status, 201);
+    t.app.settle().await.unwrap();
+    let (_, body) = http(addr, "GET", "/_local/stream", b"").await;
+    let stream: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let consumers = stream["consumers"].as_array().unwrap();
+    for function in ["EventRelayFunction", "StockLevelsFunction"] {
+        let c = consumers.iter().find(|c| c["function"] == function).unwrap_or_else(|| panic!("{function}: {body}"));
+        assert!(c["records_read"].as_u64().unwrap() > 0 && c["pending"] == 0, "{body}");
+        assert!(c["iterator_age_ms"].as_i64().is_some_and(|age| age >= 0), "{body}");
+    }
+    let (_, body) = http(addr, "GET", "/_local/queues", b"").await;
+    let queues: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert!(queues["FulfillmentQueue"]["last_batch_oldest_ms"].as_i64().is_some(), "{body}");
+    server.abort();
+}
+
+/// `make run`'s demo data is a shop to look at: a customer with a default address and orders in
+/// several states, made once however often the runner starts.
+#[tokio::test]
+async fn the_demo_data_is_a_working_shop_loaded_once() {
+    let t = spawn_app().await;
+    backoffice_local::demo::load(&t.app).await.unwrap();
+    backoffice_local::demo::load(&t.app).await.unwrap();
+    let found = t.get("/customers?email=ana.demo@example.com").await;
+    let customers = found.body["items"].as_array().unwrap();
+    assert_eq!(customers.len(), 1, "{}", found.text);
+    assert_eq!(customers[0]["addresses"][0]["default"], true);
+    let id = customers[0]["id"].as_str().unwrap();
+    let orders = t.get(&format!("/customers/{id}/orders")).await;
+    let mut statuses: Vec<&str> =
+        orders.body["items"].as_array().unwrap().iter().filter_map(|o| o["status"].as_str()).collect();
+    statuses.sort_unstable();
+    assert_eq!(statuses, ["cancelled", "paid", "pending_payment"], "{}", orders.text);
+}
