@@ -216,7 +216,7 @@ fn the_dashboard_shows_every_queue_the_stream_and_the_shops_metrics() {
         assert!(shown.iter().any(|m| m.contains(namespace) && m.contains(metric)), "{metric} under {namespace}");
     }
     assert!(shows("\"Errors\\\"") && shows("\"Duration\\\"") && shows("\"5xx\""), "{shown:#?}");
-    for output in ["ApiUrl", "ConsoleUrl", "TableName", "AlarmTopic", "DashboardUrl"] {
+    for output in ["ApiUrl", "ConsoleUrl", "TableName", "EventsTopic", "AlarmTopic", "DashboardUrl"] {
         assert!(doc["Outputs"].get(output).is_some(), "no {output} output");
     }
 }
