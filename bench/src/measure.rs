@@ -19,8 +19,9 @@ const CPU_TARGET: f64 = 1.35;
 /// overview's counters once per shard per batch, 8 transactions down to 6; update-customer no
 /// longer reads the e-mail's holder): the same code over a smaller floor is a larger ratio while
 /// the user pays less. Each may instead keep its instructions beyond the floor (its overhead)
-/// within what they were before the round trip went, plus 4 % (BENCHMARKS.md, "Results").
-const OVERHEAD_BUDGETS: &[(&str, u64)] = &[("stock-levels", 1_700_000), ("update-customer", 500_000)];
+/// within what they were before the round trip went, plus 5–7 % for the EMF flush and the
+/// run-to-run spread of the replayed answers (BENCHMARKS.md, "With metrics…").
+const OVERHEAD_BUDGETS: &[(&str, u64)] = &[("stock-levels", 1_750_000), ("update-customer", 500_000)];
 /// Per request, for a function that makes no AWS call (the user pool's trigger): reading the
 /// event, deciding and writing the answer.
 const PURE_CPU_BUDGET: u64 = 80_000;

@@ -21,8 +21,8 @@ const LAG_TARGET: Duration = Duration::from_secs(5);
 const HOT: &str = "PACE-HOT";
 const SHIPPED: &str = "PACE-SHIP";
 
-/// The iterator age the relay and the overview's counters report, and the longest wait of a
-/// work queue's last batch, in milliseconds.
+/// The iterator age the relay and the overview's counters report, and how long the oldest message
+/// of the fulfillment queue's last batch (the shipment's own path) had waited, in milliseconds.
 async fn lags(runner: &Runner) -> Result<(i64, i64, i64), BoxError> {
     let stream = runner.ok("GET", "/_local/stream", Value::Null).await?;
     let age = |function: &str| {
@@ -99,7 +99,7 @@ pub async fn shipments_during_a_sale(moto: &Moto) -> Result<Vec<Row>, BoxError> 
         let (relay, levels, waited) = lags(&runner).await?;
         println!(
             "shipment {}: committed {:.2} s after shipped; iterator age: relay {relay} ms, stock levels {levels} ms; \
-             work queue wait {waited} ms",
+             fulfillment queue wait {waited} ms",
             shipment_lags.len() + 1,
             lag.as_secs_f64()
         );
@@ -136,7 +136,7 @@ pub async fn shipments_during_a_sale(moto: &Moto) -> Result<Vec<Row>, BoxError> 
         },
         Row {
             section: "pace",
-            name: "iterator age relay / stock levels; work queue wait (worst at the shipments)".into(),
+            name: "iterator age relay / stock levels; fulfillment queue wait (worst at the shipments)".into(),
             figure: format!("{relay} / {levels}; {waited} ms"),
             floor: "-".into(),
             ratio: None,

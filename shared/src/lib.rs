@@ -14,5 +14,6 @@ pub mod store;
 pub mod stream;
 pub mod telemetry;
 pub mod views;
+pub mod warm;
 
 pub use context::AppContext;

@@ -3,16 +3,13 @@
 //! type, correlation id); exactly the failed ones are reported (`ReportBatchItemFailures`), so
 //! Lambda retries only those and, after `maxReceiveCount`, moves them to the dead-letter queue.
 //!
-//! A process's first batch is processed one message after another instead: with no connection
-//! open yet, concurrent messages would each open one and pay a TLS handshake apiece, CPU that a
-//! 128 MB function gets a fourteenth of a core for, where one after another they share a
-//! connection and pay one (BENCHMARKS.md). Later batches find the connection pool warm.
+//! A process's first batch is processed one message after another instead (`warm::join_all`):
+//! they share one connection and pay one TLS handshake. Later batches find the pool warm.
 
 use crate::events::Envelope;
 use aws_lambda_events::sqs::{BatchItemFailure, SqsBatchResponse};
 use serde::{Deserialize, Serialize};
 use std::future::Future;
-use std::sync::atomic::{AtomicBool, Ordering};
 use tracing::Instrument;
 
 /// An SQS event as a queue consumer reads it: each message's id and body. Lambda's event has
@@ -39,15 +36,7 @@ where
     Fut: Future<Output = Result<(), String>>,
 {
     let handle = &handle;
-    let results = if WARM.swap(true, Ordering::Relaxed) {
-        futures::future::join_all(event.records.iter().map(|message| one(message, handle))).await
-    } else {
-        let mut results = Vec::with_capacity(event.records.len());
-        for message in &event.records {
-            results.push(one(message, handle).await);
-        }
-        results
-    };
+    let results = crate::warm::join_all(event.records.iter().map(|message| one(message, handle))).await;
     failures(event, results)
 }
 
@@ -66,9 +55,6 @@ where
     );
     handle(envelope).instrument(span).await
 }
-
-/// Whether this process has consumed a batch before (and so has connections open).
-static WARM: AtomicBool = AtomicBool::new(false);
 
 /// For a worker that handles its whole batch at once (one write for many messages): `handle`
 /// gets the envelopes of the messages that parsed, in order, and returns one result for each.

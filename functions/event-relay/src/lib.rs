@@ -65,7 +65,8 @@ pub async fn handler(ctx: &AppContext, mut event: Event) -> DynamoDbEventRespons
     // In stream order, as few publishes as SNS's batch limits allow.
     let published = outgoing.len();
     // The batches go out at once: a standard topic keeps no order between messages anyway, and
-    // a full batch of records then costs one publish's latency instead of ten in a row.
+    // a full batch of records then costs one publish's latency instead of ten in a row (one
+    // after another in a cold process, which would otherwise pay a TLS handshake per batch).
     let mut rest: &mut [Outgoing] = &mut outgoing;
     let mut slices = Vec::new();
     for range in batches(rest.iter().map(|o| o.message.size())) {
@@ -73,7 +74,7 @@ pub async fn handler(ctx: &AppContext, mut event: Event) -> DynamoDbEventRespons
         slices.push(batch);
         rest = tail;
     }
-    for refused in futures::future::join_all(slices.into_iter().map(|batch| publish(ctx, batch))).await {
+    for refused in backoffice::warm::join_all(slices.into_iter().map(|batch| publish(ctx, batch))).await {
         for index in refused {
             failed = Some(failed.map_or(index, |f| f.min(index)));
         }

@@ -143,7 +143,7 @@ impl Store {
     /// with one transaction per counter shard: the shard's item is written once with the sum of
     /// its records' changes, beside one applied-marker per record (up to 99 records a
     /// transaction). A record counted before (a redelivered batch) is left out and the others are
-    /// counted. Shards are written at once. On failure: the position in `records` of the first
+    /// counted. Shards are written at once (one after another in a cold process: `warm`). On failure: the position in `records` of the first
     /// record of the shard that could not be counted (records after it may have been counted,
     /// and their markers keep a retry from counting them again).
     pub async fn count_all(&self, records: &[Counting<'_>], now: DateTime<Utc>) -> Result<(), (usize, StoreError)> {
@@ -155,7 +155,7 @@ impl Store {
             let chunks: Vec<Vec<usize>> = positions.chunks(MAX_RECORDS_A_TRANSACTION).map(<[usize]>::to_vec).collect();
             chunks.into_iter().map(move |chunk| self.count_in_shard(shard, records, chunk, now))
         });
-        let failures = futures::future::join_all(writes).await.into_iter().filter_map(Result::err);
+        let failures = crate::warm::join_all(writes).await.into_iter().filter_map(Result::err);
         match failures.min_by_key(|(position, _)| *position) {
             Some(failure) => Err(failure),
             None => Ok(()),
