@@ -143,6 +143,15 @@ impl Tx {
         self.items.is_empty()
     }
 
+    /// Marks a stream record or event as applied (counted once), under `pk`, until `expires_at`
+    /// (epoch seconds): the put is refused when the mark exists, and the refusal returns the mark,
+    /// so the writer learns which of its records were applied before.
+    pub(crate) fn applied_marker(&mut self, table: &str, pk: String, expires_at: i64) -> Result<(), StoreError> {
+        let mut marker = key(pk, "APPLIED");
+        marker.insert("expires_at".into(), n(expires_at));
+        self.insert_returning(table, marker, Guard::Idempotency, true)
+    }
+
     /// Puts an item only if none with its key exists (an event, a ledger line, a payment, a
     /// guard); `guard` says what a refusal means.
     pub fn insert(&mut self, table: &str, item: Item, guard: Guard) -> Result<(), StoreError> {

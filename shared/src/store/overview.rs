@@ -10,7 +10,7 @@ use super::{Guard, Refusal, Store, StoreError, Tx, n};
 use crate::domain::overview::{Counter, Tally};
 use crate::domain::{order::Order, replenishment::Replenishment, returns::Return, stock::StockItem};
 use crate::stream::decode;
-use aws_sdk_dynamodb::types::{Put, ReturnValuesOnConditionCheckFailure, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{TransactWriteItem, Update};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -175,17 +175,10 @@ impl Store {
         let build = |e: aws_sdk_dynamodb::error::BuildError| (first, StoreError::Corrupt(e.to_string()));
         while !positions.is_empty() {
             let mut tx = Tx::default();
+            let expires_at = now.timestamp() + MARKER_DAYS * 86_400;
             for &position in &positions {
-                let mut marker = super::key(marker_pk(records[position].record_id), "APPLIED");
-                marker.insert("expires_at".into(), n(now.timestamp() + MARKER_DAYS * 86_400));
-                let put = Put::builder()
-                    .table_name(self.table())
-                    .set_item(Some(marker))
-                    .condition_expression("attribute_not_exists(pk)")
-                    .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
-                    .build()
-                    .map_err(build)?;
-                tx.push(TransactWriteItem::builder().put(put).build(), Guard::Idempotency);
+                tx.applied_marker(self.table(), marker_pk(records[position].record_id), expires_at)
+                    .map_err(|e| (first, e))?;
             }
             let total = Tally::sum(positions.iter().map(|&p| records[p].change));
             let moves: Vec<(String, i64)> = total

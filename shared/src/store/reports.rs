@@ -5,7 +5,7 @@
 
 use super::keys;
 use super::{Guard, Refusal, Store, StoreError, Tx, n, s};
-use aws_sdk_dynamodb::types::{Put, ReturnValuesOnConditionCheckFailure, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{TransactWriteItem, Update};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashSet};
@@ -110,16 +110,8 @@ impl Store {
         let mut tx = Tx::default();
         let mut seen = HashSet::new();
         for e in entries.iter().filter(|e| seen.insert(e.event_id.as_str())) {
-            let mut marker = super::key(format!("{MARKER_PREFIX}{}", e.event_id), "APPLIED");
-            marker.insert("expires_at".into(), n(now.timestamp() + MARKER_DAYS * 86_400));
-            let put = Put::builder()
-                .table_name(self.table())
-                .set_item(Some(marker))
-                .condition_expression("attribute_not_exists(pk)")
-                .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
-                .build()
-                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            tx.push(TransactWriteItem::builder().put(put).build(), Guard::Idempotency);
+            let pk = format!("{MARKER_PREFIX}{}", e.event_id);
+            tx.applied_marker(self.table(), pk, now.timestamp() + MARKER_DAYS * 86_400)?;
         }
         for ((day, currency), delta) in rows(entries)? {
             let update = Update::builder()
