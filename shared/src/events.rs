@@ -154,7 +154,7 @@ mod tests {
         let at = Utc::now();
         let at_text = serde_json::to_value(at)?.as_str().map(str::to_owned).unwrap_or_default();
         for (stored, payload) in [
-            // Stored payloads are compact with sorted keys (`payload_json`), so the bytes match too.
+            // Stored payloads are compact JSON (`payload_json`), sent as stored, so the bytes match too.
             (
                 r#"{"lines":[{"quantity":2,"sku":"A"}],"order_id":"o-1"}"#,
                 serde_json::json!({"order_id":"o-1","lines":[{"sku":"A","quantity":2}]}),

@@ -4,6 +4,7 @@
 pub mod context;
 pub mod domain;
 pub mod events;
+pub mod gateway;
 #[cfg(feature = "s3")]
 pub mod files;
 pub mod http;

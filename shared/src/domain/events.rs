@@ -137,6 +137,14 @@ macro_rules! domain_events {
                     $(DomainEvent::$variant(_) => $name,)+
                 }
             }
+
+            /// The payload alone, as stored in the event item and sent in the envelope.
+            pub fn payload_json(&self) -> String {
+                let json = match self {
+                    $(DomainEvent::$variant(payload) => serde_json::to_string(payload),)+
+                };
+                json.unwrap_or_else(|_| "null".to_owned())
+            }
         }
     };
 }
@@ -165,14 +173,4 @@ domain_events! {
     /// Available stock rose back above the reorder point.
     "stock.replenished" => StockReplenished(StockLevels),
     "export.requested" => ExportRequested(ExportRequested),
-}
-
-impl DomainEvent {
-    /// The payload alone, as stored in the event item and sent in the envelope.
-    pub fn payload_json(&self) -> String {
-        match serde_json::to_value(self) {
-            Ok(serde_json::Value::Object(mut map)) => map.remove("payload").unwrap_or_default().to_string(),
-            _ => "null".to_owned(),
-        }
-    }
 }

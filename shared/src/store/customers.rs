@@ -4,20 +4,19 @@ use super::keys::{self, CUSTOMER_SK, EMAIL_SK, GSI2};
 use super::page::CursorOrStore;
 use super::page::{Page, PageQuery};
 use super::versioned::{Versioned, next_version, versioned_from_item};
-use super::{Guard, Item, Store, StoreError, Tx, n, s, to_item};
+use super::{Guard, Item, Store, StoreError, Tx, n, s};
 use crate::domain::CustomerId;
 use crate::domain::customer::Customer;
 use crate::domain::order::Order;
 use aws_sdk_dynamodb::types::{Delete, TransactWriteItem};
 use serde::Serialize;
 
-/// A customer's item as written (read back straight into a `Customer`, see `order_from_item`).
+/// What a customer's item holds beside the customer's fields (`record_item`; read back straight
+/// into a `Customer`, see `order_from_item`).
 #[derive(Serialize)]
-struct CustomerRecord<'a> {
+struct CustomerRecord {
     pk: String,
     sk: String,
-    #[serde(flatten)]
-    customer: &'a Customer,
     gsi2pk: String,
     gsi2sk: String,
     version: u64,
@@ -107,12 +106,11 @@ pub fn put_customer(
     let record = CustomerRecord {
         pk: keys::customer_pk(&c.id),
         sk: CUSTOMER_SK.to_owned(),
-        customer: c,
         gsi2pk: keys::customer_pk(&c.id),
         gsi2sk: CUSTOMER_SK.to_owned(),
         version: next_version(expected_version),
     };
-    tx.put_versioned(table, to_item(&record)?, expected_version)
+    tx.put_versioned(table, super::record_item(&record, c)?, expected_version)
 }
 
 /// The e-mail guard follows the customer's address: the old one released, the new one claimed

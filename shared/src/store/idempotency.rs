@@ -3,7 +3,7 @@
 //! happened completely (and replays) or not at all (and runs). Records expire after 24 hours.
 
 use super::keys::{self, IDEMPOTENCY_SK, hex};
-use super::{Guard, Item, StoreError, Tx, from_item, to_item};
+use super::{Guard, Item, StoreError, Tx, from_item, record_item};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -51,13 +51,20 @@ pub struct StoredResponse {
     pub location: Option<String>,
 }
 
-#[derive(Serialize, Deserialize)]
+/// A record as read: the fingerprint beside the stored response.
+#[derive(Deserialize)]
 struct IdempotencyRecord {
-    pk: String,
-    sk: String,
     fingerprint: String,
     #[serde(flatten)]
     response: StoredResponse,
+}
+
+/// What a record holds beside the stored response's attributes (`record_item`).
+#[derive(Serialize)]
+struct RecordAttributes {
+    pk: String,
+    sk: String,
+    fingerprint: String,
     created_at: DateTime<Utc>,
     /// Epoch seconds; the table's TTL attribute.
     expires_at: i64,
@@ -90,18 +97,17 @@ pub fn put_record(
     about: Option<&crate::domain::CustomerId>,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    let record = IdempotencyRecord {
+    let record = RecordAttributes {
         gsi2pk: about.map(keys::customer_pk),
         gsi2sk: about.map(|_| format!("IDEMPOTENCY#{}", key.pk)),
         pk: key.pk.clone(),
         sk: IDEMPOTENCY_SK.to_owned(),
         fingerprint: fingerprint.to_owned(),
-        response: response.clone(),
         created_at: now,
         expires_at: now.timestamp() + RETENTION_HOURS * 3600,
     };
     // The record that won the race comes back with the refusal: replayed without a read.
-    tx.insert_returning(table, to_item(&record)?, Guard::Idempotency, true)
+    tx.insert_returning(table, record_item(&record, response)?, Guard::Idempotency, true)
 }
 
 #[cfg(test)]

@@ -504,6 +504,17 @@ pub fn to_item<T: serde::Serialize>(record: &T) -> Result<Item, StoreError> {
     serde_dynamo::to_item(record).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
+/// One item of `body`'s attributes beside `keys`' (keys, index keys, version). Each is
+/// serialised as the struct it is, so its map is sized once; `#[serde(flatten)]` would build one
+/// map grown from empty instead, hashing every attribute again at each doubling.
+pub(crate) fn record_item<K: serde::Serialize, B: serde::Serialize>(keys: &K, body: &B) -> Result<Item, StoreError> {
+    let mut item = to_item(body)?;
+    let keys = to_item(keys)?;
+    item.reserve(keys.len());
+    item.extend(keys);
+    Ok(item)
+}
+
 /// Converts an item into a mapping struct.
 pub fn from_item<T: serde::de::DeserializeOwned>(item: Item) -> Result<T, StoreError> {
     // One conversion of the SDK's map, not two (see `stream::decode`).

@@ -3,20 +3,17 @@
 use super::events::{EventRecord, TimelineEvent};
 use super::keys::{self, GSI1};
 use super::versioned::{Versioned, next_version, versioned_from_item};
-use super::{Item, Store, StoreError, Tx, s, to_item};
+use super::{Item, Store, StoreError, Tx, record_item, s};
 use crate::domain::OrderId;
 use crate::domain::order::Order;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-/// An order's item as written: the order's fields beside its keys and index keys (borrowed: no
-/// copy of the order to serialise it).
+/// What an order's item holds beside the order's fields (`record_item`): its keys and index keys.
 #[derive(Serialize)]
-struct OrderRecord<'a> {
+struct OrderRecord {
     pk: String,
     sk: String,
-    #[serde(flatten)]
-    order: &'a Order,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     gsi1pk: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -47,7 +44,8 @@ struct OrderRecord<'a> {
 
 /// Sortable text form of an instant, used in index sort keys.
 pub(crate) fn sortable(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+    // `%Y-%m-%dT%H:%M:%S%.3fZ`, without parsing a format string on every call.
+    t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
 pub fn order_key(id: &OrderId) -> Item {
@@ -71,29 +69,29 @@ pub fn put_order(tx: &mut Tx, table: &str, order: &Order, expected_version: Opti
     } else {
         None
     };
+    let placed = sortable(order.placed_at);
     let record = OrderRecord {
         pk: keys::order_pk(&order.id),
         sk: keys::ORDER_SK.to_owned(),
-        order,
         gsi1pk: awaiting.then(|| keys::AWAITING_PAYMENT_GSI1PK.to_owned()),
         gsi1sk: awaiting.then(|| format!("{}#{}", sortable(order.payment_due_at), order.id)),
         gsi2pk: keys::customer_pk(&order.customer_id),
         gsi2sk: format!("ORDER#{}", order.id),
         gsi3pk: money_list.map(str::to_owned),
-        gsi3sk: money_list.map(|_| format!("{}#{}", sortable(order.placed_at), order.id)),
+        gsi3sk: money_list.map(|_| format!("{placed}#{}", order.id)),
         gsi4pk: keys::orders_by_date_pk(order.id.bucket(keys::ORDER_DATE_SHARDS)),
-        gsi4sk: format!("{}#{}", sortable(order.placed_at), order.id),
+        gsi4sk: format!("{placed}#{}", order.id),
         gsi5pk: keys::orders_by_state_pk(
             order.status,
             order.fulfillment_status,
             order.id.bucket(keys::ORDER_STATE_SHARDS),
         ),
-        gsi5sk: format!("{}#{}", sortable(order.placed_at), order.id),
+        gsi5sk: format!("{placed}#{}", order.id),
         line_count: order.lines.len(),
         counted_open: order.counted_open(),
         version: next_version(expected_version),
     };
-    tx.put_versioned(table, to_item(&record)?, expected_version)
+    tx.put_versioned(table, record_item(&record, order)?, expected_version)
 }
 
 impl Store {
@@ -161,5 +159,18 @@ impl Store {
                 OrderId::parse("pk", raw).map_err(|e| StoreError::Corrupt(e.to_string()))
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn sort_keys_hold_milliseconds_in_utc_with_a_z() {
+        let at = Utc.with_ymd_and_hms(2026, 12, 7, 18, 47, 8).unwrap() + chrono::Duration::microseconds(5_900);
+        assert_eq!(sortable(at), "2026-12-07T18:47:08.005Z");
+        assert_eq!(sortable(Utc.with_ymd_and_hms(2026, 1, 2, 3, 4, 5).unwrap()), "2026-01-02T03:04:05.000Z");
     }
 }

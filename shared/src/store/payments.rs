@@ -36,28 +36,25 @@ pub struct MoneyRecord<T> {
     pub response: String,
 }
 
+/// A movement's item: its key and stored response beside the movement's attributes.
+fn money_item<T: Serialize>(key: Item, response: &str, movement: &T) -> Result<Item, StoreError> {
+    let mut item = to_item(movement)?;
+    item.reserve(key.len() + 1);
+    item.extend(key);
+    item.insert("response".into(), s(response));
+    Ok(item)
+}
+
 /// Records a payment once per gateway reference (a concurrent duplicate fails this condition and
 /// replays on its retry).
 pub fn put_payment(tx: &mut Tx, table: &str, order: &OrderId, p: &Payment, response: &str) -> Result<(), StoreError> {
     let key = payment_key(order, &p.gateway_reference);
-    let record = MoneyRecord {
-        pk: keys::order_pk(order),
-        sk: key["sk"].as_s().cloned().unwrap_or_default(),
-        movement: p.clone(),
-        response: response.to_owned(),
-    };
-    tx.insert(table, to_item(&record)?, Guard::Idempotency)
+    tx.insert(table, money_item(key, response, p)?, Guard::Idempotency)
 }
 
 pub fn put_refund(tx: &mut Tx, table: &str, order: &OrderId, r: &Refund, response: &str) -> Result<(), StoreError> {
     let key = refund_key(order, &r.gateway_reference);
-    let record = MoneyRecord {
-        pk: keys::order_pk(order),
-        sk: key["sk"].as_s().cloned().unwrap_or_default(),
-        movement: r.clone(),
-        response: response.to_owned(),
-    };
-    tx.insert(table, to_item(&record)?, Guard::Idempotency)
+    tx.insert(table, money_item(key, response, r)?, Guard::Idempotency)
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

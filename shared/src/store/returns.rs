@@ -3,18 +3,17 @@
 
 use super::keys;
 use super::versioned::{Versioned, next_version, versioned_from_item};
-use super::{Item, Store, StoreError, Tx, to_item};
+use super::{Item, Store, StoreError, Tx, record_item};
 use crate::domain::ReturnId;
 use crate::domain::returns::Return;
 use serde::Serialize;
 
-/// A return's item as written (read back straight into a `Return`, see `order_from_item`).
+/// What a return's item holds beside the return's fields (`record_item`; read back straight into
+/// a `Return`, see `order_from_item`).
 #[derive(Serialize)]
-struct ReturnRecord<'a> {
+struct ReturnRecord {
     pk: String,
     sk: String,
-    #[serde(flatten)]
-    ret: &'a Return,
     gsi2pk: String,
     gsi2sk: String,
     /// The queue of its status, oldest first.
@@ -39,14 +38,13 @@ pub fn put_return(tx: &mut Tx, table: &str, ret: &Return, expected_version: Opti
     let record = ReturnRecord {
         pk: return_pk(&ret.id),
         sk: keys::RETURN_SK.to_owned(),
-        ret,
         gsi2pk: keys::customer_pk(&ret.customer_id),
         gsi2sk: format!("RETURN#{}", ret.id),
         gsi5pk: keys::returns_by_status_pk(&ret.status.to_string()),
         gsi5sk: format!("{}#{}", super::orders::sortable(ret.requested_at), ret.id),
         version: next_version(expected_version),
     };
-    tx.put_versioned(table, to_item(&record)?, expected_version)
+    tx.put_versioned(table, record_item(&record, ret)?, expected_version)
 }
 
 impl Store {
