@@ -4,9 +4,9 @@
 pub mod context;
 pub mod domain;
 pub mod events;
-pub mod gateway;
 #[cfg(feature = "s3")]
 pub mod files;
+pub mod gateway;
 pub mod http;
 pub mod lambda;
 pub mod metrics;

@@ -118,6 +118,19 @@ pub struct ExportRequested {
     pub export_id: String,
 }
 
+/// A gateway payment's step that is not a payment or refund of the balance (those are
+/// `payment.recorded` and `refund.recorded`): authorised, voided, disputed and its outcome.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GatewayPaymentEvent {
+    pub order_id: String,
+    pub provider: String,
+    pub reference: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<Money>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dispute: Option<String>,
+}
+
 /// Declares [`DomainEvent`] from one table of type names: its serde tags, `event_type()` and
 /// [`EVENT_TYPES`] all come from the same list, so a name cannot differ between them.
 macro_rules! domain_events {
@@ -157,6 +170,14 @@ domain_events! {
     "return.cancelled" => ReturnCancelled(ReturnEvent),
     "payment.recorded" => PaymentRecorded(MoneyMovement),
     "refund.recorded" => RefundRecorded(MoneyMovement),
+    /// Money held on the customer's card at a gateway, to be captured.
+    "payment.authorized" => PaymentAuthorized(GatewayPaymentEvent),
+    /// A hold released, or a payment cancelled before it was taken.
+    "payment.voided" => PaymentVoided(GatewayPaymentEvent),
+    "payment.disputed" => PaymentDisputed(GatewayPaymentEvent),
+    "payment.dispute_won" => PaymentDisputeWon(GatewayPaymentEvent),
+    /// The bank gave the disputed amount back to the customer: the order owes it again.
+    "payment.dispute_lost" => PaymentDisputeLost(GatewayPaymentEvent),
     "order.paid" => OrderPaid(OrderPaid),
     "order.picking" => OrderPicking(FulfillmentStep),
     "order.packed" => OrderPacked(FulfillmentStep),

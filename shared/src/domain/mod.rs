@@ -44,6 +44,7 @@ pub mod customer;
 pub mod events;
 pub mod export;
 pub mod fulfillment;
+pub mod gateway;
 pub mod ids;
 pub mod money;
 pub mod order;

@@ -122,6 +122,9 @@ pub struct Order {
     /// Internal notes by the shop's staff, oldest first (never shown to the customer).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(crate) notes: Vec<OrderNote>,
+    /// Its payments at payment gateways (Stripe, Mercado Pago), as their webhooks reported them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) gateway_payments: Vec<super::gateway::GatewayPayment>,
     /// Set at placement: the order counts among its customer's open orders until it closes.
     /// Erasure needs that count at zero and placement moves it, in their own transactions, so
     /// the two can never both succeed (orders placed before the count existed read `false`).
@@ -250,8 +253,25 @@ pub fn add_note(
 
 impl Order {
     /// Still holding stock and waiting for money: what the expiry looks for.
+    /// Unpaid and not held on a card either: an authorised order is never expired as unpaid.
     pub fn awaiting_payment(&self) -> bool {
-        self.status == OrderStatus::PendingPayment && self.payment_status == PaymentStatus::Unpaid
+        self.status == OrderStatus::PendingPayment
+            && self.payment_status == PaymentStatus::Unpaid
+            && !self.is_authorized()
+    }
+
+    /// Money is held for it at a gateway, not yet captured.
+    pub fn is_authorized(&self) -> bool {
+        self.gateway_payments.iter().any(|p| p.state == super::gateway::GatewayState::Authorized)
+    }
+
+    pub fn gateway_payments(&self) -> &[super::gateway::GatewayPayment] {
+        &self.gateway_payments
+    }
+
+    /// A payment of it is disputed and the dispute is not closed.
+    pub fn is_disputed(&self) -> bool {
+        self.gateway_payments.iter().any(super::gateway::GatewayPayment::has_open_dispute)
     }
 
     pub fn currency(&self) -> Currency {
@@ -434,6 +454,7 @@ pub fn place(
         return_ids: Vec::new(),
         personal_data_erased: false,
         notes: Vec::new(),
+        gateway_payments: Vec::new(),
         counted_open: true,
     };
     // No level events: reservations are written commutatively, so an order cannot know whether

@@ -82,9 +82,9 @@ pub fn verify_stripe(
     }
     // The signature is checked before the clock, so a stale but genuine delivery says "stale"
     // and a forged one never learns whether its timestamp would have passed.
-    let signed = secrets.iter().any(|secret| {
-        candidates.iter().any(|v1| matches(secret.as_bytes(), &[t.as_bytes(), b".", body], v1))
-    });
+    let signed = secrets
+        .iter()
+        .any(|secret| candidates.iter().any(|v1| matches(secret.as_bytes(), &[t.as_bytes(), b".", body], v1)));
     if !signed {
         return Err(SignatureError::Mismatch);
     }
@@ -230,7 +230,8 @@ mod tests {
     #[test]
     fn given_another_payment_id_request_or_secret_then_mercadopago_is_refused() {
         let header = mp("mp-secret", "123456", "req-9", NOW);
-        let base = MercadoPagoHeaders { x_signature: Some(&header), x_request_id: Some("req-9"), data_id: Some("123456") };
+        let base =
+            MercadoPagoHeaders { x_signature: Some(&header), x_request_id: Some("req-9"), data_id: Some("123456") };
         assert_eq!(verify_mercadopago(base, "other", NOW, 300), Err(SignatureError::Mismatch));
         let other_id = MercadoPagoHeaders { data_id: Some("123457"), ..base };
         assert_eq!(verify_mercadopago(other_id, "mp-secret", NOW, 300), Err(SignatureError::Mismatch));

@@ -70,7 +70,8 @@ fn object<T: serde::de::DeserializeOwned>(value: serde_json::Value, what: &str) 
 
 /// Reads a Stripe event (the raw body, already verified).
 pub fn read(body: &[u8]) -> Result<Read<ProviderEvent>, PayloadError> {
-    let event: Event = serde_json::from_slice(body).map_err(|e| PayloadError::new(format!("not a Stripe event: {e}")))?;
+    let event: Event =
+        serde_json::from_slice(body).map_err(|e| PayloadError::new(format!("not a Stripe event: {e}")))?;
     let event_id = event.id;
     let of_intent = |intent: PaymentIntent, change: PaymentChange| ProviderEvent {
         provider: Provider::Stripe,
@@ -119,7 +120,9 @@ pub fn read(body: &[u8]) -> Result<Read<ProviderEvent>, PayloadError> {
             };
             ProviderEvent {
                 provider: Provider::Stripe,
-                payment: dispute.payment_intent.ok_or_else(|| PayloadError::new("the dispute has no payment_intent"))?,
+                payment: dispute
+                    .payment_intent
+                    .ok_or_else(|| PayloadError::new("the dispute has no payment_intent"))?,
                 event_id,
                 // A dispute names the payment only: the order is the one that payment belongs to.
                 order_id: None,
@@ -157,7 +160,8 @@ mod tests {
 
     #[test]
     fn given_an_authorised_intent_then_the_capturable_amount_is_held_for_its_order() {
-        let Read::Event(event) = read(&intent_event("payment_intent.amount_capturable_updated", intent(2500, 0))).unwrap()
+        let Read::Event(event) =
+            read(&intent_event("payment_intent.amount_capturable_updated", intent(2500, 0))).unwrap()
         else {
             panic!("ignored")
         };
