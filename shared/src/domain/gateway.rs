@@ -288,7 +288,7 @@ fn settle_refunds(
 /// Applies a provider's event to the order its payment belongs to.
 pub fn apply(order: &Order, event: &ProviderEvent, now: DateTime<Utc>) -> Verdict {
     match decide(order, event, now) {
-        Ok(Some((order, events))) => Verdict::Applied { order, events },
+        Ok(Some((order, events))) => Verdict::Applied { order: Box::new(order), events },
         Ok(None) => Verdict::Unchanged,
         Err(reason) => Verdict::Review(reason),
     }
@@ -440,7 +440,7 @@ mod tests {
 
     fn applied(order: &Order, e: &ProviderEvent) -> (Order, Vec<&'static str>) {
         match apply(order, e, Utc::now()) {
-            Verdict::Applied { order, events } => (order, events.iter().map(DomainEvent::event_type).collect()),
+            Verdict::Applied { order, events } => (*order, events.iter().map(DomainEvent::event_type).collect()),
             other => panic!("expected applied, got {other:?}"),
         }
     }
