@@ -203,7 +203,7 @@ impl ReviewReason {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {
     Applied {
-        order: Order,
+        order: Box<Order>,
         events: Vec<DomainEvent>,
     },
     /// Already applied, or older than what was: nothing to write but the event's mark.
