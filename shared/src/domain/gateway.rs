@@ -177,6 +177,8 @@ pub const MAX_GATEWAY_PAYMENTS: usize = 20;
 pub enum ReviewReason {
     #[error("the event names no order the backoffice knows")]
     UnknownOrder,
+    #[error("the payment belongs to another order")]
+    PaymentOfAnotherOrder,
     #[error("the order is in {order}, the payment in {given}")]
     CurrencyMismatch { order: String, given: String },
     #[error("the amount {given} does not match what the order owes ({expected})")]
@@ -191,6 +193,7 @@ impl ReviewReason {
     pub fn code(&self) -> &'static str {
         match self {
             Self::UnknownOrder => "unknown_order",
+            Self::PaymentOfAnotherOrder => "payment_of_another_order",
             Self::CurrencyMismatch { .. } => "currency_mismatch",
             Self::AmountMismatch { .. } => "amount_mismatch",
             Self::OrderCancelled => "order_cancelled",
@@ -417,6 +420,49 @@ fn decide(order: &Order, event: &ProviderEvent, now: DateTime<Utc>) -> Decided {
     Ok(Some((settled, events)))
 }
 
+/// An event set aside for a person: what it said and why it was not applied. It holds ids and
+/// amounts, never personal data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Review {
+    pub id: super::ReviewId,
+    pub received_at: DateTime<Utc>,
+    pub event: ProviderEvent,
+    pub reason: ReviewReason,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolution: Option<Resolution>,
+}
+
+/// How a person closed a review (they act at the provider or on the order themselves: a
+/// review never moves money on its own).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Resolution {
+    pub by: String,
+    pub at: DateTime<Utc>,
+    pub note: Reason,
+}
+
+impl Review {
+    pub fn new(event: ProviderEvent, reason: ReviewReason, now: DateTime<Utc>) -> Self {
+        Self { id: super::ReviewId::new(), received_at: now, event, reason, resolution: None }
+    }
+
+    pub fn is_open(&self) -> bool {
+        self.resolution.is_none()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the review was resolved already")]
+pub struct AlreadyResolved;
+
+/// Closes a review with the person's note.
+pub fn resolve(review: &Review, by: &str, note: Reason, now: DateTime<Utc>) -> Result<Review, AlreadyResolved> {
+    if !review.is_open() {
+        return Err(AlreadyResolved);
+    }
+    Ok(Review { resolution: Some(Resolution { by: by.to_owned(), at: now, note }), ..review.clone() })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -566,5 +612,15 @@ mod tests {
             apply(&cancelled, &event("e4", PaymentChange::Captured { amount: brl(1000) }), Utc::now()),
             Verdict::Review(ReviewReason::OrderCancelled)
         );
+    }
+
+    #[test]
+    fn given_an_open_review_when_a_person_resolves_it_then_it_closes_once() {
+        let review = Review::new(event("e1", PaymentChange::Pending), ReviewReason::UnknownOrder, Utc::now());
+        let note = Reason::parse("note", "refunded at Stripe by hand").unwrap();
+        let closed = resolve(&review, "finance@shop", note.clone(), Utc::now()).unwrap();
+        assert!(!closed.is_open());
+        assert_eq!(closed.resolution.as_ref().map(|r| r.by.as_str()), Some("finance@shop"));
+        assert_eq!(resolve(&closed, "owner", note, Utc::now()), Err(AlreadyResolved));
     }
 }

@@ -128,6 +128,10 @@ ulid_id!(
     /// Identifies a return (RMA).
     ReturnId
 );
+ulid_id!(
+    /// Identifies a gateway event set aside for a person's review.
+    ReviewId
+);
 
 /// A customer reference: 1–64 characters of `A-Z a-z 0-9 _ -`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]

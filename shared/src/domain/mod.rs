@@ -56,7 +56,7 @@ pub mod search;
 pub mod stock;
 pub mod text;
 
-pub use ids::{AuditId, CustomerId, EventId, ExportId, MovementId, OrderId, ReturnId, Sku};
+pub use ids::{AuditId, CustomerId, EventId, ExportId, MovementId, OrderId, ReturnId, ReviewId, Sku};
 pub use money::{Currency, Money, MoneyError};
 pub use text::{FieldError, ShortText};
 

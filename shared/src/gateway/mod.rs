@@ -3,6 +3,7 @@
 //! the provider. Nothing here does I/O: the webhook function and the consumer call the port
 //! (`http`) for that.
 
+pub mod intake;
 pub mod mercadopago;
 pub mod signature;
 pub mod stripe;

@@ -144,6 +144,35 @@ impl Changes {
         self.with(|tx, table| super::events::put_events_of(tx, table, of, events, correlation_id, at))
     }
 
+    /// A provider's event applied (or set aside): a redelivery finds the mark and does nothing.
+    pub fn gateway_event_applied(
+        &mut self,
+        provider: crate::domain::gateway::Provider,
+        event_id: &str,
+        at: DateTime<Utc>,
+    ) -> Step<'_> {
+        self.with(|tx, table| super::gateway::put_event_marker(tx, table, provider, event_id, at))
+    }
+
+    /// The provider's payment belongs to `order` (only while no other order holds it).
+    pub fn gateway_payment_of(
+        &mut self,
+        provider: crate::domain::gateway::Provider,
+        reference: &str,
+        order: &OrderId,
+    ) -> Step<'_> {
+        self.with(|tx, table| super::gateway::put_pointer(tx, table, provider, reference, order))
+    }
+
+    /// A review's new state over the one read (`None`: a new review).
+    pub fn review(
+        &mut self,
+        before: Option<&Versioned<crate::domain::gateway::Review>>,
+        next: &crate::domain::gateway::Review,
+    ) -> Step<'_> {
+        self.with(|tx, table| super::gateway::put_review(tx, table, next, before.map(Versioned::version)))
+    }
+
     /// A new export job (only if its id is not taken).
     pub fn new_export(&mut self, job: &crate::domain::export::ExportJob) -> Step<'_> {
         self.with(|tx, table| super::exports::put_new_export(tx, table, job))

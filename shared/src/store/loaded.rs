@@ -6,13 +6,14 @@
 use super::idempotency::IdempotencyKey;
 use super::payments::{self, MoneyRecord};
 use super::versioned::Versioned;
-use super::{Item, StoreError, customers, from_item, item_key, keys, orders, returns, stock};
+use super::{Item, StoreError, customers, from_item, gateway, item_key, keys, orders, returns, stock};
 use crate::domain::customer::Customer;
+use crate::domain::gateway::{Provider, Review};
 use crate::domain::order::Order;
 use crate::domain::payment::{GatewayReference, Payment, Refund};
 use crate::domain::returns::Return;
 use crate::domain::stock::StockItem;
-use crate::domain::{CustomerId, OrderId, ReturnId, Sku};
+use crate::domain::{CustomerId, OrderId, ReturnId, ReviewId, Sku};
 use std::collections::HashMap;
 
 /// The aggregates a command's decision needs, by id.
@@ -60,6 +61,23 @@ impl Reads {
     /// The refund recorded on the order under this gateway reference, if any.
     pub fn refund(mut self, order: &OrderId, reference: &GatewayReference) -> Self {
         self.keys.push(payments::refund_key(order, reference));
+        self
+    }
+
+    /// Whether this provider event was applied (its marker).
+    pub fn gateway_event(mut self, provider: Provider, event_id: &str) -> Self {
+        self.keys.push(gateway::event_marker_key(provider, event_id));
+        self
+    }
+
+    /// Which order the provider's payment belongs to, if any event of it was applied.
+    pub fn gateway_payment(mut self, provider: Provider, reference: &str) -> Self {
+        self.keys.push(gateway::pointer_key(provider, reference));
+        self
+    }
+
+    pub fn review(mut self, id: &ReviewId) -> Self {
+        self.keys.push(gateway::review_key(id));
         self
     }
 
@@ -138,6 +156,18 @@ impl Loaded {
         reference: &GatewayReference,
     ) -> Result<Option<MoneyRecord<Refund>>, StoreError> {
         self.by_key(&payments::refund_key(order, reference)).cloned().map(from_item).transpose()
+    }
+
+    pub fn gateway_event_applied(&self, provider: Provider, event_id: &str) -> bool {
+        self.by_key(&gateway::event_marker_key(provider, event_id)).is_some()
+    }
+
+    pub fn gateway_payment_order(&self, provider: Provider, reference: &str) -> Result<Option<OrderId>, StoreError> {
+        self.by_key(&gateway::pointer_key(provider, reference)).map(gateway::pointer_order).transpose()
+    }
+
+    pub fn review(&self, id: &ReviewId) -> Result<Option<Versioned<Review>>, StoreError> {
+        self.by_key(&gateway::review_key(id)).cloned().map(gateway::review_from_item).transpose()
     }
 
     fn by_key(&self, key: &Item) -> Option<&Item> {

@@ -9,6 +9,7 @@ pub mod customer_search;
 pub mod customers;
 pub mod events;
 pub mod exports;
+pub mod gateway;
 pub mod idempotency;
 pub mod keys;
 pub mod loaded;
