@@ -25,6 +25,9 @@ pub struct AppContext {
     /// into every function: cargo gives all of a workspace's binaries the `s3` feature.
     #[cfg(feature = "s3")]
     pub files: Option<crate::files::ExportFiles>,
+    /// The payment gateways' secrets and APIs, for a function given `PAYMENT_SECRETS_ARN`.
+    #[cfg(feature = "gateway")]
+    pub payments: Option<crate::gateway::context::PaymentsContext>,
     /// The configuration the clients were built from.
     pub sdk: aws_config::SdkConfig,
 }
@@ -161,6 +164,8 @@ impl AppContext {
             exports_bucket: lookup("EXPORTS_BUCKET"),
             #[cfg(feature = "s3")]
             files: None,
+            #[cfg(feature = "gateway")]
+            payments: crate::gateway::context::PaymentsContext::from_lookup(sdk, lookup)?,
             sdk: sdk.clone(),
         })
     }

@@ -83,6 +83,17 @@ pub(crate) fn refused(type_uri: &str) {
     metrics::counter!("Refusals", "Reason" => reason).increment(1);
 }
 
+/// Counts a webhook delivery refused before anything was queued (a bad signature, a stale
+/// timestamp, a body too large): a burst means a misconfigured secret or someone probing.
+pub fn webhook_refused(provider: &'static str, reason: &'static str) {
+    metrics::counter!("WebhookRefusals", "Provider" => provider, "Reason" => reason).increment(1);
+}
+
+/// Counts a provider event set aside for a person's review.
+pub fn payment_review(reason: &'static str) {
+    metrics::counter!("PaymentReviews", "Reason" => reason).increment(1);
+}
+
 /// Counts an execution environment's first invocation.
 pub(crate) fn cold_start() {
     let function = std::env::var("AWS_LAMBDA_FUNCTION_NAME").unwrap_or_default();

@@ -40,6 +40,25 @@ where
     failures(event, results)
 }
 
+/// For a queue whose messages are not event envelopes (the payment providers' deliveries):
+/// each body is read as a `T`, then handled in its own span; exactly the failures are reported.
+pub async fn consume_messages<T, F, Fut>(event: &Batch, handle: F) -> SqsBatchResponse
+where
+    T: serde::de::DeserializeOwned,
+    F: Fn(T) -> Fut,
+    Fut: Future<Output = Result<(), String>>,
+{
+    let handle = &handle;
+    let results = crate::warm::join_all(event.records.iter().map(|message| async move {
+        let body = message.body.as_deref().ok_or_else(|| "empty message".to_owned())?;
+        let parsed: T = serde_json::from_str(body).map_err(|e| format!("unreadable message: {e}"))?;
+        let span = tracing::info_span!("message", id = message.message_id.as_deref().unwrap_or_default());
+        handle(parsed).instrument(span).await
+    }))
+    .await;
+    failures(event, results)
+}
+
 /// One message: parsed, then handled in its own span.
 async fn one<F, Fut>(message: &Message, handle: &F) -> Result<(), String>
 where

@@ -67,6 +67,22 @@ pub enum PaymentChange {
     DisputeClosed { dispute: String, won: bool },
 }
 
+impl PaymentChange {
+    /// The change's name, as its serialised `kind` says it (for log lines and metrics).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Authorized { .. } => "authorized",
+            Self::Captured { .. } => "captured",
+            Self::Voided => "voided",
+            Self::Failed => "failed",
+            Self::Refunded { .. } => "refunded",
+            Self::DisputeOpened { .. } => "dispute_opened",
+            Self::DisputeClosed { .. } => "dispute_closed",
+        }
+    }
+}
+
 /// One provider event, read from its payload: which payment, of which order, what happened.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProviderEvent {

@@ -3,8 +3,14 @@
 //! the provider. Nothing here does I/O: the webhook function and the consumer call the port
 //! (`http`) for that.
 
+#[cfg(feature = "gateway")]
+pub mod context;
+#[cfg(feature = "gateway")]
+pub mod http;
 pub mod intake;
 pub mod mercadopago;
+#[cfg(feature = "gateway")]
+pub mod secrets;
 pub mod signature;
 pub mod stripe;
 
@@ -28,4 +34,18 @@ impl PayloadError {
 pub enum Read<T> {
     Event(T),
     Ignored { event_type: String },
+}
+
+/// An AWS SDK error's whole chain of causes, for a log line (the SDK's `Display` says only
+/// "service error").
+#[cfg(feature = "gateway")]
+pub fn display_sdk_error<E: std::error::Error + 'static>(e: &E) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
 }
