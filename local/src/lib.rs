@@ -56,6 +56,8 @@ pub struct Route {
     pub function: String,
     /// The scopes the JWT authorizer demands for this route (`AuthorizationScopes`).
     pub scopes: Vec<String>,
+    /// Outside the authorizer (`Authorizer: NONE`): called with no identity, whatever is sent.
+    pub public: bool,
     handler: HttpFn,
 }
 
@@ -217,11 +219,12 @@ impl Backoffice {
             for event in &f.events {
                 let missing = || format!("{id}: no {} handler for binary {}", kind(event), f.binary);
                 match event {
-                    EventSpec::Http { method, path, scopes } => routes.push(Route {
+                    EventSpec::Http { method, path, scopes, public } => routes.push(Route {
                         method: method.clone(),
                         path: PathTemplate::parse(path),
                         function: id.clone(),
                         scopes: scopes.clone(),
+                        public: *public,
                         handler: registry::http(&f.binary, ctx.clone()).ok_or_else(missing)?,
                     }),
                     EventSpec::Sqs { queue, batch_size, max_concurrency } => sqs_consumers.push(SqsConsumer {
@@ -347,6 +350,11 @@ impl Backoffice {
         headers: &[(&str, &str)],
         body: &[u8],
     ) -> Response<Body> {
+        let path = path_and_query.split('?').next().unwrap_or(path_and_query);
+        let route = self.routes.iter().find(|r| r.method == method && r.path.matches(path).is_some());
+        if route.is_some_and(|r| r.public) {
+            return self.invoke_as(&Identity::Anonymous, method, path_and_query, headers, body).await;
+        }
         let Auth::Jwt(verifier) = &self.auth else {
             return self.invoke_as(&self.identity, method, path_and_query, headers, body).await;
         };
@@ -362,8 +370,7 @@ impl Backoffice {
             Err(why) => return unauthorized().with("reason", why.to_string()).into_response(),
         };
         let scopes: Vec<String> = claims.scope.split_whitespace().map(str::to_owned).collect();
-        let path = path_and_query.split('?').next().unwrap_or(path_and_query);
-        if let Some(route) = self.routes.iter().find(|r| r.method == method && r.path.matches(path).is_some())
+        if let Some(route) = route
             && !route.scopes.is_empty()
             && !route.scopes.iter().any(|s| scopes.contains(s))
         {

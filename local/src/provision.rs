@@ -21,6 +21,66 @@ pub struct Provisioned {
     pub topic_arns: BTreeMap<String, String>,
     /// Bucket names by logical id.
     pub buckets: BTreeMap<String, String>,
+    /// Secrets' ARNs by logical id.
+    pub secrets: BTreeMap<String, String>,
+}
+
+/// What the runner puts in the payment gateways' secret: `STRIPE_WEBHOOK_SECRET` (several,
+/// comma-separated, while rotating), `STRIPE_API_KEY`, `MERCADOPAGO_WEBHOOK_SECRET` and
+/// `MERCADOPAGO_ACCESS_TOKEN` from the environment, else these development values (README,
+/// "Payment gateways").
+pub const LOCAL_STRIPE_WEBHOOK_SECRET: &str = "whsec_local_development";
+pub const LOCAL_MERCADOPAGO_WEBHOOK_SECRET: &str = "mercadopago-local-development";
+pub const LOCAL_MERCADOPAGO_ACCESS_TOKEN: &str = "APP_USR-local-development";
+
+fn local_payment_secrets() -> String {
+    let var = |name: &str, default: &str| std::env::var(name).unwrap_or_else(|_| default.to_owned());
+    let stripe: Vec<String> = var("STRIPE_WEBHOOK_SECRET", LOCAL_STRIPE_WEBHOOK_SECRET)
+        .split(',')
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+        .collect();
+    serde_json::json!({
+        "stripe_webhook_secrets": stripe,
+        "stripe_api_key": var("STRIPE_API_KEY", "sk_test_local_development"),
+        "mercadopago_webhook_secret": var("MERCADOPAGO_WEBHOOK_SECRET", LOCAL_MERCADOPAGO_WEBHOOK_SECRET),
+        "mercadopago_access_token": var("MERCADOPAGO_ACCESS_TOKEN", LOCAL_MERCADOPAGO_ACCESS_TOKEN),
+    })
+    .to_string()
+}
+
+/// Creates the template's secrets (the payment gateways' is the only one) with the local values,
+/// or puts them again into one kept from an earlier run.
+async fn create_secrets(
+    sdk: &aws_config::SdkConfig,
+    template: &Template,
+    prefix: &str,
+) -> Result<BTreeMap<String, String>, BoxError> {
+    let client = aws_sdk_secretsmanager::Client::new(sdk);
+    let mut arns = BTreeMap::new();
+    for id in &template.secrets {
+        let name = format!("{prefix}{id}");
+        let value = local_payment_secrets();
+        let arn = match client.create_secret().name(&name).secret_string(&value).send().await {
+            Ok(out) => out.arn,
+            Err(e) => {
+                let e = e.into_service_error();
+                if !e.is_resource_exists_exception() {
+                    return Err(format!("creating secret {name}: {e}").into());
+                }
+                client
+                    .put_secret_value()
+                    .secret_id(&name)
+                    .secret_string(&value)
+                    .send()
+                    .await
+                    .map_err(|e| e.into_service_error())?
+                    .arn
+            }
+        };
+        arns.insert(id.clone(), arn.ok_or("no secret arn")?);
+    }
+    Ok(arns)
 }
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -196,7 +256,8 @@ pub async fn provision(
     }
     let topic_arns = subscribe(sdk, template, prefix, &queue_arns).await?;
     let buckets = create_buckets(sdk, template, prefix).await?;
-    Ok(Provisioned { table_name, stream_arn, queue_urls, queue_arns, topic_arns, buckets })
+    let secrets = create_secrets(sdk, template, prefix).await?;
+    Ok(Provisioned { table_name, stream_arn, queue_urls, queue_arns, topic_arns, buckets, secrets })
 }
 
 /// Creates the template's buckets, named as S3 allows (lower case, digits and hyphens).
@@ -313,6 +374,9 @@ impl Provisioned {
                         let is_arn = matches!(other, Value::Tagged(t) if t.tag == "!GetAtt");
                         if id == template.table.logical_id {
                             self.table_name.clone()
+                        } else if let Some(secret) = self.secrets.get(&id) {
+                            // A secret's `Ref` is its ARN.
+                            secret.clone()
                         } else if let Some(topic) = self.topic_arns.get(&id) {
                             topic.clone()
                         } else if let Some(bucket) = self.buckets.get(&id).filter(|_| !is_arn) {

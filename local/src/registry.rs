@@ -39,6 +39,7 @@ pub fn http(binary: &str, ctx: AppContext) -> Option<HttpFn> {
         "update-fulfillment" => handler!(ctx, update_fulfillment::handler),
         "process-return" => handler!(ctx, process_return::handler),
         "exports" => handler!(ctx, exports::handler),
+        "payment-webhooks" => handler!(ctx, payment_webhooks::handler),
         _ => return None,
     })
 }
@@ -50,6 +51,7 @@ pub fn sqs(binary: &str, ctx: AppContext) -> Option<SqsFn> {
         "notifier" => handler!(ctx, notifier::handler),
         "sales-report" => handler!(ctx, sales_report::handler),
         "export-worker" => handler!(ctx, export_worker::handler),
+        "payment-events" => handler!(ctx, payment_events::handler),
         _ => return None,
     })
 }

@@ -13,6 +13,8 @@ pub struct Template {
     pub topics: Vec<String>,
     /// S3 buckets' logical ids.
     pub buckets: Vec<String>,
+    /// Secrets Manager secrets' logical ids.
+    pub secrets: Vec<String>,
     /// Subscriptions of queues to topics, by logical id.
     pub subscriptions: BTreeMap<String, SubscriptionSpec>,
     pub functions: BTreeMap<String, FunctionSpec>,
@@ -76,6 +78,9 @@ pub enum EventSpec {
         method: String,
         path: String,
         scopes: Vec<String>,
+        /// `Auth.Authorizer: NONE`: the route is outside the JWT authorizer (a provider's
+        /// webhook, authenticated by its own signature).
+        public: bool,
     },
     Sqs {
         queue: String,
@@ -93,9 +98,7 @@ pub enum EventSpec {
         filters: Vec<crate::filter::Pattern>,
     },
     /// An EventBridge schedule (`rate(...)` or `cron(...)`); the runner fires it on its own period.
-    Schedule {
-        expression: String,
-    },
+    Schedule { expression: String },
 }
 
 #[derive(Debug)]
@@ -157,6 +160,7 @@ impl Template {
         let mut queues = BTreeMap::new();
         let mut topics = Vec::new();
         let mut buckets = Vec::new();
+        let mut secrets = Vec::new();
         let mut subscriptions = BTreeMap::new();
         let mut functions = BTreeMap::new();
         let mut token_trigger = None;
@@ -218,6 +222,7 @@ impl Template {
                         .and_then(referenced_id);
                 }
                 Some("AWS::S3::Bucket") => buckets.push(id),
+                Some("AWS::SecretsManager::Secret") => secrets.push(id),
                 Some("AWS::SNS::Subscription") => {
                     let reference = |key: &str| {
                         props.get(key).and_then(referenced_id).ok_or_else(|| TemplateError(format!("{id}: no {key}")))
@@ -278,6 +283,11 @@ impl Template {
                                     .and_then(Value::as_sequence)
                                     .map(|s| s.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect())
                                     .unwrap_or_default(),
+                                public: p
+                                    .get("Auth")
+                                    .and_then(|a| a.get("Authorizer"))
+                                    .and_then(Value::as_str)
+                                    .is_some_and(|a| a == "NONE"),
                             },
                             Some("SQS") => EventSpec::Sqs {
                                 queue: p
@@ -340,7 +350,7 @@ impl Template {
         if let Some(trigger) = token_trigger.as_ref().filter(|t| !functions.contains_key(*t)) {
             return err(format!("the user pool's pre-token-generation trigger {trigger} is not a function"));
         }
-        Ok(Self { table, queues, topics, buckets, subscriptions, functions, token_trigger })
+        Ok(Self { table, queues, topics, buckets, secrets, subscriptions, functions, token_trigger })
     }
 
     /// Every scope any route asks for, in the API's words (a route's `backoffice/x` is `x`): what

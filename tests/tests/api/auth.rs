@@ -10,13 +10,28 @@ use backoffice_tests::{JSON, spawn_app};
 #[tokio::test]
 async fn every_route_checks_identity_and_scope() {
     let t = spawn_app().await;
-    let mut routes = Vec::new();
+    let (mut routes, mut public_routes) = (Vec::new(), Vec::new());
     for f in t.app.template.functions.values() {
         for e in &f.events {
-            if let EventSpec::Http { method, path, scopes } = e {
-                routes.push((method.clone(), path.clone(), scopes.clone()));
+            match e {
+                EventSpec::Http { method, path, public: true, scopes } => {
+                    assert!(scopes.is_empty(), "{method} {path} is outside the authorizer and names scopes");
+                    public_routes.push(format!("{method} {path}"));
+                }
+                EventSpec::Http { method, path, scopes, .. } => {
+                    routes.push((method.clone(), path.clone(), scopes.clone()))
+                }
+                _ => {}
             }
         }
+    }
+    // Only the payment providers' webhook is outside the authorizer: its own signature
+    // authenticates it, and without one it is refused before anything is queued.
+    assert_eq!(public_routes, ["POST /webhooks/payments/{provider}"]);
+    for provider in ["stripe", "mercadopago"] {
+        let unsigned =
+            t.call_as(&Identity::Anonymous, "POST", &format!("/webhooks/payments/{provider}"), &[JSON], "{}").await;
+        unsigned.problem(400);
     }
     assert!(routes.len() >= 30, "every route is covered: {}", routes.len());
     let all_scopes = match &t.app.identity {
