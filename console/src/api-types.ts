@@ -428,6 +428,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/webhooks/payments/{provider}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A payment provider's webhook delivery
+         * @description Outside the staff's authorizer: each delivery is authenticated by its provider's signature
+         *     over the raw body. Stripe sends `Stripe-Signature: t=…,v1=…` (HMAC-SHA256 of `{t}.{body}`
+         *     with the endpoint secret, 300 s tolerance); Mercado Pago sends `x-signature: ts=…,v1=…` and
+         *     `x-request-id` with `?data.id=…` (HMAC-SHA256 of `id:{data.id};request-id:{x-request-id};ts:{ts};`).
+         *     A verified delivery is queued and answered 200; `payment-events` applies it once per
+         *     provider event id. A refused delivery queues nothing.
+         */
+        post: operations["receivePaymentWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/exports": {
         parameters: {
             query?: never;
@@ -779,7 +804,36 @@ export interface components {
             personal_data_erased?: boolean;
             /** @description Internal notes by the shop's staff, oldest first; removed when the customer's data is erased. */
             notes?: components["schemas"]["OrderNote"][];
+            /** @description The order's payments at payment gateways (Stripe, Mercado Pago), as their webhooks reported them. */
+            gateway_payments?: components["schemas"]["GatewayPayment"][];
             version: number;
+        };
+        GatewayPayment: {
+            /** @enum {string} */
+            provider: "stripe" | "mercadopago";
+            /** @description The provider's id of the payment (a PaymentIntent `pi_…`, a Mercado Pago payment number). */
+            reference: string;
+            /** @description The payment method as the provider names it (`card`, `pix`, `bolbradesco`…). */
+            method?: string;
+            /** @enum {string} */
+            state: "pending" | "failed" | "authorized" | "voided" | "captured";
+            authorized?: components["schemas"]["Money"];
+            captured?: components["schemas"]["Money"];
+            refunded_reported?: components["schemas"]["Money"];
+            refunded_applied?: components["schemas"]["Money"];
+            disputes?: {
+                id: string;
+                amount: components["schemas"]["Money"];
+                /** @enum {string} */
+                status: "open" | "won" | "lost";
+            }[];
+            /** Format: date-time */
+            updated_at: string;
+        };
+        WebhookReceived: {
+            received: boolean;
+            /** @description False for an event type the backoffice does not act on (acknowledged so the provider stops sending it). */
+            queued: boolean;
         };
         TimelineEntry: {
             id: string;
@@ -831,6 +885,8 @@ export interface components {
             personal_data_erased?: boolean;
             /** @description Internal notes by the shop's staff, oldest first; removed when the customer's data is erased. */
             notes?: components["schemas"]["OrderNote"][];
+            /** @description The order's payments at payment gateways (Stripe, Mercado Pago), as their webhooks reported them. */
+            gateway_payments?: components["schemas"]["GatewayPayment"][];
             version: number;
             timeline: components["schemas"]["TimelineEntry"][];
         };
@@ -2187,6 +2243,78 @@ export interface operations {
                 };
             };
             422: components["responses"]["422"];
+            default: components["responses"]["Error"];
+        };
+    };
+    receivePaymentWebhook: {
+        parameters: {
+            query?: {
+                /** @description Mercado Pago's payment id (signed with the delivery). */
+                "data.id"?: string;
+            };
+            header?: {
+                "Stripe-Signature"?: string;
+                "x-signature"?: string;
+                "x-request-id"?: string;
+            };
+            path: {
+                provider: "stripe" | "mercadopago";
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Verified, and queued (or acknowledged without action). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookReceived"];
+                };
+            };
+            /** @description The signature header is missing or malformed (problem+json naming the header). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The signature does not match the body, or its timestamp is outside the window (problem+json). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: components["responses"]["404"];
+            /** @description The body is larger than 64 KiB (problem+json). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: components["responses"]["422"];
+            /** @description The delivery could not be queued or the secrets read; the provider delivers it again (problem+json, `Retry-After`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             default: components["responses"]["Error"];
         };
     };

@@ -20,6 +20,8 @@
 //! | sales report row | `REPORT#SALES` | `{date}#{currency}` | — |
 //! | overview counters | `OVERVIEW#{0..3}` | `COUNTERS` | — |
 //! | applied-event marker | `APPLIED#{consumer}#{event or record id}` | `APPLIED` | (expires after 2 or 30 days) |
+//! | gateway payment's order | `GATEWAY#{provider}#{hash(payment)}` | `PAYMENT` | — |
+//! | payment review | `REVIEW#{ulid}` | `REVIEW` | gsi3: `PAYMENT_REVIEW` / `{received_at}#{id}` while open |
 //! | idempotency record | `IDEMPOTENCY#{hash(caller)}#{hash(key)}` | `IDEMPOTENCY` | gsi2 when its answer holds a customer's data (expires after 24 h) |
 //! | audit record | `AUDIT#{KIND}#{id}` or `AUDIT#ACTOR#{hash(subject)}#{0..3}` | `{at}#{audit id}` | — |
 //! | export job | `EXPORT#{ulid}` | `EXPORT` | (expires with its file, 7 days) |
@@ -30,7 +32,8 @@
 //!
 //! `gsi3` holds orders with an outstanding balance (`RECEIVABLE` / `{placed_at}#{id}`):
 //! receivables; and cancelled orders still holding money to pay back (`REFUND_DUE` /
-//! `{placed_at}#{id}`): refunds owed. An order is in at most one of them.
+//! `{placed_at}#{id}`): refunds owed. An order is in at most one of them. Open payment
+//! reviews (`PAYMENT_REVIEW` / `{received_at}#{id}`) share it.
 //!
 //! `gsi4` lists orders newest first, spread over [`ORDER_DATE_SHARDS`] write shards
 //! (`ORDERS#{shard}` / `{placed_at}#{id}`). It projects only what a summary shows
