@@ -208,6 +208,20 @@ impl Backoffice {
             if let Some(topic) = ctx.events.as_mut() {
                 topic.client = aws_sdk_sns::Client::from_conf(sns.build());
             }
+            if let Some(payments) = ctx.payments.as_mut() {
+                let mut secrets =
+                    aws_sdk_secretsmanager::config::Builder::from(&sdk).interceptor(actions.interceptor(id));
+                let mut sqs = aws_sdk_sqs::config::Builder::from(&sdk).interceptor(actions.interceptor(id));
+                if let Some(capture) = &capture {
+                    secrets = secrets.interceptor(capture.interceptor(id));
+                    sqs = sqs.interceptor(capture.interceptor(id));
+                }
+                let client = aws_sdk_secretsmanager::Client::from_conf(secrets.build());
+                let source =
+                    backoffice::gateway::secrets::SecretSource::from_client(client, payments.secrets.id().to_owned());
+                payments.secrets = std::sync::Arc::new(source);
+                payments.sqs = aws_sdk_sqs::Client::from_conf(sqs.build());
+            }
             if let Some(bucket) = ctx.exports_bucket.clone() {
                 let mut s3 = backoffice::files::s3_config(&sdk).interceptor(actions.interceptor(id));
                 if let Some(capture) = &capture {

@@ -56,6 +56,8 @@ impl Intercept for Recorder {
             "sns"
         } else if service.contains("s3") {
             "s3"
+        } else if service.contains("secrets") {
+            "secretsmanager"
         } else {
             "dynamodb"
         };

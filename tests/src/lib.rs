@@ -2,6 +2,7 @@
 //! table and queue set (unique name prefix) wired exactly as `template.yaml` says.
 
 pub mod contract;
+pub mod gateway;
 
 use backoffice_local::{Backoffice, Identity, Moto, template};
 use lambda_http::{Body, Response};

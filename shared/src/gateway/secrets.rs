@@ -61,7 +61,17 @@ pub struct SecretSource {
 
 impl SecretSource {
     pub fn new(sdk: &aws_config::SdkConfig, id: String) -> Self {
-        Self { client: aws_sdk_secretsmanager::Client::new(sdk), id, cached: Mutex::new(None) }
+        Self::from_client(aws_sdk_secretsmanager::Client::new(sdk), id)
+    }
+
+    /// With a client built elsewhere (the local runner's, which records its calls).
+    pub fn from_client(client: aws_sdk_secretsmanager::Client, id: String) -> Self {
+        Self { client, id, cached: Mutex::new(None) }
+    }
+
+    /// The secret's ARN or name.
+    pub fn id(&self) -> &str {
+        &self.id
     }
 
     pub async fn get(&self) -> Result<Arc<GatewaySecrets>, SecretsError> {

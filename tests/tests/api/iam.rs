@@ -2,6 +2,7 @@
 //! code performs. `REQUIRED` is the one table of them; the test checks the template grants
 //! exactly that, and — after driving every operation — that each function called nothing else.
 
+use backoffice_tests::gateway::{intent, stripe_event};
 use backoffice_tests::{JSON, spawn_app_with};
 use serde_json::json;
 use serde_yaml_ng::Value;
@@ -51,6 +52,11 @@ const REQUIRED: &[(&str, &[&str])] = &[
         ],
     ),
     ("RecordPaymentFunction", &["dynamodb:BatchGetItem", "dynamodb:PutItem"]),
+    ("PaymentWebhooksFunction", &["secretsmanager:GetSecretValue", "sqs:SendMessage"]),
+    (
+        "PaymentEventsFunction",
+        &["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "secretsmanager:GetSecretValue"],
+    ),
     ("UpdateFulfillmentFunction", &["dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]),
     ("FulfillmentWorkerFunction", &["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]),
     ("NotifierFunction", &["dynamodb:PutItem"]),
@@ -151,6 +157,22 @@ async fn every_function_calls_only_what_its_policy_grants() {
     assert_eq!(t.call("POST", "/orders", &[JSON], &crossing).await.status, 201);
     t.pay(&id, order["total"]["amount"].as_i64().unwrap(), "gw").await;
     t.app.settle().await.unwrap();
+    // A payment from a gateway, a dispute that names only the payment, then the order cancelled
+    // (so the customer has no open order when erased below).
+    let by_gateway = t.call("POST", "/orders", &[JSON], &body).await.body["id"].as_str().unwrap().to_owned();
+    let total = order["total"]["amount"].as_i64().unwrap();
+    let captured =
+        stripe_event("evt_iam_1", "payment_intent.succeeded", intent("pi_iam", &by_gateway, total, 0, total));
+    assert_eq!(t.stripe(&captured).await.status, 200);
+    t.app.settle().await.unwrap();
+    let dispute = json!({"id": "dp_iam", "amount": total, "currency": "brl", "payment_intent": "pi_iam", "status": "needs_response"});
+    assert_eq!(t.stripe(&stripe_event("evt_iam_2", "charge.dispute.created", dispute)).await.status, 200);
+    t.app.settle().await.unwrap();
+    assert_eq!(
+        t.get(&format!("/orders/{by_gateway}")).await.body["gateway_payments"][0]["disputes"][0]["status"],
+        "open"
+    );
+    t.call("POST", &format!("/orders/{by_gateway}/cancel"), &[JSON], r#"{"reason":"x"}"#).await;
     t.app.run_schedules().await;
     assert_eq!(t.get(&format!("/orders/{to_expire}")).await.body["status"], "cancelled");
     t.step(&id, "packed", "").await;

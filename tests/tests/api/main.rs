@@ -13,6 +13,7 @@ mod faults;
 mod flash_sale;
 mod fulfillment;
 mod function_list;
+mod gateway;
 mod iam;
 mod idempotency;
 mod imports;

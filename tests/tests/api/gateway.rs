@@ -1,0 +1,207 @@
+//! Payments that arrive from the gateways: signed webhooks verified before anything is queued,
+//! each provider event applied once whatever the deliveries, out-of-order events settled, and
+//! what cannot be applied set aside for a person, never put in the ledger.
+
+use backoffice_local::provision::LOCAL_STRIPE_WEBHOOK_SECRET;
+use backoffice_tests::gateway::{FakeMercadoPago, intent, stripe_event, stripe_signature};
+use backoffice_tests::{JSON, TestApp, spawn_app, spawn_app_with};
+use serde_json::{Value, json};
+
+async fn order_of(t: &TestApp, sku: &str, price: i64) -> String {
+    t.stocked(sku, 10, price, "BRL", 0).await;
+    let placed = t.place_order(&[(sku, 1)], None).await;
+    assert_eq!(placed.status, 201, "{}", placed.text);
+    placed.body["id"].as_str().unwrap().to_owned()
+}
+
+async fn order(t: &TestApp, id: &str) -> Value {
+    t.get(&format!("/orders/{id}")).await.body
+}
+
+fn timeline_count(order: &Value, event_type: &str) -> usize {
+    order["timeline"].as_array().unwrap().iter().filter(|e| e["type"] == event_type).count()
+}
+
+#[tokio::test]
+async fn every_signature_failure_is_a_4xx_problem_that_queues_nothing() {
+    let t = spawn_app().await;
+    let id = order_of(&t, "GW-SIG", 2500).await;
+    let body = stripe_event("evt_sig", "payment_intent.succeeded", intent("pi_sig", &id, 2500, 0, 2500));
+    let now = chrono::Utc::now().timestamp();
+    let mut altered = body.clone().into_bytes();
+    altered[10] ^= 1;
+    let altered = String::from_utf8(altered).unwrap();
+    let cases = [
+        ("wrong secret", stripe_signature("whsec_not_ours", now, &body), body.clone(), 401, "signature-mismatch"),
+        (
+            "stale",
+            stripe_signature(LOCAL_STRIPE_WEBHOOK_SECRET, now - 301, &body),
+            body.clone(),
+            401,
+            "signature-stale",
+        ),
+        ("altered body", stripe_signature(LOCAL_STRIPE_WEBHOOK_SECRET, now, &body), altered, 401, "signature-mismatch"),
+        ("malformed", "t=abc,v1=zz".to_owned(), body.clone(), 400, "signature-malformed"),
+        ("no v1", format!("t={now}"), body.clone(), 400, "signature-malformed"),
+    ];
+    for (case, signature, sent, status, slug) in cases {
+        let r = t.call("POST", "/webhooks/payments/stripe", &[JSON, ("stripe-signature", &signature)], &sent).await;
+        let problem = r.problem(status);
+        assert_eq!(problem["type"], format!("/problems/{slug}"), "{case}");
+        assert_eq!(problem["field"], "stripe-signature", "{case}");
+    }
+    let missing = t.call("POST", "/webhooks/payments/stripe", &[JSON], &body).await;
+    assert_eq!(missing.problem(400)["type"], "/problems/signature-missing");
+    let unsigned_mp =
+        t.call("POST", "/webhooks/payments/mercadopago?data.id=1", &[JSON, ("x-request-id", "r")], "{}").await;
+    assert_eq!(unsigned_mp.problem(400)["field"], "x-signature");
+    let unknown = t.call("POST", "/webhooks/payments/paypal", &[JSON], "{}").await;
+    unknown.problem(404);
+    let huge = format!("{{\"pad\":\"{}\"}}", "x".repeat(70 * 1024));
+    let signature = stripe_signature(LOCAL_STRIPE_WEBHOOK_SECRET, now, &huge);
+    let too_large = t.call("POST", "/webhooks/payments/stripe", &[JSON, ("stripe-signature", &signature)], &huge).await;
+    too_large.problem(413);
+    assert_eq!(t.queue_depth("PaymentEventsQueue").await, 0, "nothing was queued");
+    t.app.settle().await.unwrap();
+    let o = order(&t, &id).await;
+    assert_eq!(o["payment_status"], "unpaid");
+    assert!(o.get("gateway_payments").is_none(), "{o}");
+}
+
+#[tokio::test]
+async fn the_same_capture_delivered_ten_times_at_once_makes_one_payment() {
+    let t = spawn_app().await;
+    let id = order_of(&t, "GW-DUP", 2500).await;
+    let body = stripe_event("evt_dup", "payment_intent.succeeded", intent("pi_dup", &id, 2500, 0, 2500));
+    let deliveries = futures::future::join_all((0..10).map(|_| t.stripe(&body))).await;
+    for d in &deliveries {
+        assert_eq!(d.status, 200, "{}", d.text);
+        assert_eq!(d.body["queued"], true);
+    }
+    t.app.settle().await.unwrap();
+    let o = order(&t, &id).await;
+    assert_eq!(o["payment_status"], "paid", "{o}");
+    assert_eq!(o["amount_paid"]["amount"], 2500);
+    assert_eq!(timeline_count(&o, "payment.recorded"), 1, "one payment: {}", o["timeline"]);
+    assert_eq!(o["gateway_payments"].as_array().unwrap().len(), 1);
+    assert_eq!(o["gateway_payments"][0]["state"], "captured");
+    assert_eq!(o["gateway_payments"][0]["reference"], "pi_dup");
+    // Redelivered a day later (Stripe retries for three days): still one.
+    assert_eq!(t.stripe(&body).await.status, 200);
+    t.app.settle().await.unwrap();
+    assert_eq!(timeline_count(&order(&t, &id).await, "payment.recorded"), 1);
+    assert_eq!(order(&t, &id).await["fulfillment_status"], "picking", "order.paid started picking");
+}
+
+#[tokio::test]
+async fn a_refund_before_its_payment_ends_with_both_applied() {
+    let t = spawn_app().await;
+    let id = order_of(&t, "GW-REF", 2500).await;
+    let charge = json!({"id": "ch_ref", "object": "charge", "amount": 2500, "amount_refunded": 1000,
+        "currency": "brl", "payment_intent": "pi_ref", "metadata": {"order_id": id},
+        "payment_method_details": {"type": "card"}});
+    assert_eq!(t.stripe(&stripe_event("evt_ref_1", "charge.refunded", charge)).await.status, 200);
+    t.app.settle().await.unwrap();
+    assert_eq!(order(&t, &id).await["amount_refunded"]["amount"], 0, "nothing to refund yet");
+    let paid = stripe_event("evt_ref_2", "payment_intent.succeeded", intent("pi_ref", &id, 2500, 0, 2500));
+    assert_eq!(t.stripe(&paid).await.status, 200);
+    t.app.settle().await.unwrap();
+    let o = order(&t, &id).await;
+    assert_eq!(o["amount_paid"]["amount"], 2500, "{o}");
+    assert_eq!(o["amount_refunded"]["amount"], 1000);
+    assert_eq!(o["payment_status"], "partially_refunded");
+    assert_eq!(timeline_count(&o, "refund.recorded"), 1);
+}
+
+#[tokio::test]
+async fn mercadopago_notifications_fetch_the_payment_and_a_late_pending_changes_nothing() {
+    let mp = FakeMercadoPago::start().await;
+    let t = spawn_app_with(&[("MERCADOPAGO_API_URL", &mp.url)]).await;
+    let id = order_of(&t, "GW-MP", 4990).await;
+    mp.set("1234567", "approved", &id, "49.9", "0");
+    assert_eq!(t.mercadopago_notify("1234567", "req-1").await.status, 200);
+    t.app.settle().await.unwrap();
+    let o = order(&t, &id).await;
+    assert_eq!(o["payment_status"], "paid", "{o}");
+    assert_eq!(o["gateway_payments"][0]["provider"], "mercadopago");
+    assert_eq!(o["gateway_payments"][0]["method"], "pix");
+    // A "pending" that arrives late (the provider's first notification, retried) changes nothing.
+    mp.set("1234567", "pending", &id, "49.9", "0");
+    assert_eq!(t.mercadopago_notify("1234567", "req-2").await.status, 200);
+    t.app.settle().await.unwrap();
+    let after = order(&t, &id).await;
+    assert_eq!(after["payment_status"], "paid");
+    assert_eq!(after["gateway_payments"][0]["state"], "captured");
+    assert_eq!(timeline_count(&after, "payment.recorded"), 1);
+    assert_eq!(mp.served(), ["/v1/payments/1234567", "/v1/payments/1234567"], "each notification fetched it once");
+}
+
+#[tokio::test]
+async fn an_authorised_order_outlives_its_unpaid_hold_and_a_void_releases_it() {
+    let t = spawn_app_with(&[("PAYMENT_HOLD_SECONDS", "2")]).await;
+    let id = order_of(&t, "GW-AUTH", 2500).await;
+    let held =
+        stripe_event("evt_auth_1", "payment_intent.amount_capturable_updated", intent("pi_auth", &id, 2500, 2500, 0));
+    assert_eq!(t.stripe(&held).await.status, 200);
+    t.app.settle().await.unwrap();
+    let o = order(&t, &id).await;
+    assert_eq!(o["gateway_payments"][0]["state"], "authorized", "{o}");
+    let due: chrono::DateTime<chrono::Utc> = o["payment_due_at"].as_str().unwrap().parse().unwrap();
+    tokio::time::sleep((due - chrono::Utc::now()).to_std().unwrap_or_default() + std::time::Duration::from_millis(300))
+        .await;
+    let run = t.app.run_schedules().await;
+    assert_eq!(run[0].1["expired"], 0, "an authorised order is not expired as unpaid: {run:?}");
+    assert_eq!(order(&t, &id).await["status"], "pending_payment");
+    // Captured when the shop takes it.
+    let captured = stripe_event("evt_auth_2", "payment_intent.succeeded", intent("pi_auth", &id, 2500, 0, 2500));
+    assert_eq!(t.stripe(&captured).await.status, 200);
+    t.app.settle().await.unwrap();
+    assert_eq!(order(&t, &id).await["payment_status"], "paid");
+}
+
+#[tokio::test]
+async fn a_lost_dispute_puts_the_amount_back_among_receivables() {
+    let t = spawn_app().await;
+    let id = order_of(&t, "GW-DSP", 2500).await;
+    let paid = stripe_event("evt_dsp_1", "payment_intent.succeeded", intent("pi_dsp", &id, 2500, 0, 2500));
+    assert_eq!(t.stripe(&paid).await.status, 200);
+    let dispute = |status: &str| {
+        json!({"id": "dp_1", "object": "dispute", "amount": 2500, "currency": "brl", "charge": "ch_1",
+               "payment_intent": "pi_dsp", "reason": "fraudulent", "status": status})
+    };
+    t.app.settle().await.unwrap();
+    assert_eq!(
+        t.stripe(&stripe_event("evt_dsp_2", "charge.dispute.created", dispute("needs_response"))).await.status,
+        200
+    );
+    t.app.settle().await.unwrap();
+    let o = order(&t, &id).await;
+    assert_eq!(o["gateway_payments"][0]["disputes"][0]["status"], "open", "{o}");
+    assert_eq!(timeline_count(&o, "payment.disputed"), 1);
+    assert_eq!(t.stripe(&stripe_event("evt_dsp_3", "charge.dispute.closed", dispute("lost"))).await.status, 200);
+    t.app.settle().await.unwrap();
+    let o = order(&t, &id).await;
+    assert_eq!(o["amount_paid"]["amount"], 0, "{o}");
+    assert_eq!(o["payment_status"], "unpaid");
+    let receivables = t.get("/receivables").await.body;
+    assert!(receivables["items"].as_array().unwrap().iter().any(|r| r["order_id"] == id.as_str()), "{receivables}");
+}
+
+#[tokio::test]
+async fn an_event_for_an_unknown_order_or_the_wrong_amount_is_reviewed_never_ledgered() {
+    let t = spawn_app().await;
+    let id = order_of(&t, "GW-REV", 2500).await;
+    let unknown = backoffice::domain::OrderId::new().to_string();
+    for (event, pi, order, amount) in
+        [("evt_rev_1", "pi_rev_1", unknown.as_str(), 2500), ("evt_rev_2", "pi_rev_2", &id, 9999)]
+    {
+        let body = stripe_event(event, "payment_intent.succeeded", intent(pi, order, amount, 0, amount));
+        assert_eq!(t.stripe(&body).await.status, 200);
+        assert_eq!(t.stripe(&body).await.status, 200, "a redelivery is set aside once");
+    }
+    t.app.settle().await.unwrap();
+    assert_eq!(t.count_items_with_sk("REVIEW").await, 2);
+    let o = order(&t, &id).await;
+    assert_eq!(o["amount_paid"]["amount"], 0);
+    assert_eq!(timeline_count(&o, "payment.recorded"), 0);
+}
