@@ -428,6 +428,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/payments/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Gateway events waiting for a person, oldest first */
+        get: operations["listPaymentReviews"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/payments/review/{id}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Close a review with what was done about it
+         * @description A review never moves money itself; the note says what the person did (at the provider, or on the order).
+         */
+        post: operations["resolvePaymentReview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/webhooks/payments/{provider}": {
         parameters: {
             query?: never;
@@ -830,6 +867,48 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
+        /** @description What a provider's event says happened to the payment. */
+        PaymentChange: {
+            /** @enum {string} */
+            kind: "pending" | "authorized" | "captured" | "voided" | "failed" | "refunded" | "dispute_opened" | "dispute_closed";
+            amount?: components["schemas"]["Money"];
+            total?: components["schemas"]["Money"];
+            dispute?: string;
+            won?: boolean;
+        };
+        ProviderEvent: {
+            /** @enum {string} */
+            provider: "stripe" | "mercadopago";
+            event_id: string;
+            payment: string;
+            order_id?: string;
+            method?: string;
+            change: components["schemas"]["PaymentChange"];
+        };
+        /** @description A gateway event set aside for a person, with why; it never moved money. */
+        PaymentReview: {
+            id: string;
+            /** Format: date-time */
+            received_at: string;
+            event: components["schemas"]["ProviderEvent"];
+            reason: {
+                /** @enum {string} */
+                reason: "unknown_order" | "payment_of_another_order" | "currency_mismatch" | "amount_mismatch" | "order_cancelled" | "too_many_payments";
+                order?: string;
+                given?: unknown;
+                expected?: components["schemas"]["Money"];
+            };
+            resolution?: {
+                by: string;
+                /** Format: date-time */
+                at: string;
+                note: string;
+            };
+        };
+        PaymentReviewPage: {
+            items: components["schemas"]["PaymentReview"][];
+            next_cursor: string | null;
+        };
         WebhookReceived: {
             received: boolean;
             /** @description False for an event type the backoffice does not act on (acknowledged so the provider stops sending it). */
@@ -1126,6 +1205,13 @@ export interface components {
                 today: components["schemas"]["SalesByCurrency"];
                 last_7_days: components["schemas"]["SalesByCurrency"];
                 last_30_days: components["schemas"]["SalesByCurrency"];
+            };
+            /** @description What needs a person about gateway payments. */
+            payments: {
+                /** @description Orders with a payment dispute not yet closed. */
+                disputes_open: number;
+                /** @description Gateway events set aside for review (GET /payments/review). */
+                reviews_open: number;
             };
         };
         SalesByCurrency: {
@@ -2242,6 +2328,65 @@ export interface operations {
                     "application/json": components["schemas"]["ImportReport"];
                 };
             };
+            422: components["responses"]["422"];
+            default: components["responses"]["Error"];
+        };
+    };
+    listPaymentReviews: {
+        parameters: {
+            query?: {
+                limit?: components["parameters"]["Limit"];
+                /** @description Opaque; from next_cursor. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentReviewPage"];
+                };
+            };
+            422: components["responses"]["422"];
+            default: components["responses"]["Error"];
+        };
+    };
+    resolvePaymentReview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A ULID (orders, returns) or customer id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    note: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Resolved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentReview"];
+                };
+            };
+            404: components["responses"]["404"];
+            409: components["responses"]["409"];
             422: components["responses"]["422"];
             default: components["responses"]["Error"];
         };

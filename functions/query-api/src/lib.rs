@@ -42,6 +42,7 @@ pub async fn handler(ctx: &AppContext, req: Request) -> Response<Body> {
             "GET /orders/{id}/notifications" => order_notifications(ctx, &req).await,
             "GET /receivables" => receivables(ctx, &req).await,
             "GET /refunds-owed" => refunds_owed(ctx, &req).await,
+            "GET /payments/review" => payment_reviews(ctx, &req).await,
             "GET /returns" => returns_list(ctx, &req).await,
             "GET /returns/{id}" => return_by_id(ctx, &req).await,
             "GET /orders/{id}/returns" => order_returns(ctx, &req).await,
@@ -171,9 +172,11 @@ async fn audit(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Proble
 async fn overview(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Problem> {
     http::only_query_params(req, &[])?;
     let now = chrono::Utc::now();
-    let overview = ctx.store.overview(now).await?;
+    let (overview, disputes, reviews) =
+        futures::try_join!(ctx.store.overview(now), ctx.store.open_dispute_count(), ctx.store.open_review_count())?;
     let body = serde_json::json!({
         "as_of": now, "counters": overview.counters, "receivables": overview.receivables, "sales": overview.sales,
+        "payments": { "disputes_open": disputes, "reviews_open": reviews },
     });
     Ok(http::json(StatusCode::OK, &body))
 }
@@ -413,6 +416,13 @@ async fn refunds_owed(ctx: &AppContext, req: &Request) -> Result<Response<Body>,
         StatusCode::OK,
         &serde_json::json!({ "items": items, "next_cursor": page.next_cursor, "refund_due_by_currency": totals }),
     ))
+}
+
+/// Gateway events set aside for a person, oldest first (resolved ones leave the list).
+async fn payment_reviews(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Problem> {
+    http::only_query_params(req, &["limit", "cursor"])?;
+    let (limit, cursor) = paging(req)?;
+    page_result(ctx.store.open_reviews(limit, cursor.as_deref()).await, Clone::clone)
 }
 
 /// Daily sales per currency between two dates (inclusive, UTC days, at most 366 days).

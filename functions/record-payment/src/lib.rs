@@ -8,6 +8,7 @@
 //! together exceed the balance cannot both pass: the second re-reads and is refused (422).
 
 use backoffice::AppContext;
+use backoffice::domain::gateway;
 use backoffice::domain::order::Order;
 use backoffice::domain::payment::{self, GatewayReference, Payment, PaymentError, PaymentMethod, Refund, RefundError};
 use backoffice::domain::returns::ReturnError;
@@ -91,6 +92,7 @@ pub async fn handler(ctx: &AppContext, req: Request) -> Response<Body> {
         match http::route_key(&req).as_str() {
             "POST /orders/{id}/payments" => pay(ctx, &req, &correlation_id).await,
             "POST /orders/{id}/refunds" => refund(ctx, &req, &correlation_id).await,
+            "POST /payments/review/{id}/resolve" => resolve_review(ctx, &req).await,
             _ => Err(http::unknown_route(&req)),
         }
     })
@@ -229,6 +231,34 @@ async fn refund(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result
         Ok(Decision::new(changes, response).on_commit(move || {
             tracing::info!(order_id = %id, amount = amount.amount(), currency = %amount.currency(), "refund recorded")
         }))
+    })
+    .await)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ResolveBody {
+    note: String,
+}
+
+/// Closes a gateway event's review with the person's note. Money moves only through what the
+/// person did (a manual payment or refund, an action at the provider); the review records it.
+async fn resolve_review(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Problem> {
+    let caller = http::require(req, scopes::PAYMENTS_WRITE)?;
+    let id = http::path_id(req, "id", backoffice::domain::ReviewId::parse)?;
+    let body: ResolveBody = http::json_body(req)?;
+    let note = Reason::parse("note", &body.note)?;
+    let idem = Idempotency::of(req, &caller)?;
+    Ok(command::execute(&ctx.store, idem.as_ref(), Reads::new().review(&id), |loaded| {
+        let before = loaded.review(&id)?.ok_or_else(|| Problem::missing("review", &id))?;
+        let now = chrono::Utc::now();
+        let next = gateway::resolve(&before, &caller.subject, note.clone(), now)
+            .map_err(|e| Problem::conflict("review-resolved", "Review already resolved", e.to_string()))?;
+        let response = respond(StatusCode::OK, &next, None)?;
+        let mut changes = ctx.store.changes();
+        changes.review(Some(&before), &next)?;
+        Ok(Decision::new(changes, response)
+            .on_commit(move || tracing::info!(review_id = %id, "payment review resolved")))
     })
     .await)
 }

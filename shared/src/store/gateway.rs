@@ -136,24 +136,7 @@ impl Store {
 
     /// How many reviews are open (for the overview): a count of the list's keys.
     pub async fn open_review_count(&self) -> Result<u64, StoreError> {
-        let query = self
-            .client()
-            .query()
-            .table_name(self.table())
-            .index_name(GSI3)
-            .key_condition_expression("gsi3pk = :pk")
-            .expression_attribute_values(":pk", s(OPEN_REVIEWS_GSI3PK))
-            .select(aws_sdk_dynamodb::types::Select::Count);
-        let mut total = 0u64;
-        let mut start = None;
-        loop {
-            let out = query.clone().set_exclusive_start_key(start).send().await.map_err(|e| super::sdk_error(&e))?;
-            total += u64::try_from(out.count()).unwrap_or(0);
-            match out.last_evaluated_key {
-                Some(key) => start = Some(key),
-                None => return Ok(total),
-            }
-        }
+        self.count_index(GSI3, "gsi3pk", OPEN_REVIEWS_GSI3PK).await
     }
 }
 

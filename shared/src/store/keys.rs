@@ -8,7 +8,7 @@
 //! | replenishment suggestion | `SKU#{sku}` | `REPLENISHMENT` | `REPLENISHMENT#{status}` / `{sku}` |
 //! | catalogue search term | `TERMS#STOCK` | `{term}#{sku}` | — |
 //! | domain event (outbox) | the aggregate's pk | `EVENT#{ulid}` | — |
-//! | order | `ORDER#{ulid}` | `ORDER` | `ORDER#AWAITING_PAYMENT` / `{due}#{id}` while unpaid; gsi2–gsi5 (below) |
+//! | order | `ORDER#{ulid}` | `ORDER` | `ORDER#AWAITING_PAYMENT` / `{due}#{id}` while unpaid, `ORDER#DISPUTED` / `{placed_at}#{id}` while disputed; gsi2–gsi5 (below) |
 //! | payment / refund | `ORDER#{ulid}` | `PAYMENT#{hash(ref)}` / `REFUND#{hash(ref)}` | (stores the first response) |
 //! | pick list | `ORDER#{ulid}` | `PICKLIST` | — |
 //! | notification | `ORDER#{ulid}` | `NOTIFICATION#{event id}` | — |
@@ -75,6 +75,8 @@ pub const LOW_STOCK_GSI1PK: &str = "STOCK#LOW";
 pub const IDEMPOTENCY_SK: &str = "IDEMPOTENCY";
 pub const ORDER_SK: &str = "ORDER";
 pub const AWAITING_PAYMENT_GSI1PK: &str = "ORDER#AWAITING_PAYMENT";
+/// Orders with a payment dispute open (never awaiting payment: they were paid).
+pub const DISPUTED_GSI1PK: &str = "ORDER#DISPUTED";
 pub const CATALOG_GSI4PK: &str = "CATALOG";
 
 pub fn order_pk(id: &OrderId) -> String {

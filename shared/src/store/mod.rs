@@ -419,6 +419,30 @@ impl Store {
     /// Every item a query matches, following `LastEvaluatedKey` page after page. For reads whose
     /// size is bounded by design (one order's partition, one customer's data, a report range);
     /// listings page with cursors instead.
+    /// How many items an index partition holds (`Select: COUNT`, every page): for short lists
+    /// (open disputes, open reviews), whose cost grows with the list, not the table.
+    pub async fn count_index(&self, index: &str, key: &str, partition: &str) -> Result<u64, StoreError> {
+        let query = self
+            .client()
+            .query()
+            .table_name(self.table())
+            .index_name(index)
+            .key_condition_expression("#k = :pk")
+            .expression_attribute_names("#k", key)
+            .expression_attribute_values(":pk", s(partition))
+            .select(aws_sdk_dynamodb::types::Select::Count);
+        let mut total = 0u64;
+        let mut start = None;
+        loop {
+            let out = query.clone().set_exclusive_start_key(start).send().await.map_err(|e| sdk_error(&e))?;
+            total += u64::try_from(out.count()).unwrap_or(0);
+            match out.last_evaluated_key {
+                Some(key) => start = Some(key),
+                None => return Ok(total),
+            }
+        }
+    }
+
     pub async fn query_all(
         &self,
         query: aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder,

@@ -62,6 +62,8 @@ pub fn order_from_item(item: Item) -> Result<Versioned<Order>, StoreError> {
 /// Puts an order's new state if its stored version is still `expected_version` (`None`: new).
 pub fn put_order(tx: &mut Tx, table: &str, order: &Order, expected_version: Option<u64>) -> Result<(), StoreError> {
     let awaiting = order.awaiting_payment();
+    // A disputed order has been paid, so it is never awaiting payment: the two share gsi1.
+    let disputed = order.is_disputed();
     let money_list = if order.is_receivable() {
         Some(keys::RECEIVABLE_GSI3PK)
     } else if order.refund_due.amount() > 0 {
@@ -73,8 +75,16 @@ pub fn put_order(tx: &mut Tx, table: &str, order: &Order, expected_version: Opti
     let record = OrderRecord {
         pk: keys::order_pk(&order.id),
         sk: keys::ORDER_SK.to_owned(),
-        gsi1pk: awaiting.then(|| keys::AWAITING_PAYMENT_GSI1PK.to_owned()),
-        gsi1sk: awaiting.then(|| format!("{}#{}", sortable(order.payment_due_at), order.id)),
+        gsi1pk: if awaiting {
+            Some(keys::AWAITING_PAYMENT_GSI1PK.to_owned())
+        } else {
+            disputed.then(|| keys::DISPUTED_GSI1PK.to_owned())
+        },
+        gsi1sk: if awaiting {
+            Some(format!("{}#{}", sortable(order.payment_due_at), order.id))
+        } else {
+            disputed.then(|| format!("{placed}#{}", order.id))
+        },
         gsi2pk: keys::customer_pk(&order.customer_id),
         gsi2sk: format!("ORDER#{}", order.id),
         gsi3pk: money_list.map(str::to_owned),
@@ -95,6 +105,11 @@ pub fn put_order(tx: &mut Tx, table: &str, order: &Order, expected_version: Opti
 }
 
 impl Store {
+    /// How many orders have a dispute open (for the overview): a count of the index's keys.
+    pub async fn open_dispute_count(&self) -> Result<u64, StoreError> {
+        self.count_index(GSI1, "gsi1pk", keys::DISPUTED_GSI1PK).await
+    }
+
     /// Up to 100 orders in one BatchGetItem, in the order of `ids` (absent ones left out).
     pub async fn orders(&self, ids: &[OrderId]) -> Result<Vec<Versioned<Order>>, StoreError> {
         if ids.is_empty() {

@@ -178,11 +178,13 @@ async fn a_lost_dispute_puts_the_amount_back_among_receivables() {
     let o = order(&t, &id).await;
     assert_eq!(o["gateway_payments"][0]["disputes"][0]["status"], "open", "{o}");
     assert_eq!(timeline_count(&o, "payment.disputed"), 1);
+    assert_eq!(t.get("/overview").await.body["payments"]["disputes_open"], 1);
     assert_eq!(t.stripe(&stripe_event("evt_dsp_3", "charge.dispute.closed", dispute("lost"))).await.status, 200);
     t.app.settle().await.unwrap();
     let o = order(&t, &id).await;
     assert_eq!(o["amount_paid"]["amount"], 0, "{o}");
     assert_eq!(o["payment_status"], "unpaid");
+    assert_eq!(t.get("/overview").await.body["payments"]["disputes_open"], 0);
     let receivables = t.get("/receivables").await.body;
     assert!(receivables["items"].as_array().unwrap().iter().any(|r| r["order_id"] == id.as_str()), "{receivables}");
 }
@@ -204,4 +206,24 @@ async fn an_event_for_an_unknown_order_or_the_wrong_amount_is_reviewed_never_led
     let o = order(&t, &id).await;
     assert_eq!(o["amount_paid"]["amount"], 0);
     assert_eq!(timeline_count(&o, "payment.recorded"), 0);
+
+    let listed = t.get("/payments/review").await.body;
+    let items = listed["items"].as_array().unwrap();
+    let reasons: Vec<&str> = items.iter().map(|r| r["reason"]["reason"].as_str().unwrap()).collect();
+    assert_eq!(reasons, ["unknown_order", "amount_mismatch"], "oldest first: {listed}");
+    assert_eq!(items[1]["reason"]["expected"]["amount"], 2500);
+    assert_eq!(items[1]["event"]["change"]["amount"]["amount"], 9999);
+    assert_eq!(t.get("/overview").await.body["payments"]["reviews_open"], 2);
+
+    let first = items[0]["id"].as_str().unwrap();
+    let path = format!("/payments/review/{first}/resolve");
+    let resolved = t.call("POST", &path, &[JSON], r#"{"note":"refunded at Stripe: no such order"}"#).await;
+    assert_eq!(resolved.status, 200, "{}", resolved.text);
+    assert_eq!(resolved.body["resolution"]["note"], "refunded at Stripe: no such order");
+    let again = t.call("POST", &path, &[JSON], r#"{"note":"twice"}"#).await;
+    assert_eq!(again.problem(409)["type"], "/problems/review-resolved");
+    let empty = t.call("POST", &path, &[JSON], r#"{"note":""}"#).await;
+    assert_eq!(empty.problem(422)["field"], "note");
+    assert_eq!(t.get("/payments/review").await.body["items"].as_array().unwrap().len(), 1);
+    assert_eq!(t.get("/overview").await.body["payments"]["reviews_open"], 1);
 }
