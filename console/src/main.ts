@@ -12,6 +12,7 @@ import { orders } from "./screens/orders.js";
 import { overview } from "./screens/overview.js";
 import { reports } from "./screens/reports.js";
 import { audit } from "./screens/audit.js";
+import { payments } from "./screens/payments.js";
 import { returns } from "./screens/returns.js";
 import { stockItem, stockList } from "./screens/stock.js";
 
@@ -35,6 +36,7 @@ const NAV: [string, MessageKey, string?][] = [
   ["customers", "nav.customers"],
   ["returns", "nav.returns"],
   ["reports", "nav.reports"],
+  ["payments", "nav.payments"],
   ["audit", "nav.audit", "audit:read"],
 ];
 
@@ -55,6 +57,8 @@ async function route(screen: Screen): Promise<void> {
       return reports(screen);
     case "audit":
       return audit(screen);
+    case "payments":
+      return payments(screen);
     default:
       throw new ApiError({ status: 404, title: "Not found", detail: t("app.notFound") });
   }

@@ -6,7 +6,7 @@ import { dateTime, money, type Money } from "../format.js";
 import { t, tKnown, type MessageKey } from "../i18n.js";
 import { href } from "../router.js";
 import { statusBadge } from "./orders.js";
-import type { Address, OrderReturns, OrderWithTimeline as Order, Return } from "../schema.js";
+import type { Address, GatewayPayment, OrderReturns, OrderWithTimeline as Order, Return } from "../schema.js";
 
 
 const ACTION_LABELS: Record<OrderAction, MessageKey> = {
@@ -98,6 +98,45 @@ function actionForm(screen: Screen, order: Order, action: OrderAction, returns: 
   }
 }
 
+/** Where a person sees the payment at its provider. */
+function providerLink(p: GatewayPayment): HTMLElement {
+  const url = p.provider === "stripe"
+    ? `https://dashboard.stripe.com/payments/${encodeURIComponent(p.reference)}`
+    : `https://www.mercadopago.com.br/activities?q=${encodeURIComponent(p.reference)}`;
+  return h("a", { href: url, target: "_blank", rel: "noopener noreferrer" }, p.reference);
+}
+
+const STATE_TONE: Record<GatewayPayment["state"], "ok" | "warn" | "bad" | "info"> = {
+  pending: "info",
+  failed: "bad",
+  authorized: "warn",
+  voided: "info",
+  captured: "ok",
+};
+
+/** The order's payments at gateways: provider, method, state (disputes beside it), reference. */
+function gatewayPayments(o: Order): HTMLElement | null {
+  const list = o.gateway_payments ?? [];
+  if (!list.length) return null;
+  const rows = list.map((p) => {
+    const disputes = (p.disputes ?? []).map((d) => badge(`${t("gateway.dispute")}: ${tKnown("gateway.dispute", d.status)} · ${money(d.amount)}`, d.status === "lost" ? "bad" : d.status === "open" ? "warn" : "ok"));
+    const refunded = p.refunded_applied ? [document.createTextNode(` · ${t("order.amountRefunded")}: ${money(p.refunded_applied)}`)] : [];
+    return [
+      document.createTextNode(tKnown("gateway.provider", p.provider)),
+      document.createTextNode(p.method ? tKnown("method", p.method) : "—"),
+      h("span", { "data-gateway-state": p.state }, badge(tKnown("gateway.state", p.state), STATE_TONE[p.state]), ...disputes),
+      h("span", {}, money(p.captured ?? p.authorized ?? o.total), ...refunded),
+      providerLink(p),
+    ];
+  });
+  return h(
+    "section",
+    { class: "panel" },
+    h("h2", {}, t("gateway.title")),
+    table(t("gateway.title"), [t("gateway.providerLabel"), t("field.method"), t("gateway.stateLabel"), t("field.amount"), t("gateway.reference")], rows),
+  );
+}
+
 export async function order(screen: Screen, id: string): Promise<void> {
   const path = `/orders/${encodeURIComponent(id)}`;
   const [answer, returns] = await Promise.all([
@@ -151,6 +190,7 @@ export async function order(screen: Screen, id: string): Promise<void> {
         o.shipment ? h("p", {}, t("order.shipment", { carrier: o.shipment.carrier, tracking: o.shipment.tracking_number })) : null,
       ),
     ),
+    gatewayPayments(o),
     h(
       "section",
       { class: "panel", "aria-labelledby": "actions-title" },

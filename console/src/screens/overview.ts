@@ -34,6 +34,14 @@ export async function overview(screen: Screen): Promise<void> {
       h("span", { class: "card-label" }, t(`overview.counter.${name}` as MessageKey)),
     ),
   );
+  const paymentCards = (["disputes_open", "reviews_open"] as const).map((name) =>
+    h(
+      "a",
+      { class: "card", href: href("payments") },
+      h("span", { class: "card-figure" }, count(o.payments[name])),
+      h("span", { class: "card-label" }, t(`overview.counter.${name}` as MessageKey)),
+    ),
+  );
   const receivables = Object.entries(o.receivables).map(([currency, amount]) =>
     h("li", {}, money({ amount, currency })),
   );
@@ -53,7 +61,7 @@ export async function overview(screen: Screen): Promise<void> {
   replace(
     screen.main,
     h("h1", {}, t("overview.title")),
-    h("nav", { class: "cards", "aria-label": t("overview.title") }, cards),
+    h("nav", { class: "cards", "aria-label": t("overview.title") }, cards, paymentCards),
     h(
       "section",
       { class: "panel" },

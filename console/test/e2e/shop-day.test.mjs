@@ -3,6 +3,7 @@
 // asserts what the screen shows; axe-core runs on every screen, and each screen is
 // photographed at desktop and phone width.
 import assert from "node:assert/strict";
+import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { after, before, test } from "node:test";
 import { accessible, api, launch, photograph, screenshots, startRunner } from "./harness.mjs";
@@ -340,5 +341,55 @@ test("in Portuguese, and a clear message when the API is unreachable", async () 
   assert.match(await page.locator("main [role=alert]").textContent(), /Não foi possível falar com a API/);
   await page.unroute("**/overview");
   await page.getByLabel("Idioma").selectOption("en");
+  assert.deepEqual(problems, [], "no script error on any screen");
+});
+
+/** Delivers a Stripe event to the webhook, signed as Stripe signs it, with the runner's
+ * development secret (README, "Payment gateways"). */
+async function stripe(id, type, object) {
+  const body = JSON.stringify({ id, object: "event", type, api_version: "2024-06-20", created: Math.floor(Date.now() / 1000), data: { object } });
+  const t = Math.floor(Date.now() / 1000);
+  const v1 = createHmac("sha256", "whsec_local_development").update(`${t}.${body}`).digest("hex");
+  const r = await fetch(`${runner.base}/webhooks/payments/stripe`, { method: "POST", headers: { "content-type": "application/json", "stripe-signature": `t=${t},v1=${v1}` }, body });
+  assert.equal(r.status, 200, await r.text());
+}
+
+const intent = (id, order, amount) => ({ id, object: "payment_intent", amount, amount_capturable: 0, amount_received: amount, currency: "brl", metadata: { order_id: order }, payment_method_types: ["card"], status: "succeeded" });
+
+test("a gateway's payment on the order page, and an event it could not apply reviewed and resolved", async () => {
+  const customer = await api(runner.base, "POST", "/customers", {
+    name: "Maria Gateway", email: "maria.gateway@example.com", marketing_consent: { granted: false },
+    addresses: [{ kind: "shipping", default: true, recipient: "Maria", line1: "Rua A, 1", city: "Recife", postal_code: "50000-000", country: "BR" }],
+  });
+  assert.equal(customer.status, 201, JSON.stringify(customer.body));
+  const placed = await api(runner.base, "POST", "/orders", { customer_id: customer.body.id, lines: [{ sku: "MUG-AZUL", quantity: 1 }] });
+  assert.equal(placed.status, 201, JSON.stringify(placed.body));
+  const id = placed.body.id;
+  await stripe("evt_e2e_1", "payment_intent.succeeded", intent("pi_e2e_1", id, placed.body.total.amount));
+  await stripe("evt_e2e_2", "payment_intent.succeeded", intent("pi_e2e_2", "01KAS0000000000000000000AA", 1000));
+  await eventually(`orders/${id}`, async () => (await page.locator('[data-gateway-state="captured"]').count()) === 1, "the capture from Stripe");
+  const panel = page.locator("section", { has: page.getByRole("heading", { name: "Gateway payments" }) });
+  assert.match(await panel.textContent(), /Stripe.*Card.*Captured.*R\$49\.90.*pi_e2e_1/s);
+  assert.equal(await panel.locator("a").getAttribute("href"), "https://dashboard.stripe.com/payments/pi_e2e_1");
+  assert.equal(await total("order.amountPaid").textContent(), "R$49.90");
+  await screen("order-gateway");
+
+  await eventually("overview", async () => (await page.locator("a.card", { hasText: "Payment events to review" }).textContent()).startsWith("1"), "the review counted");
+  await page.locator("a.card", { hasText: "Payment events to review" }).click();
+  const review = page.locator("li[data-review]");
+  await review.waitFor();
+  assert.match(await review.textContent(), /No such order.*Stripe.*pi_e2e_2.*Captured · R\$10\.00/s);
+  await accessible(page, "payments");
+  await photograph(page, "payments");
+  await page.getByLabel("Language").selectOption("pt-BR");
+  await page.getByRole("heading", { name: "Pagamentos", exact: true }).waitFor();
+  assert.match(await page.locator("li[data-review]").textContent(), /Pedido inexistente/);
+  await page.getByLabel("Idioma").selectOption("en");
+  await page.getByRole("heading", { name: "Payments", exact: true }).waitFor();
+  await page.locator("li[data-review]").getByLabel(/What was done/).fill("Refunded at Stripe: no such order here");
+  await page.locator("li[data-review]").getByRole("button", { name: "Resolve" }).click();
+  await page.locator("li[data-review]").waitFor({ state: "detached" });
+  const left = await api(runner.base, "GET", "/payments/review");
+  assert.deepEqual(left.body.items, []);
   assert.deepEqual(problems, [], "no script error on any screen");
 });
