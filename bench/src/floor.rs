@@ -27,6 +27,8 @@ pub enum Call {
     Update(UpdateItemFluentBuilder),
     Delete(DeleteItemFluentBuilder),
     PublishBatch(PublishBatchFluentBuilder),
+    SendMessage(aws_sdk_sqs::operation::send_message::builders::SendMessageFluentBuilder),
+    GetSecretValue(aws_sdk_secretsmanager::operation::get_secret_value::builders::GetSecretValueFluentBuilder),
     /// S3's request builder holds a one-shot body stream, so the call keeps its parts.
     PutObject {
         s3: aws_sdk_s3::Client,
@@ -43,6 +45,8 @@ pub struct Clients<'a> {
     pub ddb: Option<&'a aws_sdk_dynamodb::Client>,
     pub sns: Option<&'a aws_sdk_sns::Client>,
     pub s3: Option<&'a aws_sdk_s3::Client>,
+    pub sqs: Option<&'a aws_sdk_sqs::Client>,
+    pub secrets: Option<&'a aws_sdk_secretsmanager::Client>,
 }
 
 impl Call {
@@ -60,6 +64,16 @@ impl Call {
             return Ok(Call::PutObject { s3: s3.clone(), bucket, key, body });
         }
         let r: Value = serde_json::from_str(&x.request)?;
+        if x.target == "AmazonSQS.SendMessage" {
+            let sqs = clients.sqs.ok_or("SendMessage needs an SQS client")?;
+            return Ok(Call::SendMessage(
+                sqs.send_message().set_queue_url(string(&r, "QueueUrl")).set_message_body(string(&r, "MessageBody")),
+            ));
+        }
+        if x.target == "secretsmanager.GetSecretValue" {
+            let secrets = clients.secrets.ok_or("GetSecretValue needs a Secrets Manager client")?;
+            return Ok(Call::GetSecretValue(secrets.get_secret_value().set_secret_id(string(&r, "SecretId"))));
+        }
         let ddb = || clients.ddb.ok_or_else(|| Error::from(format!("{} needs a DynamoDB client", x.operation())));
         Ok(match x.operation() {
             "BatchGetItem" => {
@@ -160,6 +174,8 @@ impl Call {
             Call::Update(b) => drop(b.send().await?),
             Call::Delete(b) => drop(b.send().await?),
             Call::PublishBatch(b) => drop(b.send().await?),
+            Call::SendMessage(b) => drop(b.send().await?),
+            Call::GetSecretValue(b) => drop(b.send().await?),
             Call::PutObject { s3, bucket, key, body } => {
                 let body = aws_sdk_s3::primitives::ByteStream::from(body);
                 drop(s3.put_object().bucket(bucket).key(key).content_type("text/csv").body(body).send().await?)

@@ -88,6 +88,30 @@ pub async fn record(app: &Backoffice) -> Result<BTreeMap<String, Recording>, Box
     app.settle().await?;
     let ret = json!({"lines": [{"sku": SKU_A, "quantity": 1, "reason": "did not fit"}]});
     call(app, "POST", &format!("/orders/{id}/returns"), &[JSON], ret).await?;
+    // An order paid through Stripe: a signed delivery, queued, then applied by payment-events.
+    let by_card = call(app, "POST", "/orders", &[JSON], order_body(&customer, &[(SKU_H, 1)])).await?;
+    let by_card_id = by_card["id"].as_str().ok_or("order id")?;
+    let amount = by_card["total"]["amount"].as_i64().ok_or("total")?;
+    let event = json!({"id": "evt_bench_1", "object": "event", "type": "payment_intent.succeeded",
+        "created": chrono::Utc::now().timestamp(), "data": {"object": {"id": "pi_bench_1", "object": "payment_intent",
+        "amount": amount, "amount_received": amount, "currency": "brl", "metadata": {"order_id": by_card_id},
+        "payment_method_types": ["card"], "status": "succeeded"}}})
+    .to_string();
+    let t = chrono::Utc::now().timestamp();
+    let signature = format!(
+        "t={t},v1={}",
+        backoffice::gateway::signature::sign(
+            backoffice_local::provision::LOCAL_STRIPE_WEBHOOK_SECRET,
+            format!("{t}.{event}").as_bytes()
+        )
+    );
+    let delivered = app
+        .invoke("POST", "/webhooks/payments/stripe", &[JSON, ("stripe-signature", &signature)], event.as_bytes())
+        .await;
+    if delivered.status() != 200 {
+        return Err(format!("the Stripe delivery was refused: {}", delivered.status()).into());
+    }
+    app.settle().await?;
     // A second order, cancelled; a third takes BENCH-L to its reorder point (stock.low).
     let second = call(app, "POST", "/orders", &[JSON], order_body(&customer, &[(SKU_A, 2)])).await?;
     let second = second["id"].as_str().ok_or("order id")?.to_owned();
@@ -154,6 +178,7 @@ fn preferred_route(binary: &str) -> Option<&'static str> {
         "update-fulfillment" => "POST /orders/{id}/fulfillment/shipped",
         "process-return" => "POST /orders/{id}/returns",
         "exports" => "POST /exports",
+        "payment-webhooks" => "POST /webhooks/payments/{provider}",
         _ => return None,
     })
 }

@@ -220,7 +220,7 @@ impl Backoffice {
                 let source =
                     backoffice::gateway::secrets::SecretSource::from_client(client, payments.secrets.id().to_owned());
                 payments.secrets = std::sync::Arc::new(source);
-                payments.sqs = aws_sdk_sqs::Client::from_conf(sqs.build());
+                payments.sqs = std::sync::OnceLock::from(aws_sdk_sqs::Client::from_conf(sqs.build()));
             }
             if let Some(bucket) = ctx.exports_bucket.clone() {
                 let mut s3 = backoffice::files::s3_config(&sdk).interceptor(actions.interceptor(id));

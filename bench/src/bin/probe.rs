@@ -58,6 +58,8 @@ async fn invoke(binary: &str, ctx: &AppContext, event: &str) -> Result<String, E
         "update-fulfillment" => http(update_fulfillment::handler(ctx, lambda_http::request::from_str(event)?).await),
         "process-return" => http(process_return::handler(ctx, lambda_http::request::from_str(event)?).await),
         "exports" => http(exports::handler(ctx, lambda_http::request::from_str(event)?).await),
+        "payment-webhooks" => http(payment_webhooks::handler(ctx, lambda_http::request::from_str(event)?).await),
+        "payment-events" => failures(payment_events::handler(ctx, sqs(event)?).await),
         "export-worker" => failures(export_worker::handler(ctx, sqs(event)?).await),
         "stock-alerts" => failures(stock_alerts::handler(ctx, sqs(event)?).await),
         "fulfillment-worker" => failures(fulfillment_worker::handler(ctx, sqs(event)?).await),
@@ -90,7 +92,9 @@ async fn floor(iterations: usize, recording: &Recording) -> Result<(), Error> {
     let ddb = aws_sdk_dynamodb::Client::new(&sdk);
     let sns = aws_sdk_sns::Client::new(&sdk);
     let s3 = aws_sdk_s3::Client::from_conf(backoffice::files::s3_config(&sdk).build());
-    let clients = Clients { ddb: Some(&ddb), sns: Some(&sns), s3: Some(&s3) };
+    let sqs = aws_sdk_sqs::Client::new(&sdk);
+    let secrets = aws_sdk_secretsmanager::Client::new(&sdk);
+    let clients = Clients { ddb: Some(&ddb), sns: Some(&sns), s3: Some(&s3), sqs: Some(&sqs), secrets: Some(&secrets) };
     let calls = recording.exchanges.iter().map(|x| Call::from_exchange(x, &clients)).collect::<Result<Vec<_>, _>>()?;
     for _ in 0..iterations {
         for call in &calls {

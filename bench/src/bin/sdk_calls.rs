@@ -24,7 +24,10 @@ async fn main() -> Result<(), Error> {
     // S3 is named by its REST operation (`capture::target_of`); buckets are addressed as the
     // functions address them.
     let s3 = uses("S3.").then(|| aws_sdk_s3::Client::from_conf(backoffice::files::s3_config(&sdk).build()));
-    let clients = Clients { ddb: ddb.as_ref(), sns: sns.as_ref(), s3: s3.as_ref() };
+    let sqs = uses("AmazonSQS.").then(|| aws_sdk_sqs::Client::new(&sdk));
+    let secrets = uses("secretsmanager.").then(|| aws_sdk_secretsmanager::Client::new(&sdk));
+    let clients =
+        Clients { ddb: ddb.as_ref(), sns: sns.as_ref(), s3: s3.as_ref(), sqs: sqs.as_ref(), secrets: secrets.as_ref() };
     let calls = exchanges.iter().map(|x| Call::from_exchange(x, &clients)).collect::<Result<Vec<_>, _>>()?;
     let calls = &calls;
     lambda_runtime::run(service_fn(move |_: LambdaEvent<serde_json::Value>| async move {

@@ -97,7 +97,7 @@ async fn receive(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Prob
                 Problem::unavailable("payments are not configured")
             })?;
             let body = serde_json::to_string(&message).map_err(|_| Problem::internal())?;
-            payments.sqs.send_message().queue_url(queue).message_body(body).send().await.map_err(|e| {
+            payments.sqs().send_message().queue_url(queue).message_body(body).send().await.map_err(|e| {
                 tracing::error!(error = %backoffice::gateway::display_sdk_error(&e), "delivery not queued");
                 Problem::unavailable("try again shortly").retry_after(5)
             })?;

@@ -10,7 +10,9 @@ use std::sync::Arc;
 pub struct PaymentsContext {
     pub secrets: Arc<SecretSource>,
     pub api: ProviderApi,
-    pub sqs: aws_sdk_sqs::Client,
+    /// The queue's client, built at first use (only the webhook sends).
+    pub sqs: std::sync::OnceLock<aws_sdk_sqs::Client>,
+    sdk: aws_config::SdkConfig,
     /// Where verified deliveries go (`PAYMENT_EVENTS_QUEUE_URL`), for the webhook.
     pub events_queue_url: Option<String>,
     /// How far a signature's timestamp may be from now (`WEBHOOK_TOLERANCE_SECONDS`).
@@ -18,6 +20,10 @@ pub struct PaymentsContext {
 }
 
 impl PaymentsContext {
+    pub fn sqs(&self) -> &aws_sdk_sqs::Client {
+        self.sqs.get_or_init(|| aws_sdk_sqs::Client::new(&self.sdk))
+    }
+
     pub fn from_lookup(
         sdk: &aws_config::SdkConfig,
         lookup: &dyn Fn(&str) -> Option<String>,
@@ -34,7 +40,8 @@ impl PaymentsContext {
         Ok(Some(Self {
             secrets: Arc::new(SecretSource::new(sdk, secrets)),
             api: ProviderApi::from_lookup(lookup)?,
-            sqs: aws_sdk_sqs::Client::new(sdk),
+            sqs: std::sync::OnceLock::new(),
+            sdk: sdk.clone(),
             events_queue_url: lookup("PAYMENT_EVENTS_QUEUE_URL"),
             tolerance_seconds,
         }))

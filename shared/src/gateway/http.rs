@@ -21,9 +21,13 @@ pub enum ProviderError {
     Status(u16),
 }
 
+type HttpsClient = Client<hyper_rustls::HttpsConnector<HttpConnector>, Full<Bytes>>;
+
 #[derive(Clone, Debug)]
 pub struct ProviderApi {
-    client: Client<hyper_rustls::HttpsConnector<HttpConnector>, Full<Bytes>>,
+    /// Built at the first call: loading the roots and the TLS configuration is work a function
+    /// that never calls a provider (the webhook) should not do at start.
+    client: std::sync::Arc<std::sync::OnceLock<HttpsClient>>,
     mercadopago: String,
 }
 
@@ -39,14 +43,22 @@ fn base(lookup: &dyn Fn(&str) -> Option<String>, var: &'static str, default: &st
 
 impl ProviderApi {
     pub fn from_lookup(lookup: &dyn Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let connector = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_webpki_roots()
-            // Plain HTTP only for a loopback test server: `base` refuses any other.
-            .https_or_http()
-            .enable_http1()
-            .build();
-        let client = Client::builder(hyper_util::rt::TokioExecutor::new()).build(connector);
-        Ok(Self { client, mercadopago: base(lookup, "MERCADOPAGO_API_URL", "https://api.mercadopago.com")? })
+        Ok(Self {
+            client: std::sync::Arc::default(),
+            mercadopago: base(lookup, "MERCADOPAGO_API_URL", "https://api.mercadopago.com")?,
+        })
+    }
+
+    fn client(&self) -> &HttpsClient {
+        self.client.get_or_init(|| {
+            let connector = hyper_rustls::HttpsConnectorBuilder::new()
+                .with_webpki_roots()
+                // Plain HTTP only for a loopback test server: `base` refuses any other.
+                .https_or_http()
+                .enable_http1()
+                .build();
+            Client::builder(hyper_util::rt::TokioExecutor::new()).build(connector)
+        })
     }
 
     /// `GET /v1/payments/{id}` with the application's access token: the payment's JSON.
@@ -61,7 +73,8 @@ impl ProviderApi {
 
     async fn send(&self, request: hyper::Request<Full<Bytes>>) -> Result<Bytes, ProviderError> {
         let call = async {
-            let response = self.client.request(request).await.map_err(|e| ProviderError::Unreachable(e.to_string()))?;
+            let response =
+                self.client().request(request).await.map_err(|e| ProviderError::Unreachable(e.to_string()))?;
             let status = response.status();
             let body = Limited::new(response.into_body(), MAX_ANSWER_BYTES)
                 .collect()

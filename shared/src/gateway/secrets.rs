@@ -54,19 +54,29 @@ pub struct SecretsError(String);
 /// Where the secrets come from, and the copy in hand.
 #[derive(Debug)]
 pub struct SecretSource {
-    client: aws_sdk_secretsmanager::Client,
+    /// Built at first use: building a client parses the SDK's endpoint rules, a cost the
+    /// start of an environment should not pay before a delivery needs it.
+    client: std::sync::OnceLock<aws_sdk_secretsmanager::Client>,
+    sdk: Option<aws_config::SdkConfig>,
     id: String,
     cached: Mutex<Option<(Instant, Arc<GatewaySecrets>)>>,
 }
 
 impl SecretSource {
     pub fn new(sdk: &aws_config::SdkConfig, id: String) -> Self {
-        Self::from_client(aws_sdk_secretsmanager::Client::new(sdk), id)
+        Self { client: std::sync::OnceLock::new(), sdk: Some(sdk.clone()), id, cached: Mutex::new(None) }
     }
 
     /// With a client built elsewhere (the local runner's, which records its calls).
     pub fn from_client(client: aws_sdk_secretsmanager::Client, id: String) -> Self {
-        Self { client, id, cached: Mutex::new(None) }
+        Self { client: std::sync::OnceLock::from(client), sdk: None, id, cached: Mutex::new(None) }
+    }
+
+    fn client(&self) -> &aws_sdk_secretsmanager::Client {
+        self.client.get_or_init(|| match &self.sdk {
+            Some(sdk) => aws_sdk_secretsmanager::Client::new(sdk),
+            None => unreachable!("a source without configuration is built with its client"),
+        })
     }
 
     /// The secret's ARN or name.
@@ -82,7 +92,7 @@ impl SecretSource {
             return Ok(secrets.clone());
         }
         let out = self
-            .client
+            .client()
             .get_secret_value()
             .secret_id(&self.id)
             .send()
