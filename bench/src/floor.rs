@@ -49,6 +49,13 @@ pub struct Clients<'a> {
     pub secrets: Option<&'a aws_sdk_secretsmanager::Client>,
 }
 
+/// A read a function makes once per execution environment and keeps (the payment gateways'
+/// secrets): every invocation after the first does without it, so the per-request figures
+/// count it once, in the handler as in the bare run.
+pub fn first_use_only(target: &str) -> bool {
+    target == "secretsmanager.GetSecretValue"
+}
+
 impl Call {
     /// Builds the call the exchange recorded, on the given clients.
     pub fn from_exchange(x: &Exchange, clients: &Clients) -> Result<Self, Error> {

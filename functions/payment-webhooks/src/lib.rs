@@ -101,7 +101,6 @@ async fn receive(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Prob
                 tracing::error!(error = %backoffice::gateway::display_sdk_error(&e), "delivery not queued");
                 Problem::unavailable("try again shortly").retry_after(5)
             })?;
-            tracing::info!(%provider, "delivery queued");
             Ok(http::json(StatusCode::OK, &serde_json::json!({"received": true, "queued": true})))
         }
     }

@@ -369,10 +369,22 @@ fn decide(order: &Order, event: &ProviderEvent, now: DateTime<Utc>) -> Decided {
             p.state = GatewayState::Voided;
             events.push(DomainEvent::PaymentVoided(movement(order, &p, p.authorized)));
         }
-        PaymentChange::Captured { amount } => {
-            if p.state == GatewayState::Captured {
+        PaymentChange::Captured { .. } if p.state == GatewayState::Captured => {
+            // Captured again while disputed: Mercado Pago's way of saying a mediation ended in
+            // the shop's favour (the payment goes from in_mediation back to approved).
+            let open: Vec<usize> =
+                (0..p.disputes.len()).filter(|i| p.disputes[*i].status == DisputeStatus::Open).collect();
+            if open.is_empty() {
                 return Ok(None);
             }
+            for i in open {
+                p.disputes[i].status = DisputeStatus::Won;
+                let mut e = movement(order, &p, Some(p.disputes[i].amount));
+                e.dispute = Some(p.disputes[i].id.clone());
+                events.push(DomainEvent::PaymentDisputeWon(e));
+            }
+        }
+        PaymentChange::Captured { amount } => {
             let payment = Payment {
                 gateway_reference: reference(&p, ""),
                 amount: *amount,
@@ -589,6 +601,17 @@ mod tests {
         assert_eq!(owed.outstanding(), brl(1000));
         assert!(owed.is_receivable());
         assert_eq!(apply(&owed, &event("d3", lost), Utc::now()), Verdict::Unchanged);
+    }
+
+    #[test]
+    fn given_a_mediation_when_the_payment_is_approved_again_then_the_dispute_is_won() {
+        let (paid, _) = applied(&placed_order(1000), &event("e1", PaymentChange::Captured { amount: brl(1000) }));
+        let (disputed, _) =
+            applied(&paid, &event("m1", PaymentChange::DisputeOpened { dispute: "pi_1".into(), amount: brl(1000) }));
+        let (won, events) = applied(&disputed, &event("e2", PaymentChange::Captured { amount: brl(1000) }));
+        assert_eq!(events, ["payment.dispute_won"]);
+        assert!(!won.is_disputed());
+        assert_eq!(won.amount_paid(), brl(1000), "captured once");
     }
 
     #[test]

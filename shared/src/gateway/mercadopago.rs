@@ -58,6 +58,8 @@ struct Payment<'a> {
     external_reference: Option<String>,
     #[serde(default)]
     payment_method_id: Option<String>,
+    #[serde(default)]
+    date_last_updated: Option<String>,
 }
 
 fn amount(field: &str, raw: &RawValue, currency: &str) -> Result<Money, PayloadError> {
@@ -65,8 +67,9 @@ fn amount(field: &str, raw: &RawValue, currency: &str) -> Result<Money, PayloadE
 }
 
 /// Reads a payment fetched from the API into the event it stands for. The event id is the
-/// payment's state (`{id}:{status}:{refunded}`): every notification of the same state is one
-/// event, applied once.
+/// payment's state (`{id}:{status}:{refunded}:{date_last_updated}`): every notification of the
+/// same state is one event, applied once, and a payment that comes back to a status it had
+/// (approved again after a mediation) is a new one.
 pub fn read_payment(body: &[u8]) -> Result<Read<ProviderEvent>, PayloadError> {
     let p: Payment<'_> =
         serde_json::from_slice(body).map_err(|e| PayloadError::new(format!("not a Mercado Pago payment: {e}")))?;
@@ -93,7 +96,7 @@ pub fn read_payment(body: &[u8]) -> Result<Read<ProviderEvent>, PayloadError> {
     };
     Ok(Read::Event(ProviderEvent {
         provider: Provider::MercadoPago,
-        event_id: format!("{id}:{}:{}", p.status, refunded.amount()),
+        event_id: format!("{id}:{}:{}:{}", p.status, refunded.amount(), p.date_last_updated.as_deref().unwrap_or("")),
         payment: id,
         order_id: p.external_reference.filter(|r| !r.is_empty()),
         method: p.payment_method_id,
@@ -147,7 +150,7 @@ mod tests {
         assert_eq!(e.payment, "1234567890");
         assert_eq!(e.order_id.as_deref(), Some("o-1"));
         assert_eq!(e.method.as_deref(), Some("pix"));
-        assert_eq!(e.event_id, "1234567890:approved:0");
+        assert_eq!(e.event_id, "1234567890:approved:0:");
     }
 
     #[test]

@@ -8,16 +8,19 @@ use serde::Deserialize;
 use std::collections::HashMap;
 
 #[derive(Deserialize)]
-struct Event {
+struct Event<'a> {
     id: String,
     #[serde(rename = "type")]
     event_type: String,
-    data: Data,
+    #[serde(borrow)]
+    data: Data<'a>,
 }
 
+/// The object is read once its type is known, from its text (no intermediate `Value`).
 #[derive(Deserialize)]
-struct Data {
-    object: serde_json::Value,
+struct Data<'a> {
+    #[serde(borrow)]
+    object: &'a serde_json::value::RawValue,
 }
 
 #[derive(Deserialize)]
@@ -64,8 +67,8 @@ fn money(field: &str, amount: i64, currency: &str) -> Result<Money, PayloadError
     Money::parse_price(field, amount, &currency.to_ascii_uppercase()).map_err(|e| PayloadError::new(e.to_string()))
 }
 
-fn object<T: serde::de::DeserializeOwned>(value: serde_json::Value, what: &str) -> Result<T, PayloadError> {
-    serde_json::from_value(value).map_err(|e| PayloadError::new(format!("data.object is not a {what}: {e}")))
+fn object<T: serde::de::DeserializeOwned>(raw: &serde_json::value::RawValue, what: &str) -> Result<T, PayloadError> {
+    serde_json::from_str(raw.get()).map_err(|e| PayloadError::new(format!("data.object is not a {what}: {e}")))
 }
 
 /// Reads a Stripe event (the raw body, already verified).
