@@ -790,6 +790,11 @@ export interface components {
                 quantity: number;
             }[];
             shipping_address?: components["schemas"]["Address"];
+            /**
+             * @description How the customer chose to pay; it sets how long the order holds its stock unpaid (PAYMENT_HOLDS, for example Pix 30 minutes, card an hour, boleto three business days).
+             * @enum {string}
+             */
+            payment_method?: "card" | "pix" | "boleto" | "bank_transfer" | "cash" | "other";
         };
         OrderLine: {
             sku: string;
@@ -841,6 +846,8 @@ export interface components {
             personal_data_erased?: boolean;
             /** @description Internal notes by the shop's staff, oldest first; removed when the customer's data is erased. */
             notes?: components["schemas"]["OrderNote"][];
+            /** @enum {string} */
+            payment_method?: "card" | "pix" | "boleto" | "bank_transfer" | "cash" | "other";
             /** @description The order's payments at payment gateways (Stripe, Mercado Pago), as their webhooks reported them. */
             gateway_payments?: components["schemas"]["GatewayPayment"][];
             version: number;
@@ -964,6 +971,8 @@ export interface components {
             personal_data_erased?: boolean;
             /** @description Internal notes by the shop's staff, oldest first; removed when the customer's data is erased. */
             notes?: components["schemas"]["OrderNote"][];
+            /** @enum {string} */
+            payment_method?: "card" | "pix" | "boleto" | "bank_transfer" | "cash" | "other";
             /** @description The order's payments at payment gateways (Stripe, Mercado Pago), as their webhooks reported them. */
             gateway_payments?: components["schemas"]["GatewayPayment"][];
             version: number;

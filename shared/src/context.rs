@@ -47,6 +47,9 @@ pub struct Settings {
     /// How long a placed order holds its stock while waiting for payment
     /// (`PAYMENT_HOLD_SECONDS`, default 3600).
     pub payment_hold: chrono::Duration,
+    /// The hold per payment method (`PAYMENT_HOLDS`, `pix=1800,card=3600,boleto=3bd`; a method
+    /// not listed, or none, holds `payment_hold`).
+    pub holds: crate::domain::payment::HoldPolicy,
     /// How long after delivery a return may be opened (`RETURN_WINDOW_DAYS`, default 30).
     /// Brazil's consumer code gives distance buyers at least 7 days, the EU at least 14: never
     /// set it below the minimum where you sell.
@@ -65,7 +68,11 @@ impl Settings {
                 v.parse::<i64>().ok().filter(|d| (0..=3650).contains(d)).ok_or(ConfigError("RETURN_WINDOW_DAYS"))?
             }
         };
-        Ok(Self { payment_hold: chrono::Duration::seconds(hold), return_window: chrono::Duration::days(window) })
+        let payment_hold = chrono::Duration::seconds(hold);
+        let holds =
+            crate::domain::payment::HoldPolicy::parse(payment_hold, &lookup("PAYMENT_HOLDS").unwrap_or_default())
+                .map_err(|_| ConfigError("PAYMENT_HOLDS"))?;
+        Ok(Self { payment_hold, holds, return_window: chrono::Duration::days(window) })
     }
 }
 

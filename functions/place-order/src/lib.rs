@@ -10,6 +10,7 @@
 
 use backoffice::AppContext;
 use backoffice::domain::order::{self, Address, AddressInput, OrderRequest, PlaceError};
+use backoffice::domain::payment::PaymentMethod;
 use backoffice::domain::{CustomerId, FieldError, OrderId, Sku};
 use backoffice::http::command::{self, Decision, Idempotency, respond};
 use backoffice::http::{self, Problem, scopes};
@@ -32,6 +33,7 @@ struct PlaceOrderBody {
     customer_id: String,
     lines: Vec<LineBody>,
     shipping_address: Option<AddressInput>,
+    payment_method: Option<String>,
 }
 
 fn parse(body: PlaceOrderBody) -> Result<OrderRequest, FieldError> {
@@ -43,7 +45,10 @@ fn parse(body: PlaceOrderBody) -> Result<OrderRequest, FieldError> {
         .map(|(i, l)| Ok((Sku::parse(&format!("lines[{i}].sku"), &l.sku)?, l.quantity)))
         .collect::<Result<Vec<_>, FieldError>>()?;
     let address = body.shipping_address.map(|a| Address::parse("shipping_address", &a)).transpose()?;
-    OrderRequest::new(customer_id, lines, address)
+    let mut request = OrderRequest::new(customer_id, lines, address)?;
+    request.payment_method =
+        body.payment_method.as_deref().map(|m| PaymentMethod::parse("payment_method", m)).transpose()?;
+    Ok(request)
 }
 
 pub async fn handler(ctx: &AppContext, req: Request) -> Response<Body> {
@@ -62,13 +67,14 @@ async fn place(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<
     let idem = Idempotency::of(req, &caller)?;
     // The SKUs and the customer in one BatchGetItem: still one read and one write in all.
     let reads = Reads::new().stock(request.lines.iter().map(|(sku, _)| sku.clone())).customer(&request.customer_id);
-    let hold = ctx.settings.payment_hold;
+    let holds = &ctx.settings.holds;
     Ok(command::execute(&ctx.store, idem.as_ref(), reads, |loaded| {
         let customer = loaded.customer(&request.customer_id)?;
         let stock = order::by_sku(loaded.stock_items()?);
-        let change =
-            order::place(OrderId::new(), request.clone(), customer.as_deref(), &stock, hold, chrono::Utc::now())
-                .map_err(place_problem)?;
+        let now = chrono::Utc::now();
+        let hold = holds.due(request.payment_method, now) - now;
+        let change = order::place(OrderId::new(), request.clone(), customer.as_deref(), &stock, hold, now)
+            .map_err(place_problem)?;
         let mut changes = ctx.store.changes();
         changes.placement(&change, correlation_id)?;
         let o = &change.order;

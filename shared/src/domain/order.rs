@@ -122,6 +122,9 @@ pub struct Order {
     /// Internal notes by the shop's staff, oldest first (never shown to the customer).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(crate) notes: Vec<OrderNote>,
+    /// How the customer chose to pay at placement (it set the unpaid hold), if the storefront said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) payment_method: Option<super::payment::PaymentMethod>,
     /// Its payments at payment gateways (Stripe, Mercado Pago), as their webhooks reported them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(crate) gateway_payments: Vec<super::gateway::GatewayPayment>,
@@ -301,6 +304,8 @@ pub struct OrderRequest {
     pub customer_id: CustomerId,
     pub lines: Vec<(Sku, u64)>,
     pub shipping_address: Option<Address>,
+    /// How the customer chose to pay: it sets how long the order holds its stock unpaid.
+    pub payment_method: Option<super::payment::PaymentMethod>,
 }
 
 impl OrderRequest {
@@ -335,7 +340,7 @@ impl OrderRequest {
                 None => merged.push((sku, quantity)),
             }
         }
-        Ok(Self { customer_id, lines: merged, shipping_address })
+        Ok(Self { customer_id, lines: merged, shipping_address, payment_method: None })
     }
 }
 
@@ -454,6 +459,7 @@ pub fn place(
         return_ids: Vec::new(),
         personal_data_erased: false,
         notes: Vec::new(),
+        payment_method: request.payment_method,
         gateway_payments: Vec::new(),
         counted_open: true,
     };

@@ -11,7 +11,7 @@ use super::text::{FieldError, Reason};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PaymentMethod {
     Card,
@@ -23,6 +23,72 @@ pub enum PaymentMethod {
 }
 
 /// The gateway's own id for a capture or refund: unique per order, 1–100 visible ASCII characters.
+impl PaymentMethod {
+    pub fn parse(field: &str, raw: &str) -> Result<Self, FieldError> {
+        serde_json::from_value(serde_json::Value::String(raw.to_owned()))
+            .map_err(|_| FieldError::new(field, "must be one of card, pix, boleto, bank_transfer, cash, other"))
+    }
+}
+
+/// How long an unpaid order holds its stock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hold {
+    For(chrono::Duration),
+    /// Until the same time of day that many business days later (Monday to Friday; a boleto is
+    /// compensated on bank days). Public holidays are not known here: a shop that needs them
+    /// gives the hold a day more.
+    BusinessDays(u32),
+}
+
+/// The unpaid-order hold per payment method (Pix 30 minutes, a card an hour, a boleto three
+/// business days…), and the hold of an order that names no method or one not listed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HoldPolicy {
+    pub default: chrono::Duration,
+    pub by_method: std::collections::BTreeMap<PaymentMethod, Hold>,
+}
+
+impl HoldPolicy {
+    /// Reads `pix=1800,card=3600,boleto=3bd`: seconds, or `Nbd` business days, per method.
+    pub fn parse(default: chrono::Duration, spec: &str) -> Result<Self, FieldError> {
+        let mut by_method = std::collections::BTreeMap::new();
+        for part in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let bad = || FieldError::new("PAYMENT_HOLDS", format!("`{part}` is not method=seconds or method=Nbd"));
+            let (method, hold) = part.split_once('=').ok_or_else(bad)?;
+            let method = PaymentMethod::parse("PAYMENT_HOLDS", method.trim())?;
+            let hold = hold.trim();
+            let hold = match hold.strip_suffix("bd") {
+                Some(days) => Hold::BusinessDays(days.parse().ok().filter(|d| (1..=30).contains(d)).ok_or_else(bad)?),
+                None => Hold::For(chrono::Duration::seconds(
+                    hold.parse::<i64>().ok().filter(|s| (0..=30 * 86_400).contains(s)).ok_or_else(bad)?,
+                )),
+            };
+            by_method.insert(method, hold);
+        }
+        Ok(Self { default, by_method })
+    }
+
+    /// When an order placed `at` with `method` stops holding its stock unpaid.
+    pub fn due(&self, method: Option<PaymentMethod>, at: DateTime<Utc>) -> DateTime<Utc> {
+        use chrono::Datelike;
+        match method.and_then(|m| self.by_method.get(&m)) {
+            None => at + self.default,
+            Some(Hold::For(d)) => at + *d,
+            Some(Hold::BusinessDays(n)) => {
+                let mut due = at;
+                let mut left = *n;
+                while left > 0 {
+                    due += chrono::Duration::days(1);
+                    if !matches!(due.weekday(), chrono::Weekday::Sat | chrono::Weekday::Sun) {
+                        left -= 1;
+                    }
+                }
+                due
+            }
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(transparent)]
 pub struct GatewayReference(String);
@@ -245,6 +311,25 @@ mod tests {
             recorded_at: Utc::now(),
             recorded_by: "finance".into(),
         }
+    }
+
+    #[test]
+    fn given_holds_per_method_then_each_order_is_due_by_its_method() {
+        use chrono::TimeZone;
+        let policy = HoldPolicy::parse(chrono::Duration::hours(1), "pix=1800, card=3600,boleto=3bd").unwrap();
+        // Thursday 10:00: Pix half an hour, a boleto three business days (Fri, Mon, Tue).
+        let thursday = Utc.with_ymd_and_hms(2026, 12, 3, 10, 0, 0).unwrap();
+        assert_eq!(policy.due(Some(PaymentMethod::Pix), thursday), thursday + chrono::Duration::minutes(30));
+        assert_eq!(
+            policy.due(Some(PaymentMethod::Boleto), thursday),
+            Utc.with_ymd_and_hms(2026, 12, 8, 10, 0, 0).unwrap()
+        );
+        assert_eq!(policy.due(None, thursday), thursday + chrono::Duration::hours(1));
+        assert_eq!(policy.due(Some(PaymentMethod::Cash), thursday), thursday + chrono::Duration::hours(1));
+        for bad in ["pix", "pix=abc", "crypto=10", "boleto=0bd", "card=-5"] {
+            assert!(HoldPolicy::parse(chrono::Duration::hours(1), bad).is_err(), "{bad}");
+        }
+        assert!(HoldPolicy::parse(chrono::Duration::hours(1), "").unwrap().by_method.is_empty());
     }
 
     #[test]

@@ -227,3 +227,30 @@ async fn an_event_for_an_unknown_order_or_the_wrong_amount_is_reviewed_never_led
     assert_eq!(t.get("/payments/review").await.body["items"].as_array().unwrap().len(), 1);
     assert_eq!(t.get("/overview").await.body["payments"]["reviews_open"], 1);
 }
+
+#[tokio::test]
+async fn the_unpaid_hold_follows_the_payment_method_the_order_names() {
+    let t = spawn_app().await;
+    t.stocked("GW-HOLD", 10, 1000, "BRL", 0).await;
+    let mut held = Vec::new();
+    for method in [Some("pix"), Some("card"), Some("boleto"), None] {
+        let mut body = json!({"customer_id": t.customer, "lines": [{"sku": "GW-HOLD", "quantity": 1}]});
+        if let Some(m) = method {
+            body["payment_method"] = json!(m);
+        }
+        let r = t.call("POST", "/orders", &[JSON], &body.to_string()).await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        assert_eq!(r.body.get("payment_method").and_then(Value::as_str), method);
+        let placed: chrono::DateTime<chrono::Utc> = r.body["placed_at"].as_str().unwrap().parse().unwrap();
+        let due: chrono::DateTime<chrono::Utc> = r.body["payment_due_at"].as_str().unwrap().parse().unwrap();
+        held.push((due - placed).num_seconds());
+    }
+    assert_eq!(held[0], 1800, "Pix: 30 minutes");
+    assert_eq!(held[1], 3600, "card: an hour");
+    assert!((3 * 86_400..=5 * 86_400).contains(&held[2]), "boleto: three business days, {}", held[2]);
+    assert_eq!(held[3], 3600, "no method: PAYMENT_HOLD_SECONDS");
+    let bad =
+        json!({"customer_id": t.customer, "lines": [{"sku": "GW-HOLD", "quantity": 1}], "payment_method": "crypto"});
+    let refused = t.call("POST", "/orders", &[JSON], &bad.to_string()).await;
+    assert_eq!(refused.problem(422)["field"], "payment_method");
+}
