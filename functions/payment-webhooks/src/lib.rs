@@ -98,7 +98,7 @@ async fn receive(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Prob
             })?;
             let body = serde_json::to_string(&message).map_err(|_| Problem::internal())?;
             payments.sqs().send_message().queue_url(queue).message_body(body).send().await.map_err(|e| {
-                tracing::error!(error = %backoffice::gateway::display_sdk_error(&e), "delivery not queued");
+                tracing::error!(error = %aws_sdk_sqs::error::DisplayErrorContext(&e), "delivery not queued");
                 Problem::unavailable("try again shortly").retry_after(5)
             })?;
             Ok(http::json(StatusCode::OK, &serde_json::json!({"received": true, "queued": true})))

@@ -35,17 +35,3 @@ pub enum Read<T> {
     Event(T),
     Ignored { event_type: String },
 }
-
-/// An AWS SDK error's whole chain of causes, for a log line (the SDK's `Display` says only
-/// "service error").
-#[cfg(feature = "gateway")]
-pub fn display_sdk_error<E: std::error::Error + 'static>(e: &E) -> String {
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
-}

@@ -3,7 +3,7 @@
 //! events that name only the payment, such as disputes), and the events set aside for review
 //! (`REVIEW#{id}`, listed open and oldest first through gsi3).
 
-use super::keys::{GSI3, hex};
+use super::keys::{GSI3, short_hash};
 use super::page::{CursorOrStore, Page, PageQuery};
 use super::versioned::{Versioned, next_version, versioned_from_item};
 use super::{Guard, Item, Store, StoreError, Tx, record_item, s};
@@ -11,7 +11,6 @@ use crate::domain::gateway::{Provider, Review};
 use crate::domain::{OrderId, ReviewId};
 use aws_sdk_dynamodb::types::{Put, ReturnValuesOnConditionCheckFailure, TransactWriteItem};
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 /// Stripe retries a delivery for three days; a marker outlives that tenfold.
 const MARKER_DAYS: i64 = 30;
@@ -19,13 +18,8 @@ const POINTER_SK: &str = "PAYMENT";
 const REVIEW_SK: &str = "REVIEW";
 pub const OPEN_REVIEWS_GSI3PK: &str = "PAYMENT_REVIEW";
 
-/// Provider ids are the provider's text: hashed, so they never shape a key.
-fn hashed(text: &str) -> String {
-    hex(&Sha256::digest(text.as_bytes()))[..32].to_owned()
-}
-
 pub(crate) fn event_marker_pk(provider: Provider, event_id: &str) -> String {
-    format!("APPLIED#payment-events#{provider}#{}", hashed(event_id))
+    format!("APPLIED#payment-events#{provider}#{}", short_hash(event_id))
 }
 
 pub(crate) fn event_marker_key(provider: Provider, event_id: &str) -> Item {
@@ -33,7 +27,7 @@ pub(crate) fn event_marker_key(provider: Provider, event_id: &str) -> Item {
 }
 
 pub(crate) fn pointer_key(provider: Provider, reference: &str) -> Item {
-    super::key(format!("GATEWAY#{provider}#{}", hashed(reference)), POINTER_SK)
+    super::key(format!("GATEWAY#{provider}#{}", short_hash(reference)), POINTER_SK)
 }
 
 pub fn review_pk(id: &ReviewId) -> String {

@@ -127,6 +127,13 @@ pub fn email_pk(normalised_email: &str) -> String {
 
 /// Lower-case hex, for hashes in keys and for page cursors. One allocation, no formatting
 /// machinery: it runs several times on every request that carries an idempotency key.
+/// A text chosen outside the backoffice (a gateway's reference, a provider's event id) as it may
+/// shape a key: the first 128 bits of its SHA-256, in hex.
+pub(crate) fn short_hash(text: &str) -> String {
+    use sha2::{Digest, Sha256};
+    hex(&Sha256::digest(text.as_bytes())[..16])
+}
+
 pub fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(bytes.len() * 2);

@@ -11,10 +11,9 @@ use crate::domain::order::Order;
 use crate::domain::payment::{GatewayReference, Payment, Refund};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 fn reference_hash(reference: &GatewayReference) -> String {
-    super::keys::hex(&Sha256::digest(reference.as_str().as_bytes())[..16])
+    keys::short_hash(reference.as_str())
 }
 
 pub fn payment_key(order: &OrderId, reference: &GatewayReference) -> Item {
