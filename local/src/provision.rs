@@ -32,6 +32,7 @@ pub struct Provisioned {
 pub const LOCAL_STRIPE_WEBHOOK_SECRET: &str = "whsec_local_development";
 pub const LOCAL_MERCADOPAGO_WEBHOOK_SECRET: &str = "mercadopago-local-development";
 pub const LOCAL_MERCADOPAGO_ACCESS_TOKEN: &str = "APP_USR-local-development";
+pub const LOCAL_STRIPE_API_KEY: &str = "sk_test_local_development";
 
 fn local_payment_secrets() -> String {
     let var = |name: &str, default: &str| std::env::var(name).unwrap_or_else(|_| default.to_owned());
@@ -42,7 +43,7 @@ fn local_payment_secrets() -> String {
         .collect();
     serde_json::json!({
         "stripe_webhook_secrets": stripe,
-        "stripe_api_key": var("STRIPE_API_KEY", "sk_test_local_development"),
+        "stripe_api_key": var("STRIPE_API_KEY", LOCAL_STRIPE_API_KEY),
         "mercadopago_webhook_secret": var("MERCADOPAGO_WEBHOOK_SECRET", LOCAL_MERCADOPAGO_WEBHOOK_SECRET),
         "mercadopago_access_token": var("MERCADOPAGO_ACCESS_TOKEN", LOCAL_MERCADOPAGO_ACCESS_TOKEN),
     })

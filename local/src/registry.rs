@@ -52,6 +52,7 @@ pub fn sqs(binary: &str, ctx: AppContext) -> Option<SqsFn> {
         "sales-report" => handler!(ctx, sales_report::handler),
         "export-worker" => handler!(ctx, export_worker::handler),
         "payment-events" => handler!(ctx, payment_events::handler),
+        "payment-settlements" => handler!(ctx, payment_settlements::handler),
         _ => return None,
     })
 }

@@ -50,6 +50,9 @@ pub struct Settings {
     /// The hold per payment method (`PAYMENT_HOLDS`, `pix=1800,card=3600,boleto=3bd`; a method
     /// not listed, or none, holds `payment_hold`).
     pub holds: crate::domain::payment::HoldPolicy,
+    /// When an authorised payment is captured, per method (`PAYMENT_CAPTURE`, `card=shipment`;
+    /// a method not listed is captured at authorisation).
+    pub capture: crate::domain::capture::CapturePolicy,
     /// How long after delivery a return may be opened (`RETURN_WINDOW_DAYS`, default 30).
     /// Brazil's consumer code gives distance buyers at least 7 days, the EU at least 14: never
     /// set it below the minimum where you sell.
@@ -72,7 +75,9 @@ impl Settings {
         let holds =
             crate::domain::payment::HoldPolicy::parse(payment_hold, &lookup("PAYMENT_HOLDS").unwrap_or_default())
                 .map_err(|_| ConfigError("PAYMENT_HOLDS"))?;
-        Ok(Self { payment_hold, holds, return_window: chrono::Duration::days(window) })
+        let capture = crate::domain::capture::CapturePolicy::parse(&lookup("PAYMENT_CAPTURE").unwrap_or_default())
+            .map_err(|_| ConfigError("PAYMENT_CAPTURE"))?;
+        Ok(Self { payment_hold, holds, capture, return_window: chrono::Duration::days(window) })
     }
 }
 

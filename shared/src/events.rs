@@ -18,11 +18,18 @@ pub enum Queue {
     Notifications,
     Reports,
     Exports,
+    PaymentSettlements,
 }
 
 impl Queue {
-    pub const ALL: [Queue; 5] =
-        [Queue::StockAlerts, Queue::Fulfillment, Queue::Notifications, Queue::Reports, Queue::Exports];
+    pub const ALL: [Queue; 6] = [
+        Queue::StockAlerts,
+        Queue::Fulfillment,
+        Queue::Notifications,
+        Queue::Reports,
+        Queue::Exports,
+        Queue::PaymentSettlements,
+    ];
 
     /// The queue's logical id in `template.yaml`.
     pub fn logical_id(self) -> &'static str {
@@ -32,6 +39,7 @@ impl Queue {
             Queue::Notifications => "NotificationsQueue",
             Queue::Reports => "ReportsQueue",
             Queue::Exports => "ExportsQueue",
+            Queue::PaymentSettlements => "PaymentSettlementsQueue",
         }
     }
 }
@@ -50,9 +58,10 @@ pub const ROUTES: &[(&str, &[Queue])] = &[
     ("stock.replenished", &[Queue::StockAlerts]),
     ("order.placed", &[Queue::Fulfillment, Queue::Notifications, Queue::Reports]),
     ("order.paid", &[Queue::Fulfillment, Queue::Notifications]),
-    ("order.shipped", &[Queue::Fulfillment, Queue::Notifications]),
+    ("order.shipped", &[Queue::Fulfillment, Queue::Notifications, Queue::PaymentSettlements]),
     ("order.delivered", &[Queue::Notifications]),
-    ("order.cancelled", &[Queue::Notifications]),
+    ("order.cancelled", &[Queue::Notifications, Queue::PaymentSettlements]),
+    ("payment.authorized", &[Queue::Fulfillment, Queue::PaymentSettlements]),
     ("return.received", &[Queue::Notifications]),
     ("return.refunded", &[Queue::Notifications]),
     ("payment.recorded", &[Queue::Reports]),

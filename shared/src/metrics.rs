@@ -94,6 +94,14 @@ pub fn payment_review(reason: &'static str) {
     metrics::counter!("PaymentReviews", "Reason" => reason).increment(1);
 }
 
+/// Counts a capture or release done at a provider; `Outcome` is `asked`, or `moved` when the
+/// payment had already gone elsewhere (an authorisation expired before its capture).
+pub fn settlement(provider: &'static str, action: &'static str, as_asked: bool) {
+    let outcome = if as_asked { "asked" } else { "moved" };
+    metrics::counter!("PaymentSettlements", "Provider" => provider, "Action" => action, "Outcome" => outcome)
+        .increment(1);
+}
+
 /// Counts an execution environment's first invocation.
 pub(crate) fn cold_start() {
     let function = std::env::var("AWS_LAMBDA_FUNCTION_NAME").unwrap_or_default();

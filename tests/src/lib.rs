@@ -24,6 +24,8 @@ pub struct TestApp {
     pub customer: String,
     /// The name prefix of this test's table and queues.
     pub prefix: String,
+    /// The payment providers' APIs the functions call (unless the test points them elsewhere).
+    pub providers: gateway::FakeProviders,
 }
 
 /// A response as tests look at it.
@@ -73,15 +75,11 @@ pub fn unique_prefix() -> String {
 }
 
 pub async fn spawn_app() -> TestApp {
-    let endpoint = moto_endpoint();
-    let prefix = unique_prefix();
-    let template = template::load_default().expect("template.yaml");
-    let app = Backoffice::new(template, endpoint, &prefix).await.expect("provision test resources");
-    with_customer(app, prefix).await
+    spawn_app_with(&[]).await
 }
 
-async fn with_customer(app: Backoffice, prefix: String) -> TestApp {
-    let mut t = TestApp { app: std::sync::Arc::new(app), customer: String::new(), prefix };
+async fn with_customer(app: Backoffice, prefix: String, providers: gateway::FakeProviders) -> TestApp {
+    let mut t = TestApp { app: std::sync::Arc::new(app), customer: String::new(), prefix, providers };
     let r = t.create_customer("buyer@example.com").await;
     assert_eq!(r.status, 201, "{}", r.text);
     t.customer = r.body["id"].as_str().unwrap().to_owned();
@@ -377,13 +375,17 @@ impl TestApp {
 }
 
 /// Spawns an app whose functions get these environment overrides.
+/// The payment providers' APIs are the test's fake ones unless `overrides` names others.
 pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
     let endpoint = moto_endpoint();
-    let prefix = format!("t{}-{}-", std::process::id(), NEXT.fetch_add(1, Ordering::SeqCst));
+    let prefix = unique_prefix();
     let template = template::load_default().expect("template.yaml");
-    let app =
-        Backoffice::with_overrides(template, endpoint, &prefix, overrides).await.expect("provision test resources");
-    with_customer(app, prefix).await
+    let providers = gateway::FakeProviders::start().await;
+    let mut all: Vec<(&str, &str)> = vec![("STRIPE_API_URL", &providers.url), ("MERCADOPAGO_API_URL", &providers.url)];
+    all.retain(|(name, _)| overrides.iter().all(|(given, _)| given != name));
+    all.extend_from_slice(overrides);
+    let app = Backoffice::with_overrides(template, endpoint, &prefix, &all).await.expect("provision test resources");
+    with_customer(app, prefix, providers).await
 }
 
 impl TestApp {
@@ -391,8 +393,15 @@ impl TestApp {
     /// the old one's memory (stream position, pending records) survives.
     pub async fn restart(&self) -> TestApp {
         let template = template::load_default().expect("template.yaml");
-        let app = Backoffice::new(template, moto_endpoint(), &self.prefix).await.expect("reprovision");
-        TestApp { app: std::sync::Arc::new(app), customer: self.customer.clone(), prefix: self.prefix.clone() }
+        let providers = [("STRIPE_API_URL", self.providers.url.as_str()), ("MERCADOPAGO_API_URL", &self.providers.url)];
+        let app =
+            Backoffice::with_overrides(template, moto_endpoint(), &self.prefix, &providers).await.expect("reprovision");
+        TestApp {
+            app: std::sync::Arc::new(app),
+            customer: self.customer.clone(),
+            prefix: self.prefix.clone(),
+            providers: self.providers.clone(),
+        }
     }
 
     /// The conservation rules and the absence of orphans, over the whole table:

@@ -1,5 +1,7 @@
 //! `fulfillment-worker`: consumes the fulfillment queue.
-//! * `order.paid` → creates the pick list and sets `fulfillment_status` to picking.
+//! * `order.paid`, or `payment.authorized` for the whole amount → creates the pick list and
+//!   sets `fulfillment_status` to picking (an authorised order is captured at shipment or
+//!   before, by `payment-settlements`).
 //! * `order.shipped` → commits the stock: on_hand and reserved both drop by the shipped
 //!   quantities (a commutative move conditioned on `reserved >= q`, never on the item's
 //!   version), with a `shipped` ledger movement per SKU, exactly once (the order remembers
@@ -27,6 +29,7 @@ async fn process(ctx: &AppContext, envelope: Envelope) -> Result<(), String> {
         let event = envelope.event().map_err(|e| format!("bad payload: {e}"))?;
         let (order_id, shipped) = match &event {
             DomainEvent::OrderPaid(p) => (p.order_id.clone(), false),
+            DomainEvent::PaymentAuthorized(p) => (p.order_id.clone(), false),
             DomainEvent::OrderShipped(s) => (s.order_id.clone(), true),
             DomainEvent::OrderPlaced(_) => return Ok(()),
             other => return Err(format!("{} does not belong on the fulfillment queue", other.event_type())),
@@ -61,7 +64,8 @@ async fn start_picking(ctx: &AppContext, id: &OrderId, correlation_id: &str) -> 
             tracing::info!(order_id = %id, "pick list created");
             Ok(())
         }
-        // Already picking or beyond, or cancelled after payment: nothing to do.
+        // Already picking or beyond, cancelled after payment, or an authorisation released
+        // before its message arrived: nothing to do.
         Ok(None) | Err(StepError::NotPaid { .. }) => Ok(()),
         Err(e) => Err(StoreError::Corrupt(e.to_string())),
     }

@@ -10,6 +10,7 @@
 
 use backoffice::AppContext;
 use backoffice::gateway::Provider;
+use backoffice::gateway::context::QueueError;
 use backoffice::gateway::intake::{self, Delivery, Intake, IntakeError, WebhookSecrets};
 use backoffice::gateway::signature::SignatureError;
 use backoffice::http::{self, Problem};
@@ -92,14 +93,15 @@ async fn receive(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Prob
             Ok(http::json(StatusCode::OK, &serde_json::json!({"received": true, "queued": false})))
         }
         Ok(Intake::Queue(message)) => {
-            let queue = payments.events_queue_url.as_deref().ok_or_else(|| {
-                tracing::error!("PAYMENT_EVENTS_QUEUE_URL is not set");
-                Problem::unavailable("payments are not configured")
-            })?;
-            let body = serde_json::to_string(&message).map_err(|_| Problem::internal())?;
-            payments.sqs().send_message().queue_url(queue).message_body(body).send().await.map_err(|e| {
-                tracing::error!(error = %aws_sdk_sqs::error::DisplayErrorContext(&e), "delivery not queued");
-                Problem::unavailable("try again shortly").retry_after(5)
+            payments.queue(&message).await.map_err(|e| match e {
+                QueueError::NotConfigured => {
+                    tracing::error!(error = %e, "delivery not queued");
+                    Problem::unavailable("payments are not configured")
+                }
+                QueueError::Send(_) => {
+                    tracing::error!(error = %e, "delivery not queued");
+                    Problem::unavailable("try again shortly").retry_after(5)
+                }
             })?;
             Ok(http::json(StatusCode::OK, &serde_json::json!({"received": true, "queued": true})))
         }

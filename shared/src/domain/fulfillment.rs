@@ -48,9 +48,13 @@ fn not_paid(order: &Order) -> StepError {
     StepError::NotPaid { paid: order.amount_paid, total: order.total }
 }
 
-/// `order.paid` arrived: create the pick list.
+/// `order.paid` or `payment.authorized` arrived: create the pick list. An order whose whole
+/// outstanding amount is authorised at a gateway is as safe to pick as a paid one (the
+/// authorisation is for that amount); it is captured at shipment or before, as the capture
+/// policy says.
 pub fn start_picking(order: &Order) -> Result<Step, StepError> {
-    if order.status != OrderStatus::Paid && order.status != OrderStatus::Completed {
+    let secured = order.status == OrderStatus::PendingPayment && order.is_authorized();
+    if order.status != OrderStatus::Paid && order.status != OrderStatus::Completed && !secured {
         return Err(not_paid(order));
     }
     if order.fulfillment_status != FulfillmentStatus::Unfulfilled {
@@ -74,6 +78,11 @@ pub fn ship(order: &Order, carrier: &str, tracking_number: &str, now: DateTime<U
     }
     if order.shipping_address.is_none() {
         return Err(StepError::NoShippingAddress);
+    }
+    // Picked on an authorisation that was released since (voided at the provider): the goods
+    // stay until the order is paid or authorised again.
+    if order.status == OrderStatus::PendingPayment && !order.is_authorized() {
+        return Err(not_paid(order));
     }
     let shipment =
         Shipment { carrier: carrier.to_owned(), tracking_number: tracking_number.to_owned(), shipped_at: now };
@@ -188,6 +197,55 @@ mod tests {
         assert_eq!(not_paid.to_string(), "the order is not paid in full: BRL 0.00 of BRL 0.10 paid");
         let err = deliver(&packed, now).unwrap_err().to_string();
         assert_eq!(err, "the order is packed; delivered cannot come next", "in the API's words");
+    }
+
+    fn authorised(order: &Order, state: &str) -> Order {
+        use crate::domain::gateway::{self, PaymentChange, Provider, ProviderEvent, Verdict};
+        let change = match state {
+            "authorized" => PaymentChange::Authorized { amount: order.outstanding() },
+            _ => PaymentChange::Voided,
+        };
+        let event = ProviderEvent {
+            provider: Provider::Stripe,
+            event_id: format!("evt_{state}"),
+            payment: "pi_1".into(),
+            order_id: Some(order.id.to_string()),
+            method: Some("card".into()),
+            change,
+        };
+        match gateway::apply(order, &event, Utc::now()) {
+            Verdict::Applied { order, .. } => *order,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_authorised_order_is_picked_and_shipped_before_its_capture() {
+        let now = Utc::now();
+        // Given an order whose whole amount is authorised at a gateway, not yet captured
+        let order = authorised(&placed_order(1000), "authorized");
+        assert_eq!(order.status, OrderStatus::PendingPayment);
+        // When it is picked, packed and shipped
+        let (picking, _) = start_picking(&order).unwrap().unwrap();
+        let (packed, _) = pack(&picking, now).unwrap().unwrap();
+        let (shipped, _) = ship(&packed, "Correios", "BR1", now).unwrap().unwrap();
+        // Then it ships still pending payment: the capture that follows pays it
+        assert_eq!(
+            (shipped.fulfillment_status, shipped.status),
+            (FulfillmentStatus::Shipped, OrderStatus::PendingPayment)
+        );
+    }
+
+    #[test]
+    fn an_order_whose_authorisation_was_released_does_not_ship() {
+        let now = Utc::now();
+        // Given an authorised order picked and packed, whose authorisation is then voided
+        let order = authorised(&placed_order(1000), "authorized");
+        let (picking, _) = start_picking(&order).unwrap().unwrap();
+        let (packed, _) = pack(&picking, now).unwrap().unwrap();
+        let released = authorised(&packed, "voided");
+        // When it is shipped, then the money is what is missing
+        assert!(matches!(ship(&released, "Correios", "BR1", now), Err(StepError::NotPaid { .. })));
     }
 
     #[test]

@@ -38,6 +38,7 @@ pub const FIRST_VERSION: u64 = 1;
 
 pub mod access;
 pub mod address;
+pub mod capture;
 pub mod contact;
 pub mod country;
 pub mod customer;

@@ -189,7 +189,9 @@ pub fn record_payment(order: &Order, payment: &Payment) -> Result<Settled, Payme
     let next = Order {
         amount_paid: paid,
         payment_status: if fully { PaymentStatus::Paid } else { PaymentStatus::PartiallyPaid },
-        status: if fully { OrderStatus::Paid } else { order.status },
+        // An authorised order may ship, and even be delivered (completed), before its capture
+        // comes: being paid moves it out of pending payment only, never back from completed.
+        status: if fully && order.status == OrderStatus::PendingPayment { OrderStatus::Paid } else { order.status },
         ..order.clone()
     };
     let mut events = vec![DomainEvent::PaymentRecorded(MoneyMovement {

@@ -10,18 +10,43 @@ use std::sync::Arc;
 pub struct PaymentsContext {
     pub secrets: Arc<SecretSource>,
     pub api: ProviderApi,
-    /// The queue's client, built at first use (only the webhook sends).
+    /// The queue's client, built at first use (only the webhook and settlements send).
     pub sqs: std::sync::OnceLock<aws_sdk_sqs::Client>,
     sdk: aws_config::SdkConfig,
-    /// Where verified deliveries go (`PAYMENT_EVENTS_QUEUE_URL`), for the webhook.
+    /// Where verified deliveries and the providers' answers go (`PAYMENT_EVENTS_QUEUE_URL`).
     pub events_queue_url: Option<String>,
     /// How far a signature's timestamp may be from now (`WEBHOOK_TOLERANCE_SECONDS`).
     pub tolerance_seconds: i64,
 }
 
+/// Why a message did not reach the payment-events queue.
+#[derive(Debug, thiserror::Error)]
+pub enum QueueError {
+    #[error("PAYMENT_EVENTS_QUEUE_URL is not set")]
+    NotConfigured,
+    #[error("the message was not queued: {0}")]
+    Send(String),
+}
+
 impl PaymentsContext {
     pub fn sqs(&self) -> &aws_sdk_sqs::Client {
         self.sqs.get_or_init(|| aws_sdk_sqs::Client::new(&self.sdk))
+    }
+
+    /// Puts a message on the payment-events queue, where `payment-events` applies it: the one
+    /// writer of a gateway payment's state, whether the news came by webhook or as a provider's
+    /// answer to a capture.
+    pub async fn queue(&self, message: &super::intake::PaymentMessage) -> Result<(), QueueError> {
+        let queue = self.events_queue_url.as_deref().ok_or(QueueError::NotConfigured)?;
+        let body = serde_json::to_string(message).map_err(|e| QueueError::Send(e.to_string()))?;
+        self.sqs()
+            .send_message()
+            .queue_url(queue)
+            .message_body(body)
+            .send()
+            .await
+            .map_err(|e| QueueError::Send(aws_sdk_sqs::error::DisplayErrorContext(&e).to_string()))?;
+        Ok(())
     }
 
     pub fn from_lookup(

@@ -11,6 +11,8 @@ pub mod intake;
 pub mod mercadopago;
 #[cfg(feature = "gateway")]
 pub mod secrets;
+#[cfg(feature = "gateway")]
+pub mod settle;
 pub mod signature;
 pub mod stripe;
 

@@ -26,6 +26,8 @@ struct Data<'a> {
 #[derive(Deserialize)]
 struct PaymentIntent {
     id: String,
+    #[serde(default)]
+    status: String,
     currency: String,
     #[serde(default)]
     amount_capturable: i64,
@@ -138,6 +140,33 @@ pub fn read(body: &[u8]) -> Result<Read<ProviderEvent>, PayloadError> {
     Ok(Read::Event(read))
 }
 
+/// Reads a PaymentIntent as the API answers it (to a capture, a cancellation or a read) into
+/// the event its status stands for. The event id is the intent's state (`{id}:{status}`): the
+/// same answer read twice is one event, and the webhook Stripe sends for the same change finds
+/// the payment already there.
+pub fn read_intent(body: &[u8]) -> Result<Read<ProviderEvent>, PayloadError> {
+    let intent: PaymentIntent =
+        serde_json::from_slice(body).map_err(|e| PayloadError::new(format!("not a PaymentIntent: {e}")))?;
+    let change = match intent.status.as_str() {
+        "requires_capture" => PaymentChange::Authorized {
+            amount: money("amount_capturable", intent.amount_capturable, &intent.currency)?,
+        },
+        "succeeded" => {
+            PaymentChange::Captured { amount: money("amount_received", intent.amount_received, &intent.currency)? }
+        }
+        "canceled" => PaymentChange::Voided,
+        other => return Ok(Read::Ignored { event_type: format!("payment_intent.{other}") }),
+    };
+    Ok(Read::Event(ProviderEvent {
+        provider: Provider::Stripe,
+        event_id: format!("{}:{}", intent.id, intent.status),
+        order_id: intent.metadata.get("order_id").cloned(),
+        method: intent.payment_method_types.first().cloned(),
+        payment: intent.id,
+        change,
+    }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -209,6 +238,30 @@ mod tests {
             panic!("ignored")
         };
         assert_eq!(lost.change, PaymentChange::DisputeClosed { dispute: "dp_1".into(), won: false });
+    }
+
+    #[test]
+    fn given_the_apis_answer_then_the_intents_status_is_the_event() {
+        let answer = |status: &str, capturable: i64, received: i64| {
+            let mut i = intent(capturable, received);
+            i["status"] = status.into();
+            i.to_string().into_bytes()
+        };
+        let Read::Event(captured) = read_intent(&answer("succeeded", 0, 2500)).unwrap() else { panic!("ignored") };
+        assert_eq!(
+            (captured.event_id.as_str(), &captured.change),
+            ("pi_1:succeeded", &PaymentChange::Captured { amount: brl(2500) })
+        );
+        assert_eq!(captured.order_id.as_deref(), Some("o-1"));
+        let Read::Event(voided) = read_intent(&answer("canceled", 0, 0)).unwrap() else { panic!("ignored") };
+        assert_eq!(voided.change, PaymentChange::Voided);
+        let Read::Event(held) = read_intent(&answer("requires_capture", 2500, 0)).unwrap() else { panic!("ignored") };
+        assert_eq!(held.change, PaymentChange::Authorized { amount: brl(2500) });
+        assert_eq!(
+            read_intent(&answer("processing", 0, 0)).unwrap(),
+            Read::Ignored { event_type: "payment_intent.processing".into() }
+        );
+        assert!(read_intent(b"{}").is_err());
     }
 
     #[test]

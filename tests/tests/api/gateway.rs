@@ -3,7 +3,7 @@
 //! what cannot be applied set aside for a person, never put in the ledger.
 
 use backoffice_local::provision::LOCAL_STRIPE_WEBHOOK_SECRET;
-use backoffice_tests::gateway::{FakeMercadoPago, intent, stripe_event, stripe_signature};
+use backoffice_tests::gateway::{Served, intent, stripe_event, stripe_signature};
 use backoffice_tests::{JSON, TestApp, spawn_app, spawn_app_with};
 use serde_json::{Value, json};
 
@@ -115,8 +115,8 @@ async fn a_refund_before_its_payment_ends_with_both_applied() {
 
 #[tokio::test]
 async fn mercadopago_notifications_fetch_the_payment_and_a_late_pending_changes_nothing() {
-    let mp = FakeMercadoPago::start().await;
-    let t = spawn_app_with(&[("MERCADOPAGO_API_URL", &mp.url)]).await;
+    let t = spawn_app().await;
+    let mp = &t.providers;
     let id = order_of(&t, "GW-MP", 4990).await;
     mp.set("1234567", "approved", &id, "49.9", "0");
     assert_eq!(t.mercadopago_notify("1234567", "req-1").await.status, 200);
@@ -133,13 +133,186 @@ async fn mercadopago_notifications_fetch_the_payment_and_a_late_pending_changes_
     assert_eq!(after["payment_status"], "paid");
     assert_eq!(after["gateway_payments"][0]["state"], "captured");
     assert_eq!(timeline_count(&after, "payment.recorded"), 1);
-    assert_eq!(mp.served(), ["/v1/payments/1234567", "/v1/payments/1234567"], "each notification fetched it once");
+    assert_eq!(
+        mp.paths(),
+        ["GET /v1/payments/1234567", "GET /v1/payments/1234567"],
+        "each notification fetched it once"
+    );
+}
+
+/// An order paid by card (captured at shipment, as the template's `PAYMENT_CAPTURE` says).
+async fn card_order_of(t: &TestApp, sku: &str, price: i64) -> String {
+    t.stocked(sku, 10, price, "BRL", 0).await;
+    let body = json!({"customer_id": t.customer, "lines": [{"sku": sku, "quantity": 1}], "payment_method": "card"});
+    let placed = t.call("POST", "/orders", &[JSON], &body.to_string()).await;
+    assert_eq!(placed.status, 201, "{}", placed.text);
+    placed.body["id"].as_str().unwrap().to_owned()
+}
+
+/// Authorises `amount` on `intent_id` for the order: Stripe holds it, then tells the webhook.
+async fn authorise(t: &TestApp, event: &str, intent_id: &str, order: &str, amount: i64) {
+    let held = intent(intent_id, order, amount, amount, 0);
+    t.providers.set_intent(held.clone());
+    let delivery = stripe_event(event, "payment_intent.amount_capturable_updated", held);
+    assert_eq!(t.stripe(&delivery).await.status, 200);
+    t.app.settle().await.unwrap();
+}
+
+fn calls(t: &TestApp) -> Vec<(String, Option<String>)> {
+    t.providers
+        .served()
+        .into_iter()
+        .map(|Served { method, path, idempotency_key }| (format!("{method} {path}"), idempotency_key))
+        .collect()
+}
+
+#[tokio::test]
+async fn authorise_then_ship_captures_once_at_the_provider() {
+    let t = spawn_app().await;
+    let id = card_order_of(&t, "GW-CAP", 2500).await;
+    // Given a card payment authorised at Stripe: held, not taken, and the order is picked
+    authorise(&t, "evt_cap_1", "pi_cap", &id, 2500).await;
+    let o = order(&t, &id).await;
+    assert_eq!(
+        (o["gateway_payments"][0]["state"].as_str(), o["status"].as_str()),
+        (Some("authorized"), Some("pending_payment")),
+        "{o}"
+    );
+    assert_eq!(o["fulfillment_status"], "picking", "an order authorised in full is picked");
+    assert!(calls(&t).is_empty(), "a card waits for its shipment: {:?}", calls(&t));
+    // When it ships
+    t.step(&id, "packed", "").await;
+    t.step(&id, "shipped", r#"{"carrier":"Correios","tracking_number":"BR1"}"#).await;
+    t.app.settle().await.unwrap();
+    // Then the authorisation is captured once, with its idempotency key, and the order is paid
+    assert_eq!(calls(&t), [("POST /v1/payment_intents/pi_cap/capture".to_owned(), Some("capture-pi_cap".to_owned()))]);
+    let o = order(&t, &id).await;
+    assert_eq!(o["gateway_payments"][0]["state"], "captured", "{o}");
+    assert_eq!((o["payment_status"].as_str(), o["status"].as_str()), (Some("paid"), Some("paid")));
+    assert_eq!(timeline_count(&o, "payment.recorded"), 1);
+    // And Stripe's own webhook for the capture, arriving after, changes nothing
+    let succeeded = stripe_event("evt_cap_2", "payment_intent.succeeded", t.providers.intent("pi_cap").unwrap());
+    assert_eq!(t.stripe(&succeeded).await.status, 200);
+    t.step(&id, "delivered", "").await;
+    t.app.settle().await.unwrap();
+    let o = order(&t, &id).await;
+    assert_eq!(timeline_count(&o, "payment.recorded"), 1, "{o}");
+    assert_eq!(o["status"], "completed");
+    assert_eq!(calls(&t).len(), 1, "the shipment's redelivery and the delivery ask for nothing more");
+    t.assert_conserved().await;
+}
+
+#[tokio::test]
+async fn authorise_then_cancel_releases_the_hold_and_takes_nothing() {
+    let t = spawn_app().await;
+    let id = card_order_of(&t, "GW-VOID", 2500).await;
+    authorise(&t, "evt_void_1", "pi_void", &id, 2500).await;
+    let cancelled =
+        t.call("POST", &format!("/orders/{id}/cancel"), &[JSON], r#"{"reason":"customer changed mind"}"#).await;
+    assert_eq!(cancelled.status, 200, "{}", cancelled.text);
+    t.app.settle().await.unwrap();
+    assert_eq!(calls(&t), [("POST /v1/payment_intents/pi_void/cancel".to_owned(), Some("void-pi_void".to_owned()))]);
+    let o = order(&t, &id).await;
+    assert_eq!(o["gateway_payments"][0]["state"], "voided", "{o}");
+    assert_eq!((o["amount_paid"]["amount"].as_i64(), o["refund_due"]["amount"].as_i64()), (Some(0), Some(0)));
+    assert_eq!(timeline_count(&o, "payment.voided"), 1);
+    // Stripe's webhook for the cancellation, and the cancellation redelivered, change nothing
+    let canceled = stripe_event("evt_void_2", "payment_intent.canceled", t.providers.intent("pi_void").unwrap());
+    assert_eq!(t.stripe(&canceled).await.status, 200);
+    t.app.settle().await.unwrap();
+    assert_eq!(timeline_count(&order(&t, &id).await, "payment.voided"), 1);
+    assert_eq!(calls(&t).len(), 1);
+}
+
+#[tokio::test]
+async fn a_method_captured_at_authorisation_is_taken_at_once_and_a_moved_payment_is_read_back() {
+    let t = spawn_app().await;
+    // Given a Mercado Pago payment authorised for an order that names no method
+    let id = order_of(&t, "GW-NOW", 4990).await;
+    t.providers.set("555", "authorized", &id, "49.9", "0");
+    assert_eq!(t.mercadopago_notify("555", "req-now").await.status, 200);
+    t.app.settle().await.unwrap();
+    // Then it is captured at once (PUT {"capture": true}), and the order is paid and picked
+    let puts: Vec<_> = calls(&t).into_iter().filter(|(call, _)| call.starts_with("PUT")).collect();
+    assert_eq!(puts, [("PUT /v1/payments/555".to_owned(), Some("capture-555".to_owned()))]);
+    let o = order(&t, &id).await;
+    assert_eq!(
+        (o["payment_status"].as_str(), o["fulfillment_status"].as_str()),
+        (Some("paid"), Some("picking")),
+        "{o}"
+    );
+
+    // Given a card authorisation that expired at Stripe before the shipment
+    let late = card_order_of(&t, "GW-LATE", 2500).await;
+    authorise(&t, "evt_late_1", "pi_late", &late, 2500).await;
+    let mut expired = t.providers.intent("pi_late").unwrap();
+    expired["status"] = json!("canceled");
+    t.providers.set_intent(expired);
+    t.step(&late, "packed", "").await;
+    t.step(&late, "shipped", r#"{"carrier":"Correios","tracking_number":"BR2"}"#).await;
+    t.app.settle().await.unwrap();
+    // Then the refused capture is followed by a read, and the order shows what happened
+    let stripe: Vec<String> = calls(&t).into_iter().map(|(c, _)| c).filter(|c| c.contains("pi_late")).collect();
+    assert_eq!(stripe, ["POST /v1/payment_intents/pi_late/capture", "GET /v1/payment_intents/pi_late"]);
+    let o = order(&t, &late).await;
+    assert_eq!(
+        (o["gateway_payments"][0]["state"].as_str(), o["payment_status"].as_str()),
+        (Some("voided"), Some("unpaid")),
+        "{o}"
+    );
+    let receivables = t.get("/receivables").await.body;
+    assert!(receivables["items"].as_array().unwrap().iter().any(|r| r["order_id"] == late.as_str()), "{receivables}");
+}
+
+/// Settles, then redelivers failed settlement messages at once (SQS would after their visibility
+/// timeout) until none is left: taken, or moved to the dead-letter queue after maxReceiveCount.
+async fn retry_settlements(t: &TestApp) {
+    t.app.settle().await.unwrap();
+    for _ in 0..40 {
+        if t.queue_depth("PaymentSettlementsQueue").await == 0 {
+            break;
+        }
+        if t.app.pump_queues(0, std::time::Duration::ZERO).await.unwrap() == 0 {
+            // The last failure's message is still invisible (settle's retry delay).
+            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        }
+    }
+    t.app.settle().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_provider_outage_retries_the_capture_and_ends_in_the_dead_letter_queue() {
+    let t = spawn_app().await;
+    let id = card_order_of(&t, "GW-DOWN", 2500).await;
+    authorise(&t, "evt_down_1", "pi_down", &id, 2500).await;
+    // Given Stripe down for two calls: the capture is retried and succeeds, once
+    t.providers.fail_next(2);
+    t.step(&id, "packed", "").await;
+    t.step(&id, "shipped", r#"{"carrier":"Correios","tracking_number":"BR3"}"#).await;
+    retry_settlements(&t).await;
+    let captures = calls(&t).into_iter().filter(|(c, _)| c.ends_with("/capture")).collect::<Vec<_>>();
+    assert_eq!(captures.len(), 3, "two failures, then the capture: {captures:?}");
+    assert!(captures.iter().all(|(_, key)| key.as_deref() == Some("capture-pi_down")), "one key: {captures:?}");
+    assert_eq!(order(&t, &id).await["payment_status"], "paid");
+    assert_eq!(t.providers.intent("pi_down").unwrap()["amount_received"], 2500);
+
+    // Given Stripe down for good: after maxReceiveCount the message waits in the dead-letter queue
+    let other = card_order_of(&t, "GW-DEAD", 2500).await;
+    authorise(&t, "evt_dead_1", "pi_dead", &other, 2500).await;
+    t.providers.fail_next(usize::MAX);
+    t.step(&other, "packed", "").await;
+    t.step(&other, "shipped", r#"{"carrier":"Correios","tracking_number":"BR4"}"#).await;
+    retry_settlements(&t).await;
+    assert_eq!(t.queue_depth("PaymentSettlementsDeadLetterQueue").await, 1);
+    assert_eq!(t.queue_depth("PaymentSettlementsQueue").await, 0);
+    let o = order(&t, &other).await;
+    assert_eq!(o["gateway_payments"][0]["state"], "authorized", "nothing applied that did not happen: {o}");
 }
 
 #[tokio::test]
 async fn an_authorised_order_outlives_its_unpaid_hold_and_a_void_releases_it() {
-    let t = spawn_app_with(&[("PAYMENT_HOLD_SECONDS", "2")]).await;
-    let id = order_of(&t, "GW-AUTH", 2500).await;
+    let t = spawn_app_with(&[("PAYMENT_HOLDS", "card=2")]).await;
+    let id = card_order_of(&t, "GW-AUTH", 2500).await;
     let held =
         stripe_event("evt_auth_1", "payment_intent.amount_capturable_updated", intent("pi_auth", &id, 2500, 2500, 0));
     assert_eq!(t.stripe(&held).await.status, 200);

@@ -57,6 +57,7 @@ const REQUIRED: &[(&str, &[&str])] = &[
         "PaymentEventsFunction",
         &["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "secretsmanager:GetSecretValue"],
     ),
+    ("PaymentSettlementsFunction", &["dynamodb:GetItem", "secretsmanager:GetSecretValue", "sqs:SendMessage"]),
     ("UpdateFulfillmentFunction", &["dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]),
     ("FulfillmentWorkerFunction", &["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]),
     ("NotifierFunction", &["dynamodb:PutItem"]),
@@ -173,6 +174,15 @@ async fn every_function_calls_only_what_its_policy_grants() {
         "open"
     );
     t.call("POST", &format!("/orders/{by_gateway}/cancel"), &[JSON], r#"{"reason":"x"}"#).await;
+    // An authorisation captured at once at the (fake) provider, then that order cancelled too.
+    let held_order = t.call("POST", "/orders", &[JSON], &body).await.body["id"].as_str().unwrap().to_owned();
+    let held = intent("pi_iam_held", &held_order, total, total, 0);
+    t.providers.set_intent(held.clone());
+    let authorised = stripe_event("evt_iam_3", "payment_intent.amount_capturable_updated", held);
+    assert_eq!(t.stripe(&authorised).await.status, 200);
+    t.app.settle().await.unwrap();
+    assert_eq!(t.get(&format!("/orders/{held_order}")).await.body["payment_status"], "paid");
+    t.call("POST", &format!("/orders/{held_order}/cancel"), &[JSON], r#"{"reason":"x"}"#).await;
     t.app.run_schedules().await;
     assert_eq!(t.get(&format!("/orders/{to_expire}")).await.body["status"], "cancelled");
     t.step(&id, "packed", "").await;
