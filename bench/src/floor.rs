@@ -29,6 +29,12 @@ pub enum Call {
     PublishBatch(PublishBatchFluentBuilder),
     SendMessage(aws_sdk_sqs::operation::send_message::builders::SendMessageFluentBuilder),
     GetSecretValue(aws_sdk_secretsmanager::operation::get_secret_value::builders::GetSecretValueFluentBuilder),
+    /// A capture at Stripe, through the provider adapter the function uses (same client, same
+    /// TLS configuration, same request): what a capture costs, bare.
+    StripeCapture {
+        api: backoffice::gateway::http::ProviderApi,
+        intent: String,
+    },
     /// S3's request builder holds a one-shot body stream, so the call keeps its parts.
     PutObject {
         s3: aws_sdk_s3::Client,
@@ -47,6 +53,13 @@ pub struct Clients<'a> {
     pub s3: Option<&'a aws_sdk_s3::Client>,
     pub sqs: Option<&'a aws_sdk_sqs::Client>,
     pub secrets: Option<&'a aws_sdk_secretsmanager::Client>,
+    pub provider: Option<&'a backoffice::gateway::http::ProviderApi>,
+}
+
+/// Whether an exchange is an AWS call (the replay serves those); the others are a payment
+/// provider's (`provider::FakeStripe` answers them live).
+pub fn is_aws(target: &str) -> bool {
+    !target.starts_with("Provider.")
 }
 
 /// A read a function makes once per execution environment and keeps (the payment gateways'
@@ -59,6 +72,12 @@ pub fn first_use_only(target: &str) -> bool {
 impl Call {
     /// Builds the call the exchange recorded, on the given clients.
     pub fn from_exchange(x: &Exchange, clients: &Clients) -> Result<Self, Error> {
+        if x.target == crate::provider::STRIPE_CAPTURE {
+            let api = clients.provider.ok_or("a Stripe capture needs the provider adapter")?;
+            let intent = x.path.strip_prefix("/v1/payment_intents/").and_then(|p| p.strip_suffix("/capture"));
+            let intent = intent.ok_or("a Stripe capture names its intent")?.to_owned();
+            return Ok(Call::StripeCapture { api: api.clone(), intent });
+        }
         if x.operation() == "PublishBatch" {
             let sns = clients.sns.ok_or("PublishBatch needs an SNS client")?;
             return publish_batch(sns, &x.request);
@@ -183,6 +202,12 @@ impl Call {
             Call::PublishBatch(b) => drop(b.send().await?),
             Call::SendMessage(b) => drop(b.send().await?),
             Call::GetSecretValue(b) => drop(b.send().await?),
+            Call::StripeCapture { api, intent } => {
+                use backoffice::gateway::http::Call as Asked;
+                let key = format!("capture-{intent}");
+                let api_key = backoffice_local::provision::LOCAL_STRIPE_API_KEY;
+                drop(api.stripe_settle(&intent, Asked::Capture, api_key, &key).await?)
+            }
             Call::PutObject { s3, bucket, key, body } => {
                 let body = aws_sdk_s3::primitives::ByteStream::from(body);
                 drop(s3.put_object().bucket(bucket).key(key).content_type("text/csv").body(body).send().await?)

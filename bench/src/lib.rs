@@ -5,6 +5,7 @@
 pub mod capacity;
 pub mod dynamo_json;
 pub mod floor;
+pub mod provider;
 pub mod replay;
 pub mod runtime_api;
 pub mod scenario;

@@ -63,13 +63,16 @@ async fn main() -> Result<(), BoxError> {
     let out_dir = root().join("target/bench");
     std::fs::create_dir_all(&out_dir)?;
     let moto = Moto::start()?;
-    let app = Backoffice::capturing(template::load_default()?, &moto.endpoint, "bench-").await?;
+    // Stripe's API for the captures, faked: plain HTTP for the scenario, HTTPS for the measures.
+    let stripe = backoffice_bench::provider::FakeStripe::start().await?;
+    let overrides = [("STRIPE_API_URL", stripe.url.as_str())];
+    let app = Backoffice::capturing(template::load_default()?, &moto.endpoint, "bench-", &overrides).await?;
     println!("recording the scenario against moto at {} ...", moto.endpoint);
-    let recordings = backoffice_bench::scenario::record(&app).await?;
+    let recordings = backoffice_bench::scenario::record(&app, &stripe).await?;
     for (binary, recording) in &recordings {
         std::fs::write(out_dir.join(format!("{binary}.json")), serde_json::to_string_pretty(recording)?)?;
     }
-    let environments = environments(&app)?;
+    let environments = environments(&app, &stripe.tls_url)?;
 
     round_trips(&recordings);
     // `BENCH_ONLY=cpu,cold,jitter,e2e,pace,zip` runs some sections (while working on one); all by default.
@@ -117,7 +120,7 @@ async fn main() -> Result<(), BoxError> {
 }
 
 /// Each function binary's resolved environment (table name, queue URLs, settings).
-fn environments(app: &Backoffice) -> Result<BTreeMap<String, BTreeMap<String, String>>, BoxError> {
+fn environments(app: &Backoffice, stripe: &str) -> Result<BTreeMap<String, BTreeMap<String, String>>, BoxError> {
     app.template
         .functions
         .values()
@@ -127,6 +130,10 @@ fn environments(app: &Backoffice) -> Result<BTreeMap<String, BTreeMap<String, St
             // for up to an hour after, so the webhook is measured with a day's window.
             if let Some(tolerance) = env.get_mut("WEBHOOK_TOLERANCE_SECONDS") {
                 *tolerance = "86400".into();
+            }
+            // Captures go to the fake Stripe over HTTPS (its certificate from the bench CA).
+            if let Some(url) = env.get_mut("STRIPE_API_URL") {
+                *url = stripe.into();
             }
             Ok((f.binary.clone(), env))
         })

@@ -74,6 +74,11 @@ fn function_env(
     all
 }
 
+/// The AWS calls of a recorded invocation: what the replay must serve for each of its runs.
+fn aws_calls(recording: &Recording) -> usize {
+    recording.exchanges.iter().filter(|x| backoffice_bench::floor::is_aws(&x.target)).count()
+}
+
 /// Instructions of one probe run (valgrind's "Collected" total), after checking it did the work.
 async fn callgrind(
     binary: &str,
@@ -140,7 +145,8 @@ pub async fn instructions(
         let replay = Replay::start(&recording.exchanges).await?;
         let env = function_env("127.0.0.1:9", binary, &envs[binary], &replay.endpoint);
         let file = dir.join(format!("{binary}.json"));
-        let calls = recording.exchanges.len();
+        // The replay serves the AWS calls; a provider's are answered live by the fake provider.
+        let calls = aws_calls(recording);
         let once = recording.exchanges.iter().filter(|x| backoffice_bench::floor::first_use_only(&x.target)).count();
         let mut per = BTreeMap::new();
         for mode in ["handler", "floor"] {
@@ -457,7 +463,7 @@ pub async fn cold_starts(recordings: &BTreeMap<String, Recording>, envs: &Enviro
     for (binary, recording) in recordings.iter().filter(|(b, _)| selected(b)) {
         let replay = Replay::start(&recording.exchanges).await?;
         let event = recording.event.to_string();
-        let calls = recording.exchanges.len();
+        let calls = aws_calls(recording);
         let subject = Subject::new(binary, event.as_bytes(), &envs[binary], &replay, calls);
         // Beside each function, its own first invocation's calls issued bare (`sdk-calls`),
         // started in the same rounds: what of the function's start is the SDK's for those calls.
@@ -529,7 +535,7 @@ pub async fn jitter_entropy(
     let recording = &recordings[binary];
     let replay = Replay::start(&recording.exchanges).await?;
     let event = recording.event.to_string();
-    let calls = recording.exchanges.len();
+    let calls = aws_calls(recording);
     let deployed = Subject::new(binary, event.as_bytes(), &envs[binary], &replay, calls);
     let jitter =
         Subject { program: with_jitter, ..Subject::new(binary, event.as_bytes(), &envs[binary], &replay, calls) };

@@ -61,7 +61,10 @@ pub fn order_body(customer: &str, lines: &[(&str, u64)]) -> Value {
 /// Runs the scenario and returns, per function binary, the invocation to measure: the first
 /// (or, for [`measured_last`], the last) of its preferred route (HTTP) or that called AWS (the
 /// others).
-pub async fn record(app: &Backoffice) -> Result<BTreeMap<String, Recording>, BoxError> {
+pub async fn record(
+    app: &Backoffice,
+    stripe: &crate::provider::FakeStripe,
+) -> Result<BTreeMap<String, Recording>, BoxError> {
     stock(app, SKU_A, 5, 500).await?;
     stock(app, SKU_H, 5, 500).await?;
     stock(app, "BENCH-L", 5, 6).await?;
@@ -97,20 +100,7 @@ pub async fn record(app: &Backoffice) -> Result<BTreeMap<String, Recording>, Box
         "amount": amount, "amount_received": amount, "currency": "brl", "metadata": {"order_id": by_card_id},
         "payment_method_types": ["card"], "status": "succeeded"}}})
     .to_string();
-    let t = chrono::Utc::now().timestamp();
-    let signature = format!(
-        "t={t},v1={}",
-        backoffice::gateway::signature::sign(
-            backoffice_local::provision::LOCAL_STRIPE_WEBHOOK_SECRET,
-            format!("{t}.{event}").as_bytes()
-        )
-    );
-    let delivered = app
-        .invoke("POST", "/webhooks/payments/stripe", &[JSON, ("stripe-signature", &signature)], event.as_bytes())
-        .await;
-    if delivered.status() != 200 {
-        return Err(format!("the Stripe delivery was refused: {}", delivered.status()).into());
-    }
+    deliver_to_stripe_webhook(app, &event).await?;
     app.settle().await?;
     // A second order, cancelled; a third takes BENCH-L to its reorder point (stock.low).
     let second = call(app, "POST", "/orders", &[JSON], order_body(&customer, &[(SKU_A, 2)])).await?;
@@ -133,6 +123,22 @@ pub async fn record(app: &Backoffice) -> Result<BTreeMap<String, Recording>, Box
     // The catalogue as a spreadsheet: a job, then the worker writing one small file.
     call(app, "POST", "/exports", &[JSON], json!({"kind": "catalog"})).await?;
     app.settle().await?;
+
+    // An order authorised by card at Stripe, for a method captured at once: payment-settlements
+    // captures it (the call measured, with its HTTPS round trip to the fake Stripe).
+    let held = call(app, "POST", "/orders", &[JSON], order_body(&customer, &[(SKU_H, 1)])).await?;
+    let held_id = held["id"].as_str().ok_or("order id")?;
+    let amount = held["total"]["amount"].as_i64().ok_or("total")?;
+    let intent = stripe.authorise("pi_bench_2", held_id, amount);
+    let event = json!({"id": "evt_bench_2", "object": "event", "type": "payment_intent.amount_capturable_updated",
+        "created": chrono::Utc::now().timestamp(), "data": {"object": intent}})
+    .to_string();
+    deliver_to_stripe_webhook(app, &event).await?;
+    app.settle().await?;
+    let captured = call(app, "GET", &format!("/orders/{held_id}"), &[], Value::Null).await?;
+    if captured["payment_status"] != "paid" {
+        return Err(format!("the authorised order was not captured: {captured}").into());
+    }
 
     // A member of staff signs in: the user pool's trigger turns a packer's group into scopes.
     app.run_token_trigger(
@@ -157,13 +163,35 @@ pub async fn record(app: &Backoffice) -> Result<BTreeMap<String, Recording>, Box
             .ok_or_else(|| format!("{id} was never invoked by the scenario"))?;
         chosen.insert(f.binary.clone(), pick.clone());
     }
+    // The capture's call to Stripe belongs to the settlement measured (its last invocation):
+    // recorded beside its AWS calls, before the answer is queued.
+    let settlement = chosen.get_mut("payment-settlements").ok_or("payment-settlements was not recorded")?;
+    let at = settlement.exchanges.iter().position(|x| x.operation() == "SendMessage").ok_or("no queued answer")?;
+    for (i, x) in stripe.served().into_iter().enumerate() {
+        settlement.exchanges.insert(at + i, x);
+    }
     Ok(chosen)
 }
 
+/// Delivers a Stripe event to the webhook, signed now with the runner's development secret.
+async fn deliver_to_stripe_webhook(app: &Backoffice, event: &str) -> Result<(), BoxError> {
+    let t = chrono::Utc::now().timestamp();
+    let secret = backoffice_local::provision::LOCAL_STRIPE_WEBHOOK_SECRET;
+    let signature =
+        format!("t={t},v1={}", backoffice::gateway::signature::sign(secret, format!("{t}.{event}").as_bytes()));
+    let delivered = app
+        .invoke("POST", "/webhooks/payments/stripe", &[JSON, ("stripe-signature", &signature)], event.as_bytes())
+        .await;
+    if delivered.status() != 200 {
+        return Err(format!("the Stripe delivery was refused: {}", delivered.status()).into());
+    }
+    Ok(())
+}
+
 /// Functions measured on their last invocation rather than their first: the scenario ends
-/// with the one it wants measured (a receipt on a SKU with history, a lone alert).
+/// with the one it wants measured (a receipt on a SKU with history, a lone alert, a capture).
 fn measured_last(binary: &str) -> bool {
-    matches!(binary, "adjust-stock" | "stock-alerts")
+    matches!(binary, "adjust-stock" | "stock-alerts" | "payment-settlements")
 }
 
 /// The route measured for each HTTP function: its busiest or most characteristic one.

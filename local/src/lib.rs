@@ -168,9 +168,15 @@ impl Backoffice {
         Self::build(template, endpoint, prefix, overrides, None).await
     }
 
-    /// Like [`Backoffice::new`], capturing every invocation and AWS exchange (for benchmarks).
-    pub async fn capturing(template: Template, endpoint: &str, prefix: &str) -> Result<Self, BoxError> {
-        Self::build(template, endpoint, prefix, &[], Some(capture::Capture::default())).await
+    /// Like [`Backoffice::with_overrides`], capturing every invocation and AWS exchange (for
+    /// benchmarks).
+    pub async fn capturing(
+        template: Template,
+        endpoint: &str,
+        prefix: &str,
+        overrides: &[(&str, &str)],
+    ) -> Result<Self, BoxError> {
+        Self::build(template, endpoint, prefix, overrides, Some(capture::Capture::default())).await
     }
 
     async fn build(

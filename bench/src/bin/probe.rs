@@ -95,7 +95,15 @@ async fn floor(iterations: usize, recording: &Recording) -> Result<(), Error> {
     let s3 = aws_sdk_s3::Client::from_conf(backoffice::files::s3_config(&sdk).build());
     let sqs = aws_sdk_sqs::Client::new(&sdk);
     let secrets = aws_sdk_secretsmanager::Client::new(&sdk);
-    let clients = Clients { ddb: Some(&ddb), sns: Some(&sns), s3: Some(&s3), sqs: Some(&sqs), secrets: Some(&secrets) };
+    let provider = backoffice::gateway::http::ProviderApi::from_lookup(&|name| std::env::var(name).ok())?;
+    let clients = Clients {
+        ddb: Some(&ddb),
+        sns: Some(&sns),
+        s3: Some(&s3),
+        sqs: Some(&sqs),
+        secrets: Some(&secrets),
+        provider: Some(&provider),
+    };
     let calls = recording
         .exchanges
         .iter()

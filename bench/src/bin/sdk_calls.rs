@@ -1,4 +1,5 @@
-//! A reference beside each function's cold start: `hello` plus the AWS calls that function makes
+//! A reference beside each function's cold start: `hello` plus the AWS calls (and payment
+//! provider calls) that function makes
 //! at its first invocation, issued bare, with the payloads it sent (recorded). It loads the
 //! configuration as the functions do, builds only the clients its calls need, decodes the event
 //! as a JSON value and sends the calls one after another. What a function's start costs beyond
@@ -26,8 +27,18 @@ async fn main() -> Result<(), Error> {
     let s3 = uses("S3.").then(|| aws_sdk_s3::Client::from_conf(backoffice::files::s3_config(&sdk).build()));
     let sqs = uses("AmazonSQS.").then(|| aws_sdk_sqs::Client::new(&sdk));
     let secrets = uses("secretsmanager.").then(|| aws_sdk_secretsmanager::Client::new(&sdk));
-    let clients =
-        Clients { ddb: ddb.as_ref(), sns: sns.as_ref(), s3: s3.as_ref(), sqs: sqs.as_ref(), secrets: secrets.as_ref() };
+    // A payment provider's API, through the adapter the functions use.
+    let provider = uses("Provider.")
+        .then(|| backoffice::gateway::http::ProviderApi::from_lookup(&|name| std::env::var(name).ok()))
+        .transpose()?;
+    let clients = Clients {
+        ddb: ddb.as_ref(),
+        sns: sns.as_ref(),
+        s3: s3.as_ref(),
+        sqs: sqs.as_ref(),
+        secrets: secrets.as_ref(),
+        provider: provider.as_ref(),
+    };
     let calls = exchanges.iter().map(|x| Call::from_exchange(x, &clients)).collect::<Result<Vec<_>, _>>()?;
     let calls = &calls;
     lambda_runtime::run(service_fn(move |_: LambdaEvent<serde_json::Value>| async move {
