@@ -23,6 +23,24 @@ pub struct Provisioned {
     pub buckets: BTreeMap<String, String>,
     /// Secrets' ARNs by logical id.
     pub secrets: BTreeMap<String, String>,
+    /// The values the runner gives the template's parameters ([`local_parameter`]).
+    pub parameters: BTreeMap<String, String>,
+    /// SES configuration sets' names by logical id.
+    pub configuration_sets: BTreeMap<String, String>,
+}
+
+/// Where the runner's order e-mails come from (`MAIL_FROM` in its environment overrides it):
+/// moto's SES accepts it once the runner has verified it, and keeps what is sent.
+pub const LOCAL_MAIL_FROM: &str = "pedidos@loja.localhost";
+
+/// The runner's value for a template parameter: a few have local values (the sender e-mails
+/// come from), the others their template default.
+pub fn local_parameter(id: &str, default: Option<&str>) -> Option<String> {
+    match id {
+        "MailFrom" => Some(std::env::var("MAIL_FROM").unwrap_or_else(|_| LOCAL_MAIL_FROM.to_owned())),
+        "ShopName" => Some(std::env::var("SHOP_NAME").unwrap_or_else(|_| default.unwrap_or("Shop").to_owned())),
+        _ => default.map(str::to_owned),
+    }
 }
 
 /// What the runner puts in the payment gateways' secret: `STRIPE_WEBHOOK_SECRET` (several,
@@ -258,7 +276,43 @@ pub async fn provision(
     let topic_arns = subscribe(sdk, template, prefix, &queue_arns).await?;
     let buckets = create_buckets(sdk, template, prefix).await?;
     let secrets = create_secrets(sdk, template, prefix).await?;
-    Ok(Provisioned { table_name, stream_arn, queue_urls, queue_arns, topic_arns, buckets, secrets })
+    let parameters: BTreeMap<String, String> = template
+        .parameters
+        .iter()
+        .filter_map(|(id, default)| Some((id.clone(), local_parameter(id, default.as_deref())?)))
+        .collect();
+    let configuration_sets =
+        template.configuration_sets.iter().map(|id| (id.clone(), format!("{prefix}{id}"))).collect();
+    if template.mail_identity {
+        verify_sender(sdk, parameters.get("MailFrom").map(String::as_str).unwrap_or_default()).await?;
+    }
+    Ok(Provisioned {
+        table_name,
+        stream_arn,
+        queue_urls,
+        queue_arns,
+        topic_arns,
+        buckets,
+        secrets,
+        parameters,
+        configuration_sets,
+    })
+}
+
+/// Verifies the address e-mails come from in the emulator's SES, as the shop verifies its
+/// domain in SES (an address not verified is refused there as it is in AWS).
+async fn verify_sender(sdk: &aws_config::SdkConfig, from: &str) -> Result<(), BoxError> {
+    if from.is_empty() {
+        return Ok(());
+    }
+    let ses = aws_sdk_sesv2::Client::new(sdk);
+    match ses.create_email_identity().email_identity(from).send().await {
+        Ok(_) => Ok(()),
+        Err(e) => {
+            let e = e.into_service_error();
+            if e.is_already_exists_exception() { Ok(()) } else { Err(format!("verifying {from} in SES: {e}").into()) }
+        }
+    }
 }
 
 /// Creates the template's buckets, named as S3 allows (lower case, digits and hyphens).
@@ -380,6 +434,10 @@ impl Provisioned {
                             secret.clone()
                         } else if let Some(topic) = self.topic_arns.get(&id) {
                             topic.clone()
+                        } else if let Some(value) = self.parameters.get(&id) {
+                            value.clone()
+                        } else if let Some(set) = self.configuration_sets.get(&id) {
+                            set.clone()
                         } else if let Some(bucket) = self.buckets.get(&id).filter(|_| !is_arn) {
                             bucket.clone()
                         } else if is_arn {

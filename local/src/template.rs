@@ -15,6 +15,12 @@ pub struct Template {
     pub buckets: Vec<String>,
     /// Secrets Manager secrets' logical ids.
     pub secrets: Vec<String>,
+    /// Parameters by logical id, with their defaults.
+    pub parameters: BTreeMap<String, Option<String>>,
+    /// SES: whether the template creates a sending identity, and its configuration sets'
+    /// logical ids.
+    pub mail_identity: bool,
+    pub configuration_sets: Vec<String>,
     /// Subscriptions of queues to topics, by logical id.
     pub subscriptions: BTreeMap<String, SubscriptionSpec>,
     pub functions: BTreeMap<String, FunctionSpec>,
@@ -161,6 +167,22 @@ impl Template {
         let mut topics = Vec::new();
         let mut buckets = Vec::new();
         let mut secrets = Vec::new();
+        let mut mail_identity = false;
+        let mut configuration_sets = Vec::new();
+        let parameters = doc
+            .get("Parameters")
+            .and_then(Value::as_mapping)
+            .into_iter()
+            .flatten()
+            .filter_map(|(id, p)| {
+                let default = match p.get("Default") {
+                    Some(Value::String(s)) => Some(s.clone()),
+                    Some(Value::Number(n)) => Some(n.to_string()),
+                    _ => None,
+                };
+                Some((id.as_str()?.to_owned(), default))
+            })
+            .collect();
         let mut subscriptions = BTreeMap::new();
         let mut functions = BTreeMap::new();
         let mut token_trigger = None;
@@ -223,6 +245,8 @@ impl Template {
                 }
                 Some("AWS::S3::Bucket") => buckets.push(id),
                 Some("AWS::SecretsManager::Secret") => secrets.push(id),
+                Some("AWS::SES::EmailIdentity") => mail_identity = true,
+                Some("AWS::SES::ConfigurationSet") => configuration_sets.push(id),
                 Some("AWS::SNS::Subscription") => {
                     let reference = |key: &str| {
                         props.get(key).and_then(referenced_id).ok_or_else(|| TemplateError(format!("{id}: no {key}")))
@@ -350,7 +374,19 @@ impl Template {
         if let Some(trigger) = token_trigger.as_ref().filter(|t| !functions.contains_key(*t)) {
             return err(format!("the user pool's pre-token-generation trigger {trigger} is not a function"));
         }
-        Ok(Self { table, queues, topics, buckets, secrets, subscriptions, functions, token_trigger })
+        Ok(Self {
+            table,
+            queues,
+            topics,
+            buckets,
+            secrets,
+            parameters,
+            mail_identity,
+            configuration_sets,
+            subscriptions,
+            functions,
+            token_trigger,
+        })
     }
 
     /// Every scope any route asks for, in the API's words (a route's `backoffice/x` is `x`): what

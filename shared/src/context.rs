@@ -28,6 +28,9 @@ pub struct AppContext {
     /// The payment gateways' secrets and APIs, for a function given `PAYMENT_SECRETS_ARN`.
     #[cfg(feature = "gateway")]
     pub payments: Option<crate::gateway::context::PaymentsContext>,
+    /// Sending customers e-mail through SES, for a function given `MAIL_FROM`.
+    #[cfg(feature = "email")]
+    pub mail: Option<crate::email::ses::Mailer>,
     /// The configuration the clients were built from.
     pub sdk: aws_config::SdkConfig,
 }
@@ -178,6 +181,8 @@ impl AppContext {
             files: None,
             #[cfg(feature = "gateway")]
             payments: crate::gateway::context::PaymentsContext::from_lookup(sdk, lookup)?,
+            #[cfg(feature = "email")]
+            mail: crate::email::ses::Mailer::from_lookup(sdk, lookup)?,
             sdk: sdk.clone(),
         })
     }

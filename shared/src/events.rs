@@ -63,9 +63,8 @@ pub const ROUTES: &[(&str, &[Queue])] = &[
     ("order.cancelled", &[Queue::Notifications, Queue::PaymentSettlements]),
     ("payment.authorized", &[Queue::Fulfillment, Queue::PaymentSettlements]),
     ("return.received", &[Queue::Notifications]),
-    ("return.refunded", &[Queue::Notifications]),
     ("payment.recorded", &[Queue::Reports]),
-    ("refund.recorded", &[Queue::Reports]),
+    ("refund.recorded", &[Queue::Reports, Queue::Notifications]),
     ("export.requested", &[Queue::Exports]),
 ];
 

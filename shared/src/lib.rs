@@ -3,6 +3,8 @@
 
 pub mod context;
 pub mod domain;
+#[cfg(feature = "email")]
+pub mod email;
 pub mod events;
 #[cfg(feature = "s3")]
 pub mod files;

@@ -102,6 +102,11 @@ pub fn settlement(provider: &'static str, action: &'static str, as_asked: bool) 
         .increment(1);
 }
 
+/// Counts an order e-mail by kind and what became of it (`sent`, `suppressed`, `no_address`).
+pub fn email(kind: &'static str, outcome: &'static str) {
+    metrics::counter!("Emails", "Kind" => kind, "Outcome" => outcome).increment(1);
+}
+
 /// Counts an execution environment's first invocation.
 pub(crate) fn cold_start() {
     let function = std::env::var("AWS_LAMBDA_FUNCTION_NAME").unwrap_or_default();

@@ -3,6 +3,7 @@
 
 pub mod contract;
 pub mod gateway;
+pub mod mail;
 
 use backoffice_local::{Backoffice, Identity, Moto, template};
 use lambda_http::{Body, Response};

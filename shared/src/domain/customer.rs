@@ -5,6 +5,7 @@ use super::address::{Address, AddressInput};
 use super::contact::{Email, Phone, TaxId};
 use super::events::{CustomerChanged, DomainEvent};
 use super::ids::{CustomerId, OrderId};
+use super::language::Language;
 use super::text::{FieldError, ShortText};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -59,6 +60,9 @@ pub struct CustomerInput {
     pub notes: Option<String>,
     #[serde(default)]
     pub tags: Vec<String>,
+    /// The language e-mails are written in (`en`, `pt-BR`); the shop's default when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -74,6 +78,22 @@ pub struct Consent {
     pub granted: bool,
     /// When consent was last given or withdrawn.
     pub changed_at: DateTime<Utc>,
+}
+
+/// Why mail to a customer's address stopped: the receiving server refused it for good (a hard
+/// bounce) or the customer marked a message as spam (a complaint).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SuppressionReason {
+    Bounce,
+    Complaint,
+}
+
+/// The address is not written to until it changes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Suppression {
+    pub reason: SuppressionReason,
+    pub at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -102,6 +122,11 @@ pub struct Customer {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) notes: Option<String>,
     pub(crate) tags: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) language: Option<Language>,
+    /// Set when the address bounced or complained; cleared when the address changes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) email_suppression: Option<Suppression>,
     pub(crate) created_at: DateTime<Utc>,
     pub(crate) updated_at: DateTime<Utc>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -146,6 +171,12 @@ impl Customer {
     pub fn erasure(&self) -> Option<&Erasure> {
         self.erasure.as_ref()
     }
+    pub fn language(&self) -> Option<Language> {
+        self.language
+    }
+    pub fn email_suppression(&self) -> Option<&Suppression> {
+        self.email_suppression.as_ref()
+    }
 }
 
 /// The checked contents of a [`CustomerInput`].
@@ -158,6 +189,7 @@ struct Checked {
     consent: bool,
     notes: Option<String>,
     tags: Vec<String>,
+    language: Option<Language>,
 }
 
 fn check(input: CustomerInput) -> Result<Checked, FieldError> {
@@ -208,7 +240,18 @@ fn check(input: CustomerInput) -> Result<Checked, FieldError> {
             tags.push(tag);
         }
     }
-    Ok(Checked { name, email, phone, tax_id, addresses, consent: input.marketing_consent.granted, notes, tags })
+    let language = input.language.as_deref().map(|l| Language::parse("language", l)).transpose()?;
+    Ok(Checked {
+        name,
+        email,
+        phone,
+        tax_id,
+        addresses,
+        consent: input.marketing_consent.granted,
+        notes,
+        tags,
+        language,
+    })
 }
 
 /// A new customer from a create request.
@@ -225,6 +268,8 @@ pub fn create(id: CustomerId, input: CustomerInput, now: DateTime<Utc>) -> Resul
         consent_history: vec![Consent { granted: c.consent, changed_at: now }],
         notes: c.notes,
         tags: c.tags,
+        language: c.language,
+        email_suppression: None,
         created_at: now,
         updated_at: now,
         erasure: None,
@@ -264,6 +309,7 @@ impl Customer {
             marketing_consent: ConsentInput { granted: self.marketing_consent.granted },
             notes: self.notes.clone(),
             tags: self.tags.clone(),
+            language: self.language.map(|l| l.tag().to_owned()),
         }
     }
 
@@ -298,6 +344,9 @@ pub fn revise(current: &Customer, input: CustomerInput, now: DateTime<Utc>) -> R
         consent_history.push(changed.clone());
         changed
     };
+    // A new address has not bounced: mail to it is tried again.
+    let email_suppression =
+        current.email_suppression.clone().filter(|_| current.email.as_deref() == Some(c.email.as_str()));
     Ok(Customer {
         id: current.id.clone(),
         name: c.name,
@@ -309,10 +358,22 @@ pub fn revise(current: &Customer, input: CustomerInput, now: DateTime<Utc>) -> R
         consent_history,
         notes: c.notes,
         tags: c.tags,
+        language: c.language,
+        email_suppression,
         created_at: current.created_at,
         updated_at: now,
         erasure: None,
     })
+}
+
+/// The customer once mail to their address bounced or was marked as spam (`None`: already
+/// suppressed, or erased; nothing to write). The address stays; nothing is sent to it until it
+/// changes.
+pub fn suppress(current: &Customer, reason: SuppressionReason, now: DateTime<Utc>) -> Option<Customer> {
+    if current.is_erased() || current.email_suppression.is_some() {
+        return None;
+    }
+    Some(Customer { email_suppression: Some(Suppression { reason, at: now }), updated_at: now, ..current.clone() })
 }
 
 /// `customer.registered` for a new customer.
@@ -384,6 +445,8 @@ pub fn erase(current: &Customer, by: &str, now: DateTime<Utc>) -> Customer {
         },
         notes: None,
         tags: Vec::new(),
+        language: None,
+        email_suppression: None,
         created_at: current.created_at,
         updated_at: now,
         erasure: Some(Erasure { by: by.to_owned(), at: now }),
@@ -483,5 +546,34 @@ mod tests {
         let DomainEvent::CustomerUpdated(event) = updated(&c, &revised) else { panic!("not customer.updated") };
         assert_eq!(event.changed, ["name"], "the e-mail normalises to the same address");
         assert!(!serde_json::to_string(&event).unwrap().contains("Ana S."), "{event:?}");
+    }
+
+    #[test]
+    fn a_bounce_suppresses_the_address_until_it_changes() {
+        // Given a customer whose mail bounced
+        let c = create(CustomerId::parse("id", "C1").unwrap(), input(), now()).unwrap();
+        let bounced = suppress(&c, SuppressionReason::Bounce, now()).unwrap();
+        assert_eq!(bounced.email_suppression().map(|s| s.reason), Some(SuppressionReason::Bounce));
+        // Then a second report changes nothing, and an edit that keeps the address keeps it
+        assert_eq!(suppress(&bounced, SuppressionReason::Complaint, now()), None);
+        let renamed = CustomerInput { name: "Ana S.".into(), ..bounced.editable() };
+        assert!(revise(&bounced, renamed, now()).unwrap().email_suppression().is_some());
+        // When the address changes, then mail to it is tried again
+        let moved = CustomerInput { email: "ana.souza@example.org".into(), ..bounced.editable() };
+        assert_eq!(revise(&bounced, moved, now()).unwrap().email_suppression(), None);
+        // And an erased customer is neither suppressed nor keeps a language
+        let erased = erase(&bounced, "staff", now());
+        assert_eq!((erased.email_suppression(), erased.language()), (None, None));
+        assert_eq!(suppress(&erased, SuppressionReason::Bounce, now()), None);
+    }
+
+    #[test]
+    fn the_language_is_read_strictly_and_kept_through_edits() {
+        let with = CustomerInput { language: Some("pt-br".into()), ..input() };
+        let c = create(CustomerId::parse("id", "C1").unwrap(), with, now()).unwrap();
+        assert_eq!(c.language(), Some(Language::PtBr));
+        assert_eq!(c.editable().language.as_deref(), Some("pt-BR"));
+        let bad = CustomerInput { language: Some("klingon".into()), ..input() };
+        assert_eq!(create(CustomerId::parse("id", "C1").unwrap(), bad, now()).unwrap_err().field, "language");
     }
 }

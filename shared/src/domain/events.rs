@@ -66,6 +66,9 @@ pub struct CustomerChanged {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MoneyMovement {
     pub order_id: String,
+    /// Empty in events recorded before it was carried.
+    #[serde(default)]
+    pub customer_id: String,
     pub gateway_reference: String,
     pub amount: Money,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -47,6 +47,8 @@ pub mod export;
 pub mod fulfillment;
 pub mod gateway;
 pub mod ids;
+pub mod language;
+pub mod mail;
 pub mod money;
 pub mod order;
 pub mod overview;

@@ -196,6 +196,7 @@ pub fn record_payment(order: &Order, payment: &Payment) -> Result<Settled, Payme
     };
     let mut events = vec![DomainEvent::PaymentRecorded(MoneyMovement {
         order_id: order.id.to_string(),
+        customer_id: order.customer_id.to_string(),
         gateway_reference: payment.gateway_reference.to_string(),
         amount: payment.amount,
         return_id: None,
@@ -236,6 +237,7 @@ pub fn record_refund(order: &Order, refund: &Refund) -> Result<Settled, PaymentE
     };
     let events = vec![DomainEvent::RefundRecorded(MoneyMovement {
         order_id: order.id.to_string(),
+        customer_id: order.customer_id.to_string(),
         gateway_reference: refund.gateway_reference.to_string(),
         amount: refund.amount,
         return_id: refund.return_id.map(|r| r.to_string()),

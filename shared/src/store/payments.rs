@@ -88,6 +88,55 @@ pub struct Notification {
     pub customer_id: String,
     pub text: String,
     pub created_at: DateTime<Utc>,
+    /// What became of the e-mail, when the notifier sends them (no address: only its language,
+    /// subject and SES's id are kept, the customer's address is read at send time).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<EmailDelivery>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EmailStatus {
+    /// Claimed by a delivery that is sending it now (or crashed doing so: it is taken over
+    /// once stale).
+    Sending,
+    Sent,
+    /// The address bounced or complained before: nothing was sent.
+    Suppressed,
+    /// The customer's personal data was erased: there is no one to write to.
+    NoAddress,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmailDelivery {
+    pub status: EmailStatus,
+    pub at: DateTime<Utc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<crate::domain::language::Language>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    /// SES's id of the message sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<String>,
+}
+
+/// Whether a delivery may send a notification's e-mail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Claim {
+    /// This delivery sends it.
+    Claimed,
+    /// Sent (or decided) before: a duplicate delivery.
+    Done(EmailStatus),
+    /// Another delivery is sending it right now: try again later.
+    Busy,
+}
+
+/// How long a claim holds before another delivery may take it over (longer than a send takes,
+/// shorter than the queue's visibility timeout).
+pub const CLAIM_STALE_SECONDS: i64 = 60;
+
+fn notification_key(order_id: &str, event_id: &str) -> Item {
+    super::key(format!("ORDER#{order_id}"), format!("NOTIFICATION#{event_id}"))
 }
 
 /// Everything recorded against an order besides the order itself.
@@ -124,9 +173,40 @@ impl Store {
     /// Writes a notification once per event. `Ok(false)`: it was already written.
     pub async fn save_notification(&self, n: &Notification) -> Result<bool, StoreError> {
         let mut item = to_item(n)?;
-        item.insert("pk".into(), s(format!("ORDER#{}", n.order_id)));
-        item.insert("sk".into(), s(format!("NOTIFICATION#{}", n.event_id)));
+        item.extend(notification_key(&n.order_id, &n.event_id));
         self.put_if(item, "attribute_not_exists(pk)", &[], Default::default()).await
+    }
+
+    /// Claims the sending of a notification's e-mail (`n.email` is `Sending` at `now`): written
+    /// only if no delivery wrote it, or one claimed it more than [`CLAIM_STALE_SECONDS`] ago and
+    /// never finished (it crashed between the claim and the send, or after the send: then the
+    /// customer gets the message twice, the one duplicate this allows).
+    pub async fn claim_notification(&self, n: &Notification, now: DateTime<Utc>) -> Result<Claim, StoreError> {
+        let mut item = to_item(n)?;
+        item.extend(notification_key(&n.order_id, &n.event_id));
+        let stale =
+            (now - chrono::Duration::seconds(CLAIM_STALE_SECONDS)).to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+        let values = [(":sending".to_owned(), s("sending")), (":stale".to_owned(), s(stale))].into_iter().collect();
+        let condition = "attribute_not_exists(pk) OR (email.#status = :sending AND email.#at < :stale)";
+        if self.put_if(item, condition, &[("#status", "status"), ("#at", "at")], values).await? {
+            return Ok(Claim::Claimed);
+        }
+        let current = self.get(&format!("ORDER#{}", n.order_id), &format!("NOTIFICATION#{}", n.event_id)).await?;
+        let current: Option<Notification> = current.map(from_item).transpose()?;
+        Ok(match current.and_then(|c| c.email).map(|e| e.status) {
+            Some(EmailStatus::Sending) => Claim::Busy,
+            Some(done) => Claim::Done(done),
+            // Written without an e-mail (by the table sender, before e-mail was configured).
+            None => Claim::Done(EmailStatus::Sent),
+        })
+    }
+
+    /// Records how a claimed e-mail ended.
+    pub async fn finish_notification(&self, n: &Notification) -> Result<(), StoreError> {
+        let mut item = to_item(n)?;
+        item.extend(notification_key(&n.order_id, &n.event_id));
+        self.put_if(item, "attribute_exists(pk)", &[], Default::default()).await?;
+        Ok(())
     }
 
     /// Orders with an outstanding balance, oldest first, through the sparse gsi3.

@@ -60,7 +60,7 @@ const REQUIRED: &[(&str, &[&str])] = &[
     ("PaymentSettlementsFunction", &["dynamodb:GetItem", "secretsmanager:GetSecretValue", "sqs:SendMessage"]),
     ("UpdateFulfillmentFunction", &["dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]),
     ("FulfillmentWorkerFunction", &["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]),
-    ("NotifierFunction", &["dynamodb:PutItem"]),
+    ("NotifierFunction", &["dynamodb:GetItem", "dynamodb:PutItem", "ses:SendEmail"]),
     ("SalesReportFunction", &["dynamodb:PutItem", "dynamodb:UpdateItem"]),
     (
         "ProcessReturnFunction",

@@ -8,6 +8,7 @@ mod bad_input;
 mod contract;
 mod customers;
 mod documents;
+mod email;
 mod exports;
 mod faults;
 mod flash_sale;

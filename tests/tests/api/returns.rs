@@ -93,7 +93,7 @@ async fn receiving_3_of_5_with_1_damaged_restocks_2_and_refunds_at_most_3_units(
     let notes = t.get(&format!("/orders/{order}/notifications")).await.body;
     let kinds: Vec<&str> =
         notes["items"].as_array().unwrap().iter().map(|n| n["event_type"].as_str().unwrap()).collect();
-    assert!(kinds.contains(&"return.received") && kinds.contains(&"return.refunded"), "{kinds:?}");
+    assert!(kinds.contains(&"return.received") && kinds.contains(&"refund.recorded"), "{kinds:?}");
     t.assert_conserved().await;
 }
 
