@@ -53,6 +53,7 @@ pub fn sqs(binary: &str, ctx: AppContext) -> Option<SqsFn> {
         "export-worker" => handler!(ctx, export_worker::handler),
         "payment-events" => handler!(ctx, payment_events::handler),
         "payment-settlements" => handler!(ctx, payment_settlements::handler),
+        "mail-events" => handler!(ctx, mail_events::handler),
         _ => return None,
     })
 }

@@ -11,6 +11,7 @@ pub mod files;
 pub mod gateway;
 pub mod http;
 pub mod lambda;
+pub mod mail_events;
 pub mod metrics;
 pub mod sqs;
 pub mod store;

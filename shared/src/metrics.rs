@@ -107,6 +107,11 @@ pub fn email(kind: &'static str, outcome: &'static str) {
     metrics::counter!("Emails", "Kind" => kind, "Outcome" => outcome).increment(1);
 }
 
+/// Counts an address suppressed after SES reported a bounce or a complaint.
+pub fn email_suppressed(reason: &'static str) {
+    metrics::counter!("EmailSuppressions", "Reason" => reason).increment(1);
+}
+
 /// Counts an execution environment's first invocation.
 pub(crate) fn cold_start() {
     let function = std::env::var("AWS_LAMBDA_FUNCTION_NAME").unwrap_or_default();

@@ -69,3 +69,34 @@ impl TestApp {
         out
     }
 }
+
+/// An SES bounce or complaint report for `address`, as the configuration set's event
+/// destination publishes it (SES's documented event JSON).
+pub fn ses_report(kind: &str, address: &str) -> serde_json::Value {
+    let mail = serde_json::json!({"timestamp": "2026-12-07T10:00:00.000Z", "source": "pedidos@loja.localhost",
+        "messageId": "0100018c-0000-0000-0000-000000000000", "destination": [address]});
+    match kind {
+        "complaint" => serde_json::json!({"eventType": "Complaint", "mail": mail, "complaint": {
+            "complainedRecipients": [{"emailAddress": address}], "complaintFeedbackType": "abuse",
+            "timestamp": "2026-12-07T10:05:00.000Z", "feedbackId": "feedback-1"}}),
+        bounce_type => serde_json::json!({"eventType": "Bounce", "mail": mail, "bounce": {
+            "bounceType": bounce_type, "bounceSubType": "General", "timestamp": "2026-12-07T10:01:00.000Z",
+            "feedbackId": "feedback-2", "bouncedRecipients": [{"emailAddress": address, "action": "failed",
+            "status": "5.1.1", "diagnosticCode": "smtp; 550 5.1.1 user unknown"}]}}),
+    }
+}
+
+impl TestApp {
+    /// Publishes what SES would about the shop's mail (`ses_report`) to the stack's mail events
+    /// topic: moto's SES does not bounce, so the test stands in for it at the topic.
+    pub async fn ses_reports(&self, report: serde_json::Value) {
+        let topic = self.app.resources.topic_arns["MailEventsTopic"].clone();
+        aws_sdk_sns::Client::new(&self.app.sdk)
+            .publish()
+            .topic_arn(topic)
+            .message(report.to_string())
+            .send()
+            .await
+            .expect("published to the mail events topic");
+    }
+}

@@ -376,6 +376,14 @@ pub fn suppress(current: &Customer, reason: SuppressionReason, now: DateTime<Utc
     Some(Customer { email_suppression: Some(Suppression { reason, at: now }), updated_at: now, ..current.clone() })
 }
 
+/// `customer.updated` naming the suppression (never the address).
+pub fn suppressed(c: &Customer) -> DomainEvent {
+    DomainEvent::CustomerUpdated(CustomerChanged {
+        customer_id: c.id.to_string(),
+        changed: vec!["email_suppression".to_owned()],
+    })
+}
+
 /// `customer.registered` for a new customer.
 pub fn registered(c: &Customer) -> DomainEvent {
     DomainEvent::CustomerRegistered(CustomerChanged { customer_id: c.id.to_string(), changed: Vec::new() })

@@ -4,6 +4,7 @@
 
 use backoffice::domain::Money;
 use backoffice::domain::language::Language;
+use backoffice_tests::mail::ses_report;
 use backoffice_tests::{JSON, TestApp, spawn_app};
 use serde_json::json;
 
@@ -85,4 +86,47 @@ async fn a_language_outside_the_list_is_refused_by_name() {
         .call("PATCH", &format!("/customers/{}", t.customer), &[JSON, ("if-match", "\"1\"")], r#"{"language":"en"}"#)
         .await;
     assert_eq!((patch.status, patch.body["language"].as_str()), (200, Some("en")), "{}", patch.text);
+}
+
+#[tokio::test]
+async fn a_bounced_address_receives_nothing_and_its_order_still_ships() {
+    let t = spawn_app().await;
+    // Given SES reports a transient bounce (a full mailbox), then nothing changes
+    t.ses_reports(ses_report("Transient", "buyer@example.com")).await;
+    // And a permanent bounce for an address no customer holds is acknowledged
+    t.ses_reports(ses_report("Permanent", "stranger@example.com")).await;
+    t.app.settle().await.unwrap();
+    let customer = t.get(&format!("/customers/{}", t.customer)).await.body;
+    assert!(customer.get("email_suppression").is_none(), "{customer}");
+    // When it reports a permanent bounce of the customer's address (twice: SNS redelivers)
+    t.ses_reports(ses_report("Permanent", "Buyer@Example.com")).await;
+    t.ses_reports(ses_report("Permanent", "buyer@example.com")).await;
+    t.app.settle().await.unwrap();
+    let customer = t.get(&format!("/customers/{}", t.customer)).await.body;
+    assert_eq!(customer["email_suppression"]["reason"], "bounce", "{customer}");
+    let audit = t.get(&format!("/audit?customer={}", t.customer)).await.body;
+    assert!(audit.to_string().contains("system:ses"), "{audit}");
+    // Then the next order e-mails nobody, and still ships and is delivered
+    let (id, _) = delivered_order(&t, &t.customer, "MAIL-BOUNCED").await;
+    assert!(t.order_emails(&id).await.is_empty());
+    let notes = t.get(&format!("/orders/{id}/notifications")).await.body;
+    let statuses: Vec<&str> =
+        notes["items"].as_array().unwrap().iter().map(|n| n["email"]["status"].as_str().unwrap()).collect();
+    assert_eq!(statuses, ["suppressed"; 4], "{notes}");
+    assert_eq!(t.get(&format!("/orders/{id}")).await.body["status"], "completed");
+    // When the customer gives a new address, then mail to it is tried again
+    let patch = t
+        .call(
+            "PATCH",
+            &format!("/customers/{}", t.customer),
+            &[JSON, ("if-match", &format!("\"{}\"", customer["version"]))],
+            r#"{"email":"buyer.new@example.com"}"#,
+        )
+        .await;
+    assert_eq!(patch.status, 200, "{}", patch.text);
+    assert!(patch.body.get("email_suppression").is_none(), "{}", patch.text);
+    // A complaint suppresses as a bounce does
+    t.ses_reports(ses_report("complaint", "buyer.new@example.com")).await;
+    t.app.settle().await.unwrap();
+    assert_eq!(t.get(&format!("/customers/{}", t.customer)).await.body["email_suppression"]["reason"], "complaint");
 }

@@ -61,6 +61,7 @@ const REQUIRED: &[(&str, &[&str])] = &[
     ("UpdateFulfillmentFunction", &["dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]),
     ("FulfillmentWorkerFunction", &["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]),
     ("NotifierFunction", &["dynamodb:GetItem", "dynamodb:PutItem", "ses:SendEmail"]),
+    ("MailEventsFunction", &["dynamodb:GetItem", "dynamodb:PutItem"]),
     ("SalesReportFunction", &["dynamodb:PutItem", "dynamodb:UpdateItem"]),
     (
         "ProcessReturnFunction",
@@ -183,6 +184,10 @@ async fn every_function_calls_only_what_its_policy_grants() {
     t.app.settle().await.unwrap();
     assert_eq!(t.get(&format!("/orders/{held_order}")).await.body["payment_status"], "paid");
     t.call("POST", &format!("/orders/{held_order}/cancel"), &[JSON], r#"{"reason":"x"}"#).await;
+    // SES reports the customer's address bouncing.
+    t.ses_reports(backoffice_tests::mail::ses_report("Permanent", "iam@example.com")).await;
+    t.app.settle().await.unwrap();
+    assert_eq!(t.get(&format!("/customers/{customer}")).await.body["email_suppression"]["reason"], "bounce");
     t.app.run_schedules().await;
     assert_eq!(t.get(&format!("/orders/{to_expire}")).await.body["status"], "cancelled");
     t.step(&id, "packed", "").await;
