@@ -29,6 +29,7 @@ pub enum Call {
     PublishBatch(PublishBatchFluentBuilder),
     SendMessage(aws_sdk_sqs::operation::send_message::builders::SendMessageFluentBuilder),
     GetSecretValue(aws_sdk_secretsmanager::operation::get_secret_value::builders::GetSecretValueFluentBuilder),
+    SendEmail(aws_sdk_sesv2::operation::send_email::builders::SendEmailFluentBuilder),
     /// A capture at Stripe, through the provider adapter the function uses (same client, same
     /// TLS configuration, same request): what a capture costs, bare.
     StripeCapture {
@@ -54,6 +55,7 @@ pub struct Clients<'a> {
     pub sqs: Option<&'a aws_sdk_sqs::Client>,
     pub secrets: Option<&'a aws_sdk_secretsmanager::Client>,
     pub provider: Option<&'a backoffice::gateway::http::ProviderApi>,
+    pub ses: Option<&'a aws_sdk_sesv2::Client>,
 }
 
 /// Whether an exchange is an AWS call (the replay serves those); the others are a payment
@@ -94,6 +96,26 @@ impl Call {
             let sqs = clients.sqs.ok_or("SendMessage needs an SQS client")?;
             return Ok(Call::SendMessage(
                 sqs.send_message().set_queue_url(string(&r, "QueueUrl")).set_message_body(string(&r, "MessageBody")),
+            ));
+        }
+        if x.target == "SESv2.SendEmail" {
+            use aws_sdk_sesv2::types::{Destination, EmailContent, RawMessage};
+            let ses = clients.ses.ok_or("SendEmail needs an SES client")?;
+            let data = r["Content"]["Raw"]["Data"].as_str().ok_or("SendEmail: no raw message")?;
+            let raw = aws_smithy_types::base64::decode(data).map_err(|e| format!("SendEmail: {e}"))?;
+            let to: Vec<String> = r["Destination"]["ToAddresses"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|a| a.as_str().map(str::to_owned))
+                .collect();
+            let raw = RawMessage::builder().data(aws_sdk_sesv2::primitives::Blob::new(raw)).build()?;
+            return Ok(Call::SendEmail(
+                ses.send_email()
+                    .set_from_email_address(string(&r, "FromEmailAddress"))
+                    .destination(Destination::builder().set_to_addresses(Some(to)).build())
+                    .content(EmailContent::builder().raw(raw).build())
+                    .set_configuration_set_name(string(&r, "ConfigurationSetName")),
             ));
         }
         if x.target == "secretsmanager.GetSecretValue" {
@@ -202,6 +224,7 @@ impl Call {
             Call::PublishBatch(b) => drop(b.send().await?),
             Call::SendMessage(b) => drop(b.send().await?),
             Call::GetSecretValue(b) => drop(b.send().await?),
+            Call::SendEmail(b) => drop(b.send().await?),
             Call::StripeCapture { api, intent } => {
                 use backoffice::gateway::http::Call as Asked;
                 let key = format!("capture-{intent}");

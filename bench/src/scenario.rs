@@ -140,6 +140,15 @@ pub async fn record(
         return Err(format!("the authorised order was not captured: {captured}").into());
     }
 
+    // SES reports a customer's address bouncing: mail-events suppresses it.
+    call(app, "POST", "/customers", &[JSON], customer_body("bounced@example.com")).await?;
+    let report = json!({"eventType": "Bounce", "mail": {"messageId": "bench-1", "source": "pedidos@loja.localhost",
+        "destination": ["bounced@example.com"]}, "bounce": {"bounceType": "Permanent", "bounceSubType": "General",
+        "bouncedRecipients": [{"emailAddress": "bounced@example.com", "status": "5.1.1"}]}});
+    let topic = app.resources.topic_arns.get("MailEventsTopic").ok_or("no MailEventsTopic")?;
+    aws_sdk_sns::Client::new(&app.sdk).publish().topic_arn(topic).message(report.to_string()).send().await?;
+    app.settle().await?;
+
     // A member of staff signs in: the user pool's trigger turns a packer's group into scopes.
     app.run_token_trigger(
         "TokenGeneration_HostedAuth",

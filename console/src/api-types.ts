@@ -1023,6 +1023,11 @@ export interface components {
             };
             notes?: string;
             tags?: string[];
+            /**
+             * @description The language e-mails are written in; the shop's default (SHOP_LANGUAGE) when absent.
+             * @enum {string}
+             */
+            language?: "en" | "pt-BR";
         };
         /** @description JSON Merge Patch (RFC 7396) of CustomerInput. */
         CustomerPatch: Record<string, never>;
@@ -1046,6 +1051,15 @@ export interface components {
             created_at: string;
             /** Format: date-time */
             updated_at: string;
+            /** @enum {string} */
+            language?: "en" | "pt-BR";
+            /** @description Mail to the address bounced or was marked as spam; nothing is sent to it until it changes. */
+            email_suppression?: {
+                /** @enum {string} */
+                reason: "bounce" | "complaint";
+                /** Format: date-time */
+                at: string;
+            };
             erasure?: {
                 by: string;
                 /** Format: date-time */
@@ -1154,9 +1168,25 @@ export interface components {
             event_type: string;
             order_id: string;
             customer_id: string;
+            /** @description What the notification said, for staff (no personal data). */
             text: string;
             /** Format: date-time */
             created_at: string;
+            /** @description What became of the e-mail to the customer (absent when e-mail is not configured). */
+            email?: {
+                /**
+                 * @description `suppressed`: the address bounced or complained before, nothing was sent; `no_address`: the customer was erased.
+                 * @enum {string}
+                 */
+                status: "sending" | "sent" | "suppressed" | "no_address";
+                /** Format: date-time */
+                at: string;
+                /** @enum {string} */
+                language?: "en" | "pt-BR";
+                subject?: string;
+                /** @description SES's id of the message. */
+                message_id?: string;
+            };
         };
         OrderNotifications: {
             order_id: string;

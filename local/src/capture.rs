@@ -39,13 +39,18 @@ impl Exchange {
 
 /// The operation a request calls, as [`Exchange::target`] names it: JSON-protocol services
 /// (DynamoDB, SQS) name it in `X-Amz-Target`, query-protocol ones (SNS) in the form body's
-/// `Action` parameter, and S3 (REST) by the method and the query's sub-resources.
+/// `Action` parameter, SES v2 (REST) by its path, and S3 (REST) by the method and the query's
+/// sub-resources.
 pub fn target_of(method: &str, path: &str, x_amz_target: Option<&str>, body: &[u8]) -> String {
     if let Some(target) = x_amz_target.filter(|t| !t.is_empty()) {
         return target.to_owned();
     }
     if let Some(action) = body.split(|b| *b == b'&').find_map(|pair| pair.strip_prefix(b"Action=")) {
         return format!("Query.{}", String::from_utf8_lossy(action));
+    }
+    // SES v2 is REST too: its operation is its path.
+    if path.starts_with("/v2/email/outbound-emails") {
+        return "SESv2.SendEmail".into();
     }
     let query = path.split_once('?').map_or("", |(_, q)| q);
     let has = |name: &str| query.split('&').any(|p| p.split('=').next() == Some(name));

@@ -228,6 +228,13 @@ impl Backoffice {
                 payments.secrets = std::sync::Arc::new(source);
                 payments.sqs = std::sync::OnceLock::from(aws_sdk_sqs::Client::from_conf(sqs.build()));
             }
+            if let Some(mail) = ctx.mail.as_mut() {
+                let mut ses = aws_sdk_sesv2::config::Builder::from(&sdk).interceptor(actions.interceptor(id));
+                if let Some(capture) = &capture {
+                    ses = ses.interceptor(capture.interceptor(id));
+                }
+                mail.set_client(aws_sdk_sesv2::Client::from_conf(ses.build()));
+            }
             if let Some(bucket) = ctx.exports_bucket.clone() {
                 let mut s3 = backoffice::files::s3_config(&sdk).interceptor(actions.interceptor(id));
                 if let Some(capture) = &capture {

@@ -58,6 +58,9 @@ impl Intercept for Recorder {
             "s3"
         } else if service.contains("secrets") {
             "secretsmanager"
+        } else if service.contains("ses") {
+            // SES v2's IAM actions are `ses:` (its API is sesv2).
+            "ses"
         } else {
             "dynamodb"
         };

@@ -15,17 +15,31 @@ pub struct SentEmail {
     pub raw: String,
 }
 
+/// moto's state as JSON. Read while other tests write, moto may fail to walk its models (a
+/// dictionary changing size under it): that answer is asked again.
+async fn moto_data() -> serde_json::Value {
+    let address = moto_endpoint().trim_start_matches("http://").to_owned();
+    let mut last = String::new();
+    for _ in 0..20 {
+        let mut stream = tokio::net::TcpStream::connect(&address).await.expect("moto answers");
+        let request = format!("GET /moto-api/data.json HTTP/1.0\r\nHost: {address}\r\n\r\n");
+        stream.write_all(request.as_bytes()).await.expect("request sent");
+        let mut response = Vec::new();
+        stream.read_to_end(&mut response).await.expect("response read");
+        let response = String::from_utf8_lossy(&response).into_owned();
+        let body = response.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or_default();
+        if let Ok(data) = serde_json::from_str(body) {
+            return data;
+        }
+        last = response.chars().take(300).collect();
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("moto's /moto-api/data.json never answered JSON: {last}")
+}
+
 /// Every raw message moto's SES holds, by SES message id.
 async fn sent() -> Vec<(String, Vec<String>, String)> {
-    let address = moto_endpoint().trim_start_matches("http://").to_owned();
-    let mut stream = tokio::net::TcpStream::connect(&address).await.expect("moto answers");
-    let request = format!("GET /moto-api/data.json HTTP/1.0\r\nHost: {address}\r\n\r\n");
-    stream.write_all(request.as_bytes()).await.expect("request sent");
-    let mut response = Vec::new();
-    stream.read_to_end(&mut response).await.expect("response read");
-    let response = String::from_utf8_lossy(&response);
-    let body = response.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or_default();
-    let data: serde_json::Value = serde_json::from_str(body).expect("moto's data is JSON");
+    let data = moto_data().await;
     data["ses"]["RawMessage"]
         .as_array()
         .into_iter()

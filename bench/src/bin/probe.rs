@@ -97,6 +97,7 @@ async fn floor(iterations: usize, recording: &Recording) -> Result<(), Error> {
     let sqs = aws_sdk_sqs::Client::new(&sdk);
     let secrets = aws_sdk_secretsmanager::Client::new(&sdk);
     let provider = backoffice::gateway::http::ProviderApi::from_lookup(&|name| std::env::var(name).ok())?;
+    let ses = aws_sdk_sesv2::Client::new(&sdk);
     let clients = Clients {
         ddb: Some(&ddb),
         sns: Some(&sns),
@@ -104,6 +105,7 @@ async fn floor(iterations: usize, recording: &Recording) -> Result<(), Error> {
         sqs: Some(&sqs),
         secrets: Some(&secrets),
         provider: Some(&provider),
+        ses: Some(&ses),
     };
     let calls = recording
         .exchanges

@@ -27,6 +27,7 @@ async fn main() -> Result<(), Error> {
     let s3 = uses("S3.").then(|| aws_sdk_s3::Client::from_conf(backoffice::files::s3_config(&sdk).build()));
     let sqs = uses("AmazonSQS.").then(|| aws_sdk_sqs::Client::new(&sdk));
     let secrets = uses("secretsmanager.").then(|| aws_sdk_secretsmanager::Client::new(&sdk));
+    let ses = uses("SESv2.").then(|| aws_sdk_sesv2::Client::new(&sdk));
     // A payment provider's API, through the adapter the functions use.
     let provider = uses("Provider.")
         .then(|| backoffice::gateway::http::ProviderApi::from_lookup(&|name| std::env::var(name).ok()))
@@ -38,6 +39,7 @@ async fn main() -> Result<(), Error> {
         sqs: sqs.as_ref(),
         secrets: secrets.as_ref(),
         provider: provider.as_ref(),
+        ses: ses.as_ref(),
     };
     let calls = exchanges.iter().map(|x| Call::from_exchange(x, &clients)).collect::<Result<Vec<_>, _>>()?;
     let calls = &calls;

@@ -1,6 +1,6 @@
 import { ApiError, call, get, post, query, type Page } from "../api.js";
 import { can, type Screen } from "../context.js";
-import { badge, empty, field, form, h, input, link, replace, table, value } from "../dom.js";
+import { badge, empty, field, form, h, input, link, replace, select, table, value } from "../dom.js";
 import { dateTime, money, type Money } from "../format.js";
 import { t } from "../i18n.js";
 import { go, href } from "../router.js";
@@ -84,6 +84,7 @@ function editForm(screen: Screen, path: string, customer: Customer, etag: string
     field("email", "field.email", input({ type: "email", value: customer.email ?? "" })),
     field("phone", "field.phone", input({ type: "tel", value: customer.phone ?? "" })),
     field("tags", "field.tags", input({ value: (customer.tags ?? []).join(", ") })),
+    field("language", "field.language", select([["", t("customer.languageShop")], ["pt-BR", t("language.pt-BR")], ["en", t("language.en")]], customer.language ?? "")),
     field("notes", "field.notes", h("textarea", { rows: 3 }, customer.notes ?? "")),
   ], "common.save", async (f) => {
     const patch = {
@@ -91,6 +92,7 @@ function editForm(screen: Screen, path: string, customer: Customer, etag: string
       email: value(f, "email") || null,
       phone: value(f, "phone") || null,
       tags: value(f, "tags").split(",").map((s) => s.trim()).filter(Boolean),
+      language: value(f, "language") || null,
       notes: value(f, "notes") || null,
     };
     try {
@@ -166,7 +168,10 @@ export async function customer(screen: Screen, id: string): Promise<void> {
         "section",
         { class: "panel" },
         h("h2", {}, t("customer.contact")),
-        h("dl", { class: "totals" }, h("dt", {}, t("field.email")), h("dd", {}, c.email ?? t("common.none")), h("dt", {}, t("field.phone")), h("dd", {}, c.phone ?? t("common.none"))),
+        h("dl", { class: "totals" }, h("dt", {}, t("field.email")), h("dd", {}, c.email ?? t("common.none")), h("dt", {}, t("field.phone")), h("dd", {}, c.phone ?? t("common.none")), h("dt", {}, t("field.language")), h("dd", {}, c.language ? t(`language.${c.language}`) : t("customer.languageShop"))),
+        c.email_suppression
+          ? h("p", { "data-email-suppressed": c.email_suppression.reason }, badge(t(`customer.suppressed.${c.email_suppression.reason}`), "warn"), " ", h("span", { class: "muted" }, t("customer.suppressedSince", { at: dateTime(c.email_suppression.at) })))
+          : null,
         h("h2", {}, t("customer.consent")),
         c.marketing_consent?.granted ? badge(t("customer.consentGranted"), "ok") : badge(t("customer.consentRefused")),
         c.tags?.length ? h("p", {}, c.tags.map((tag) => badge(tag))) : null,

@@ -6,7 +6,7 @@ import { dateTime, money, type Money } from "../format.js";
 import { t, tKnown, type MessageKey } from "../i18n.js";
 import { href } from "../router.js";
 import { statusBadge } from "./orders.js";
-import type { Address, GatewayPayment, OrderReturns, OrderWithTimeline as Order, Return } from "../schema.js";
+import type { Address, EmailStatus, GatewayPayment, Notification, OrderReturns, OrderWithTimeline as Order, Return } from "../schema.js";
 
 
 const ACTION_LABELS: Record<OrderAction, MessageKey> = {
@@ -137,11 +137,37 @@ function gatewayPayments(o: Order): HTMLElement | null {
   );
 }
 
+const EMAIL_TONE: Record<EmailStatus, "ok" | "warn" | "bad" | "info"> = {
+  sending: "info",
+  sent: "ok",
+  suppressed: "warn",
+  no_address: "info",
+};
+
+/** What the customer was told about the order, by e-mail: each message's kind, what became of
+ * it (sent, or not sent because the address bounced) and its subject. Never the address. */
+function customerEmails(notifications: Notification[]): HTMLElement | null {
+  if (!notifications.length) return null;
+  const rows = notifications.map((n) => [
+    document.createTextNode(tKnown("event", n.event_type)),
+    n.email ? h("span", { "data-email-status": n.email.status }, badge(tKnown("email.status", n.email.status), EMAIL_TONE[n.email.status])) : document.createTextNode(t("email.recorded")),
+    document.createTextNode(n.email?.subject ?? n.text),
+    h("time", { datetime: n.email?.at ?? n.created_at }, dateTime(n.email?.at ?? n.created_at)),
+  ]);
+  return h(
+    "section",
+    { class: "panel", "data-panel": "emails" },
+    h("h2", {}, t("email.title")),
+    table(t("email.title"), [t("email.kind"), t("email.statusLabel"), t("email.subject"), t("email.at")], rows),
+  );
+}
+
 export async function order(screen: Screen, id: string): Promise<void> {
   const path = `/orders/${encodeURIComponent(id)}`;
-  const [answer, returns] = await Promise.all([
+  const [answer, returns, notifications] = await Promise.all([
     call<Order>("GET", path),
     get<{ items: Return[] }>(`${path}/returns`).catch(() => ({ items: [] as Return[] })),
+    get<{ items: Notification[] }>(`${path}/notifications`).catch(() => ({ items: [] as Notification[] })),
   ]);
   const o = answer.body;
   // The order names its customer by id; with customers:read the page shows who that is.
@@ -191,6 +217,7 @@ export async function order(screen: Screen, id: string): Promise<void> {
       ),
     ),
     gatewayPayments(o),
+    customerEmails(notifications.items),
     h(
       "section",
       { class: "panel", "aria-labelledby": "actions-title" },

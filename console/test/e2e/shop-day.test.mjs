@@ -393,3 +393,30 @@ test("a gateway's payment on the order page, and an event it could not apply rev
   assert.deepEqual(left.body.items, []);
   assert.deepEqual(problems, [], "no script error on any screen");
 });
+
+test("the language a customer is written in, and the order's e-mails with what became of each", async () => {
+  const customer = await api(runner.base, "POST", "/customers", {
+    name: "Rita Mail", email: "rita.mail@example.com", marketing_consent: { granted: false },
+    addresses: [{ kind: "shipping", default: true, recipient: "Rita", line1: "Rua B, 2", city: "Natal", postal_code: "59000-000", country: "BR" }],
+  });
+  assert.equal(customer.status, 201, JSON.stringify(customer.body));
+  const cid = customer.body.id;
+  await visit(`customers/${cid}`);
+  assert.match(await page.locator("dl.totals").first().textContent(), /E-mail language\s*The shop's language/);
+  await page.getByLabel("E-mail language").selectOption("en");
+  await page.locator("form.customer-form").getByRole("button", { name: "Save" }).click();
+  await eventually(`customers/${cid}`, async () => /E-mail language\s*English/.test(await page.locator("dl.totals").first().textContent()), "the language saved");
+  const placed = await api(runner.base, "POST", "/orders", { customer_id: cid, lines: [{ sku: "MUG-AZUL", quantity: 1 }] });
+  assert.equal(placed.status, 201, JSON.stringify(placed.body));
+  const id = placed.body.id;
+  await eventually(`orders/${id}`, async () => (await page.locator('[data-email-status="sent"]').count()) === 1, "the order e-mail sent");
+  const panel = page.locator('section[data-panel="emails"]');
+  assert.match(await panel.textContent(), /Order placed.*Sent.*We received your order/s);
+  assert.doesNotMatch(await panel.textContent(), /rita\.mail@example\.com/, "the address is not shown with the message");
+  await accessible(page, "order-emails");
+  await page.getByLabel("Language").selectOption("pt-BR");
+  await page.getByRole("heading", { name: "E-mails ao cliente" }).waitFor();
+  assert.match(await page.locator('section[data-panel="emails"]').textContent(), /Pedido feito.*Enviado/s);
+  await page.getByLabel("Idioma").selectOption("en");
+  assert.deepEqual(problems, [], "no script error on any screen");
+});

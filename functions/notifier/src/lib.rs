@@ -53,16 +53,17 @@ impl Sender for EmailSender<'_> {
         let now = chrono::Utc::now();
         let delivery =
             |status, language, subject, message_id| EmailDelivery { status, at: now, language, subject, message_id };
+        // Read first: a notification is recorded only under an order that exists.
+        let order_id = OrderId::parse("order_id", &n.order_id).map_err(|e| e.to_string())?;
+        let order = self.store.order(&order_id).await.map_err(|e| e.to_string())?.ok_or("no such order")?.into_inner();
+        let customer =
+            self.store.customer(order.customer_id()).await.map_err(|e| e.to_string())?.ok_or("no such customer")?;
         let claimed = Notification { email: Some(delivery(EmailStatus::Sending, None, None, None)), ..n.clone() };
         match self.store.claim_notification(&claimed, now).await.map_err(|e| e.to_string())? {
             Claim::Claimed => {}
             Claim::Done(_) => return Ok(false),
             Claim::Busy => return Err("another delivery is sending this e-mail".into()),
         }
-        let order_id = OrderId::parse("order_id", &n.order_id).map_err(|e| e.to_string())?;
-        let order = self.store.order(&order_id).await.map_err(|e| e.to_string())?.ok_or("no such order")?.into_inner();
-        let customer =
-            self.store.customer(order.customer_id()).await.map_err(|e| e.to_string())?.ok_or("no such customer")?;
         let (status, language, subject, message_id) = match mail::recipient(&customer, self.mailer.default_language) {
             Recipient::Suppressed(_) => (EmailStatus::Suppressed, None, None, None),
             Recipient::NoAddress => (EmailStatus::NoAddress, None, None, None),

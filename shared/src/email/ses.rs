@@ -44,6 +44,11 @@ impl Mailer {
         }))
     }
 
+    /// Sends through `client` (the local runner's, which records its calls).
+    pub fn set_client(&mut self, client: aws_sdk_sesv2::Client) {
+        self.client = std::sync::OnceLock::from(client);
+    }
+
     fn client(&self) -> &aws_sdk_sesv2::Client {
         self.client.get_or_init(|| aws_sdk_sesv2::Client::new(&self.sdk))
     }
