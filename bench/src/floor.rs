@@ -29,7 +29,8 @@ pub enum Call {
     PublishBatch(PublishBatchFluentBuilder),
     SendMessage(aws_sdk_sqs::operation::send_message::builders::SendMessageFluentBuilder),
     GetSecretValue(aws_sdk_secretsmanager::operation::get_secret_value::builders::GetSecretValueFluentBuilder),
-    SendEmail(aws_sdk_sesv2::operation::send_email::builders::SendEmailFluentBuilder),
+    /// Boxed: SES's builder holds the whole raw message, several times the others' size.
+    SendEmail(Box<aws_sdk_sesv2::operation::send_email::builders::SendEmailFluentBuilder>),
     /// A capture at Stripe, through the provider adapter the function uses (same client, same
     /// TLS configuration, same request): what a capture costs, bare.
     StripeCapture {
@@ -110,13 +111,13 @@ impl Call {
                 .filter_map(|a| a.as_str().map(str::to_owned))
                 .collect();
             let raw = RawMessage::builder().data(aws_sdk_sesv2::primitives::Blob::new(raw)).build()?;
-            return Ok(Call::SendEmail(
+            return Ok(Call::SendEmail(Box::new(
                 ses.send_email()
                     .set_from_email_address(string(&r, "FromEmailAddress"))
                     .destination(Destination::builder().set_to_addresses(Some(to)).build())
                     .content(EmailContent::builder().raw(raw).build())
                     .set_configuration_set_name(string(&r, "ConfigurationSetName")),
-            ));
+            )));
         }
         if x.target == "secretsmanager.GetSecretValue" {
             let secrets = clients.secrets.ok_or("GetSecretValue needs a Secrets Manager client")?;
@@ -224,7 +225,7 @@ impl Call {
             Call::PublishBatch(b) => drop(b.send().await?),
             Call::SendMessage(b) => drop(b.send().await?),
             Call::GetSecretValue(b) => drop(b.send().await?),
-            Call::SendEmail(b) => drop(b.send().await?),
+            Call::SendEmail(b) => drop((*b).send().await?),
             Call::StripeCapture { api, intent } => {
                 use backoffice::gateway::http::Call as Asked;
                 let key = format!("capture-{intent}");
