@@ -132,6 +132,14 @@ ulid_id!(
     /// Identifies a gateway event set aside for a person's review.
     ReviewId
 );
+ulid_id!(
+    /// Identifies a conversation with a customer (the service inbox).
+    ConversationId
+);
+ulid_id!(
+    /// Identifies one message of a conversation: the customer's, a reply or a staff note.
+    MessageId
+);
 
 /// A customer reference: 1–64 characters of `A-Z a-z 0-9 _ -`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]

@@ -40,6 +40,7 @@ pub mod access;
 pub mod address;
 pub mod capture;
 pub mod contact;
+pub mod conversation;
 pub mod country;
 pub mod customer;
 pub mod events;
@@ -59,7 +60,9 @@ pub mod search;
 pub mod stock;
 pub mod text;
 
-pub use ids::{AuditId, CustomerId, EventId, ExportId, MovementId, OrderId, ReturnId, ReviewId, Sku};
+pub use ids::{
+    AuditId, ConversationId, CustomerId, EventId, ExportId, MessageId, MovementId, OrderId, ReturnId, ReviewId, Sku,
+};
 pub use money::{Currency, Money, MoneyError};
 pub use text::{FieldError, ShortText};
 
