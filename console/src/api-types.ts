@@ -589,8 +589,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Customers by e-mail address or by a word prefix of their name
-         * @description Give email (exact, compared as stored: trimmed and lower-cased) or q (at least two letters, the start of a word of the name, case and accents ignored: souz finds "Ana Souza"), not both. An erased customer matches neither.
+         * The newest customers, or customers by e-mail address or by a word prefix of their name
+         * @description Without email or q: every customer, newest first (from an index; an erased customer is not listed). Give email (exact, compared as stored: trimmed and lower-cased) or q (at least two letters, the start of a word of the name, case and accents ignored: souz finds "Ana Souza"), not both. An erased customer matches neither.
          */
         get: operations["findCustomers"];
         put?: never;

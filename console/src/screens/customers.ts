@@ -14,9 +14,8 @@ export async function customers(screen: Screen): Promise<void> {
   const q = screen.location.params.get("q") ?? "";
   // An e-mail address is looked up exactly; anything else is the start of a word of the name.
   const by = q.includes("@") ? { email: q } : { q };
-  const page = q
-    ? await get<Page<Customer>>(`/customers${query({ ...by, cursor: screen.location.params.get("cursor"), limit: 25 })}`)
-    : { items: [], next_cursor: null };
+  // Before any search, the newest customers.
+  const page = await get<Page<Customer>>(`/customers${query({ ...(q ? by : {}), cursor: screen.location.params.get("cursor"), limit: 25 })}`);
   const search = input({ type: "search", value: q, placeholder: t("customers.searchHint") });
   const filters = h("form", { class: "filters", role: "search" }, field("q", "field.search", search), h("button", { type: "submit" }, t("common.search")));
   filters.addEventListener("submit", (e) => {

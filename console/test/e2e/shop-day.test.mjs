@@ -133,6 +133,9 @@ test("create a customer", async () => {
   assert.match(await page.locator("main").textContent(), /joao@example\.com/);
   assert.match(await page.locator("address").first().textContent(), /Rua das Flores, 10.*Recife/);
   await screen("customer");
+  // Before any search, the list shows the newest customers first.
+  await visit("customers");
+  assert.equal(await page.locator("main table a").first().textContent(), "João Araújo");
 });
 
 test("an order placed through the API shows in the list", async () => {

@@ -271,7 +271,10 @@ async fn customers_found(ctx: &AppContext, req: &Request) -> Result<Response<Bod
             })
         }
         (Some(_), Some(_)) => Err(Problem::invalid("q", "search by email or by q, not both")),
-        (None, None) => Err(Problem::invalid("q", "give email (exact) or q (a name word prefix)")),
+        // No search: the newest customers first.
+        (None, None) => page_result(ctx.store.newest_customers(limit, cursor.as_deref()).await, |c| {
+            serde_json::to_value(CustomerView::of(c)).unwrap_or_default()
+        }),
     }
 }
 

@@ -19,8 +19,17 @@ struct CustomerRecord {
     sk: String,
     gsi2pk: String,
     gsi2sk: String,
+    /// The newest-first list of customers (absent once erased: nobody to list).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    gsi3pk: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    gsi3sk: Option<String>,
     version: u64,
 }
+
+/// The customers' list partition in gsi3, sorted by registration. One partition: customers
+/// register at a person's pace, far below a partition's write limit.
+pub const CUSTOMERS_GSI3PK: &str = "CUSTOMERS";
 
 pub fn customer_key(id: &CustomerId) -> Item {
     super::key(keys::customer_pk(id), CUSTOMER_SK)
@@ -108,6 +117,8 @@ pub fn put_customer(
         sk: CUSTOMER_SK.to_owned(),
         gsi2pk: keys::customer_pk(&c.id),
         gsi2sk: CUSTOMER_SK.to_owned(),
+        gsi3pk: (!c.is_erased()).then_some(CUSTOMERS_GSI3PK),
+        gsi3sk: (!c.is_erased()).then(|| format!("{}#{}", super::orders::sortable(c.created_at), c.id)),
         version: next_version(expected_version),
     };
     tx.put_versioned(table, super::record_item(&record, c)?, expected_version)
@@ -189,6 +200,22 @@ impl Store {
             }
         }
         Ok(open)
+    }
+
+    /// Customers newest first (the console's list before any search), through gsi3.
+    pub async fn newest_customers(
+        &self,
+        limit: i32,
+        cursor: Option<&str>,
+    ) -> Result<Page<Versioned<Customer>>, CursorOrStore> {
+        let query = PageQuery {
+            index: Some(keys::GSI3),
+            partition: ("gsi3pk", CUSTOMERS_GSI3PK),
+            sort_prefix: None,
+            sort_between: None,
+            newest_first: true,
+        };
+        self.page(query, limit, cursor, customer_from_item).await
     }
 
     pub async fn customer(&self, id: &CustomerId) -> Result<Option<Versioned<Customer>>, StoreError> {

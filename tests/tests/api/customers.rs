@@ -320,3 +320,26 @@ async fn an_order_and_its_customers_erasure_raced_never_both_succeed() {
     assert_eq!(placed + erased, 40);
     t.assert_conserved().await;
 }
+
+#[tokio::test]
+async fn without_a_search_the_newest_customers_come_first_and_the_erased_are_not_listed() {
+    let t = backoffice_tests::spawn_app().await;
+    let mut ids = Vec::new();
+    for email in ["first@example.com", "second@example.com", "third@example.com"] {
+        let r = t.create_customer(email).await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        ids.push(r.body["id"].as_str().unwrap().to_owned());
+    }
+    let page = t.get("/customers?limit=2").await;
+    assert_eq!(page.status, 200, "{}", page.text);
+    let listed: Vec<&str> = page.body["items"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
+    assert_eq!(listed, [ids[2].as_str(), ids[1].as_str()], "newest first");
+    let cursor = page.body["next_cursor"].as_str().expect("a next page");
+    let rest = t.get(&format!("/customers?limit=2&cursor={cursor}")).await.body;
+    let rest: Vec<&str> = rest["items"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
+    assert_eq!(rest, [ids[0].as_str(), t.customer.as_str()], "then the older ones, the test's own buyer last");
+    assert_eq!(t.call("POST", &format!("/customers/{}/erase", ids[1]), &[], "").await.status, 200);
+    let all = t.get("/customers").await.body;
+    assert!(!all.to_string().contains(&ids[1]), "an erased customer is not listed: {all}");
+    assert_eq!(all["items"].as_array().unwrap().len(), 3);
+}
