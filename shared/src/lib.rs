@@ -10,6 +10,8 @@ pub mod events;
 pub mod files;
 pub mod gateway;
 pub mod http;
+#[cfg(feature = "inbox")]
+pub mod inbox;
 pub mod lambda;
 pub mod mail_events;
 pub mod metrics;
