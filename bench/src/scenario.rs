@@ -140,6 +140,11 @@ pub async fn record(
         return Err(format!("the authorised order was not captured: {captured}").into());
     }
 
+    // The storefront's contact form, from the customer, about their order.
+    let form = json!({"email": "bench@example.com", "name": "Benchmark Buyer", "subject": "Where is my order?",
+        "text": "It has not arrived yet.", "order_id": id});
+    call(app, "POST", "/conversations", &[JSON], form).await?;
+
     // SES reports a customer's address bouncing: mail-events suppresses it.
     call(app, "POST", "/customers", &[JSON], customer_body("bounced@example.com")).await?;
     let report = json!({"eventType": "Bounce", "mail": {"messageId": "bench-1", "source": "pedidos@loja.localhost",
@@ -226,6 +231,7 @@ fn preferred_route(binary: &str) -> Option<&'static str> {
         "process-return" => "POST /orders/{id}/returns",
         "exports" => "POST /exports",
         "payment-webhooks" => "POST /webhooks/payments/{provider}",
+        "conversations" => "POST /conversations",
         _ => return None,
     })
 }

@@ -428,6 +428,95 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/conversations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Conversations in a state, most recently changed first */
+        get: operations["listConversations"];
+        put?: never;
+        /**
+         * A storefront's contact form opens a conversation
+         * @description The order, and its customer, are linked only when the order's customer holds the address given (a form is typed by anyone). Answered with the conversation; staff see it in the inbox (GET /conversations).
+         */
+        post: operations["openConversation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/conversations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A conversation and its messages, oldest first (internal notes included) */
+        get: operations["getConversation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/conversations/{id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** An internal note on the conversation (never sent to the customer) */
+        post: operations["addConversationNote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/conversations/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Close the conversation (the customer's next message reopens it) */
+        post: operations["closeConversation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/conversations/{id}/reopen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Open the conversation again */
+        post: operations["reopenConversation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/payments/review": {
         parameters: {
             query?: never;
@@ -911,6 +1000,73 @@ export interface components {
                 at: string;
                 note: string;
             };
+        };
+        ContactForm: {
+            email: string;
+            name?: string;
+            subject: string;
+            text: string;
+            /** @description The order the question is about (a ULID). */
+            order_id?: string;
+        };
+        Conversation: {
+            id: string;
+            subject: string;
+            /** @enum {string} */
+            state: "open" | "waiting_on_customer" | "closed";
+            /** @enum {string} */
+            channel: "email" | "contact_form";
+            email?: string;
+            name?: string;
+            customer_id?: string;
+            order_id?: string;
+            verdicts?: {
+                spf: boolean;
+                dkim: boolean;
+                dmarc: boolean;
+            };
+            assignee?: string;
+            tags?: string[];
+            reply_token: string;
+            messages: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: date-time */
+            last_inbound_at: string;
+            /** Format: date-time */
+            first_response_at?: string;
+            erased: boolean;
+        };
+        ConversationMessage: {
+            id: string;
+            conversation_id: string;
+            /**
+             * @description note: internal, never sent.
+             * @enum {string}
+             */
+            direction: "inbound" | "outbound" | "note";
+            author: string;
+            text: string;
+            attachments?: {
+                key: string;
+                filename: string;
+                content_type: string;
+                size: number;
+            }[];
+            message_id_header?: string;
+            /** Format: date-time */
+            at: string;
+        };
+        ConversationPage: {
+            items: components["schemas"]["Conversation"][];
+            next_cursor: string | null;
+        };
+        ConversationThread: {
+            conversation: components["schemas"]["Conversation"];
+            messages: components["schemas"]["ConversationMessage"][];
+            version: number;
         };
         PaymentReviewPage: {
             items: components["schemas"]["PaymentReview"][];
@@ -2367,6 +2523,184 @@ export interface operations {
                     "application/json": components["schemas"]["ImportReport"];
                 };
             };
+            422: components["responses"]["422"];
+            default: components["responses"]["Error"];
+        };
+    };
+    listConversations: {
+        parameters: {
+            query?: {
+                state?: "open" | "waiting_on_customer" | "closed";
+                limit?: components["parameters"]["Limit"];
+                /** @description Opaque; from next_cursor. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationPage"];
+                };
+            };
+            422: components["responses"]["422"];
+            default: components["responses"]["Error"];
+        };
+    };
+    openConversation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body replays the stored response; another body is 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContactForm"];
+            };
+        };
+        responses: {
+            /** @description Opened */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Conversation"];
+                };
+            };
+            422: components["responses"]["422"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getConversation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A ULID (orders, returns) or customer id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationThread"];
+                };
+            };
+            404: components["responses"]["404"];
+            422: components["responses"]["422"];
+            default: components["responses"]["Error"];
+        };
+    };
+    addConversationNote: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body replays the stored response; another body is 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description A ULID (orders, returns) or customer id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    text: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Noted */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationMessage"];
+                };
+            };
+            404: components["responses"]["404"];
+            409: components["responses"]["409"];
+            422: components["responses"]["422"];
+            default: components["responses"]["Error"];
+        };
+    };
+    closeConversation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body replays the stored response; another body is 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description A ULID (orders, returns) or customer id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The conversation now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Conversation"];
+                };
+            };
+            404: components["responses"]["404"];
+            409: components["responses"]["409"];
+            422: components["responses"]["422"];
+            default: components["responses"]["Error"];
+        };
+    };
+    reopenConversation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body replays the stored response; another body is 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description A ULID (orders, returns) or customer id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The conversation now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Conversation"];
+                };
+            };
+            404: components["responses"]["404"];
+            409: components["responses"]["409"];
             422: components["responses"]["422"];
             default: components["responses"]["Error"];
         };

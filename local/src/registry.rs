@@ -40,6 +40,7 @@ pub fn http(binary: &str, ctx: AppContext) -> Option<HttpFn> {
         "process-return" => handler!(ctx, process_return::handler),
         "exports" => handler!(ctx, exports::handler),
         "payment-webhooks" => handler!(ctx, payment_webhooks::handler),
+        "conversations" => handler!(ctx, conversations::handler),
         _ => return None,
     })
 }

@@ -15,8 +15,10 @@ pub mod scopes {
     pub const FULFILLMENT_WRITE: &str = "fulfillment:write";
     pub const RETURNS_WRITE: &str = "returns:write";
     pub const AUDIT_READ: &str = "audit:read";
+    /// A storefront's contact form: opens conversations, reads nothing.
+    pub const CONVERSATIONS_WRITE: &str = "conversations:write";
 
-    pub const ALL: [&str; 9] = [
+    pub const ALL: [&str; 10] = [
         READ,
         STOCK_WRITE,
         ORDERS_WRITE,
@@ -26,6 +28,7 @@ pub mod scopes {
         FULFILLMENT_WRITE,
         RETURNS_WRITE,
         AUDIT_READ,
+        CONVERSATIONS_WRITE,
     ];
 }
 

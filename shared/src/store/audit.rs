@@ -54,8 +54,14 @@ pub struct AuditRecord {
 }
 
 /// The kinds an audit is kept for, by key prefix.
-const KINDS: [(&str, &str); 5] =
-    [("ORDER#", "order"), ("CUSTOMER#", "customer"), ("RETURN#", "return"), ("SKU#", "sku"), ("REVIEW#", "review")];
+const KINDS: [(&str, &str); 6] = [
+    ("ORDER#", "order"),
+    ("CUSTOMER#", "customer"),
+    ("RETURN#", "return"),
+    ("SKU#", "sku"),
+    ("REVIEW#", "review"),
+    ("CONV#", "conversation"),
+];
 
 fn entity_of(pk: &str) -> Option<Entity> {
     KINDS.iter().find_map(|(prefix, kind)| {

@@ -164,6 +164,20 @@ impl Changes {
         self.with(|tx, table| super::gateway::put_pointer(tx, table, provider, reference, order))
     }
 
+    /// A conversation's new state over the one read (`None`: a new conversation).
+    pub fn conversation(
+        &mut self,
+        before: Option<&Versioned<crate::domain::conversation::Conversation>>,
+        next: &crate::domain::conversation::Conversation,
+    ) -> Step<'_> {
+        self.with(|tx, table| super::conversations::put_conversation(tx, table, next, before.map(Versioned::version)))
+    }
+
+    /// A new message of a conversation's thread.
+    pub fn message(&mut self, m: &crate::domain::conversation::Message) -> Step<'_> {
+        self.with(|tx, table| super::conversations::put_message(tx, table, m))
+    }
+
     /// A review's new state over the one read (`None`: a new review).
     pub fn review(
         &mut self,

@@ -76,6 +76,11 @@ impl Reads {
         self
     }
 
+    pub fn conversation(mut self, id: &crate::domain::ConversationId) -> Self {
+        self.keys.push(super::conversations::conversation_key(id));
+        self
+    }
+
     pub fn review(mut self, id: &ReviewId) -> Self {
         self.keys.push(gateway::review_key(id));
         self
@@ -164,6 +169,16 @@ impl Loaded {
 
     pub fn gateway_payment_order(&self, provider: Provider, reference: &str) -> Result<Option<OrderId>, StoreError> {
         self.by_key(&gateway::pointer_key(provider, reference)).map(gateway::pointer_order).transpose()
+    }
+
+    pub fn conversation(
+        &self,
+        id: &crate::domain::ConversationId,
+    ) -> Result<Option<Versioned<crate::domain::conversation::Conversation>>, StoreError> {
+        self.by_key(&super::conversations::conversation_key(id))
+            .cloned()
+            .map(super::conversations::conversation_from_item)
+            .transpose()
     }
 
     pub fn review(&self, id: &ReviewId) -> Result<Option<Versioned<Review>>, StoreError> {

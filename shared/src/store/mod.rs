@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod catalog;
 pub mod changes;
+pub mod conversations;
 pub mod customer_search;
 pub mod customers;
 pub mod events;

@@ -62,6 +62,7 @@ const REQUIRED: &[(&str, &[&str])] = &[
     ("FulfillmentWorkerFunction", &["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]),
     ("NotifierFunction", &["dynamodb:GetItem", "dynamodb:PutItem", "ses:SendEmail"]),
     ("MailEventsFunction", &["dynamodb:GetItem", "dynamodb:PutItem"]),
+    ("ConversationsFunction", &["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"]),
     ("SalesReportFunction", &["dynamodb:PutItem", "dynamodb:UpdateItem"]),
     (
         "ProcessReturnFunction",
@@ -184,6 +185,15 @@ async fn every_function_calls_only_what_its_policy_grants() {
     t.app.settle().await.unwrap();
     assert_eq!(t.get(&format!("/orders/{held_order}")).await.body["payment_status"], "paid");
     t.call("POST", &format!("/orders/{held_order}/cancel"), &[JSON], r#"{"reason":"x"}"#).await;
+    // The contact form about an order, then staff read and note it.
+    let form = json!({"email": "iam@example.com", "subject": "s", "text": "t", "order_id": id}).to_string();
+    let conversation = t.call("POST", "/conversations", &[JSON], &form).await;
+    assert_eq!(conversation.status, 201, "{}", conversation.text);
+    let cid = conversation.body["id"].as_str().unwrap().to_owned();
+    assert_eq!(t.get("/conversations").await.status, 200);
+    assert_eq!(t.get(&format!("/conversations/{cid}")).await.status, 200);
+    let noted = t.call("POST", &format!("/conversations/{cid}/notes"), &[JSON], r#"{"text":"n"}"#).await;
+    assert_eq!(noted.status, 201, "{}", noted.text);
     // SES reports the customer's address bouncing.
     t.ses_reports(backoffice_tests::mail::ses_report("Permanent", "iam@example.com")).await;
     t.app.settle().await.unwrap();

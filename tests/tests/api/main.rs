@@ -6,6 +6,7 @@ mod audit;
 mod auth;
 mod bad_input;
 mod contract;
+mod conversations;
 mod customers;
 mod documents;
 mod email;
