@@ -13,6 +13,7 @@ import { overview } from "./screens/overview.js";
 import { reports } from "./screens/reports.js";
 import { audit } from "./screens/audit.js";
 import { payments } from "./screens/payments.js";
+import { conversation, inbox } from "./screens/inbox.js";
 import { returns } from "./screens/returns.js";
 import { stockItem, stockList } from "./screens/stock.js";
 
@@ -37,6 +38,7 @@ const NAV: [string, MessageKey, string?][] = [
   ["returns", "nav.returns"],
   ["reports", "nav.reports"],
   ["payments", "nav.payments"],
+  ["inbox", "nav.inbox", "customers:read"],
   ["audit", "nav.audit", "audit:read"],
 ];
 
@@ -59,6 +61,8 @@ async function route(screen: Screen): Promise<void> {
       return audit(screen);
     case "payments":
       return payments(screen);
+    case "inbox":
+      return second ? conversation(screen, second) : inbox(screen);
     default:
       throw new ApiError({ status: 404, title: "Not found", detail: t("app.notFound") });
   }

@@ -423,3 +423,32 @@ test("the language a customer is written in, and the order's e-mails with what b
   await page.getByLabel("Idioma").selectOption("en");
   assert.deepEqual(problems, [], "no script error on any screen");
 });
+
+test("the inbox: a contact form's question, read, noted and closed", async () => {
+  const opened = await api(runner.base, "POST", "/conversations", {
+    email: "rita.mail@example.com", name: "Rita Mail", subject: "A caneca chegou quebrada", text: "<b>Olá</b>, a caneca chegou quebrada.",
+  });
+  assert.equal(opened.status, 201, JSON.stringify(opened.body));
+  const id = opened.body.id;
+  await visit("inbox");
+  await page.getByRole("heading", { name: "Inbox" }).waitFor();
+  await page.getByRole("link", { name: "A caneca chegou quebrada" }).click();
+  await page.getByRole("heading", { name: "A caneca chegou quebrada" }).waitFor();
+  const first = page.locator('li[data-direction="inbound"] .message-text');
+  assert.equal(await first.textContent(), "<b>Olá</b>, a caneca chegou quebrada.", "what the customer typed, as characters");
+  assert.equal(await page.locator('li[data-direction="inbound"] b').count(), 0, "never rendered as HTML");
+  await accessible(page, "conversation");
+  await page.getByLabel(/Internal note/).fill("Sent a new one by Sedex");
+  await page.getByRole("button", { name: "Add note" }).click();
+  await page.locator('li[data-direction="note"]').waitFor();
+  await page.getByRole("button", { name: "Close" }).click();
+  await page.locator('[data-conversation-state="closed"]').waitFor();
+  const stored = await api(runner.base, "GET", `/conversations/${id}`);
+  assert.deepEqual(stored.body.messages.map((m) => m.direction), ["inbound", "note"]);
+  assert.equal(stored.body.conversation.state, "closed");
+  await page.getByLabel("Language").selectOption("pt-BR");
+  await page.getByRole("button", { name: "Reabrir" }).waitFor();
+  assert.match(await page.locator("main").textContent(), /Nota interna/);
+  await page.getByLabel("Idioma").selectOption("en");
+  assert.deepEqual(problems, [], "no script error on any screen");
+});
