@@ -108,23 +108,12 @@ pub fn settlements(order: &Order, policy: &CapturePolicy) -> Vec<Settlement> {
 mod tests {
     use super::*;
     use crate::domain::fulfillment;
-    use crate::domain::gateway::{self, PaymentChange, ProviderEvent, Verdict};
+    use crate::domain::gateway::PaymentChange;
     use crate::domain::order::tests_support::placed_order;
     use chrono::Utc;
 
     fn event(order: &Order, id: &str, change: PaymentChange) -> Order {
-        let event = ProviderEvent {
-            provider: Provider::Stripe,
-            event_id: id.into(),
-            payment: "pi_1".into(),
-            order_id: Some(order.id.to_string()),
-            method: Some("card".into()),
-            change,
-        };
-        match gateway::apply(order, &event, Utc::now()) {
-            Verdict::Applied { order, .. } => *order,
-            other => panic!("{other:?}"),
-        }
+        crate::domain::gateway::tests_support::applied(order, id, change)
     }
 
     fn authorised_card_order() -> Order {

@@ -266,16 +266,7 @@ pub fn reply(
         first_response_at: c.first_response_at.or(Some(now)),
         ..c.clone()
     };
-    let message = Message {
-        id: message_id,
-        conversation_id: c.id,
-        direction: Direction::Outbound,
-        author: by.to_owned(),
-        text,
-        attachments: Vec::new(),
-        message_id_header: None,
-        at: now,
-    };
+    let message = staff_message(message_id, c, Direction::Outbound, by, text, now);
     Ok((next, message))
 }
 
@@ -289,17 +280,29 @@ pub fn note(
 ) -> Result<(Conversation, Message), ConversationError> {
     let text = required_text("text", text)?;
     let next = Conversation { messages: c.messages + 1, updated_at: now, ..c.clone() };
-    let message = Message {
-        id: message_id,
+    let message = staff_message(message_id, c, Direction::Note, by, text, now);
+    Ok((next, message))
+}
+
+/// A message staff write (a reply or a note).
+fn staff_message(
+    id: MessageId,
+    c: &Conversation,
+    direction: Direction,
+    by: &str,
+    text: String,
+    now: DateTime<Utc>,
+) -> Message {
+    Message {
+        id,
         conversation_id: c.id,
-        direction: Direction::Note,
+        direction,
         author: by.to_owned(),
         text,
         attachments: Vec::new(),
         message_id_header: None,
         at: now,
-    };
-    Ok((next, message))
+    }
 }
 
 fn required_text(field: &str, raw: &str) -> Result<String, FieldError> {

@@ -200,23 +200,12 @@ mod tests {
     }
 
     fn authorised(order: &Order, state: &str) -> Order {
-        use crate::domain::gateway::{self, PaymentChange, Provider, ProviderEvent, Verdict};
+        use crate::domain::gateway::{PaymentChange, tests_support::applied};
         let change = match state {
             "authorized" => PaymentChange::Authorized { amount: order.outstanding() },
             _ => PaymentChange::Voided,
         };
-        let event = ProviderEvent {
-            provider: Provider::Stripe,
-            event_id: format!("evt_{state}"),
-            payment: "pi_1".into(),
-            order_id: Some(order.id.to_string()),
-            method: Some("card".into()),
-            change,
-        };
-        match gateway::apply(order, &event, Utc::now()) {
-            Verdict::Applied { order, .. } => *order,
-            other => panic!("{other:?}"),
-        }
+        applied(order, &format!("evt_{state}"), change)
     }
 
     #[test]

@@ -491,6 +491,27 @@ pub fn resolve(review: &Review, by: &str, note: Reason, now: DateTime<Utc>) -> R
     Ok(Review { resolution: Some(Resolution { by: by.to_owned(), at: now, note }), ..review.clone() })
 }
 
+/// For other modules' tests: the order after a Stripe card payment `pi_1` of it changed.
+#[cfg(test)]
+pub(crate) mod tests_support {
+    use super::*;
+
+    pub fn applied(order: &Order, event_id: &str, change: PaymentChange) -> Order {
+        let event = ProviderEvent {
+            provider: Provider::Stripe,
+            event_id: event_id.into(),
+            payment: "pi_1".into(),
+            order_id: Some(order.id.to_string()),
+            method: Some("card".into()),
+            change,
+        };
+        match apply(order, &event, chrono::Utc::now()) {
+            Verdict::Applied { order, .. } => *order,
+            other => panic!("{other:?}"),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
