@@ -18,7 +18,6 @@ use backoffice::http::command::{self, Decision, Idempotency, Loaded, respond};
 use backoffice::http::{self, Problem, scopes};
 use backoffice::store::Versioned;
 use backoffice::store::loaded::Reads;
-use backoffice::store::page::CursorOrStore;
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
 use serde::{Deserialize, Serialize};
@@ -138,11 +137,8 @@ async fn list(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Problem
     };
     let limit = backoffice::store::page::parse_limit(http::query_param(req, "limit").as_deref())?;
     let cursor = http::query_param(req, "cursor");
-    match ctx.store.conversations(state, limit, cursor.as_deref()).await {
-        Ok(page) => Ok(http::json(StatusCode::OK, &page)),
-        Err(CursorOrStore::Cursor) => Err(Problem::invalid("cursor", "not a cursor this listing issued")),
-        Err(CursorOrStore::Store(e)) => Err(e.into()),
-    }
+    let page = ctx.store.conversations(state, limit, cursor.as_deref()).await?;
+    Ok(http::json(StatusCode::OK, &page))
 }
 
 async fn thread(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Problem> {

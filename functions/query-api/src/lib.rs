@@ -67,11 +67,7 @@ pub(crate) fn paging(req: &Request) -> Result<(i32, Option<String>), Problem> {
 
 /// A listing's page, or the problem: a cursor this listing did not issue is the caller's error.
 fn page_of<T>(page: Result<Page<T>, CursorOrStore>) -> Result<Page<T>, Problem> {
-    match page {
-        Ok(page) => Ok(page),
-        Err(CursorOrStore::Cursor) => Err(Problem::invalid("cursor", "not a cursor this listing issued")),
-        Err(CursorOrStore::Store(e)) => Err(e.into()),
-    }
+    Ok(page?)
 }
 
 fn page_result<T, U: serde::Serialize>(

@@ -325,28 +325,7 @@ pub fn change(c: &Conversation, change: Change, now: DateTime<Utc>) -> Result<Co
         Change::Assign(who) => {
             next.assignee = who.map(|w| ShortText::parse("assignee", &w, 200).map(|t| t.to_string())).transpose()?;
         }
-        Change::Tags(tags) => {
-            if tags.len() > MAX_TAGS {
-                return Err(FieldError::new("tags", format!("at most {MAX_TAGS} tags")).into());
-            }
-            let mut kept: Vec<String> = Vec::new();
-            for (i, t) in tags.iter().enumerate() {
-                let tag = t.trim().to_lowercase();
-                if !(1..=40).contains(&tag.chars().count())
-                    || !tag.chars().all(|c| c.is_alphanumeric() || "-_ ".contains(c))
-                {
-                    return Err(FieldError::new(
-                        format!("tags[{i}]"),
-                        "must be 1 to 40 letters, digits, spaces, '-' or '_'",
-                    )
-                    .into());
-                }
-                if !kept.contains(&tag) {
-                    kept.push(tag);
-                }
-            }
-            next.tags = kept;
-        }
+        Change::Tags(tags) => next.tags = super::text::tags(&tags, MAX_TAGS)?,
         Change::Close => next.state = State::Closed,
         Change::Reopen => next.state = State::Open,
     }

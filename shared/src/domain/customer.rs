@@ -226,20 +226,7 @@ fn check(input: CustomerInput) -> Result<Checked, FieldError> {
         Some(n) => Some(n.to_owned()),
         None => None,
     };
-    if input.tags.len() > MAX_TAGS {
-        return Err(FieldError::new("tags", format!("at most {MAX_TAGS} tags")));
-    }
-    let mut tags = Vec::with_capacity(input.tags.len());
-    for (i, t) in input.tags.iter().enumerate() {
-        let tag = t.trim().to_lowercase();
-        let ok = (1..=40).contains(&tag.len()) && tag.chars().all(|c| c.is_alphanumeric() || "-_ ".contains(c));
-        if !ok {
-            return Err(FieldError::new(format!("tags[{i}]"), "must be 1 to 40 letters, digits, spaces, '-' or '_'"));
-        }
-        if !tags.contains(&tag) {
-            tags.push(tag);
-        }
-    }
+    let tags = super::text::tags(&input.tags, MAX_TAGS)?;
     let language = input.language.as_deref().map(|l| Language::parse("language", l)).transpose()?;
     Ok(Checked {
         name,

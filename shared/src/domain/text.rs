@@ -124,3 +124,23 @@ impl fmt::Display for Reason {
 }
 
 super::deserialize_by_parse!(Reason);
+
+/// Tags as kept: trimmed, lower-cased, each 1 to 40 bytes of letters, digits, spaces, `-` or
+/// `_`, at most `max` of them, duplicates once (customers' and conversations' tags alike).
+pub fn tags(raw: &[String], max: usize) -> Result<Vec<String>, FieldError> {
+    if raw.len() > max {
+        return Err(FieldError::new("tags", format!("at most {max} tags")));
+    }
+    let mut tags = Vec::with_capacity(raw.len());
+    for (i, t) in raw.iter().enumerate() {
+        let tag = t.trim().to_lowercase();
+        let ok = (1..=40).contains(&tag.len()) && tag.chars().all(|c| c.is_alphanumeric() || "-_ ".contains(c));
+        if !ok {
+            return Err(FieldError::new(format!("tags[{i}]"), "must be 1 to 40 letters, digits, spaces, '-' or '_'"));
+        }
+        if !tags.contains(&tag) {
+            tags.push(tag);
+        }
+    }
+    Ok(tags)
+}

@@ -125,6 +125,16 @@ impl From<crate::domain::FieldError> for Problem {
     }
 }
 
+/// A listing's failure: a cursor the listing did not issue is the caller's error.
+impl From<crate::store::page::CursorOrStore> for Problem {
+    fn from(e: crate::store::page::CursorOrStore) -> Self {
+        match e {
+            crate::store::page::CursorOrStore::Cursor => Problem::invalid("cursor", "not a cursor this listing issued"),
+            crate::store::page::CursorOrStore::Store(e) => e.into(),
+        }
+    }
+}
+
 impl From<crate::store::StoreError> for Problem {
     fn from(e: crate::store::StoreError) -> Self {
         use crate::store::StoreError;
