@@ -241,7 +241,7 @@ impl Backoffice {
                     s3 = s3.interceptor(capture.interceptor(id));
                 }
                 let client = aws_sdk_s3::Client::from_conf(s3.build());
-                ctx.files = Some(backoffice::files::ExportFiles::from_client(client, bucket));
+                ctx.files = Some(backoffice::files::Bucket::from_client(client, bucket));
             }
             for event in &f.events {
                 let missing = || format!("{id}: no {} handler for binary {}", kind(event), f.binary);

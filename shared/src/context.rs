@@ -24,7 +24,15 @@ pub struct AppContext {
     /// otherwise `files::of` builds it at first use. Built here, it would link the S3 client
     /// into every function: cargo gives all of a workspace's binaries the `s3` feature.
     #[cfg(feature = "s3")]
-    pub files: Option<crate::files::ExportFiles>,
+    pub files: Option<crate::files::Bucket>,
+    /// The mail bucket's name (`MAIL_BUCKET`): inbound e-mail and its attachments.
+    pub mail_bucket: Option<String>,
+    /// Its client when one was given (the local runner's); otherwise `files::mail_of` builds it.
+    #[cfg(feature = "s3")]
+    pub mailbox: Option<crate::files::Bucket>,
+    /// The first-response target of the service inbox (`FIRST_RESPONSE_HOURS`, default 4, in
+    /// `BUSINESS_HOURS`, default `12-21` UTC).
+    pub response_target: crate::domain::conversation::ResponseTarget,
     /// The payment gateways' secrets and APIs, for a function given `PAYMENT_SECRETS_ARN`.
     #[cfg(feature = "gateway")]
     pub payments: Option<crate::gateway::context::PaymentsContext>,
@@ -159,6 +167,21 @@ impl HttpClient for NoWarmUp {
     }
 }
 
+fn response_target(
+    lookup: &dyn Fn(&str) -> Option<String>,
+) -> Result<crate::domain::conversation::ResponseTarget, ConfigError> {
+    use crate::domain::conversation::{BusinessHours, ResponseTarget};
+    let mut target = ResponseTarget::default();
+    if let Some(hours) = lookup("FIRST_RESPONSE_HOURS") {
+        target.hours = hours.parse().ok().filter(|h| (1..=200).contains(h)).ok_or(ConfigError("FIRST_RESPONSE_HOURS"))?;
+    }
+    if let Some(raw) = lookup("BUSINESS_HOURS") {
+        target.business_hours =
+            BusinessHours::parse("BUSINESS_HOURS", &raw).map_err(|_| ConfigError("BUSINESS_HOURS"))?;
+    }
+    Ok(target)
+}
+
 impl AppContext {
     /// Builds the context from a variable lookup: `std::env::var` on Lambda, the function's
     /// `Environment` from `template.yaml` in the local runner.
@@ -179,6 +202,10 @@ impl AppContext {
             exports_bucket: lookup("EXPORTS_BUCKET"),
             #[cfg(feature = "s3")]
             files: None,
+            mail_bucket: lookup("MAIL_BUCKET"),
+            #[cfg(feature = "s3")]
+            mailbox: None,
+            response_target: response_target(lookup)?,
             #[cfg(feature = "gateway")]
             payments: crate::gateway::context::PaymentsContext::from_lookup(sdk, lookup)?,
             #[cfg(feature = "email")]

@@ -66,6 +66,7 @@ pub const ROUTES: &[(&str, &[Queue])] = &[
     ("payment.recorded", &[Queue::Reports]),
     ("refund.recorded", &[Queue::Reports, Queue::Notifications]),
     ("export.requested", &[Queue::Exports]),
+    ("conversation.replied", &[Queue::Notifications]),
 ];
 
 /// The SQS message body: `id`, `type`, `occurred_at`, `correlation_id`, `payload`.

@@ -1,6 +1,11 @@
-//! The exports bucket (`EXPORTS_BUCKET`): export jobs write their files there, and the API
-//! hands out short-lived links to them. Objects are private; the bucket encrypts them and its
-//! lifecycle rule deletes them after `domain::export::KEPT_DAYS` (template.yaml).
+//! The private buckets and their short-lived links.
+//! * The exports bucket (`EXPORTS_BUCKET`): export jobs write their files there, and the API
+//!   hands out links to them; its lifecycle rule deletes them after `domain::export::KEPT_DAYS`.
+//! * The mail bucket (`MAIL_BUCKET`): SES stores each inbound e-mail under `inbound/` (deleted
+//!   by the lifecycle rule after `INBOUND_KEPT_DAYS`), and the inbox keeps the attachments it
+//!   accepted under `attachments/`, which staff open through links.
+//!
+//! Objects are private and encrypted (template.yaml).
 
 use aws_sdk_s3::error::DisplayErrorContext;
 use aws_sdk_s3::presigning::PresigningConfig;
@@ -16,15 +21,19 @@ pub const PART_BYTES: usize = 8 * 1024 * 1024;
 pub const LINK_SECONDS: u64 = 15 * 60;
 
 #[derive(Debug, thiserror::Error)]
-#[error("exports bucket: {0}")]
+#[error("bucket: {0}")]
 pub struct FileError(String);
+
+/// Where SES stores inbound e-mail in the mail bucket, and where the inbox keeps attachments.
+pub const INBOUND_PREFIX: &str = "inbound/";
+pub const ATTACHMENTS_PREFIX: &str = "attachments/";
 
 fn failed(what: &str, e: impl std::fmt::Display) -> FileError {
     FileError(format!("{what}: {e}"))
 }
 
 #[derive(Clone, Debug)]
-pub struct ExportFiles {
+pub struct Bucket {
     client: aws_sdk_s3::Client,
     bucket: String,
 }
@@ -32,10 +41,18 @@ pub struct ExportFiles {
 /// The exports bucket of a function given `EXPORTS_BUCKET`: the context's client if it has one,
 /// else one built at first use and kept for the life of the process (one context per process
 /// on Lambda).
-pub fn of(ctx: &crate::AppContext) -> Option<&ExportFiles> {
-    static BUILT: std::sync::OnceLock<Option<ExportFiles>> = std::sync::OnceLock::new();
+pub fn of(ctx: &crate::AppContext) -> Option<&Bucket> {
+    static BUILT: std::sync::OnceLock<Option<Bucket>> = std::sync::OnceLock::new();
     ctx.files.as_ref().or_else(|| {
-        BUILT.get_or_init(|| ctx.exports_bucket.clone().map(|bucket| ExportFiles::new(&ctx.sdk, bucket))).as_ref()
+        BUILT.get_or_init(|| ctx.exports_bucket.clone().map(|bucket| Bucket::new(&ctx.sdk, bucket))).as_ref()
+    })
+}
+
+/// The mail bucket of a function given `MAIL_BUCKET` (see [`of`]).
+pub fn mail_of(ctx: &crate::AppContext) -> Option<&Bucket> {
+    static BUILT: std::sync::OnceLock<Option<Bucket>> = std::sync::OnceLock::new();
+    ctx.mailbox.as_ref().or_else(|| {
+        BUILT.get_or_init(|| ctx.mail_bucket.clone().map(|bucket| Bucket::new(&ctx.sdk, bucket))).as_ref()
     })
 }
 
@@ -46,7 +63,7 @@ pub fn s3_config(sdk: &aws_config::SdkConfig) -> aws_sdk_s3::config::Builder {
     aws_sdk_s3::config::Builder::from(sdk).force_path_style(sdk.endpoint_url().is_some())
 }
 
-impl ExportFiles {
+impl Bucket {
     pub fn new(sdk: &aws_config::SdkConfig, bucket: String) -> Self {
         Self::from_client(aws_sdk_s3::Client::from_conf(s3_config(sdk).build()), bucket)
     }
@@ -89,6 +106,73 @@ impl ExportFiles {
     }
 }
 
+impl Bucket {
+    /// The object at `key`, refused unread when it is larger than `max` bytes. `None`: no such
+    /// object.
+    pub async fn read(&self, key: &str, max: usize) -> Result<Option<Vec<u8>>, FileError> {
+        let got = self.client.get_object().bucket(&self.bucket).key(key).send().await;
+        let object = match got {
+            Ok(object) => object,
+            Err(e) if e.as_service_error().is_some_and(|s| s.is_no_such_key()) => return Ok(None),
+            Err(e) => return Err(failed("reading", DisplayErrorContext(e))),
+        };
+        if object.content_length.is_some_and(|n| n < 0 || n as u64 > max as u64) {
+            return Err(FileError(format!("{key} is larger than {max} bytes")));
+        }
+        let bytes = object.body.collect().await.map_err(|e| failed("reading", e))?.into_bytes();
+        if bytes.len() > max {
+            return Err(FileError(format!("{key} is larger than {max} bytes")));
+        }
+        Ok(Some(bytes.to_vec()))
+    }
+
+    /// Writes a small file (an attachment) in one request.
+    pub async fn put(&self, key: &str, bytes: Vec<u8>, content_type: &str) -> Result<(), FileError> {
+        self.client
+            .put_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .content_type(content_type)
+            .body(ByteStream::from(bytes))
+            .send()
+            .await
+            .map_err(|e| failed("writing", DisplayErrorContext(e)))?;
+        Ok(())
+    }
+
+    /// Deletes objects (absent ones too: S3 answers a delete of nothing with success).
+    pub async fn delete(&self, keys: &[String]) -> Result<(), FileError> {
+        for key in keys {
+            self.client
+                .delete_object()
+                .bucket(&self.bucket)
+                .key(key)
+                .send()
+                .await
+                .map_err(|e| failed("deleting", DisplayErrorContext(e)))?;
+        }
+        Ok(())
+    }
+
+    /// A link that downloads a file a customer sent, for [`LINK_SECONDS`], served as the type
+    /// its bytes showed and always as a download, so a browser never renders it as a page.
+    pub async fn download_link(&self, key: &str, file_name: &str, content_type: &str) -> Result<String, FileError> {
+        let config = PresigningConfig::expires_in(std::time::Duration::from_secs(LINK_SECONDS))
+            .map_err(|e| failed("link", e))?;
+        let request = self
+            .client
+            .get_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .response_content_disposition(attachment(file_name))
+            .response_content_type(content_type)
+            .presigned(config)
+            .await
+            .map_err(|e| failed("link", e))?;
+        Ok(request.uri().to_owned())
+    }
+}
+
 fn attachment(file_name: &str) -> String {
     format!("attachment; filename=\"{file_name}\"")
 }
@@ -98,7 +182,7 @@ fn attachment(file_name: &str) -> String {
 /// multipart upload left behind is aborted by [`Upload::abort`] or, failing that, by the
 /// bucket's lifecycle rule for incomplete uploads.
 pub struct Upload<'a> {
-    files: &'a ExportFiles,
+    files: &'a Bucket,
     key: String,
     disposition: String,
     buffer: Vec<u8>,

@@ -80,6 +80,14 @@ fn safe_filename(raw: Option<&str>, n: usize) -> String {
     if cleaned.is_empty() { format!("attachment-{n}") } else { cleaned }
 }
 
+/// A `Message-ID` as kept: printable ASCII with no space or angle bracket, at most 250
+/// characters. Anything else is dropped: these ids go back out in our replies' headers.
+fn safe_id(raw: &str) -> Option<String> {
+    let id = raw.trim().trim_start_matches('<').trim_end_matches('>');
+    let ok = !id.is_empty() && id.len() <= 250 && id.bytes().all(|b| b.is_ascii_graphic() && b != b'<' && b != b'>');
+    ok.then(|| id.to_owned())
+}
+
 /// Reads a raw message.
 pub fn read(raw: &[u8]) -> Result<Read, InboundError> {
     if raw.len() > MAX_MESSAGE_BYTES {
@@ -105,7 +113,9 @@ pub fn read(raw: &[u8]) -> Result<Read, InboundError> {
             .map(|c| c.to_string())
             .chain(header.as_text().map(str::to_owned))
         {
-            if !answers.contains(&id) {
+            if let Some(id) = safe_id(&id)
+                && !answers.contains(&id)
+            {
                 answers.push(id);
             }
         }
@@ -133,7 +143,7 @@ pub fn read(raw: &[u8]) -> Result<Read, InboundError> {
         to,
         subject: clean_subject(message.subject().unwrap_or("")),
         text,
-        message_id: message.message_id().map(str::to_owned),
+        message_id: message.message_id().and_then(safe_id),
         answers,
         attachments,
         refused,
@@ -237,6 +247,10 @@ mod tests {
             r.refused,
             vec![Refused { filename: "bomb.zip".into(), reason: "not a picture, a PDF or plain text" }]
         );
+        // A Message-ID that would break out of a header is dropped, not echoed in our reply
+        let ids = b"From: a@example.com\r\nMessage-ID: <a b@x>\r\nIn-Reply-To: <ok@x>\r\n\r\nhi\r\n";
+        let r = read(ids).unwrap();
+        assert_eq!((r.message_id, r.answers), (None, vec!["ok@x".to_owned()]));
         // A message with no sender is not filed
         assert_eq!(read(b"Subject: nobody\r\n\r\nhi\r\n"), Err(InboundError::NoSender));
     }

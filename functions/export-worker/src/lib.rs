@@ -10,7 +10,7 @@ use backoffice::AppContext;
 use backoffice::domain::ExportId;
 use backoffice::domain::export::ExportJob;
 use backoffice::events::{DomainEvent, Envelope};
-use backoffice::files::ExportFiles;
+use backoffice::files::Bucket;
 use backoffice::sqs::Batch;
 
 mod sheets;
@@ -57,7 +57,7 @@ async fn process(ctx: &AppContext, envelope: Envelope) -> Result<(), String> {
 
 /// Writes the job's file: a UTF-8 byte-order mark (so spreadsheets read the accents right), the
 /// header, then every row; (rows, bytes).
-async fn write(ctx: &AppContext, files: &ExportFiles, job: &ExportJob) -> Result<(u64, u64), String> {
+async fn write(ctx: &AppContext, files: &Bucket, job: &ExportJob) -> Result<(u64, u64), String> {
     let mut upload = files.create(&job.object_key(), &job.spec.file_name());
     let written = sheets::write(&ctx.store, job.spec, &mut upload).await;
     match written {

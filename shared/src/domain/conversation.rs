@@ -6,6 +6,7 @@
 
 use super::FieldError;
 use super::ids::{ConversationId, CustomerId, MessageId, OrderId};
+use super::events::{ConversationReplied, DomainEvent};
 use super::text::ShortText;
 use chrono::{DateTime, Datelike, Duration, Utc, Weekday};
 use serde::{Deserialize, Serialize};
@@ -98,6 +99,9 @@ pub struct Message {
     /// The e-mail's `Message-ID` (ours for a reply, the customer's for an inbound message).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message_id_header: Option<String>,
+    /// The raw inbound message's key in the mail bucket (deleted with the customer's data).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub raw_key: Option<String>,
     pub at: DateTime<Utc>,
 }
 
@@ -146,6 +150,7 @@ pub struct Inbound {
     pub text: String,
     pub attachments: Vec<Attachment>,
     pub message_id_header: Option<String>,
+    pub raw_key: Option<String>,
     pub verdicts: Option<Verdicts>,
 }
 
@@ -155,6 +160,8 @@ pub enum ConversationError {
     Invalid(#[from] FieldError),
     #[error("the customer's personal data was erased with this conversation")]
     Erased,
+    #[error("the conversation has no address to answer to")]
+    NoAddress,
 }
 
 /// Text as kept: without NULs and the invisible controls used to spoof, cut at the limit.
@@ -225,6 +232,7 @@ fn inbound_message(id: MessageId, c: &Conversation, inbound: &Inbound, now: Date
         text: clean_text(&inbound.text, MAX_TEXT_CHARS),
         attachments: inbound.attachments.clone(),
         message_id_header: inbound.message_id_header.clone(),
+        raw_key: inbound.raw_key.clone(),
         at: now,
     }
 }
@@ -248,15 +256,21 @@ pub fn receive(
 }
 
 /// Staff answer the customer: the conversation waits on them, and its first response is kept.
+/// The reply carries its own `Message-ID` (`{message id}@{domain}`, the domain we send from), so
+/// the customer's answer threads back to it, and raises the event its sender acts on.
 pub fn reply(
     c: &Conversation,
     message_id: MessageId,
     by: &str,
     text: &str,
+    domain: &str,
     now: DateTime<Utc>,
-) -> Result<(Conversation, Message), ConversationError> {
+) -> Result<(Conversation, Message, DomainEvent), ConversationError> {
     if c.erased {
         return Err(ConversationError::Erased);
+    }
+    if c.email.is_none() {
+        return Err(ConversationError::NoAddress);
     }
     let text = required_text("text", text)?;
     let next = Conversation {
@@ -266,8 +280,38 @@ pub fn reply(
         first_response_at: c.first_response_at.or(Some(now)),
         ..c.clone()
     };
-    let message = staff_message(message_id, c, Direction::Outbound, by, text, now);
-    Ok((next, message))
+    let mut message = staff_message(message_id, c, Direction::Outbound, by, text, now);
+    message.message_id_header = Some(format!("{}@{domain}", message_id.to_string().to_lowercase()));
+    let event = DomainEvent::ConversationReplied(ConversationReplied {
+        conversation_id: c.id.to_string(),
+        message_id: message_id.to_string(),
+    });
+    Ok((next, message, event))
+}
+
+/// The subject of a reply: the conversation's, marked as a reply once.
+pub fn reply_subject(subject: &str) -> String {
+    if subject.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("re:")) {
+        subject.to_owned()
+    } else {
+        format!("Re: {subject}")
+    }
+}
+
+/// How many earlier messages a reply's `References` names.
+pub const MAX_REFERENCES: usize = 20;
+
+/// The threading headers of `reply` within `thread` (oldest first): `In-Reply-To` names the
+/// latest e-mail before it, `References` the e-mails before it (the last [`MAX_REFERENCES`]),
+/// so the customer's mail client shows one thread. Internal notes are never named.
+pub fn threading(thread: &[Message], reply: &Message) -> (Option<String>, Vec<String>) {
+    let before: Vec<String> = thread
+        .iter()
+        .filter(|m| m.direction != Direction::Note && m.at <= reply.at && m.id != reply.id)
+        .filter_map(|m| m.message_id_header.clone())
+        .collect();
+    let references = before[before.len().saturating_sub(MAX_REFERENCES)..].to_vec();
+    (before.last().cloned(), references)
 }
 
 /// An internal note: kept with the thread, never sent, and no response to the customer.
@@ -301,6 +345,7 @@ fn staff_message(
         text,
         attachments: Vec::new(),
         message_id_header: None,
+        raw_key: None,
         at: now,
     }
 }
@@ -338,6 +383,12 @@ pub fn erase(c: &Conversation) -> Conversation {
     Conversation { email: None, name: None, subject: "[erased]".into(), erased: true, ..c.clone() }
 }
 
+/// A message once its conversation is erased: its words, files and raw e-mail go; who wrote
+/// it (customer or staff) and when stay.
+pub fn erase_message(m: &Message) -> Message {
+    Message { text: String::new(), attachments: Vec::new(), raw_key: None, ..m.clone() }
+}
+
 /// Business hours for the first-response target: Monday to Friday, `start` to `end` o'clock UTC.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BusinessHours {
@@ -349,6 +400,41 @@ impl Default for BusinessHours {
     /// 12:00–21:00 UTC: 09:00–18:00 in Brasília.
     fn default() -> Self {
         Self { start: 12, end: 21 }
+    }
+}
+
+impl BusinessHours {
+    /// `START-END` in whole UTC hours, e.g. `12-21`.
+    pub fn parse(field: &str, raw: &str) -> Result<Self, FieldError> {
+        let bad = || FieldError::new(field, "must be START-END in whole UTC hours, START before END, END before 24");
+        let (start, end) = raw.split_once('-').ok_or_else(bad)?;
+        let start: u32 = start.trim().parse().map_err(|_| bad())?;
+        let end: u32 = end.trim().parse().map_err(|_| bad())?;
+        if start < end && end < 24 { Ok(Self { start, end }) } else { Err(bad()) }
+    }
+}
+
+/// The first-response target: so many business hours after a conversation opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ResponseTarget {
+    pub hours: u32,
+    pub business_hours: BusinessHours,
+}
+
+impl Default for ResponseTarget {
+    fn default() -> Self {
+        Self { hours: 4, business_hours: BusinessHours::default() }
+    }
+}
+
+impl ResponseTarget {
+    /// When the first response to `c` is due.
+    pub fn due(&self, c: &Conversation) -> DateTime<Utc> {
+        due(c.created_at, self.hours, self.business_hours)
+    }
+
+    pub fn overdue(&self, c: &Conversation, now: DateTime<Utc>) -> bool {
+        overdue(c, self.hours, self.business_hours, now)
     }
 }
 
@@ -394,6 +480,7 @@ mod tests {
             text: text.into(),
             attachments: Vec::new(),
             message_id_header: Some("abc@mail.example".into()),
+            raw_key: None,
             verdicts: Some(Verdicts { spf: true, dkim: true, dmarc: true }),
         }
     }
@@ -419,14 +506,15 @@ mod tests {
         assert_eq!(c.state, State::Open);
         // When staff reply, then it waits on the customer and the first response is kept
         let later = at("2026-12-07T14:00:00Z");
-        let (waiting, sent) = reply(&c, MessageId::new(), "staff-1", "It ships today.", later).unwrap();
+        let (waiting, sent, _) = reply(&c, MessageId::new(), "staff-1", "It ships today.", "loja.example", later).unwrap();
         assert_eq!(
             (waiting.state, waiting.first_response_at, sent.direction),
             (State::WaitingOnCustomer, Some(later), Direction::Outbound)
         );
         // And a second reply keeps the first response's time
-        let (again, _) =
-            reply(&waiting, MessageId::new(), "staff-2", "Tracking: BR1", at("2026-12-07T15:00:00Z")).unwrap();
+        let (again, _, _) =
+            reply(&waiting, MessageId::new(), "staff-2", "Tracking: BR1", "loja.example", at("2026-12-07T15:00:00Z"))
+                .unwrap();
         assert_eq!(again.first_response_at, Some(later));
         // When the conversation is closed and the customer writes, then it is open again
         let closed = change(&again, Change::Close, later).unwrap();
@@ -472,7 +560,7 @@ mod tests {
         let c = opened();
         assert!(!overdue(&c, 4, bh, at("2026-12-07T16:59:00Z")));
         assert!(overdue(&c, 4, bh, at("2026-12-07T17:01:00Z")));
-        let (answered, _) = reply(&c, MessageId::new(), "s", "ok", at("2026-12-07T18:00:00Z")).unwrap();
+        let (answered, _, _) = reply(&c, MessageId::new(), "s", "ok", "x", at("2026-12-07T18:00:00Z")).unwrap();
         assert!(!overdue(&answered, 4, bh, at("2026-12-08T18:00:00Z")), "answered, even late");
     }
 
@@ -487,6 +575,64 @@ mod tests {
         assert_eq!(assigned.assignee.as_deref(), Some("staff-1"));
         let erased = erase(&assigned);
         assert_eq!((erased.email.as_deref(), erased.name.as_deref(), erased.messages), (None, None, 1));
-        assert_eq!(reply(&erased, MessageId::new(), "s", "hi", c.created_at).unwrap_err(), ConversationError::Erased);
+        assert_eq!(reply(&erased, MessageId::new(), "s", "hi", "x", c.created_at).unwrap_err(), ConversationError::Erased);
+        let m = Message {
+            attachments: vec![Attachment {
+                key: "attachments/a".into(),
+                filename: "a.png".into(),
+                content_type: "image/png".into(),
+                size: 1,
+            }],
+            raw_key: Some("inbound/x".into()),
+            ..reply(&c, MessageId::new(), "s", "hi", "x", c.created_at).unwrap().1
+        };
+        let gone = erase_message(&m);
+        assert_eq!((gone.text.as_str(), gone.attachments.len(), gone.raw_key), ("", 0, None));
+        assert_eq!((gone.author, gone.at), (m.author, m.at));
+    }
+
+    fn email(direction: Direction, header: &str, when: &str) -> Message {
+        let c = opened();
+        let base = note(&c, MessageId::new(), "customer", "words", at(when)).unwrap().1;
+        Message { direction, message_id_header: Some(header.into()), ..base }
+    }
+
+    #[test]
+    fn a_reply_threads_under_the_latest_email_and_names_the_ones_before() {
+        // Given a thread: the customer's message, an internal note, our reply, their answer
+        let c = opened();
+        let first = email(Direction::Inbound, "c1@mail.example", "2026-12-07T13:00:00Z");
+        let noted = email(Direction::Note, "never@x", "2026-12-07T13:30:00Z");
+        let (_, ours, event) =
+            reply(&c, MessageId::new(), "s", "a", "loja.example", at("2026-12-07T14:00:00Z")).unwrap();
+        assert_eq!(ours.message_id_header, Some(format!("{}@loja.example", ours.id.to_string().to_lowercase())));
+        assert_eq!(event.event_type(), "conversation.replied");
+        let answer = email(Direction::Inbound, "c2@mail.example", "2026-12-07T15:00:00Z");
+        // When staff reply again
+        let (_, second, _) =
+            reply(&c, MessageId::new(), "s", "b", "loja.example", at("2026-12-07T16:00:00Z")).unwrap();
+        let thread = vec![first, noted, ours.clone(), answer, second.clone()];
+        // Then it answers the customer's latest e-mail and names every e-mail before it, never
+        // the internal note
+        let (in_reply_to, references) = threading(&thread, &second);
+        assert_eq!(in_reply_to.as_deref(), Some("c2@mail.example"));
+        let ours_id = ours.message_id_header.clone().unwrap();
+        assert_eq!(references, ["c1@mail.example".to_owned(), ours_id, "c2@mail.example".into()]);
+        // And the first reply answers the first message only
+        assert_eq!(threading(&thread, &ours), (Some("c1@mail.example".into()), vec!["c1@mail.example".into()]));
+        assert_eq!(reply_subject("Where is my order?"), "Re: Where is my order?");
+        assert_eq!(reply_subject("RE: Where"), "RE: Where");
+    }
+
+    #[test]
+    fn business_hours_and_the_target_are_read_from_settings() {
+        assert_eq!(BusinessHours::parse("h", "9-18").unwrap(), BusinessHours { start: 9, end: 18 });
+        for bad in ["18-9", "9", "a-b", "0-24"] {
+            assert!(BusinessHours::parse("h", bad).is_err(), "{bad}");
+        }
+        let target = ResponseTarget::default();
+        let c = opened();
+        assert_eq!(target.due(&c), at("2026-12-07T17:00:00Z"));
+        assert!(target.overdue(&c, at("2026-12-07T17:00:01Z")));
     }
 }

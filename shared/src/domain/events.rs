@@ -134,6 +134,14 @@ pub struct GatewayPaymentEvent {
     pub dispute: Option<String>,
 }
 
+/// Staff answered a conversation: the sender reads the reply and the customer's address from
+/// the table when it sends (nothing personal waits in a queue).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConversationReplied {
+    pub conversation_id: String,
+    pub message_id: String,
+}
+
 /// Declares [`DomainEvent`] from one table of type names: its serde tags, `event_type()` and
 /// [`EVENT_TYPES`] all come from the same list, so a name cannot differ between them.
 macro_rules! domain_events {
@@ -197,4 +205,5 @@ domain_events! {
     /// Available stock rose back above the reorder point.
     "stock.replenished" => StockReplenished(StockLevels),
     "export.requested" => ExportRequested(ExportRequested),
+    "conversation.replied" => ConversationReplied(ConversationReplied),
 }

@@ -123,6 +123,39 @@ pub fn mime(from: &str, shop: &str, to: (&str, &str), rendered: &Rendered, messa
         .unwrap_or_default()
 }
 
+/// A reply staff wrote, as the customer receives it.
+pub struct Reply<'a> {
+    /// The shop's name and its support address.
+    pub from: (&'a str, &'a str),
+    /// Where the customer's answer goes: the support address with the conversation's token.
+    pub reply_to: &'a str,
+    pub to: (&'a str, &'a str),
+    pub subject: &'a str,
+    pub text: &'a str,
+    pub message_id: &'a str,
+    pub in_reply_to: Option<&'a str>,
+    pub references: &'a [String],
+}
+
+/// The reply as SES sends it: plain text only (what staff typed, never HTML), threaded under
+/// the customer's e-mails by `In-Reply-To` and `References`.
+pub fn reply_mime(reply: &Reply<'_>) -> Vec<u8> {
+    let mut message = mail_builder::MessageBuilder::new()
+        .from(reply.from)
+        .to(vec![reply.to])
+        .reply_to(reply.reply_to)
+        .subject(reply.subject)
+        .message_id(reply.message_id)
+        .text_body(reply.text);
+    if let Some(parent) = reply.in_reply_to {
+        message = message.in_reply_to(parent);
+    }
+    if !reply.references.is_empty() {
+        message = message.references(reply.references);
+    }
+    message.write_to_vec().unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -198,5 +231,30 @@ mod tests {
         assert!(raw.contains("Message-ID: <abc@loja.example>"), "{raw}");
         assert!(raw.contains("multipart/alternative"), "{raw}");
         assert!(raw.contains("To: \"Ana\" <ana@example.com>") || raw.contains("To: Ana <ana@example.com>"), "{raw}");
+    }
+
+    #[test]
+    fn a_reply_is_threaded_and_answered_to_the_conversations_address() {
+        let references = vec!["c1@mail.example".to_owned(), "r1@loja.example".to_owned()];
+        let raw = String::from_utf8(reply_mime(&Reply {
+            from: ("Loja", "suporte@loja.example"),
+            reply_to: "suporte+tok1@loja.example",
+            to: ("Ana", "ana@example.com"),
+            subject: "Re: Caneca",
+            text: "<b>Enviamos outra</b>",
+            message_id: "r2@loja.example",
+            in_reply_to: Some("c1@mail.example"),
+            references: &references,
+        }))
+        .unwrap();
+        for header in [
+            "Message-ID: <r2@loja.example>",
+            "In-Reply-To: <c1@mail.example>",
+            "References: <c1@mail.example> <r1@loja.example>",
+            "Reply-To: <suporte+tok1@loja.example>",
+        ] {
+            assert!(raw.contains(header), "{header} in {raw}");
+        }
+        assert!(!raw.contains("text/html"), "plain text only: {raw}");
     }
 }

@@ -15,6 +15,9 @@ pub struct Mailer {
     pub from: String,
     pub shop: String,
     pub default_language: Language,
+    /// The service inbox's address (`SUPPORT_ADDRESS`): staff replies come from it, and
+    /// customers' answers go to it with the conversation's token (`local+token@domain`).
+    pub support: Option<String>,
     configuration_set: Option<String>,
 }
 
@@ -40,6 +43,15 @@ impl Mailer {
             from,
             shop: lookup("SHOP_NAME").filter(|s| !s.trim().is_empty()).unwrap_or_else(|| "Shop".into()),
             default_language,
+            support: match lookup("SUPPORT_ADDRESS").filter(|s| !s.is_empty()) {
+                Some(a) => Some(
+                    crate::domain::contact::Email::parse("SUPPORT_ADDRESS", &a)
+                        .map_err(|_| ConfigError("SUPPORT_ADDRESS"))?
+                        .as_str()
+                        .to_owned(),
+                ),
+                None => None,
+            },
             configuration_set: lookup("SES_CONFIGURATION_SET").filter(|s| !s.is_empty()),
         }))
     }
@@ -59,8 +71,19 @@ impl Mailer {
         format!("{event_id}@{domain}")
     }
 
+    /// The address a conversation's answers go to: the support address with its token.
+    pub fn reply_address(&self, token: &str) -> Option<String> {
+        let (local, domain) = self.support.as_deref()?.split_once('@')?;
+        Some(format!("{local}+{token}@{domain}"))
+    }
+
     /// Sends a raw message to `to`; SES's id for it.
     pub async fn send_raw(&self, to: &str, raw: Vec<u8>) -> Result<String, SendError> {
+        self.send_raw_from(&self.from, to, raw).await
+    }
+
+    /// Sends a raw message to `to` from `from` (a verified address of the shop's domain).
+    pub async fn send_raw_from(&self, from: &str, to: &str, raw: Vec<u8>) -> Result<String, SendError> {
         use aws_sdk_sesv2::types::{Destination, EmailContent, RawMessage};
         let raw = RawMessage::builder()
             .data(aws_sdk_sesv2::primitives::Blob::new(raw))
@@ -69,7 +92,7 @@ impl Mailer {
         let out = self
             .client()
             .send_email()
-            .from_email_address(&self.from)
+            .from_email_address(from)
             .destination(Destination::builder().to_addresses(to).build())
             .content(EmailContent::builder().raw(raw).build())
             .set_configuration_set_name(self.configuration_set.clone())

@@ -173,6 +173,17 @@ impl Changes {
         self.with(|tx, table| super::conversations::put_conversation(tx, table, next, before.map(Versioned::version)))
     }
 
+    /// A customer's e-mail filed into a conversation, once per SES message (see
+    /// `conversations::put_inbound`).
+    pub fn inbound_message(
+        &mut self,
+        m: &crate::domain::conversation::Message,
+        ses_message_id: &str,
+        new_header: bool,
+    ) -> Step<'_> {
+        self.with(|tx, table| super::conversations::put_inbound(tx, table, m, ses_message_id, new_header))
+    }
+
     /// A new message of a conversation's thread.
     pub fn message(&mut self, m: &crate::domain::conversation::Message) -> Step<'_> {
         self.with(|tx, table| super::conversations::put_message(tx, table, m))

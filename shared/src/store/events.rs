@@ -76,6 +76,7 @@ pub enum EventsOf<'a> {
     Sku(&'a crate::domain::Sku),
     Customer(&'a crate::domain::CustomerId),
     Export(&'a crate::domain::ExportId),
+    Conversation(&'a crate::domain::ConversationId),
 }
 
 impl EventsOf<'_> {
@@ -85,6 +86,7 @@ impl EventsOf<'_> {
             EventsOf::Sku(sku) => super::keys::sku_pk(sku),
             EventsOf::Customer(id) => super::keys::customer_pk(id),
             EventsOf::Export(id) => super::keys::export_pk(id),
+            EventsOf::Conversation(id) => super::conversations::conversation_pk(id),
         }
     }
 }

@@ -132,7 +132,7 @@ async fn a_file_larger_than_a_part_is_uploaded_in_parts() {
     let bucket = t.app.contexts["ExportWorkerFunction"].files.as_ref().expect("the worker has the bucket").bucket();
     let counter = backoffice_tests::CallCounter::default();
     let config = backoffice::files::s3_config(&t.app.sdk).interceptor(counter.clone()).build();
-    let files = backoffice::files::ExportFiles::from_client(aws_sdk_s3::Client::from_conf(config), bucket.to_owned());
+    let files = backoffice::files::Bucket::from_client(aws_sdk_s3::Client::from_conf(config), bucket.to_owned());
     let line: Vec<u8> = b"0123456789abcdef".repeat(64);
     let total = backoffice::files::PART_BYTES + backoffice::files::PART_BYTES / 2;
     let mut upload = files.create("exports/test/large.csv", "large.csv");
