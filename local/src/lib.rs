@@ -9,6 +9,7 @@ pub mod capture;
 pub mod console;
 pub mod demo;
 pub mod filter;
+pub mod inbound_mail;
 pub mod moto;
 pub mod operations;
 pub mod provision;
@@ -110,8 +111,18 @@ pub struct ScheduledFunction {
     handler: ScheduleFn,
 }
 
+/// SES's receipt rule, run by [`Backoffice::deliver_mail`].
+pub struct MailReceiver {
+    pub function: String,
+    pub bucket: String,
+    pub prefix: String,
+    pub(crate) handler: registry::MailFn,
+}
+
 pub struct Backoffice {
     pub template: Template,
+    /// The inbox's door, when the template has a receipt rule.
+    pub mail_receiver: Option<MailReceiver>,
     pub sdk: aws_config::SdkConfig,
     pub resources: Provisioned,
     pub routes: Vec<Route>,
@@ -235,6 +246,14 @@ impl Backoffice {
                 }
                 mail.set_client(aws_sdk_sesv2::Client::from_conf(ses.build()));
             }
+            if let Some(bucket) = ctx.mail_bucket.clone() {
+                let mut s3 = backoffice::files::s3_config(&sdk).interceptor(actions.interceptor(id));
+                if let Some(capture) = &capture {
+                    s3 = s3.interceptor(capture.interceptor(id));
+                }
+                let client = aws_sdk_s3::Client::from_conf(s3.build());
+                ctx.mailbox = Some(backoffice::files::Bucket::from_client(client, bucket));
+            }
             if let Some(bucket) = ctx.exports_bucket.clone() {
                 let mut s3 = backoffice::files::s3_config(&sdk).interceptor(actions.interceptor(id));
                 if let Some(capture) = &capture {
@@ -300,10 +319,24 @@ impl Backoffice {
             }
             contexts.insert(id.clone(), ctx);
         }
+        let mail_receiver = match &template.receipt_rule {
+            Some(rule) => {
+                let f = template.functions.get(&rule.function).ok_or_else(|| format!("{}: not a function", rule.function))?;
+                let ctx = contexts.get(&rule.function).cloned().ok_or_else(|| format!("{}: no context", rule.function))?;
+                Some(MailReceiver {
+                    function: rule.function.clone(),
+                    bucket: resources.buckets.get(&rule.bucket).cloned().ok_or_else(|| format!("{}: unknown bucket", rule.bucket))?,
+                    prefix: rule.prefix.clone(),
+                    handler: registry::mail(&f.binary, ctx).ok_or_else(|| format!("{}: no mail handler", rule.function))?,
+                })
+            }
+            None => None,
+        };
         routes.sort_by_key(|r| std::cmp::Reverse(r.path.specificity()));
         let identity = Identity::Claims { subject: "local-developer".into(), scopes: template.all_scopes() };
         Ok(Self {
             template,
+            mail_receiver,
             sdk,
             resources,
             routes,

@@ -41,6 +41,36 @@ async fn main() -> Result<(), backoffice_local::BoxError> {
         println!("{}", serde_json::to_string_pretty(&answer)?);
         return Ok(());
     }
+    // `backoffice-local mail <file.eml> [spf=FAIL dkim=… dmarc=… spam=… virus=…]`: delivers a raw
+    // e-mail to the inbox as SES's receipt rule would (verdicts PASS unless given), against the
+    // emulator `make run` keeps; prints what was filed.
+    if args.first().map(String::as_str) == Some("mail") {
+        let Some(file) = args.get(1) else {
+            return Err("usage: backoffice-local mail <file.eml> [spf=PASS|FAIL dkim=… dmarc=… spam=… virus=…]".into());
+        };
+        let raw = std::fs::read(file).map_err(|e| format!("{file}: {e}"))?;
+        let mut verdicts = backoffice_local::inbound_mail::Verdicts::default();
+        for arg in &args[2..] {
+            let (name, value) = arg.split_once('=').ok_or_else(|| format!("{arg}: expected NAME=VERDICT"))?;
+            let slot = match name {
+                "spf" => &mut verdicts.spf,
+                "dkim" => &mut verdicts.dkim,
+                "dmarc" => &mut verdicts.dmarc,
+                "spam" => &mut verdicts.spam,
+                "virus" => &mut verdicts.virus,
+                other => return Err(format!("{other}: one of spf, dkim, dmarc, spam, virus").into()),
+            };
+            *slot = value.to_ascii_uppercase();
+        }
+        let endpoint = match std::env::var("AWS_ENDPOINT_URL") {
+            Ok(endpoint) => endpoint,
+            Err(_) => KeptMoto::find_or_start(&data_dir)?.endpoint,
+        };
+        let app = Backoffice::new(template::load_default()?, &endpoint, "").await?;
+        let filed = app.deliver_mail(&raw, &verdicts).await?;
+        println!("{}", serde_json::to_string_pretty(&filed)?);
+        return Ok(());
+    }
     // `backoffice-local reset`: stops the kept emulator and forgets the shop.
     if args.first().map(String::as_str) == Some("reset") {
         KeptMoto::reset(&data_dir)?;

@@ -33,12 +33,18 @@ pub struct Provisioned {
 /// moto's SES accepts it once the runner has verified it, and keeps what is sent.
 pub const LOCAL_MAIL_FROM: &str = "pedidos@loja.localhost";
 
+/// The service inbox's address locally (`SUPPORT_ADDRESS` overrides it).
+pub const LOCAL_SUPPORT_ADDRESS: &str = "suporte@loja.localhost";
+
 /// The runner's value for a template parameter: a few have local values (the sender e-mails
 /// come from), the others their template default.
 pub fn local_parameter(id: &str, default: Option<&str>) -> Option<String> {
     match id {
         "MailFrom" => Some(std::env::var("MAIL_FROM").unwrap_or_else(|_| LOCAL_MAIL_FROM.to_owned())),
         "ShopName" => Some(std::env::var("SHOP_NAME").unwrap_or_else(|_| default.unwrap_or("Shop").to_owned())),
+        "SupportAddress" => {
+            Some(std::env::var("SUPPORT_ADDRESS").unwrap_or_else(|_| LOCAL_SUPPORT_ADDRESS.to_owned()))
+        }
         _ => default.map(str::to_owned),
     }
 }
@@ -424,6 +430,13 @@ impl Provisioned {
                     Value::Number(n) => n.to_string(),
                     Value::Bool(b) => b.to_string(),
                     Value::Tagged(t) if t.tag == "!Sub" => substitute(name, &t.value)?,
+                    // Every condition the template's environment names holds locally (the runner
+                    // sends and receives mail): the first branch.
+                    Value::Tagged(t) if t.tag == "!If" => {
+                        let first = t.value.as_sequence().and_then(|s| s.get(1)).ok_or_else(|| format!("{name}: malformed !If"))?;
+                        let one: BTreeMap<String, Value> = [(name.clone(), first.clone())].into();
+                        return self.environment(template, &one).map(|mut m| (name.clone(), m.remove(name).unwrap_or_default()));
+                    }
                     other => {
                         let id = referenced_id(other).ok_or_else(|| format!("{name}: unsupported value {other:?}"))?;
                         let is_arn = matches!(other, Value::Tagged(t) if t.tag == "!GetAtt");

@@ -78,6 +78,21 @@ pub fn schedule(binary: &str, ctx: AppContext) -> Option<ScheduleFn> {
     })
 }
 
+/// The function SES's receipt rule invokes with each e-mail it stored.
+pub type MailFn = Arc<dyn Fn(aws_lambda_events::ses::SimpleEmailEvent) -> BoxFuture<'static, Result<serde_json::Value, String>> + Send + Sync>;
+
+pub fn mail(binary: &str, ctx: AppContext) -> Option<MailFn> {
+    Some(match binary {
+        "mail-inbound" => Arc::new(move |event| {
+            let ctx = ctx.clone();
+            Box::pin(async move {
+                mail_inbound::handler(&ctx, event).await.map(|filed| serde_json::to_value(filed).unwrap_or_default())
+            }) as BoxFuture<'static, _>
+        }),
+        _ => return None,
+    })
+}
+
 /// The user pool's trigger: a plain function of its event, no context.
 pub fn token(binary: &str) -> Option<TokenFn> {
     Some(match binary {

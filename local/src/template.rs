@@ -24,9 +24,19 @@ pub struct Template {
     /// Subscriptions of queues to topics, by logical id.
     pub subscriptions: BTreeMap<String, SubscriptionSpec>,
     pub functions: BTreeMap<String, FunctionSpec>,
+    /// SES's receipt rule: where it stores inbound e-mail and the function it then invokes.
+    pub receipt_rule: Option<ReceiptRuleSpec>,
     /// The function the user pool runs before it issues tokens (`LambdaConfig.
     /// PreTokenGenerationConfig`): the runner's sign-in (`LOCAL_AUTH=oauth`) runs it as Cognito would.
     pub token_trigger: Option<String>,
+}
+
+/// An SES receipt rule of the shape the backoffice uses: store in S3, then invoke a function.
+#[derive(Debug, Clone)]
+pub struct ReceiptRuleSpec {
+    pub bucket: String,
+    pub prefix: String,
+    pub function: String,
 }
 
 /// An SQS subscription to a topic (the only protocol the backoffice uses).
@@ -186,6 +196,7 @@ impl Template {
         let mut subscriptions = BTreeMap::new();
         let mut functions = BTreeMap::new();
         let mut token_trigger = None;
+        let mut receipt_rule = None;
         for (id, resource) in resources {
             let id = id.as_str().unwrap_or_default().to_owned();
             let props = resource.get("Properties").cloned().unwrap_or(Value::Null);
@@ -247,6 +258,23 @@ impl Template {
                 Some("AWS::SecretsManager::Secret") => secrets.push(id),
                 Some("AWS::SES::EmailIdentity") => mail_identity = true,
                 Some("AWS::SES::ConfigurationSet") => configuration_sets.push(id),
+                Some("AWS::SES::ReceiptRule") => {
+                    let actions = props.get("Rule").and_then(|r| r.get("Actions")).and_then(Value::as_sequence);
+                    let action = |kind: &str| actions.into_iter().flatten().find_map(|a| a.get(kind));
+                    let s3 = action("S3Action").ok_or_else(|| TemplateError(format!("{id}: no S3Action")))?;
+                    let lambda = action("LambdaAction").ok_or_else(|| TemplateError(format!("{id}: no LambdaAction")))?;
+                    receipt_rule = Some(ReceiptRuleSpec {
+                        bucket: s3
+                            .get("BucketName")
+                            .and_then(referenced_id)
+                            .ok_or_else(|| TemplateError(format!("{id}: S3Action without a bucket")))?,
+                        prefix: str_at(s3, &["ObjectKeyPrefix"]).unwrap_or_default().to_owned(),
+                        function: lambda
+                            .get("FunctionArn")
+                            .and_then(referenced_id)
+                            .ok_or_else(|| TemplateError(format!("{id}: LambdaAction without a function")))?,
+                    });
+                }
                 Some("AWS::SNS::Subscription") => {
                     let reference = |key: &str| {
                         props.get(key).and_then(referenced_id).ok_or_else(|| TemplateError(format!("{id}: no {key}")))
@@ -385,6 +413,7 @@ impl Template {
             configuration_sets,
             subscriptions,
             functions,
+            receipt_rule,
             token_trigger,
         })
     }

@@ -30,6 +30,9 @@ pub struct AppContext {
     /// Its client when one was given (the local runner's); otherwise `files::mail_of` builds it.
     #[cfg(feature = "s3")]
     pub mailbox: Option<crate::files::Bucket>,
+    /// The service inbox's address (`SUPPORT_ADDRESS`): its local part is the mailbox whose
+    /// `+token` addresses file customers' answers.
+    pub support_address: Option<String>,
     /// The first-response target of the service inbox (`FIRST_RESPONSE_HOURS`, default 4, in
     /// `BUSINESS_HOURS`, default `12-21` UTC).
     pub response_target: crate::domain::conversation::ResponseTarget,
@@ -206,6 +209,7 @@ impl AppContext {
             #[cfg(feature = "s3")]
             mailbox: None,
             response_target: response_target(lookup)?,
+            support_address: lookup("SUPPORT_ADDRESS").filter(|a| !a.is_empty()).map(|a| a.trim().to_lowercase()),
             #[cfg(feature = "gateway")]
             payments: crate::gateway::context::PaymentsContext::from_lookup(sdk, lookup)?,
             #[cfg(feature = "email")]

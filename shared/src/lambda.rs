@@ -74,6 +74,26 @@ where
     .await
 }
 
+/// Serves a function invoked asynchronously (SES's receipt rule): an error fails the invocation,
+/// so Lambda tries it again and, at the last failure, hands the event to the function's
+/// on-failure destination (template.yaml).
+pub async fn serve_retried<E, R, F, Fut>(handler: F) -> Result<(), Error>
+where
+    E: DeserializeOwned + Send + 'static,
+    R: Serialize,
+    F: Fn(&'static AppContext, E) -> Fut + Sync,
+    Fut: Future<Output = Result<R, String>>,
+{
+    let ctx = context().await?;
+    let handler = &handler;
+    lambda_runtime::run(lambda_runtime::service_fn(move |event: LambdaEvent<E>| async move {
+        let answer = Box::pin(handler(ctx, event.payload).instrument(invocation_span())).await;
+        flush_metrics();
+        answer.map_err(Error::from)
+    }))
+    .await
+}
+
 /// Serves a function that makes no AWS call (the user pool's trigger): logs set up, no context
 /// built, the handler a plain function of its event.
 pub async fn serve_pure<E, R, F>(handler: F) -> Result<(), Error>

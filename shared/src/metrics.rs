@@ -112,6 +112,17 @@ pub fn email_suppressed(reason: &'static str) {
     metrics::counter!("EmailSuppressions", "Reason" => reason).increment(1);
 }
 
+/// Counts an inbound e-mail by what the inbox did with it (`new`, `answer`, `duplicate`,
+/// `virus`, `too_large`, `unreadable`).
+pub fn inbound_mail(outcome: &'static str) {
+    metrics::counter!("InboundMail", "Outcome" => outcome).increment(1);
+}
+
+/// Counts a staff reply by how its sending ended (`sent`, `suppressed`).
+pub fn conversation_reply(outcome: &'static str) {
+    metrics::counter!("ConversationReplies", "Outcome" => outcome).increment(1);
+}
+
 /// Counts an execution environment's first invocation.
 pub(crate) fn cold_start() {
     let function = std::env::var("AWS_LAMBDA_FUNCTION_NAME").unwrap_or_default();

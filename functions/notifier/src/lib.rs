@@ -10,13 +10,20 @@
 //!   bounced or complained) or an erased customer gets nothing, and the record says so;
 //! * [`TableSender`]: writes the notification under the order only.
 //!
-//! Either way `GET /orders/{id}/notifications` shows what was done. A send that fails (SES
+//! Either way `GET /orders/{id}/notifications` shows what was done.
+//!
+//! It also sends the replies staff write in the service inbox (`conversation.replied`): from
+//! the support address, `Reply-To` the conversation's own address, threaded under the
+//! customer's e-mails, once per reply (the same claim as order e-mails); a suppressed or
+//! erased address gets nothing, and the conversation shows how each reply went. A send that fails (SES
 //! throttling, an outage) fails the message: SQS retries it, then the dead-letter queue and its
 //! alarm take it.
 
 use aws_lambda_events::sqs::SqsBatchResponse;
 use backoffice::AppContext;
-use backoffice::domain::OrderId;
+use backoffice::domain::conversation;
+use backoffice::domain::events::ConversationReplied;
+use backoffice::domain::{ConversationId, CustomerId, MessageId, OrderId};
 use backoffice::domain::mail::{self, Recipient, Trigger};
 use backoffice::email::ses::Mailer;
 use backoffice::events::{DomainEvent, Envelope};
@@ -31,6 +38,9 @@ pub trait Sender {
         notification: &Notification,
         trigger: &Trigger,
     ) -> impl std::future::Future<Output = Result<bool, String>> + Send;
+
+    /// Sends a staff reply of the service inbox.
+    fn reply(&self, r: &ConversationReplied) -> impl std::future::Future<Output = Result<(), String>> + Send;
 }
 
 /// Writes notifications into the table, once per event.
@@ -39,6 +49,12 @@ pub struct TableSender<'a>(pub &'a Store);
 impl Sender for TableSender<'_> {
     async fn send(&self, n: &Notification, _: &Trigger) -> Result<bool, String> {
         self.0.save_notification(n).await.map_err(|e| e.to_string())
+    }
+
+    /// Without SES there is no way to reach the customer: the reply stays unsent, and the
+    /// message fails so the dead-letter queue keeps it until mail is configured.
+    async fn reply(&self, _: &ConversationReplied) -> Result<(), String> {
+        Err("MAIL_FROM is not set: replies cannot be sent".into())
     }
 }
 
@@ -49,6 +65,10 @@ pub struct EmailSender<'a> {
 }
 
 impl Sender for EmailSender<'_> {
+    async fn reply(&self, r: &ConversationReplied) -> Result<(), String> {
+        send_reply(self.store, self.mailer, r).await
+    }
+
     async fn send(&self, n: &Notification, trigger: &Trigger) -> Result<bool, String> {
         let now = chrono::Utc::now();
         let delivery =
@@ -104,12 +124,67 @@ pub async fn handler(ctx: &AppContext, event: Batch) -> SqsBatchResponse {
     }
 }
 
+/// Sends a staff reply to the conversation's correspondent.
+async fn send_reply(store: &Store, mailer: &Mailer, r: &ConversationReplied) -> Result<(), String> {
+    let id = ConversationId::parse("conversation_id", &r.conversation_id).map_err(|e| e.to_string())?;
+    let message_id = MessageId::parse("message_id", &r.message_id).map_err(|e| e.to_string())?;
+    let (c, thread) = store.thread(&id).await.map_err(|e| e.to_string())?.ok_or("no such conversation")?;
+    let reply = thread.iter().find(|m| m.id == message_id).ok_or("no such message")?;
+    let now = chrono::Utc::now();
+    match store.claim_reply(&id, &message_id, now).await.map_err(|e| e.to_string())? {
+        Claim::Claimed => {}
+        Claim::Done(_) => return Ok(()),
+        Claim::Busy => return Err("another delivery is sending this reply".into()),
+    }
+    let suppressed = match c.email.as_deref() {
+        Some(address) => match store.email_holder(address).await.map_err(|e| e.to_string())? {
+            Some(holder) => {
+                let customer = CustomerId::parse("customer_id", &holder).map_err(|e| e.to_string())?;
+                store.customer(&customer).await.map_err(|e| e.to_string())?.is_some_and(|c| c.email_suppression().is_some())
+            }
+            None => false,
+        },
+        None => false,
+    };
+    let (status, ses_id) = match (c.email.as_deref(), mailer.support.as_deref()) {
+        (None, _) => (EmailStatus::NoAddress, None),
+        (Some(_), _) if c.erased => (EmailStatus::NoAddress, None),
+        (Some(_), _) if suppressed => (EmailStatus::Suppressed, None),
+        (Some(_), None) => return Err("SUPPORT_ADDRESS is not set: replies cannot be sent".into()),
+        (Some(address), Some(support)) => {
+            let reply_to = mailer.reply_address(&c.reply_token).ok_or("SUPPORT_ADDRESS has no domain")?;
+            let (in_reply_to, references) = conversation::threading(&thread, reply);
+            let subject = conversation::reply_subject(&c.subject);
+            let raw = backoffice::email::reply_mime(&backoffice::email::Reply {
+                from: (&mailer.shop, support),
+                reply_to: &reply_to,
+                to: (c.name.as_deref().unwrap_or(""), address),
+                subject: &subject,
+                text: &reply.text,
+                message_id: reply.message_id_header.as_deref().ok_or("the reply has no Message-ID")?,
+                in_reply_to: in_reply_to.as_deref(),
+                references: &references,
+            });
+            let sent = mailer.send_raw_from(support, address, raw).await.map_err(|e| e.to_string())?;
+            (EmailStatus::Sent, Some(sent))
+        }
+    };
+    backoffice::metrics::conversation_reply(status_name(status));
+    let delivery = EmailDelivery { status, at: now, language: None, subject: None, message_id: ses_id };
+    store.finish_reply(&id, &message_id, &delivery).await.map_err(|e| e.to_string())?;
+    tracing::info!(conversation_id = %id, message_id = %message_id, status = status_name(status), "reply");
+    Ok(())
+}
+
 pub async fn handle_with<S: Sender + Sync>(sender: &S, event: Batch) -> SqsBatchResponse {
     backoffice::sqs::consume(&event, |envelope| process(sender, envelope)).await
 }
 
 async fn process<S: Sender + Sync>(sender: &S, envelope: Envelope) -> Result<(), String> {
     let event = envelope.event().map_err(|e| format!("bad payload: {e}"))?;
+    if let DomainEvent::ConversationReplied(r) = &event {
+        return sender.reply(r).await;
+    }
     let (Some(trigger), Some((customer_id, text))) = (mail::trigger(&event), compose(&event)) else {
         return Err(format!("{} does not belong on the notifications queue", envelope.event_type));
     };

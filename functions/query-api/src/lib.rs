@@ -168,11 +168,17 @@ async fn audit(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Proble
 async fn overview(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Problem> {
     http::only_query_params(req, &[])?;
     let now = chrono::Utc::now();
-    let (overview, disputes, reviews) =
-        futures::try_join!(ctx.store.overview(now), ctx.store.open_dispute_count(), ctx.store.open_review_count())?;
+    let (overview, disputes, reviews, open) = futures::try_join!(
+        ctx.store.overview(now),
+        ctx.store.open_dispute_count(),
+        ctx.store.open_review_count(),
+        ctx.store.open_conversations()
+    )?;
+    let overdue = open.iter().filter(|c| ctx.response_target.overdue(c, now)).count();
     let body = serde_json::json!({
         "as_of": now, "counters": overview.counters, "receivables": overview.receivables, "sales": overview.sales,
         "payments": { "disputes_open": disputes, "reviews_open": reviews },
+        "conversations": { "open": open.len(), "overdue": overdue },
     });
     Ok(http::json(StatusCode::OK, &body))
 }
@@ -301,6 +307,15 @@ struct CustomerExport<'a> {
     consent_history: Vec<backoffice::domain::customer::Consent>,
     orders: Vec<ExportedOrder<'a>>,
     returns: Vec<ReturnView<'a>>,
+    conversations: Vec<ExportedConversation>,
+}
+
+/// A conversation with the customer: what they wrote and what the shop answered (internal
+/// notes are the staff's working notes, not correspondence, and stay out).
+#[derive(serde::Serialize)]
+struct ExportedConversation {
+    conversation: backoffice::domain::conversation::Conversation,
+    messages: Vec<backoffice::domain::conversation::Message>,
 }
 
 #[derive(serde::Serialize)]
@@ -318,6 +333,16 @@ async fn export(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Probl
     let Some(customer) = &records.customer else {
         return Err(Problem::missing("customer", &id));
     };
+    let mut conversations = Vec::new();
+    for c in ctx.store.conversations_of(&id).await? {
+        if let Some((c, messages)) = ctx.store.thread(&c.id).await? {
+            let messages = messages
+                .into_iter()
+                .filter(|m| m.direction != backoffice::domain::conversation::Direction::Note)
+                .collect();
+            conversations.push(ExportedConversation { conversation: c.into_inner(), messages });
+        }
+    }
     let body = CustomerExport {
         format: "backoffice.customer-export/1",
         exported_at: chrono::Utc::now(),
@@ -334,6 +359,7 @@ async fn export(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Probl
             })
             .collect(),
         returns: records.returns.iter().map(ReturnView::of).collect(),
+        conversations,
     };
     Ok(http::json(StatusCode::OK, &body))
 }

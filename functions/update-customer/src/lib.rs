@@ -181,9 +181,24 @@ async fn erase(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<
             Err(e) => return Err(e.into()),
         }
     }
-    let swept = ctx.store.sweep_personal_data(&id).await?;
-    let (orders_redacted, stored_responses_deleted) = (swept.orders_redacted, swept.stored_responses_deleted);
-    tracing::info!(customer_id = %id, orders_redacted, stored_responses_deleted, "customer erased");
+    // The files their conversations held (photos they sent, their raw e-mails) go first: the
+    // sweep forgets where they are.
+    let files = ctx.store.conversation_files(&id, current.email()).await?;
+    if !files.is_empty() {
+        let unavailable = || Problem::unavailable("the customer's files cannot be deleted now; erase again");
+        let bucket = backoffice::files::mail_of(ctx).ok_or_else(|| {
+            tracing::error!("MAIL_BUCKET is not set: a customer's mail files cannot be deleted");
+            unavailable()
+        })?;
+        bucket.delete(&files).await.map_err(|e| {
+            tracing::error!(error = %e, "cannot delete a customer's mail files");
+            unavailable()
+        })?;
+    }
+    let swept = ctx.store.sweep_personal_data(&id, current.email()).await?;
+    let (orders_redacted, stored_responses_deleted, conversations_erased) =
+        (swept.orders_redacted, swept.stored_responses_deleted, swept.conversations_erased);
+    tracing::info!(customer_id = %id, orders_redacted, stored_responses_deleted, conversations_erased, "customer erased");
     let customer = match &erased {
         Some((erased, _)) => CustomerView::saved_over(&current, erased),
         None => CustomerView::of(&current),

@@ -102,6 +102,9 @@ pub struct Message {
     /// The raw inbound message's key in the mail bucket (deleted with the customer's data).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub raw_key: Option<String>,
+    /// The receiving server's verdicts on an inbound e-mail.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verdicts: Option<Verdicts>,
     pub at: DateTime<Utc>,
 }
 
@@ -233,6 +236,7 @@ fn inbound_message(id: MessageId, c: &Conversation, inbound: &Inbound, now: Date
         attachments: inbound.attachments.clone(),
         message_id_header: inbound.message_id_header.clone(),
         raw_key: inbound.raw_key.clone(),
+        verdicts: inbound.verdicts,
         at: now,
     }
 }
@@ -346,6 +350,7 @@ fn staff_message(
         attachments: Vec::new(),
         message_id_header: None,
         raw_key: None,
+        verdicts: None,
         at: now,
     }
 }

@@ -15,7 +15,8 @@ use super::page::{CursorOrStore, Page, PageQuery};
 use super::versioned::{Versioned, next_version, versioned_from_item};
 use super::{Guard, Item, Store, StoreError, Tx, from_item, key, record_item, s};
 use crate::domain::conversation::{Conversation, Direction, Message, State};
-use crate::domain::{ConversationId, CustomerId};
+use super::payments::{Claim, EmailDelivery, EmailStatus};
+use crate::domain::{ConversationId, CustomerId, MessageId};
 use serde::{Deserialize, Serialize};
 
 pub const CONVERSATION_SK: &str = "CONV";
@@ -281,27 +282,40 @@ impl Store {
         self.pointed(&inbound_pk(ses_message_id)).await
     }
 
-    /// Erases the conversations of a customer (and, when `email` is given, those from that
-    /// address no customer was linked to): the conversation keeps its counts and dates, each
-    /// message loses its words and files. Repeatable. Returns the mail bucket's keys the
-    /// messages named (attachments and raw e-mails), for the caller to delete.
-    pub async fn erase_conversations(
-        &self,
-        customer: &CustomerId,
-        email: Option<&str>,
-    ) -> Result<(usize, Vec<String>), StoreError> {
+    /// The conversations of a customer and, when `email` is given, those from that address no
+    /// customer was linked to.
+    async fn conversations_about(&self, customer: &CustomerId, email: Option<&str>) -> Result<Vec<Conversation>, StoreError> {
         let mut conversations = self.conversations_of(customer).await?;
         if let Some(email) = email {
             conversations.extend(self.conversations_under(&format!("CONTACT#{}", email.to_lowercase())).await?);
         }
-        let (mut erased, mut files) = (0, Vec::new());
-        for c in conversations {
+        Ok(conversations)
+    }
+
+    /// The mail bucket's objects those conversations' messages name (attachments, raw
+    /// e-mails): deleted before the conversations are erased, which forgets them.
+    pub async fn conversation_files(&self, customer: &CustomerId, email: Option<&str>) -> Result<Vec<String>, StoreError> {
+        let mut files = Vec::new();
+        for c in self.conversations_about(customer, email).await? {
+            if let Some((_, messages)) = self.thread(&c.id).await? {
+                for m in messages {
+                    files.extend(m.attachments.into_iter().map(|a| a.key));
+                    files.extend(m.raw_key);
+                }
+            }
+        }
+        Ok(files)
+    }
+
+    /// Erases those conversations: each keeps its counts and dates, each message loses its
+    /// words and files. Repeatable; counts the conversations it erased itself.
+    pub async fn erase_conversations(&self, customer: &CustomerId, email: Option<&str>) -> Result<usize, StoreError> {
+        let mut erased = 0;
+        for c in self.conversations_about(customer, email).await? {
             // A reply or a note committed meanwhile: read again and erase that too.
             for _ in 0..5 {
                 let Some((current, messages)) = self.thread(&c.id).await? else { break };
                 for m in &messages {
-                    files.extend(m.attachments.iter().map(|a| a.key.clone()));
-                    files.extend(m.raw_key.clone());
                     if !m.text.is_empty() || !m.attachments.is_empty() || m.raw_key.is_some() {
                         let gone = crate::domain::conversation::erase_message(m);
                         let record = MessageRecord { pk: conversation_pk(&m.conversation_id), sk: message_sk(m) };
@@ -324,6 +338,79 @@ impl Store {
                 }
             }
         }
-        Ok((erased, files))
+        Ok(erased)
     }
+
+    /// Claims the sending of a staff reply (see `claim_notification`: the same rule, per message).
+    pub async fn claim_reply(
+        &self,
+        id: &ConversationId,
+        message: &MessageId,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Claim, StoreError> {
+        let sending = EmailDelivery { status: EmailStatus::Sending, at: now, language: None, subject: None, message_id: None };
+        let stale = (now - chrono::Duration::seconds(super::payments::CLAIM_STALE_SECONDS))
+            .to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+        let values = [(":sending".to_owned(), s("sending")), (":stale".to_owned(), s(stale))].into_iter().collect();
+        let condition = "attribute_not_exists(pk) OR (email.#status = :sending AND email.#at < :stale)";
+        if self.put_if(delivery_item(id, message, &sending)?, condition, &[("#status", "status"), ("#at", "at")], values).await? {
+            return Ok(Claim::Claimed);
+        }
+        let current = self.get(&conversation_pk(id), &delivery_sk(message)).await?;
+        let current: Option<DeliveryRecord> = current.map(from_item).transpose()?;
+        Ok(match current.map(|d| d.email.status) {
+            Some(EmailStatus::Sending) => Claim::Busy,
+            Some(done) => Claim::Done(done),
+            None => Claim::Busy,
+        })
+    }
+
+    /// Records how a claimed reply's sending ended.
+    pub async fn finish_reply(
+        &self,
+        id: &ConversationId,
+        message: &MessageId,
+        delivery: &EmailDelivery,
+    ) -> Result<(), StoreError> {
+        self.put_if(delivery_item(id, message, delivery)?, "attribute_exists(pk)", &[], Default::default()).await?;
+        Ok(())
+    }
+
+    /// How each staff reply of a conversation was sent, by message.
+    pub async fn reply_deliveries(
+        &self,
+        id: &ConversationId,
+    ) -> Result<std::collections::HashMap<MessageId, EmailDelivery>, StoreError> {
+        let query = self
+            .client()
+            .query()
+            .table_name(self.table())
+            .key_condition_expression("pk = :pk AND begins_with(sk, :d)")
+            .expression_attribute_values(":pk", s(conversation_pk(id)))
+            .expression_attribute_values(":d", s("DELIVERY#"));
+        let mut found = std::collections::HashMap::new();
+        for item in self.query_all(query).await? {
+            let record: DeliveryRecord = from_item(item)?;
+            found.insert(record.message_id, record.email);
+        }
+        Ok(found)
+    }
+}
+
+fn delivery_sk(message: &MessageId) -> String {
+    format!("DELIVERY#{message}")
+}
+
+/// How a staff reply was sent (`CONV#{id}` / `DELIVERY#{message id}`), shaped as an order
+/// notification's e-mail so one claim rule serves both.
+#[derive(Serialize, Deserialize)]
+struct DeliveryRecord {
+    message_id: MessageId,
+    email: EmailDelivery,
+}
+
+fn delivery_item(id: &ConversationId, message: &MessageId, email: &EmailDelivery) -> Result<Item, StoreError> {
+    let mut item = super::to_item(&DeliveryRecord { message_id: *message, email: email.clone() })?;
+    item.extend(key(conversation_pk(id), delivery_sk(message)));
+    Ok(item)
 }

@@ -174,10 +174,11 @@ pub struct CustomerRecords {
 }
 
 /// What an erasure's sweep removed.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
 pub struct Swept {
     pub orders_redacted: usize,
     pub stored_responses_deleted: usize,
+    pub conversations_erased: usize,
 }
 
 impl Store {
@@ -308,10 +309,12 @@ impl Store {
     }
 
     /// The erasure's sweep: every order of the customer loses its address, every return its
-    /// note, and every stored response about them is deleted. Repeatable: a second run finishes
+    /// note, every conversation with them (and, given their `email`, from that address) its
+    /// words, and every stored response about them is deleted. Repeatable: a second run finishes
     /// what an interrupted first one left, and counts only what it removed itself.
-    pub async fn sweep_personal_data(&self, id: &CustomerId) -> Result<Swept, StoreError> {
+    pub async fn sweep_personal_data(&self, id: &CustomerId, email: Option<&str>) -> Result<Swept, StoreError> {
         let mut swept = Swept::default();
+        swept.conversations_erased = self.erase_conversations(id, email).await?;
         for item in self.everything_about(id).await? {
             let pk = item.get("pk").and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();
             match item.get("sk").and_then(|v| v.as_s().ok()).map(String::as_str) {
