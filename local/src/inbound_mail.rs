@@ -62,9 +62,19 @@ impl Backoffice {
     /// Stores `raw` as SES's S3 action would and runs the receipt rule's function on it; its
     /// answer (what it filed), or its error (which Lambda would retry).
     pub async fn deliver_mail(&self, raw: &[u8], verdicts: &Verdicts) -> Result<serde_json::Value, BoxError> {
-        let receiver = self.mail_receiver.as_ref().ok_or("the template has no SES receipt rule")?;
-        // SES's message ids: 20 lower-case letters and digits and a dash-separated tail.
         let ses_id = backoffice::domain::ids::new_ulid_string().to_lowercase();
+        self.deliver_mail_as(&ses_id, raw, verdicts).await
+    }
+
+    /// [`Backoffice::deliver_mail`] under a given SES message id (SES invoking again with the
+    /// same e-mail, as Lambda's retries of an asynchronous invocation do).
+    pub async fn deliver_mail_as(
+        &self,
+        ses_id: &str,
+        raw: &[u8],
+        verdicts: &Verdicts,
+    ) -> Result<serde_json::Value, BoxError> {
+        let receiver = self.mail_receiver.as_ref().ok_or("the template has no SES receipt rule")?;
         let s3 = aws_sdk_s3::Client::from_conf(backoffice::files::s3_config(&self.sdk).build());
         s3.put_object()
             .bucket(&receiver.bucket)
@@ -77,7 +87,7 @@ impl Backoffice {
             Ok(read) if !read.to.is_empty() => read.to,
             _ => vec![crate::provision::LOCAL_SUPPORT_ADDRESS.to_owned()],
         };
-        let event = receipt_event(&ses_id, &recipients, verdicts, &format!("arn:aws:lambda:us-east-1:000000000000:function:{}", receiver.function));
+        let event = receipt_event(ses_id, &recipients, verdicts, &format!("arn:aws:lambda:us-east-1:000000000000:function:{}", receiver.function));
         Ok((receiver.handler)(event).await?)
     }
 }

@@ -290,7 +290,10 @@ pub async fn provision(
     let configuration_sets =
         template.configuration_sets.iter().map(|id| (id.clone(), format!("{prefix}{id}"))).collect();
     if template.mail_identity {
-        verify_sender(sdk, parameters.get("MailFrom").map(String::as_str).unwrap_or_default()).await?;
+        // The stack verifies the whole domain; here each address mail comes from.
+        for sender in ["MailFrom", "SupportAddress"] {
+            verify_sender(sdk, parameters.get(sender).map(String::as_str).unwrap_or_default()).await?;
+        }
     }
     Ok(Provisioned {
         table_name,

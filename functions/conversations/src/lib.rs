@@ -108,6 +108,9 @@ struct MessageView<'a> {
     message: &'a conversation::Message,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     links: Vec<Linked<'a>>,
+    /// How a staff reply was sent (absent until the sender took it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    delivery: Option<&'a backoffice::store::payments::EmailDelivery>,
 }
 
 #[derive(Serialize)]
@@ -224,6 +227,7 @@ async fn thread(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Probl
     http::only_query_params(req, &[])?;
     let id = http::path_id(req, "id", ConversationId::parse)?;
     let (c, messages) = ctx.store.thread(&id).await?.ok_or_else(|| Problem::missing("conversation", &id))?;
+    let deliveries = ctx.store.reply_deliveries(&id).await?;
     let mut views = Vec::with_capacity(messages.len());
     for m in &messages {
         let mut links = Vec::with_capacity(m.attachments.len());
@@ -236,7 +240,7 @@ async fn thread(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Probl
                 links.push(Linked { attachment: a, url });
             }
         }
-        views.push(MessageView { message: m, links });
+        views.push(MessageView { message: m, links, delivery: deliveries.get(&m.id) });
     }
     let body = Thread { conversation: listed(ctx, &c, chrono::Utc::now()), messages: views, version: c.version() };
     Ok(http::json(StatusCode::OK, &body))

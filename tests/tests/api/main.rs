@@ -19,6 +19,7 @@ mod gateway;
 mod iam;
 mod idempotency;
 mod imports;
+mod inbox;
 mod listings;
 mod orders;
 mod overview;
