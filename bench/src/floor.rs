@@ -44,6 +44,12 @@ pub enum Call {
         key: String,
         body: Vec<u8>,
     },
+    /// A read of one object, its body read to the end (as the inbox reads an e-mail).
+    GetObject {
+        s3: aws_sdk_s3::Client,
+        bucket: String,
+        key: String,
+    },
 }
 
 /// The clients calls can be built on; a caller that makes calls of some services only need not
@@ -91,6 +97,12 @@ impl Call {
             let (bucket, key) = path.split_once('/').ok_or("PutObject: no bucket and key in the path")?;
             let (bucket, key, body) = (bucket.to_owned(), key.to_owned(), x.request.clone().into_bytes());
             return Ok(Call::PutObject { s3: s3.clone(), bucket, key, body });
+        }
+        if x.target == "S3.GetObject" {
+            let s3 = clients.s3.ok_or("GetObject needs an S3 client")?;
+            let path = x.path.split('?').next().unwrap_or_default().trim_start_matches('/');
+            let (bucket, key) = path.split_once('/').ok_or("GetObject: no bucket and key in the path")?;
+            return Ok(Call::GetObject { s3: s3.clone(), bucket: bucket.to_owned(), key: key.to_owned() });
         }
         let r: Value = serde_json::from_str(&x.request)?;
         if x.target == "AmazonSQS.SendMessage" {
@@ -235,6 +247,10 @@ impl Call {
             Call::PutObject { s3, bucket, key, body } => {
                 let body = aws_sdk_s3::primitives::ByteStream::from(body);
                 drop(s3.put_object().bucket(bucket).key(key).content_type("text/csv").body(body).send().await?)
+            }
+            Call::GetObject { s3, bucket, key } => {
+                let object = s3.get_object().bucket(bucket).key(key).send().await?;
+                drop(object.body.collect().await?)
             }
         }
         Ok(())

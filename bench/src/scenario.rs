@@ -145,6 +145,22 @@ pub async fn record(
         "text": "It has not arrived yet.", "order_id": id});
     call(app, "POST", "/conversations", &[JSON], form).await?;
 
+    // The customer e-mails a photo of the parcel (mail-inbound files it, its attachment stored),
+    // and staff answer (the notifier sends the reply).
+    let png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
+    let raw = format!(
+        "From: Benchmark Buyer <bench@example.com>\r\nTo: suporte@loja.localhost\r\nSubject: Pedido {id}\r\n\
+         Message-ID: <bench-q1@mail.example.com>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n\
+         --b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nA caixa chegou amassada.\r\n\
+         --b\r\nContent-Type: image/png\r\nContent-Disposition: attachment; filename=caixa.png\r\n\
+         Content-Transfer-Encoding: base64\r\n\r\n{png}\r\n--b--\r\n"
+    );
+    let filed = app.deliver_mail(raw.as_bytes(), &Default::default()).await?;
+    let conversation = filed[0]["conversation_id"].as_str().ok_or("the e-mail was not filed")?.to_owned();
+    call(app, "POST", &format!("/conversations/{conversation}/replies"), &[JSON], json!({"text": "Enviamos outra."}))
+        .await?;
+    app.settle().await?;
+
     // SES reports a customer's address bouncing: mail-events suppresses it.
     call(app, "POST", "/customers", &[JSON], customer_body("bounced@example.com")).await?;
     let report = json!({"eventType": "Bounce", "mail": {"messageId": "bench-1", "source": "pedidos@loja.localhost",

@@ -435,7 +435,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Conversations in a state, most recently changed first */
+        /**
+         * Conversations in a state (and of an assignee), most recently changed first or oldest first
+         * @description Each says when its first response is due (FirstResponseHours business hours after it opened) and whether it is overdue. With customer_id, that customer's conversations, newest first, on one page (state, assignee and order do not apply).
+         */
         get: operations["listConversations"];
         put?: never;
         /**
@@ -460,6 +463,27 @@ export interface paths {
         get: operations["getConversation"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Assign the conversation (null unassigns) or set its tags */
+        patch: operations["updateConversation"];
+        trace?: never;
+    };
+    "/conversations/{id}/replies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reply to the customer by e-mail
+         * @description The reply is stored at once and sent by SES shortly after (from SupportAddress, with Reply-To the conversation's own address and threaded under the customer's e-mails); the thread shows how it went (delivery). The conversation then waits on the customer. 409 when the conversation was erased or the shop has no support address.
+         */
+        post: operations["replyToConversation"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1038,6 +1062,13 @@ export interface components {
             /** Format: date-time */
             first_response_at?: string;
             erased: boolean;
+            /**
+             * Format: date-time
+             * @description In lists and threads.
+             */
+            first_response_due_at?: string;
+            /** @description In lists and threads: open, unanswered and past its first-response target. */
+            overdue?: boolean;
         };
         ConversationMessage: {
             id: string;
@@ -1056,6 +1087,30 @@ export interface components {
                 size: number;
             }[];
             message_id_header?: string;
+            /** @description The inbound e-mail as received */
+            raw_key?: string;
+            verdicts?: {
+                spf: boolean;
+                dkim: boolean;
+                dmarc: boolean;
+            };
+            /** @description In a thread, each attachment with a link that downloads it for 15 minutes. */
+            links?: {
+                key: string;
+                filename: string;
+                content_type: string;
+                size: number;
+                url: string;
+            }[];
+            /** @description In a thread, how a staff reply was sent. */
+            delivery?: {
+                /** @enum {string} */
+                status: "sending" | "sent" | "suppressed" | "no_address";
+                /** Format: date-time */
+                at: string;
+                /** @description SES's id of the message sent. */
+                message_id?: string;
+            };
             /** Format: date-time */
             at: string;
         };
@@ -1227,6 +1282,7 @@ export interface components {
             customer: components["schemas"]["Customer"];
             orders_redacted: number;
             stored_responses_deleted: number;
+            conversations_erased: number;
         };
         /** @description Everything the backoffice holds about one person (LGPD art. 18, GDPR art. 15 and 20), for that person. An erased customer's export shows the tombstones and the accounting records kept. */
         CustomerExport: {
@@ -1240,6 +1296,11 @@ export interface components {
             /** @description Oldest first, each with the money it moved and what the customer was told. */
             orders: components["schemas"]["ExportedOrder"][];
             returns: components["schemas"]["Return"][];
+            /** @description Conversations with the customer, newest first, with what they wrote and the shop answered (internal notes stay out). */
+            conversations: {
+                conversation: components["schemas"]["Conversation"];
+                messages: components["schemas"]["ConversationMessage"][];
+            }[];
         };
         ConsentRecord: {
             granted: boolean;
@@ -1407,6 +1468,13 @@ export interface components {
                 disputes_open: number;
                 /** @description Gateway events set aside for review (GET /payments/review). */
                 reviews_open: number;
+            };
+            /** @description The service inbox. */
+            conversations: {
+                /** @description Conversations waiting for the shop. */
+                open: number;
+                /** @description Open conversations past their first-response target. */
+                overdue: number;
             };
         };
         SalesByCurrency: {
@@ -2531,6 +2599,9 @@ export interface operations {
         parameters: {
             query?: {
                 state?: "open" | "waiting_on_customer" | "closed";
+                assignee?: string;
+                order?: "newest" | "oldest";
+                customer_id?: string;
                 limit?: components["parameters"]["Limit"];
                 /** @description Opaque; from next_cursor. */
                 cursor?: components["parameters"]["Cursor"];
@@ -2605,6 +2676,79 @@ export interface operations {
                 };
             };
             404: components["responses"]["404"];
+            422: components["responses"]["422"];
+            default: components["responses"]["Error"];
+        };
+    };
+    updateConversation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body replays the stored response; another body is 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description A ULID (orders, returns) or customer id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    assignee?: string | null;
+                    tags?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description The conversation now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Conversation"];
+                };
+            };
+            404: components["responses"]["404"];
+            409: components["responses"]["409"];
+            422: components["responses"]["422"];
+            default: components["responses"]["Error"];
+        };
+    };
+    replyToConversation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body replays the stored response; another body is 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description A ULID (orders, returns) or customer id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    text: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Stored, to be sent */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationMessage"];
+                };
+            };
+            404: components["responses"]["404"];
+            409: components["responses"]["409"];
             422: components["responses"]["422"];
             default: components["responses"]["Error"];
         };

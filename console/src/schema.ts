@@ -26,6 +26,7 @@ export type GatewayPayment = Schemas["GatewayPayment"];
 export type Notification = Schemas["Notification"];
 export type Conversation = Schemas["Conversation"];
 export type ConversationThread = Schemas["ConversationThread"];
+export type ConversationMessage = Schemas["ConversationMessage"];
 export type EmailStatus = NonNullable<Notification["email"]>["status"];
 export type ExportJob = Schemas["ExportJob"];
 export type SalesDay = Schemas["SalesDay"];

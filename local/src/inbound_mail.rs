@@ -87,7 +87,15 @@ impl Backoffice {
             Ok(read) if !read.to.is_empty() => read.to,
             _ => vec![crate::provision::LOCAL_SUPPORT_ADDRESS.to_owned()],
         };
-        let event = receipt_event(ses_id, &recipients, verdicts, &format!("arn:aws:lambda:us-east-1:000000000000:function:{}", receiver.function));
+        let event = receipt_event(
+            ses_id,
+            &recipients,
+            verdicts,
+            &format!("arn:aws:lambda:us-east-1:000000000000:function:{}", receiver.function),
+        );
+        if let Some(capture) = &self.capture {
+            capture.invocation(&receiver.function, serde_json::to_value(&event)?);
+        }
         Ok((receiver.handler)(event).await?)
     }
 }

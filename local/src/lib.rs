@@ -321,13 +321,22 @@ impl Backoffice {
         }
         let mail_receiver = match &template.receipt_rule {
             Some(rule) => {
-                let f = template.functions.get(&rule.function).ok_or_else(|| format!("{}: not a function", rule.function))?;
-                let ctx = contexts.get(&rule.function).cloned().ok_or_else(|| format!("{}: no context", rule.function))?;
+                let f = template
+                    .functions
+                    .get(&rule.function)
+                    .ok_or_else(|| format!("{}: not a function", rule.function))?;
+                let ctx =
+                    contexts.get(&rule.function).cloned().ok_or_else(|| format!("{}: no context", rule.function))?;
                 Some(MailReceiver {
                     function: rule.function.clone(),
-                    bucket: resources.buckets.get(&rule.bucket).cloned().ok_or_else(|| format!("{}: unknown bucket", rule.bucket))?,
+                    bucket: resources
+                        .buckets
+                        .get(&rule.bucket)
+                        .cloned()
+                        .ok_or_else(|| format!("{}: unknown bucket", rule.bucket))?,
                     prefix: rule.prefix.clone(),
-                    handler: registry::mail(&f.binary, ctx).ok_or_else(|| format!("{}: no mail handler", rule.function))?,
+                    handler: registry::mail(&f.binary, ctx)
+                        .ok_or_else(|| format!("{}: no mail handler", rule.function))?,
                 })
             }
             None => None,

@@ -32,8 +32,14 @@ impl Backoffice {
         if let Some(handler) = registry::stream(binary, ctx.clone()) {
             return Ok(serde_json::to_value(handler(serde_json::from_str(event)?).await)?);
         }
-        if let Some(handler) = registry::schedule(binary, ctx) {
+        if let Some(handler) = registry::schedule(binary, ctx.clone()) {
             return Ok(handler(serde_json::from_str(event)?).await);
+        }
+        if let Some(handler) = registry::mail(binary, ctx.clone()) {
+            // A failed asynchronous invocation, as Lambda records it.
+            return Ok(handler(serde_json::from_str(event)?)
+                .await
+                .unwrap_or_else(|e| json!({"errorType": "Error", "errorMessage": e})));
         }
         if let Some(handler) = registry::token(binary) {
             return Ok(handler(serde_json::from_str(event)?));

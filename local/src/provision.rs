@@ -42,9 +42,7 @@ pub fn local_parameter(id: &str, default: Option<&str>) -> Option<String> {
     match id {
         "MailFrom" => Some(std::env::var("MAIL_FROM").unwrap_or_else(|_| LOCAL_MAIL_FROM.to_owned())),
         "ShopName" => Some(std::env::var("SHOP_NAME").unwrap_or_else(|_| default.unwrap_or("Shop").to_owned())),
-        "SupportAddress" => {
-            Some(std::env::var("SUPPORT_ADDRESS").unwrap_or_else(|_| LOCAL_SUPPORT_ADDRESS.to_owned()))
-        }
+        "SupportAddress" => Some(std::env::var("SUPPORT_ADDRESS").unwrap_or_else(|_| LOCAL_SUPPORT_ADDRESS.to_owned())),
         _ => default.map(str::to_owned),
     }
 }
@@ -436,9 +434,15 @@ impl Provisioned {
                     // Every condition the template's environment names holds locally (the runner
                     // sends and receives mail): the first branch.
                     Value::Tagged(t) if t.tag == "!If" => {
-                        let first = t.value.as_sequence().and_then(|s| s.get(1)).ok_or_else(|| format!("{name}: malformed !If"))?;
+                        let first = t
+                            .value
+                            .as_sequence()
+                            .and_then(|s| s.get(1))
+                            .ok_or_else(|| format!("{name}: malformed !If"))?;
                         let one: BTreeMap<String, Value> = [(name.clone(), first.clone())].into();
-                        return self.environment(template, &one).map(|mut m| (name.clone(), m.remove(name).unwrap_or_default()));
+                        return self
+                            .environment(template, &one)
+                            .map(|mut m| (name.clone(), m.remove(name).unwrap_or_default()));
                     }
                     other => {
                         let id = referenced_id(other).ok_or_else(|| format!("{name}: unsupported value {other:?}"))?;

@@ -79,7 +79,11 @@ pub fn schedule(binary: &str, ctx: AppContext) -> Option<ScheduleFn> {
 }
 
 /// The function SES's receipt rule invokes with each e-mail it stored.
-pub type MailFn = Arc<dyn Fn(aws_lambda_events::ses::SimpleEmailEvent) -> BoxFuture<'static, Result<serde_json::Value, String>> + Send + Sync>;
+pub type MailFn = Arc<
+    dyn Fn(aws_lambda_events::ses::SimpleEmailEvent) -> BoxFuture<'static, Result<serde_json::Value, String>>
+        + Send
+        + Sync,
+>;
 
 pub fn mail(binary: &str, ctx: AppContext) -> Option<MailFn> {
     Some(match binary {

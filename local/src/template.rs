@@ -262,7 +262,8 @@ impl Template {
                     let actions = props.get("Rule").and_then(|r| r.get("Actions")).and_then(Value::as_sequence);
                     let action = |kind: &str| actions.into_iter().flatten().find_map(|a| a.get(kind));
                     let s3 = action("S3Action").ok_or_else(|| TemplateError(format!("{id}: no S3Action")))?;
-                    let lambda = action("LambdaAction").ok_or_else(|| TemplateError(format!("{id}: no LambdaAction")))?;
+                    let lambda =
+                        action("LambdaAction").ok_or_else(|| TemplateError(format!("{id}: no LambdaAction")))?;
                     receipt_rule = Some(ReceiptRuleSpec {
                         bucket: s3
                             .get("BucketName")

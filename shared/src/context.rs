@@ -176,7 +176,8 @@ fn response_target(
     use crate::domain::conversation::{BusinessHours, ResponseTarget};
     let mut target = ResponseTarget::default();
     if let Some(hours) = lookup("FIRST_RESPONSE_HOURS") {
-        target.hours = hours.parse().ok().filter(|h| (1..=200).contains(h)).ok_or(ConfigError("FIRST_RESPONSE_HOURS"))?;
+        target.hours =
+            hours.parse().ok().filter(|h| (1..=200).contains(h)).ok_or(ConfigError("FIRST_RESPONSE_HOURS"))?;
     }
     if let Some(raw) = lookup("BUSINESS_HOURS") {
         target.business_hours =

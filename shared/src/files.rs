@@ -51,9 +51,9 @@ pub fn of(ctx: &crate::AppContext) -> Option<&Bucket> {
 /// The mail bucket of a function given `MAIL_BUCKET` (see [`of`]).
 pub fn mail_of(ctx: &crate::AppContext) -> Option<&Bucket> {
     static BUILT: std::sync::OnceLock<Option<Bucket>> = std::sync::OnceLock::new();
-    ctx.mailbox.as_ref().or_else(|| {
-        BUILT.get_or_init(|| ctx.mail_bucket.clone().map(|bucket| Bucket::new(&ctx.sdk, bucket))).as_ref()
-    })
+    ctx.mailbox
+        .as_ref()
+        .or_else(|| BUILT.get_or_init(|| ctx.mail_bucket.clone().map(|bucket| Bucket::new(&ctx.sdk, bucket))).as_ref())
 }
 
 /// The S3 client's configuration. An endpoint override is an emulator on a loopback address

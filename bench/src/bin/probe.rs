@@ -63,6 +63,10 @@ async fn invoke(binary: &str, ctx: &AppContext, event: &str) -> Result<String, E
         "payment-events" => failures(payment_events::handler(ctx, sqs(event)?).await),
         "payment-settlements" => failures(payment_settlements::handler(ctx, sqs(event)?).await),
         "mail-events" => failures(mail_events::handler(ctx, sqs(event)?).await),
+        "mail-inbound" => {
+            let filed = mail_inbound::handler(ctx, serde_json::from_str(event)?).await?;
+            format!("filed={}", serde_json::to_string(&filed)?)
+        }
         "export-worker" => failures(export_worker::handler(ctx, sqs(event)?).await),
         "stock-alerts" => failures(stock_alerts::handler(ctx, sqs(event)?).await),
         "fulfillment-worker" => failures(fulfillment_worker::handler(ctx, sqs(event)?).await),

@@ -7,7 +7,8 @@ import { go, href } from "../router.js";
 import { addressLines } from "./order.js";
 import { pager } from "../pager.js";
 import { statusBadge } from "./orders.js";
-import type { Customer, CustomerAddress as Address, Order as OrderRow } from "../schema.js";
+import { conversationTable } from "./inbox.js";
+import type { Conversation, Customer, CustomerAddress as Address, Order as OrderRow } from "../schema.js";
 
 
 export async function customers(screen: Screen): Promise<void> {
@@ -152,7 +153,11 @@ async function download(path: string, filename: string): Promise<void> {
 
 export async function customer(screen: Screen, id: string): Promise<void> {
   const path = `/customers/${encodeURIComponent(id)}`;
-  const [answer, orders] = await Promise.all([call<Customer>("GET", path), get<Page<OrderRow>>(`${path}/orders?limit=25`)]);
+  const [answer, orders, conversations] = await Promise.all([
+    call<Customer>("GET", path),
+    get<Page<OrderRow>>(`${path}/orders?limit=25`),
+    get<Page<Conversation>>(`/conversations?customer_id=${encodeURIComponent(id)}`),
+  ]);
   const c = answer.body;
   const writable = can(screen, "customers:write");
   const erased = Boolean(c.erasure);
@@ -191,6 +196,12 @@ export async function customer(screen: Screen, id: string): Promise<void> {
             orders.items.map((o) => [link(href(`orders/${o.id}`), o.id), document.createTextNode(dateTime(o.placed_at)), statusBadge(o.status), document.createTextNode(money(o.total))]),
           )
         : empty(),
+    ),
+    h(
+      "section",
+      { class: "panel", "data-customer-conversations": "" },
+      h("h2", {}, t("customer.conversations")),
+      conversations.items.length ? conversationTable(conversations.items) : empty(),
     ),
     h(
       "section",

@@ -42,6 +42,14 @@ export async function overview(screen: Screen): Promise<void> {
       h("span", { class: "card-label" }, t(`overview.counter.${name}` as MessageKey)),
     ),
   );
+  const inboxCards = (["open", "overdue"] as const).map((name) =>
+    h(
+      "a",
+      { class: "card", href: href("inbox", name === "overdue" ? { order: "oldest" } : {}), "data-inbox-card": name },
+      h("span", { class: "card-figure" }, count(o.conversations[name])),
+      h("span", { class: "card-label" }, t(`overview.counter.conversations_${name}` as MessageKey)),
+    ),
+  );
   const receivables = Object.entries(o.receivables).map(([currency, amount]) =>
     h("li", {}, money({ amount, currency })),
   );
@@ -61,7 +69,7 @@ export async function overview(screen: Screen): Promise<void> {
   replace(
     screen.main,
     h("h1", {}, t("overview.title")),
-    h("nav", { class: "cards", "aria-label": t("overview.title") }, cards, paymentCards),
+    h("nav", { class: "cards", "aria-label": t("overview.title") }, cards, paymentCards, inboxCards),
     h(
       "section",
       { class: "panel" },

@@ -80,6 +80,14 @@ export async function startRunner(extraEnv = {}) {
       spawnSync(binary, ["reset"], { cwd: repo, env });
     },
     output: () => Buffer.concat(out).toString(),
+    /** Delivers a raw e-mail to the inbox as SES would (`backoffice-local mail`); what was filed. */
+    mail(raw, ...verdicts) {
+      const file = join(data, `mail-${Date.now()}.eml`);
+      writeFileSync(file, raw);
+      const r = spawnSync(binary, ["mail", file, ...verdicts], { cwd: repo, env, encoding: "utf8" });
+      if (r.status !== 0) throw new Error(`backoffice-local mail failed: ${r.stderr}`);
+      return JSON.parse(r.stdout);
+    },
     /** A bearer token from the runner's own minter (`backoffice-local token`), for setting up. */
     token: (...scopes) => spawnSync(binary, ["token", ...scopes], { cwd: repo, env, encoding: "utf8" }).stdout.trim(),
   };

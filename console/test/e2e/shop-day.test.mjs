@@ -452,3 +452,53 @@ test("the inbox: a contact form's question, read, noted and closed", async () =>
   await page.getByLabel("Idioma").selectOption("en");
   assert.deepEqual(problems, [], "no script error on any screen");
 });
+
+test("the inbox: a customer's e-mail with a photo, answered by e-mail, assigned and on their page", async () => {
+  const customer = await api(runner.base, "POST", "/customers", {
+    name: "Lia Correio", email: "lia@example.com",
+    addresses: [{ kind: "shipping", default: true, recipient: "Lia", line1: "Rua C, 3", city: "Recife", postal_code: "50000-000", country: "BR" }],
+  });
+  assert.equal(customer.status, 201, JSON.stringify(customer.body));
+  const png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
+  const raw = [
+    "From: Lia Correio <lia@example.com>", "To: suporte@loja.localhost", "Subject: Tampa rachada",
+    "Message-ID: <lia-1@mail.example.com>", "MIME-Version: 1.0", 'Content-Type: multipart/mixed; boundary="b"', "",
+    "--b", "Content-Type: text/plain; charset=utf-8", "", "A tampa veio rachada. <script>alert(1)</script>",
+    "--b", "Content-Type: image/png", 'Content-Disposition: attachment; filename="tampa.png"', "Content-Transfer-Encoding: base64", "", png,
+    "--b--", "",
+  ].join("\r\n");
+  const filed = runner.mail(raw);
+  assert.equal(filed[0].outcome, "new", JSON.stringify(filed));
+  const id = filed[0].conversation_id;
+  await visit(`inbox/${id}`);
+  await page.getByRole("heading", { name: "Tampa rachada" }).waitFor();
+  assert.equal(await page.locator('li[data-direction="inbound"] .message-text').textContent(), "A tampa veio rachada. <script>alert(1)</script>");
+  assert.equal(await page.locator("[data-verdicts]").getAttribute("data-verdicts"), "true/true/true");
+  const photo = page.getByRole("link", { name: "tampa.png" });
+  const fetched = await fetch(await photo.getAttribute("href"));
+  assert.equal(fetched.status, 200);
+  assert.deepEqual([...new Uint8Array(await fetched.arrayBuffer()).slice(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
+  await accessible(page, "conversation-email");
+  await page.getByLabel(/Reply to the customer/).fill("Enviamos uma tampa nova hoje.");
+  await page.getByRole("button", { name: "Send reply" }).click();
+  await page.locator('li[data-direction="outbound"]').waitFor();
+  await eventually(`inbox/${id}`, async () => (await page.locator('[data-delivery="sent"]').count()) === 1, "the reply being sent");
+  await page.getByLabel("Assignee").fill("ana");
+  await page.getByLabel(/Tags/).fill("avaria, troca");
+  await page.locator("form.assign-form").getByRole("button", { name: "Save" }).click();
+  await page.getByText("avaria", { exact: true }).first().waitFor();
+  await photograph(page, "conversation-email");
+  const stored = await api(runner.base, "GET", `/conversations/${id}`);
+  assert.equal(stored.body.conversation.assignee, "ana");
+  assert.deepEqual(stored.body.conversation.tags, ["avaria", "troca"]);
+  assert.equal(stored.body.conversation.state, "waiting_on_customer");
+  // The inbox lists it under its assignee, and the customer's page shows it
+  await visit("inbox?state=waiting_on_customer&assignee=ana");
+  await page.getByRole("link", { name: "Tampa rachada" }).waitFor();
+  await visit(`customers/${customer.body.id}`);
+  await page.locator("[data-customer-conversations]").getByRole("link", { name: "Tampa rachada" }).waitFor();
+  await page.getByLabel("Language").selectOption("pt-BR");
+  await page.getByRole("heading", { name: "Conversas" }).waitFor();
+  await page.getByLabel("Idioma").selectOption("en");
+  assert.deepEqual(problems, [], "no script error on any screen");
+});

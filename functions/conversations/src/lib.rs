@@ -18,10 +18,10 @@
 use backoffice::AppContext;
 use backoffice::domain::conversation::{self, Change, Channel, Conversation, ConversationError, Inbound, State};
 use backoffice::domain::{ConversationId, CustomerId, MessageId, OrderId};
-use backoffice::store::events::EventsOf;
 use backoffice::http::command::{self, Decision, Idempotency, Loaded, respond};
 use backoffice::http::{self, Problem, scopes};
 use backoffice::store::Versioned;
+use backoffice::store::events::EventsOf;
 use backoffice::store::loaded::Reads;
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
@@ -126,9 +126,7 @@ fn conversation_problem(e: ConversationError) -> Problem {
         ConversationError::Erased => {
             Problem::conflict("conversation-erased", "The conversation was erased", e.to_string())
         }
-        ConversationError::NoAddress => {
-            Problem::conflict("no-address", "Nobody to answer", e.to_string())
-        }
+        ConversationError::NoAddress => Problem::conflict("no-address", "Nobody to answer", e.to_string()),
     }
 }
 
@@ -250,8 +248,7 @@ async fn reply(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<
     let caller = http::require(req, scopes::CUSTOMERS_WRITE)?;
     let id = http::path_id(req, "id", ConversationId::parse)?;
     let body: NoteBody = http::json_body(req)?;
-    let Some(domain) = ctx.support_address.as_deref().and_then(|a| a.split_once('@')).map(|(_, d)| d.to_owned())
-    else {
+    let Some(domain) = ctx.support_address.as_deref().and_then(|a| a.split_once('@')).map(|(_, d)| d.to_owned()) else {
         return Err(Problem::conflict(
             "no-support-address",
             "Replies are not configured",
@@ -267,10 +264,12 @@ async fn reply(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<
                 .map_err(conversation_problem)?;
         let response = respond(StatusCode::CREATED, &message, None)?;
         let mut changes = ctx.store.changes();
-        changes
-            .conversation(Some(&before), &next)?
-            .message(&message)?
-            .events(EventsOf::Conversation(&id), std::slice::from_ref(&event), correlation_id, now)?;
+        changes.conversation(Some(&before), &next)?.message(&message)?.events(
+            EventsOf::Conversation(&id),
+            std::slice::from_ref(&event),
+            correlation_id,
+            now,
+        )?;
         Ok(Decision::new(changes, response))
     })
     .await)

@@ -187,12 +187,7 @@ async fn find_conversation(
     read: &Read,
     recipients: &[String],
 ) -> Result<Option<ConversationId>, StoreError> {
-    let mailbox = ctx
-        .support_address
-        .as_deref()
-        .and_then(|a| a.split('@').next())
-        .unwrap_or("support")
-        .to_owned();
+    let mailbox = ctx.support_address.as_deref().and_then(|a| a.split('@').next()).unwrap_or("support").to_owned();
     let mut to: Vec<String> = recipients.iter().map(|r| r.trim().to_lowercase()).collect();
     to.extend(read.to.iter().cloned());
     if let Some(token) = inbox::reply_token(&to, &mailbox)

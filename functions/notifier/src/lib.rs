@@ -23,8 +23,8 @@ use aws_lambda_events::sqs::SqsBatchResponse;
 use backoffice::AppContext;
 use backoffice::domain::conversation;
 use backoffice::domain::events::ConversationReplied;
-use backoffice::domain::{ConversationId, CustomerId, MessageId, OrderId};
 use backoffice::domain::mail::{self, Recipient, Trigger};
+use backoffice::domain::{ConversationId, CustomerId, MessageId, OrderId};
 use backoffice::email::ses::Mailer;
 use backoffice::events::{DomainEvent, Envelope};
 use backoffice::sqs::Batch;
@@ -140,7 +140,11 @@ async fn send_reply(store: &Store, mailer: &Mailer, r: &ConversationReplied) -> 
         Some(address) => match store.email_holder(address).await.map_err(|e| e.to_string())? {
             Some(holder) => {
                 let customer = CustomerId::parse("customer_id", &holder).map_err(|e| e.to_string())?;
-                store.customer(&customer).await.map_err(|e| e.to_string())?.is_some_and(|c| c.email_suppression().is_some())
+                store
+                    .customer(&customer)
+                    .await
+                    .map_err(|e| e.to_string())?
+                    .is_some_and(|c| c.email_suppression().is_some())
             }
             None => false,
         },

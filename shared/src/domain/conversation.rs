@@ -5,8 +5,8 @@
 //! next conversation and the message to store; nothing reads a clock or sends anything.
 
 use super::FieldError;
-use super::ids::{ConversationId, CustomerId, MessageId, OrderId};
 use super::events::{ConversationReplied, DomainEvent};
+use super::ids::{ConversationId, CustomerId, MessageId, OrderId};
 use super::text::ShortText;
 use chrono::{DateTime, Datelike, Duration, Utc, Weekday};
 use serde::{Deserialize, Serialize};
@@ -511,7 +511,8 @@ mod tests {
         assert_eq!(c.state, State::Open);
         // When staff reply, then it waits on the customer and the first response is kept
         let later = at("2026-12-07T14:00:00Z");
-        let (waiting, sent, _) = reply(&c, MessageId::new(), "staff-1", "It ships today.", "loja.example", later).unwrap();
+        let (waiting, sent, _) =
+            reply(&c, MessageId::new(), "staff-1", "It ships today.", "loja.example", later).unwrap();
         assert_eq!(
             (waiting.state, waiting.first_response_at, sent.direction),
             (State::WaitingOnCustomer, Some(later), Direction::Outbound)
@@ -580,7 +581,10 @@ mod tests {
         assert_eq!(assigned.assignee.as_deref(), Some("staff-1"));
         let erased = erase(&assigned);
         assert_eq!((erased.email.as_deref(), erased.name.as_deref(), erased.messages), (None, None, 1));
-        assert_eq!(reply(&erased, MessageId::new(), "s", "hi", "x", c.created_at).unwrap_err(), ConversationError::Erased);
+        assert_eq!(
+            reply(&erased, MessageId::new(), "s", "hi", "x", c.created_at).unwrap_err(),
+            ConversationError::Erased
+        );
         let m = Message {
             attachments: vec![Attachment {
                 key: "attachments/a".into(),
@@ -614,8 +618,7 @@ mod tests {
         assert_eq!(event.event_type(), "conversation.replied");
         let answer = email(Direction::Inbound, "c2@mail.example", "2026-12-07T15:00:00Z");
         // When staff reply again
-        let (_, second, _) =
-            reply(&c, MessageId::new(), "s", "b", "loja.example", at("2026-12-07T16:00:00Z")).unwrap();
+        let (_, second, _) = reply(&c, MessageId::new(), "s", "b", "loja.example", at("2026-12-07T16:00:00Z")).unwrap();
         let thread = vec![first, noted, ours.clone(), answer, second.clone()];
         // Then it answers the customer's latest e-mail and names every e-mail before it, never
         // the internal note

@@ -12,10 +12,10 @@
 
 use super::keys::{GSI1, GSI2, GSI3};
 use super::page::{CursorOrStore, Page, PageQuery};
+use super::payments::{Claim, EmailDelivery, EmailStatus};
 use super::versioned::{Versioned, next_version, versioned_from_item};
 use super::{Guard, Item, Store, StoreError, Tx, from_item, key, record_item, s};
 use crate::domain::conversation::{Conversation, Direction, Message, State};
-use super::payments::{Claim, EmailDelivery, EmailStatus};
 use crate::domain::{ConversationId, CustomerId, MessageId};
 use serde::{Deserialize, Serialize};
 
@@ -284,7 +284,11 @@ impl Store {
 
     /// The conversations of a customer and, when `email` is given, those from that address no
     /// customer was linked to.
-    async fn conversations_about(&self, customer: &CustomerId, email: Option<&str>) -> Result<Vec<Conversation>, StoreError> {
+    async fn conversations_about(
+        &self,
+        customer: &CustomerId,
+        email: Option<&str>,
+    ) -> Result<Vec<Conversation>, StoreError> {
         let mut conversations = self.conversations_of(customer).await?;
         if let Some(email) = email {
             conversations.extend(self.conversations_under(&format!("CONTACT#{}", email.to_lowercase())).await?);
@@ -294,7 +298,11 @@ impl Store {
 
     /// The mail bucket's objects those conversations' messages name (attachments, raw
     /// e-mails): deleted before the conversations are erased, which forgets them.
-    pub async fn conversation_files(&self, customer: &CustomerId, email: Option<&str>) -> Result<Vec<String>, StoreError> {
+    pub async fn conversation_files(
+        &self,
+        customer: &CustomerId,
+        email: Option<&str>,
+    ) -> Result<Vec<String>, StoreError> {
         let mut files = Vec::new();
         for c in self.conversations_about(customer, email).await? {
             if let Some((_, messages)) = self.thread(&c.id).await? {
@@ -348,12 +356,16 @@ impl Store {
         message: &MessageId,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<Claim, StoreError> {
-        let sending = EmailDelivery { status: EmailStatus::Sending, at: now, language: None, subject: None, message_id: None };
+        let sending =
+            EmailDelivery { status: EmailStatus::Sending, at: now, language: None, subject: None, message_id: None };
         let stale = (now - chrono::Duration::seconds(super::payments::CLAIM_STALE_SECONDS))
             .to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
         let values = [(":sending".to_owned(), s("sending")), (":stale".to_owned(), s(stale))].into_iter().collect();
         let condition = "attribute_not_exists(pk) OR (email.#status = :sending AND email.#at < :stale)";
-        if self.put_if(delivery_item(id, message, &sending)?, condition, &[("#status", "status"), ("#at", "at")], values).await? {
+        if self
+            .put_if(delivery_item(id, message, &sending)?, condition, &[("#status", "status"), ("#at", "at")], values)
+            .await?
+        {
             return Ok(Claim::Claimed);
         }
         let current = self.get(&conversation_pk(id), &delivery_sk(message)).await?;

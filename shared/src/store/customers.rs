@@ -313,8 +313,7 @@ impl Store {
     /// words, and every stored response about them is deleted. Repeatable: a second run finishes
     /// what an interrupted first one left, and counts only what it removed itself.
     pub async fn sweep_personal_data(&self, id: &CustomerId, email: Option<&str>) -> Result<Swept, StoreError> {
-        let mut swept = Swept::default();
-        swept.conversations_erased = self.erase_conversations(id, email).await?;
+        let mut swept = Swept { conversations_erased: self.erase_conversations(id, email).await?, ..Swept::default() };
         for item in self.everything_about(id).await? {
             let pk = item.get("pk").and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();
             match item.get("sk").and_then(|v| v.as_s().ok()).map(String::as_str) {

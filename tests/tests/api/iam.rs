@@ -49,6 +49,7 @@ const REQUIRED: &[(&str, &[&str])] = &[
             "dynamodb:PutItem",
             "dynamodb:Query",
             "dynamodb:UpdateItem",
+            "s3:DeleteObject",
         ],
     ),
     ("RecordPaymentFunction", &["dynamodb:BatchGetItem", "dynamodb:PutItem"]),
@@ -60,9 +61,17 @@ const REQUIRED: &[(&str, &[&str])] = &[
     ("PaymentSettlementsFunction", &["dynamodb:GetItem", "secretsmanager:GetSecretValue", "sqs:SendMessage"]),
     ("UpdateFulfillmentFunction", &["dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]),
     ("FulfillmentWorkerFunction", &["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]),
-    ("NotifierFunction", &["dynamodb:GetItem", "dynamodb:PutItem", "ses:SendEmail"]),
+    ("NotifierFunction", &["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "ses:SendEmail"]),
     ("MailEventsFunction", &["dynamodb:GetItem", "dynamodb:PutItem"]),
-    ("ConversationsFunction", &["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"]),
+    (
+        "MailInboundFunction",
+        &["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "s3:GetObject", "s3:PutObject", "sqs:SendMessage"],
+    ),
+    // s3:GetObject: the attachments' links are signed with its role (signing itself calls nothing).
+    (
+        "ConversationsFunction",
+        &["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "s3:GetObject"],
+    ),
     ("SalesReportFunction", &["dynamodb:PutItem", "dynamodb:UpdateItem"]),
     (
         "ProcessReturnFunction",
@@ -194,6 +203,24 @@ async fn every_function_calls_only_what_its_policy_grants() {
     assert_eq!(t.get(&format!("/conversations/{cid}")).await.status, 200);
     let noted = t.call("POST", &format!("/conversations/{cid}/notes"), &[JSON], r#"{"text":"n"}"#).await;
     assert_eq!(noted.status, 201, "{}", noted.text);
+    // The customer e-mails a photo; staff assign, reply, and read the thread with its link.
+    let png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
+    let raw = format!(
+        "From: iam@example.com\r\nTo: suporte@loja.localhost\r\nSubject: Foto\r\nMessage-ID: <iam-1@x>\r\n\
+         Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nveja\r\n\
+         --b\r\nContent-Type: image/png\r\nContent-Disposition: attachment; filename=f.png\r\n\
+         Content-Transfer-Encoding: base64\r\n\r\n{png}\r\n--b--\r\n"
+    );
+    let filed = t.app.deliver_mail(raw.as_bytes(), &Default::default()).await.unwrap();
+    let mid = filed[0]["conversation_id"].as_str().unwrap().to_owned();
+    let patched = t.call("PATCH", &format!("/conversations/{mid}"), &[JSON], r#"{"assignee":"ana"}"#).await;
+    assert_eq!(patched.status, 200, "{}", patched.text);
+    let replied = t.call("POST", &format!("/conversations/{mid}/replies"), &[JSON], r#"{"text":"ok"}"#).await;
+    assert_eq!(replied.status, 201, "{}", replied.text);
+    t.app.settle().await.unwrap();
+    let thread = t.get(&format!("/conversations/{mid}")).await.body;
+    assert!(thread["messages"][0]["links"][0]["url"].is_string(), "{thread}");
+    assert_eq!(thread["messages"][1]["delivery"]["status"], "sent", "{thread}");
     // SES reports the customer's address bouncing.
     t.ses_reports(backoffice_tests::mail::ses_report("Permanent", "iam@example.com")).await;
     t.app.settle().await.unwrap();

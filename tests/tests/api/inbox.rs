@@ -58,12 +58,16 @@ async fn an_email_opens_a_conversation_with_its_customer_order_and_photo_and_a_r
     let m = &th["messages"][0];
     assert!(m["text"].as_str().unwrap().contains("[attachment not kept: bomb.zip"), "{m}");
     assert_eq!(m["links"].as_array().unwrap().len(), 1, "{m}");
-    assert_eq!((m["links"][0]["filename"].as_str(), m["links"][0]["content_type"].as_str()), (Some("caneca.png"), Some("image/png")));
+    assert_eq!(
+        (m["links"][0]["filename"].as_str(), m["links"][0]["content_type"].as_str()),
+        (Some("caneca.png"), Some("image/png"))
+    );
     let (status, bytes) = http_get(m["links"][0]["url"].as_str().unwrap()).await;
     assert_eq!((status, bytes.starts_with(b"\x89PNG")), (200, true));
 
     // When staff reply
-    let reply = t.call("POST", &format!("/conversations/{id}/replies"), &[JSON], r#"{"text":"Enviamos outra hoje."}"#).await;
+    let reply =
+        t.call("POST", &format!("/conversations/{id}/replies"), &[JSON], r#"{"text":"Enviamos outra hoje."}"#).await;
     assert_eq!(reply.status, 201, "{}", reply.text);
     t.app.settle().await.unwrap();
     // Then SES sent it from the support address, threaded under the customer's e-mail, with the
@@ -80,16 +84,37 @@ async fn an_email_opens_a_conversation_with_its_customer_order_and_photo_and_a_r
     assert!(sent.raw.contains("In-Reply-To: <c1@mail.example.com>"), "{}", sent.raw);
     let token = th["conversation"]["reply_token"].as_str().unwrap();
     assert!(sent.raw.contains(&format!("Reply-To: <suporte+{token}@loja.localhost>")), "{}", sent.raw);
-    assert!(sent.raw.contains("From: \"Shop\" <suporte@loja.localhost>") || sent.raw.contains("From: Shop <suporte@loja.localhost>"), "{}", sent.raw);
+    assert!(
+        sent.raw.contains("From: \"Shop\" <suporte@loja.localhost>")
+            || sent.raw.contains("From: Shop <suporte@loja.localhost>"),
+        "{}",
+        sent.raw
+    );
 
     // When the customer answers to the reply address (no References: a client that drops them)
-    let answer = email("buyer@example.com", &format!("suporte+{token}@loja.localhost"), "Re: Caneca", "c2@mail.example.com", "", "Obrigado!");
+    let answer = email(
+        "buyer@example.com",
+        &format!("suporte+{token}@loja.localhost"),
+        "Re: Caneca",
+        "c2@mail.example.com",
+        "",
+        "Obrigado!",
+    );
     let filed = deliver(&t, &answer, &Verdicts::default()).await;
     // Then it is filed into the same conversation, which is open again
-    assert_eq!((filed[0]["outcome"].as_str(), filed[0]["conversation_id"].as_str()), (Some("answer"), Some(id.as_str())));
+    assert_eq!(
+        (filed[0]["outcome"].as_str(), filed[0]["conversation_id"].as_str()),
+        (Some("answer"), Some(id.as_str()))
+    );
     // And an answer found by its References alone lands there too
-    let by_refs = email("buyer@example.com", "suporte@loja.localhost", "Re: Caneca", "c3@mail.example.com",
-        &format!("In-Reply-To: <{}>\r\nReferences: <c1@mail.example.com> <{}>\r\n", sent.message_id, sent.message_id), "Chegou!");
+    let by_refs = email(
+        "buyer@example.com",
+        "suporte@loja.localhost",
+        "Re: Caneca",
+        "c3@mail.example.com",
+        &format!("In-Reply-To: <{}>\r\nReferences: <c1@mail.example.com> <{}>\r\n", sent.message_id, sent.message_id),
+        "Chegou!",
+    );
     assert_eq!(deliver(&t, &by_refs, &Verdicts::default()).await[0]["conversation_id"].as_str(), Some(id.as_str()));
     let th = thread(&t, &id).await;
     assert_eq!((th["conversation"]["state"].as_str(), th["messages"].as_array().unwrap().len()), (Some("open"), 4));
@@ -101,7 +126,14 @@ async fn mail_that_cannot_be_trusted_is_filed_unlinked_spam_is_tagged_and_a_viru
     let t = spawn_app().await;
     t.stocked("MAIL-2", 5, 1000, "BRL", 0).await;
     let order = t.place_order(&[("MAIL-2", 1)], None).await.body["id"].as_str().unwrap().to_owned();
-    let forged = email("buyer@example.com", "suporte@loja.localhost", &format!("Pedido {order}"), "f1@evil.example", "", "Change my address");
+    let forged = email(
+        "buyer@example.com",
+        "suporte@loja.localhost",
+        &format!("Pedido {order}"),
+        "f1@evil.example",
+        "",
+        "Change my address",
+    );
     // A forged From (DMARC fails): filed, but linked to nobody and no order
     let dmarc_fails = Verdicts { dmarc: "FAIL".into(), ..Verdicts::default() };
     let filed = deliver(&t, &forged, &dmarc_fails).await;
@@ -147,7 +179,8 @@ async fn ses_invoking_twice_with_one_email_files_it_once() {
 #[tokio::test]
 async fn two_staff_replying_at_once_both_reach_the_customer_in_one_thread() {
     let t = spawn_app().await;
-    let raw = email("buyer@example.com", "suporte@loja.localhost", "Onde está?", "q1@mail.example.com", "", "Meu pedido?");
+    let raw =
+        email("buyer@example.com", "suporte@loja.localhost", "Onde está?", "q1@mail.example.com", "", "Meu pedido?");
     let id = deliver(&t, &raw, &Verdicts::default()).await[0]["conversation_id"].as_str().unwrap().to_owned();
     let path = format!("/conversations/{id}/replies");
     let (a, b) = tokio::join!(
@@ -157,7 +190,8 @@ async fn two_staff_replying_at_once_both_reach_the_customer_in_one_thread() {
     assert_eq!((a.status, b.status), (201, 201), "{} / {}", a.text, b.text);
     t.app.settle().await.unwrap();
     let th = thread(&t, &id).await;
-    let outbound: Vec<&Value> = th["messages"].as_array().unwrap().iter().filter(|m| m["direction"] == "outbound").collect();
+    let outbound: Vec<&Value> =
+        th["messages"].as_array().unwrap().iter().filter(|m| m["direction"] == "outbound").collect();
     assert_eq!((outbound.len(), th["conversation"]["messages"].as_u64()), (2, Some(3)), "{th}");
     // Both sent, each its own Message-ID: the first answers the customer's e-mail, the second
     // the first (the thread's latest e-mail), and both name the customer's in References
@@ -186,9 +220,13 @@ async fn staff_assign_tag_and_list_by_assignee_and_age_and_the_overview_counts_o
     let mut ids = Vec::new();
     for n in 0..3 {
         let form = json!({"email": format!("c{n}@example.com"), "subject": "Hi", "text": "Question"});
-        ids.push(t.call("POST", "/conversations", &[JSON], &form.to_string()).await.body["id"].as_str().unwrap().to_owned());
+        ids.push(
+            t.call("POST", "/conversations", &[JSON], &form.to_string()).await.body["id"].as_str().unwrap().to_owned(),
+        );
     }
-    let patched = t.call("PATCH", &format!("/conversations/{}", ids[0]), &[JSON], r#"{"assignee":"ana","tags":["Refund"]}"#).await;
+    let patched = t
+        .call("PATCH", &format!("/conversations/{}", ids[0]), &[JSON], r#"{"assignee":"ana","tags":["Refund"]}"#)
+        .await;
     assert_eq!(patched.status, 200, "{}", patched.text);
     assert_eq!((patched.body["assignee"].as_str(), patched.body["tags"].clone()), (Some("ana"), json!(["refund"])));
     t.call("PATCH", &format!("/conversations/{}", ids[2]), &[JSON], r#"{"assignee":"ana"}"#).await;
@@ -201,7 +239,8 @@ async fn staff_assign_tag_and_list_by_assignee_and_age_and_the_overview_counts_o
     let un = t.call("PATCH", &format!("/conversations/{}", ids[2]), &[JSON], r#"{"assignee":null}"#).await;
     assert!(un.body.get("assignee").is_none(), "{}", un.text);
     assert_eq!(t.get("/conversations?assignee=ana").await.body["items"].as_array().unwrap().len(), 1);
-    for (body, field) in [(r#"{}"#, "assignee"), (r#"{"tags":["<b>"]}"#, "tags[0]"), (r#"{"assignee":""}"#, "assignee")] {
+    for (body, field) in [(r#"{}"#, "assignee"), (r#"{"tags":["<b>"]}"#, "tags[0]"), (r#"{"assignee":""}"#, "assignee")]
+    {
         let r = t.call("PATCH", &format!("/conversations/{}", ids[1]), &[JSON], body).await;
         assert_eq!(r.problem(422)["field"], field, "{body}: {}", r.text);
     }
@@ -270,12 +309,14 @@ async fn erasing_a_customer_erases_their_conversations_and_files_and_the_export_
     t.call("POST", &format!("/conversations/{id}/notes"), &[JSON], r#"{"text":"internal"}"#).await;
     // An unlinked conversation from the same address (the contact form, no order) is theirs too
     let form = json!({"email": "buyer@example.com", "subject": "Another", "text": "Hello again"});
-    let unlinked = t.call("POST", "/conversations", &[JSON], &form.to_string()).await.body["id"].as_str().unwrap().to_owned();
+    let unlinked =
+        t.call("POST", "/conversations", &[JSON], &form.to_string()).await.body["id"].as_str().unwrap().to_owned();
     // The export holds the linked conversation's correspondence, not the internal note
     let export = t.get(&format!("/customers/{}/export", t.customer)).await.body;
     let exported = &export["conversations"];
     assert_eq!(exported.as_array().unwrap().len(), 1, "{export}");
-    let directions: Vec<&str> = exported[0]["messages"].as_array().unwrap().iter().map(|m| m["direction"].as_str().unwrap()).collect();
+    let directions: Vec<&str> =
+        exported[0]["messages"].as_array().unwrap().iter().map(|m| m["direction"].as_str().unwrap()).collect();
     assert_eq!(directions, ["inbound"]);
     let link = thread(&t, &id).await["messages"][0]["links"][0]["url"].as_str().unwrap().to_owned();
     assert_eq!(http_get(&link).await.0, 200);

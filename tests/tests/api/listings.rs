@@ -316,11 +316,12 @@ async fn each_list_costs_the_documented_round_trips() {
         calls("GET /customers", "/customers", q(&[("email", "buyer@example.com")])).await,
         ["GetItem", "GetItem"]
     );
-    // The counters and the sales window (O(1) in the shop's size), then the open disputes and
-    // reviews counted on their own index partitions (each as long as what waits for a person).
+    // The counters and the sales window (O(1) in the shop's size), then the open disputes,
+    // reviews and conversations read on their own index partitions (each as long as what waits
+    // for a person).
     assert_eq!(
         calls("GET /overview", "/overview", vec![]).await,
-        ["BatchGetItem", "Query", "Query", "Query"],
+        ["BatchGetItem", "Query", "Query", "Query", "Query"],
         "O(1) in the shop's size"
     );
     assert_eq!(calls("GET /audit", "/audit", q(&[("order", &id)])).await, ["Query"]);
