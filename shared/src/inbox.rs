@@ -72,10 +72,14 @@ fn sniff(bytes: &[u8]) -> Option<&'static str> {
     }
 }
 
-/// A file name as kept: its last path segment, without controls, at most 100 characters.
+/// A file name as kept: its last path segment, without controls or header syntax, at most 100
+/// characters.
 fn safe_filename(raw: Option<&str>, n: usize) -> String {
     let base = raw.unwrap_or("").rsplit(['/', '\\']).next().unwrap_or("");
-    let cleaned: String = base.chars().filter(|c| !c.is_control()).take(100).collect();
+    // Quotes, backslashes and semicolons would end the name in the download's
+    // `Content-Disposition`.
+    let cleaned: String =
+        base.chars().filter(|c| !c.is_control() && !matches!(c, '"' | '\\' | ';')).take(100).collect();
     let cleaned = cleaned.trim().trim_start_matches('.').to_owned();
     if cleaned.is_empty() { format!("attachment-{n}") } else { cleaned }
 }
@@ -261,6 +265,8 @@ mod tests {
         assert_eq!(reply_token(&to, "support"), Some("abc"));
         assert_eq!(reply_token(&["support+a%2F..@x".to_owned()], "support"), None);
         assert_eq!(reply_token(&["support@x".to_owned()], "support"), None);
+        assert_eq!(safe_filename(Some("..\\evil\";.html"), 1), "evil.html");
+        assert_eq!(safe_filename(Some("..."), 2), "attachment-2");
         assert_eq!(order_named("no order here", "nor here"), None);
     }
 }
