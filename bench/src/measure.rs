@@ -116,7 +116,10 @@ async fn callgrind(
         || probe == "failures=0"
         || probe.starts_with("result=")
         || probe.starts_with("scopes=")
-        || probe.starts_with("calls=");
+        || probe.starts_with("calls=")
+        // The inbox filed the e-mail (a duplicate or a refusal would have written nothing).
+        || probe == "filed=new"
+        || probe == "filed=answer";
     let expected = once + iterations * each;
     if !output.status.success() || !healthy || unknown > 0 || served != expected {
         return Err(format!(

@@ -196,6 +196,16 @@ pub async fn record(
             .ok_or_else(|| format!("{id} was never invoked by the scenario"))?;
         chosen.insert(f.binary.clone(), pick.clone());
     }
+    // S3 streams an object's body, which the capture cannot read without taking it from the
+    // function: the e-mail's recorded read gets the bytes S3 held, the message stored above.
+    let inbound = chosen.get_mut("mail-inbound").ok_or("mail-inbound was not recorded")?;
+    let read = inbound.exchanges.iter_mut().find(|x| x.target == "S3.GetObject").ok_or("no read of the e-mail")?;
+    read.response = raw.clone();
+    for (name, value) in read.headers.iter_mut() {
+        if name.eq_ignore_ascii_case("content-length") {
+            *value = raw.len().to_string();
+        }
+    }
     // The capture's call to Stripe belongs to the settlement measured (its last invocation):
     // recorded beside its AWS calls, before the answer is queued.
     let settlement = chosen.get_mut("payment-settlements").ok_or("payment-settlements was not recorded")?;

@@ -65,7 +65,7 @@ async fn invoke(binary: &str, ctx: &AppContext, event: &str) -> Result<String, E
         "mail-events" => failures(mail_events::handler(ctx, sqs(event)?).await),
         "mail-inbound" => {
             let filed = mail_inbound::handler(ctx, serde_json::from_str(event)?).await?;
-            format!("filed={}", serde_json::to_string(&filed)?)
+            format!("filed={}", filed.iter().map(|f| f.outcome).collect::<Vec<_>>().join(","))
         }
         "export-worker" => failures(export_worker::handler(ctx, sqs(event)?).await),
         "stock-alerts" => failures(stock_alerts::handler(ctx, sqs(event)?).await),
