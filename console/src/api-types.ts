@@ -908,6 +908,10 @@ export interface components {
              * @enum {string}
              */
             payment_method?: "card" | "pix" | "boleto" | "bank_transfer" | "cash" | "other";
+            /** @description Where the order comes from: web (the default), manual (taken by staff) or a marketplace's name. */
+            channel?: string;
+            /** @description The channel's own id for the order. Sent again with the same lines, the order already placed is answered (200); with other lines, 409 naming it. */
+            external_reference?: string;
         };
         OrderLine: {
             sku: string;
@@ -963,6 +967,10 @@ export interface components {
             payment_method?: "card" | "pix" | "boleto" | "bank_transfer" | "cash" | "other";
             /** @description The order's payments at payment gateways (Stripe, Mercado Pago), as their webhooks reported them. */
             gateway_payments?: components["schemas"]["GatewayPayment"][];
+            /** @description Where the order came from: web (the storefront), manual (taken by staff) or a marketplace's name. */
+            channel?: string;
+            /** @description The channel's own id for the order; one order per reference and channel. */
+            external_reference?: string;
             version: number;
         };
         GatewayPayment: {
@@ -1186,6 +1194,10 @@ export interface components {
             payment_method?: "card" | "pix" | "boleto" | "bank_transfer" | "cash" | "other";
             /** @description The order's payments at payment gateways (Stripe, Mercado Pago), as their webhooks reported them. */
             gateway_payments?: components["schemas"]["GatewayPayment"][];
+            /** @description Where the order came from: web (the storefront), manual (taken by staff) or a marketplace's name. */
+            channel?: string;
+            /** @description The channel's own id for the order; one order per reference and channel. */
+            external_reference?: string;
             version: number;
             timeline: components["schemas"]["TimelineEntry"][];
         };
@@ -1973,6 +1985,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The order this channel's external_reference already placed, with the same lines */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
             /** @description OK */
             201: {
                 headers: {

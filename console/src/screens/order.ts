@@ -162,6 +162,11 @@ function customerEmails(notifications: Notification[]): HTMLElement | null {
   );
 }
 
+/** The storefront and staff in the screen's language; a marketplace by its own name. */
+function channelName(channel: string): string {
+  return channel === "web" || channel === "manual" ? t(`order.channel.${channel}`) : channel;
+}
+
 export async function order(screen: Screen, id: string): Promise<void> {
   const path = `/orders/${encodeURIComponent(id)}`;
   const [answer, returns, notifications] = await Promise.all([
@@ -198,6 +203,7 @@ export async function order(screen: Screen, id: string): Promise<void> {
       statusBadge(o.status),
       badge(`${t("order.payment")}: ${tKnown("payment", o.payment_status)}`),
       badge(`${t("order.fulfillment")}: ${tKnown("fulfillment", o.fulfillment_status)}`, "info"),
+      h("span", { "data-channel": o.channel ?? "web" }, badge(`${t("order.channel")}: ${channelName(o.channel ?? "web")}${o.external_reference ? ` ${o.external_reference}` : ""}`, "info")),
       h("span", { class: "muted" }, dateTime(o.placed_at)),
     ),
     h(

@@ -7,8 +7,15 @@
 //! on enough being available; see `Changes::reservation`), the `order.placed` event and the
 //! idempotency record. An order that takes a SKU into the low band does not list it: that is
 //! `stock-levels`' work, from the table's stream.
+//!
+//! An order carries its `channel` (`web` by default, `manual`, a marketplace's name) and may
+//! carry the channel's `external_reference`, taken in the same transaction (one order per
+//! reference and channel). A reference sent again with the same lines answers the order it
+//! placed (200), with other lines 409 naming that order: a channel importing an order twice
+//! places it once, however the two requests race.
 
 use backoffice::AppContext;
+use backoffice::domain::channel::{Channel, ExternalReference};
 use backoffice::domain::order::{self, Address, AddressInput, OrderRequest, PlaceError};
 use backoffice::domain::payment::PaymentMethod;
 use backoffice::domain::{CustomerId, FieldError, OrderId, Sku};
@@ -34,6 +41,8 @@ struct PlaceOrderBody {
     lines: Vec<LineBody>,
     shipping_address: Option<AddressInput>,
     payment_method: Option<String>,
+    channel: Option<String>,
+    external_reference: Option<String>,
 }
 
 fn parse(body: PlaceOrderBody) -> Result<OrderRequest, FieldError> {
@@ -48,6 +57,11 @@ fn parse(body: PlaceOrderBody) -> Result<OrderRequest, FieldError> {
     let mut request = OrderRequest::new(customer_id, lines, address)?;
     request.payment_method =
         body.payment_method.as_deref().map(|m| PaymentMethod::parse("payment_method", m)).transpose()?;
+    if let Some(channel) = &body.channel {
+        request.channel = Channel::parse("channel", channel)?;
+    }
+    request.external_reference =
+        body.external_reference.as_deref().map(|r| ExternalReference::parse("external_reference", r)).transpose()?;
     Ok(request)
 }
 
@@ -61,14 +75,39 @@ pub async fn handler(ctx: &AppContext, req: Request) -> Response<Body> {
     .await
 }
 
+/// The order a request's channel reference already placed: the same order (200) when it asks for
+/// the same lines, else 409 naming it. `None`: the reference is free.
+async fn already_placed(ctx: &AppContext, request: &OrderRequest) -> Result<Option<Response<Body>>, Problem> {
+    let Some(reference) = &request.external_reference else { return Ok(None) };
+    let Some(id) = ctx.store.order_by_reference(&request.channel, reference).await? else { return Ok(None) };
+    let order = ctx.store.order(&id).await?.ok_or_else(|| Problem::missing("order", &id))?;
+    if order.has_lines(&request.lines) && order.customer_id() == &request.customer_id {
+        return Ok(Some(http::json(StatusCode::OK, &OrderView::of(&order))));
+    }
+    Err(Problem::conflict(
+        "external-reference-taken",
+        "Another order has this reference",
+        format!(
+            "{} {} already placed order {id}, with other lines or another customer",
+            request.channel,
+            reference.as_str()
+        ),
+    )
+    .with_field("external_reference")
+    .with("order_id", id.to_string()))
+}
+
 async fn place(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<Response<Body>, Problem> {
     let caller = http::require(req, scopes::ORDERS_WRITE)?;
     let request = parse(http::json_body(req)?)?;
+    if let Some(answer) = already_placed(ctx, &request).await? {
+        return Ok(answer);
+    }
     let idem = Idempotency::of(req, &caller)?;
     // The SKUs and the customer in one BatchGetItem: still one read and one write in all.
     let reads = Reads::new().stock(request.lines.iter().map(|(sku, _)| sku.clone())).customer(&request.customer_id);
     let holds = &ctx.settings.holds;
-    Ok(command::execute(&ctx.store, idem.as_ref(), reads, |loaded| {
+    let placed = command::execute(&ctx.store, idem.as_ref(), reads, |loaded| {
         let customer = loaded.customer(&request.customer_id)?;
         let stock = order::by_sku(loaded.stock_items()?);
         let now = chrono::Utc::now();
@@ -86,7 +125,14 @@ async fn place(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<
         .about(o.customer_id())
         .on_commit(move || tracing::info!(order_id = %id, lines, total, %currency, "order placed")))
     })
-    .await)
+    .await;
+    // Another request with the same reference committed first: answer as if it had come first.
+    if placed.status() == StatusCode::CONFLICT
+        && let Some(answer) = already_placed(ctx, &request).await?
+    {
+        return Ok(answer);
+    }
+    Ok(placed)
 }
 
 fn place_problem(error: PlaceError) -> Problem {

@@ -38,7 +38,9 @@ pub const FIRST_VERSION: u64 = 1;
 
 pub mod access;
 pub mod address;
+pub mod allocation;
 pub mod capture;
+pub mod channel;
 pub mod contact;
 pub mod conversation;
 pub mod country;

@@ -134,6 +134,12 @@ pub struct Order {
     /// The store keeps it beside the order's fields; it is not part of what the order shows.
     #[serde(default, skip_serializing)]
     pub(crate) counted_open: bool,
+    /// Where the order came from (`web` for orders placed before channels were recorded).
+    #[serde(default)]
+    pub(crate) channel: super::channel::Channel,
+    /// The channel's own reference for it: one order per reference and channel.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) external_reference: Option<super::channel::ExternalReference>,
 }
 
 /// Reading an order from outside the domain: its fields change only through the domain's
@@ -141,6 +147,21 @@ pub struct Order {
 impl Order {
     pub fn id(&self) -> OrderId {
         self.id
+    }
+    pub fn channel(&self) -> &super::channel::Channel {
+        &self.channel
+    }
+    pub fn external_reference(&self) -> Option<&super::channel::ExternalReference> {
+        self.external_reference.as_ref()
+    }
+    /// Whether `lines` (SKU and quantity, in any order) are this order's lines: an order a
+    /// channel sends again is the same order only if it asks for the same goods.
+    pub fn has_lines(&self, lines: &[(Sku, u64)]) -> bool {
+        let mut mine: Vec<(&str, u64)> = self.lines.iter().map(|l| (l.sku.as_str(), l.quantity)).collect();
+        let mut theirs: Vec<(&str, u64)> = lines.iter().map(|(s, q)| (s.as_str(), *q)).collect();
+        mine.sort_unstable();
+        theirs.sort_unstable();
+        mine == theirs
     }
     pub fn customer_id(&self) -> &CustomerId {
         &self.customer_id
@@ -306,6 +327,8 @@ pub struct OrderRequest {
     pub shipping_address: Option<Address>,
     /// How the customer chose to pay: it sets how long the order holds its stock unpaid.
     pub payment_method: Option<super::payment::PaymentMethod>,
+    pub channel: super::channel::Channel,
+    pub external_reference: Option<super::channel::ExternalReference>,
 }
 
 impl OrderRequest {
@@ -340,7 +363,14 @@ impl OrderRequest {
                 None => merged.push((sku, quantity)),
             }
         }
-        Ok(Self { customer_id, lines: merged, shipping_address, payment_method: None })
+        Ok(Self {
+            customer_id,
+            lines: merged,
+            shipping_address,
+            payment_method: None,
+            channel: super::channel::Channel::web(),
+            external_reference: None,
+        })
     }
 }
 
@@ -462,6 +492,8 @@ pub fn place(
         payment_method: request.payment_method,
         gateway_payments: Vec::new(),
         counted_open: true,
+        channel: request.channel,
+        external_reference: request.external_reference,
     };
     // No level events: reservations are written commutatively, so an order cannot know whether
     // it is the one that takes an item into the low band. `stock-levels` lists the item and

@@ -72,12 +72,16 @@ impl Changes {
     }
 
     /// A new order (only if its id is not taken). It counts among its customer's open orders,
-    /// and only while the customer exists and is not erased.
+    /// and only while the customer exists and is not erased; its channel's reference, if any, is
+    /// taken with it (refused, `Guard::Unique("external_reference")`, if another order holds it).
     pub fn new_order(&mut self, order: &Order) -> Step<'_> {
         self.with(|tx, table| {
             super::orders::put_order(tx, table, order, None)?;
             if order.counted_open() {
                 super::customers::count_new_order(tx, table, order.customer_id())?;
+            }
+            if let Some(reference) = order.external_reference() {
+                super::orders::claim_external_reference(tx, table, order.channel(), reference, &order.id())?;
             }
             Ok(())
         })

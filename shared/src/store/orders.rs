@@ -189,3 +189,42 @@ mod tests {
         assert_eq!(sortable(Utc.with_ymd_and_hms(2026, 1, 2, 3, 4, 5).unwrap()), "2026-01-02T03:04:05.000Z");
     }
 }
+
+fn external_reference_pk(
+    channel: &crate::domain::channel::Channel,
+    reference: &crate::domain::channel::ExternalReference,
+) -> String {
+    format!("CHANNELREF#{channel}#{}", reference.as_str())
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct ReferenceGuard {
+    order_id: crate::domain::OrderId,
+}
+
+/// Takes a channel's reference for `order`: one order per reference and channel.
+pub(crate) fn claim_external_reference(
+    tx: &mut super::Tx,
+    table: &str,
+    channel: &crate::domain::channel::Channel,
+    reference: &crate::domain::channel::ExternalReference,
+    order: &crate::domain::OrderId,
+) -> Result<(), StoreError> {
+    let mut item = super::to_item(&ReferenceGuard { order_id: *order })?;
+    item.extend(super::key(external_reference_pk(channel, reference), "GUARD"));
+    tx.insert(table, item, super::Guard::Unique("external_reference"))
+}
+
+impl Store {
+    /// The order a channel's reference names, if one was placed with it.
+    pub async fn order_by_reference(
+        &self,
+        channel: &crate::domain::channel::Channel,
+        reference: &crate::domain::channel::ExternalReference,
+    ) -> Result<Option<crate::domain::OrderId>, StoreError> {
+        Ok(match self.get(&external_reference_pk(channel, reference), "GUARD").await? {
+            Some(item) => Some(super::from_item::<ReferenceGuard>(item)?.order_id),
+            None => None,
+        })
+    }
+}

@@ -5,6 +5,7 @@ mod alerts;
 mod audit;
 mod auth;
 mod bad_input;
+mod channels;
 mod contract;
 mod conversations;
 mod customers;
