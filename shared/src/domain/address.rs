@@ -37,6 +37,18 @@ pub struct Address {
 }
 
 impl Address {
+    /// ISO 3166-1 alpha-2.
+    pub fn country(&self) -> &str {
+        &self.country
+    }
+    /// The state or region, as given (for Brazil, the state's two letters).
+    pub fn region(&self) -> Option<&str> {
+        self.region.as_deref()
+    }
+    pub fn postal_code(&self) -> &str {
+        &self.postal_code
+    }
+
     /// Checks every part of `raw`; an error names the part's JSON path under `field`.
     pub fn parse(field: &str, raw: &AddressInput) -> Result<Self, FieldError> {
         let text =

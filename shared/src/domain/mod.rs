@@ -59,6 +59,7 @@ pub mod payment;
 pub mod replenishment;
 pub mod returns;
 pub mod search;
+pub mod shipping;
 pub mod stock;
 pub mod text;
 

@@ -205,6 +205,8 @@ impl Serialize for Currency {
     }
 }
 
+super::deserialize_by_parse!(Currency);
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MoneyError {
     #[error("cannot combine {0} with {1}")]
