@@ -96,6 +96,7 @@ impl Sender for EmailSender<'_> {
                     (name, address),
                     &rendered,
                     &self.mailer.message_id(&n.event_id),
+                    self.mailer.support.as_deref(),
                 );
                 let id = self.mailer.send_raw(address, raw).await.map_err(|e| e.to_string())?;
                 (EmailStatus::Sent, Some(language), Some(rendered.subject), Some(id))

@@ -110,17 +110,27 @@ pub fn render(
 }
 
 /// The message as SES sends it: `From` the shop, `To` the customer, both bodies as
-/// multipart/alternative, and a `Message-ID` of our own so a reply can be threaded.
-pub fn mime(from: &str, shop: &str, to: (&str, &str), rendered: &Rendered, message_id: &str) -> Vec<u8> {
-    mail_builder::MessageBuilder::new()
+/// multipart/alternative, and a `Message-ID` of our own so a reply can be threaded. With a
+/// `reply_to` (the service inbox's address), the customer's answer reaches the inbox.
+pub fn mime(
+    from: &str,
+    shop: &str,
+    to: (&str, &str),
+    rendered: &Rendered,
+    message_id: &str,
+    reply_to: Option<&str>,
+) -> Vec<u8> {
+    let mut message = mail_builder::MessageBuilder::new()
         .from((shop, from))
         .to(vec![(to.0, to.1)])
         .subject(rendered.subject.as_str())
         .message_id(message_id)
         .text_body(rendered.text.as_str())
-        .html_body(rendered.html.as_str())
-        .write_to_vec()
-        .unwrap_or_default()
+        .html_body(rendered.html.as_str());
+    if let Some(address) = reply_to {
+        message = message.reply_to((shop, address));
+    }
+    message.write_to_vec().unwrap_or_default()
 }
 
 /// A reply staff wrote, as the customer receives it.
@@ -225,9 +235,16 @@ mod tests {
     fn the_message_carries_both_bodies_and_our_message_id() {
         let order = shipped();
         let r = render(&trigger(Kind::Paid, &order), &order, "Ana", Language::PtBr, "Loja").unwrap();
-        let raw =
-            String::from_utf8(mime("pedidos@loja.example", "Loja", ("Ana", "ana@example.com"), &r, "abc@loja.example"))
-                .unwrap();
+        let raw = String::from_utf8(mime(
+            "pedidos@loja.example",
+            "Loja",
+            ("Ana", "ana@example.com"),
+            &r,
+            "abc@loja.example",
+            Some("suporte@loja.example"),
+        ))
+        .unwrap();
+        assert!(raw.contains("Reply-To: \"Loja\" <suporte@loja.example>"), "{raw}");
         assert!(raw.contains("Message-ID: <abc@loja.example>"), "{raw}");
         assert!(raw.contains("multipart/alternative"), "{raw}");
         assert!(raw.contains("To: \"Ana\" <ana@example.com>") || raw.contains("To: Ana <ana@example.com>"), "{raw}");

@@ -38,6 +38,8 @@ async fn a_paid_orders_customer_receives_each_email_in_their_language() {
         assert!(mail.text.starts_with("Olá, Test Buyer."), "{kind}: {}", mail.text);
         assert!(mail.subject.ends_with(&format!("(pedido {id})")), "{kind}: {}", mail.subject);
         assert!(mail.message_id.ends_with("@loja.localhost"), "ours, for threading: {}", mail.message_id);
+        let reply_to = mail.raw.lines().find(|l| l.starts_with("Reply-To:")).unwrap_or_default();
+        assert!(reply_to.ends_with("<suporte@loja.localhost>"), "answers go to the inbox: {reply_to:?}");
     }
     let (_, paid) = &emails[1];
     let total_pt = Language::PtBr.money(total);

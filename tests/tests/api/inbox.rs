@@ -344,3 +344,31 @@ async fn erasing_a_customer_erases_their_conversations_and_files_and_the_export_
     let r = t.call("POST", &format!("/conversations/{id}/replies"), &[JSON], r#"{"text":"hi"}"#).await;
     assert_eq!(r.status, 409, "{}", r.text);
 }
+
+#[tokio::test]
+async fn a_customer_answering_an_order_email_reaches_the_inbox_linked_to_the_order() {
+    let t = spawn_app().await;
+    t.stocked("MAIL-9", 5, 1000, "BRL", 0).await;
+    let order = t.place_order(&[("MAIL-9", 1)], None).await.body["id"].as_str().unwrap().to_owned();
+    t.app.settle().await.unwrap();
+    // Given the order's e-mail, answered from the customer's mail client (Reply-To: the inbox)
+    let (_, placed) = t.order_emails(&order).await.into_iter().next().expect("the order e-mail");
+    let headers = format!("In-Reply-To: <{}>\r\nReferences: <{}>\r\n", placed.message_id, placed.message_id);
+    let answer = email(
+        "buyer@example.com",
+        "suporte@loja.localhost",
+        &format!("Re: {}", placed.subject),
+        "a1@mail.example.com",
+        &headers,
+        "Posso trocar a cor?",
+    );
+    let filed = deliver(&t, &answer, &Verdicts::default()).await;
+    // Then it opens a conversation with the customer and the order the subject names
+    assert_eq!(filed[0]["outcome"], "new", "{filed}");
+    let th = thread(&t, filed[0]["conversation_id"].as_str().unwrap()).await;
+    assert_eq!(
+        (th["conversation"]["customer_id"].as_str(), th["conversation"]["order_id"].as_str()),
+        (Some(t.customer.as_str()), Some(order.as_str())),
+        "{th}"
+    );
+}
