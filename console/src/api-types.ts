@@ -819,6 +819,15 @@ export interface components {
              * @default false
              */
             free: boolean;
+            /** @description One unit packed, for shipping quotes. Left out, a weight set before is kept. */
+            weight_grams?: number;
+            dimensions?: components["schemas"]["Dimensions"];
+        };
+        /** @description One unit's packed size, in millimetres. Left out, a size set before is kept. */
+        Dimensions: {
+            length_mm: number;
+            width_mm: number;
+            height_mm: number;
         };
         Stock: {
             sku: string;
@@ -829,6 +838,8 @@ export interface components {
             available: number;
             reorder_point: number;
             reorder_quantity: number;
+            weight_grams?: number;
+            dimensions?: components["schemas"]["Dimensions"];
             low: boolean;
             version: number;
             /** Format: date-time */

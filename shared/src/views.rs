@@ -21,6 +21,10 @@ pub struct StockView {
     pub available: u64,
     pub reorder_point: u64,
     pub reorder_quantity: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weight_grams: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dimensions: Option<crate::domain::stock::Dimensions>,
     pub low: bool,
     pub version: u64,
     pub updated_at: DateTime<Utc>,
@@ -52,6 +56,8 @@ impl StockView {
             available: item.available(),
             reorder_point: item.catalog.reorder_point,
             reorder_quantity: item.catalog.reorder_quantity,
+            weight_grams: item.catalog.weight_grams,
+            dimensions: item.catalog.dimensions,
             low: item.is_low(),
             version,
             updated_at: item.updated_at,

@@ -119,6 +119,8 @@ fn row<'a>(line: u64, cell: &impl Fn(&str) -> &'a str) -> Result<Row, FieldError
         reorder_point: count("reorder_point")?,
         reorder_quantity: count("reorder_quantity")?,
         free: false,
+        weight_grams: None,
+        dimensions: None,
     })?;
     let on_hand = match cell("on_hand") {
         "" => None,

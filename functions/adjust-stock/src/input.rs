@@ -1,7 +1,7 @@
 //! Request bodies of `adjust-stock` and their parsing into domain values.
 
 use backoffice::domain::stock::{
-    Adjustment, Catalog, DeltaReason, MAX_ADJUSTMENT, MAX_ON_HAND, MAX_REORDER, MovementContext,
+    self, Adjustment, Catalog, DeltaReason, Dimensions, MAX_ADJUSTMENT, MAX_ON_HAND, MAX_REORDER, MovementContext,
 };
 use backoffice::domain::{FieldError, Money, ShortText};
 use serde::Deserialize;
@@ -24,6 +24,11 @@ pub struct CatalogBody {
     /// almost always a typing error.
     #[serde(default)]
     pub free: bool,
+    /// One unit packed, for shipping quotes; left out, the stored weight (if any) is kept.
+    #[serde(default)]
+    pub weight_grams: Option<u64>,
+    #[serde(default)]
+    pub dimensions: Option<Dimensions>,
 }
 
 pub fn catalog(body: CatalogBody) -> Result<Catalog, FieldError> {
@@ -48,6 +53,8 @@ pub fn catalog(body: CatalogBody) -> Result<Catalog, FieldError> {
         unit_price,
         reorder_point: bounded("reorder_point", body.reorder_point)?,
         reorder_quantity: bounded("reorder_quantity", body.reorder_quantity)?,
+        weight_grams: body.weight_grams.map(|w| stock::weight("weight_grams", w)).transpose()?,
+        dimensions: body.dimensions.map(|d| Dimensions::parse("dimensions", d)).transpose()?,
     })
 }
 

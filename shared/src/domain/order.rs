@@ -613,6 +613,8 @@ pub(crate) mod tests_support {
                 unit_price: Money::parse_price("p", 250, "BRL").unwrap(),
                 reorder_point: 0,
                 reorder_quantity: 10,
+                weight_grams: None,
+                dimensions: None,
             },
             on_hand,
             reserved: 0,

@@ -5,9 +5,9 @@
 use super::events::{DomainEvent, StockLevel, StockLevels};
 use super::ids::{MovementId, Sku};
 use super::money::Money;
-use super::text::ShortText;
+use super::text::{FieldError, ShortText};
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Largest quantity one adjustment may move, and the largest on-hand figure a count may set.
 /// Bounds keep every counter far from integer overflow.
@@ -22,6 +22,44 @@ pub struct Catalog {
     pub unit_price: Money,
     pub reorder_point: u64,
     pub reorder_quantity: u64,
+    /// What one unit weighs packed, for shipping quotes.
+    pub weight_grams: Option<u64>,
+    /// Its packed size, for carriers that price by volume.
+    pub dimensions: Option<Dimensions>,
+}
+
+/// The heaviest unit and the longest side the catalogue takes (a pallet's worth).
+pub const MAX_WEIGHT_GRAMS: u64 = 1_000_000;
+pub const MAX_SIDE_MM: u64 = 10_000;
+
+/// A packed unit's sides in millimetres.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Dimensions {
+    pub length_mm: u64,
+    pub width_mm: u64,
+    pub height_mm: u64,
+}
+
+impl Dimensions {
+    /// Each side from 1 mm to [`MAX_SIDE_MM`].
+    pub fn parse(field: &str, raw: Dimensions) -> Result<Self, FieldError> {
+        for (name, side) in [("length_mm", raw.length_mm), ("width_mm", raw.width_mm), ("height_mm", raw.height_mm)] {
+            if !(1..=MAX_SIDE_MM).contains(&side) {
+                return Err(FieldError::new(format!("{field}.{name}"), format!("must be from 1 to {MAX_SIDE_MM}")));
+            }
+        }
+        Ok(raw)
+    }
+}
+
+/// A unit's weight, from 1 g to [`MAX_WEIGHT_GRAMS`].
+pub fn weight(field: &str, grams: u64) -> Result<u64, FieldError> {
+    if (1..=MAX_WEIGHT_GRAMS).contains(&grams) {
+        Ok(grams)
+    } else {
+        Err(FieldError::new(field, format!("must be from 1 to {MAX_WEIGHT_GRAMS} grams")))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -400,6 +438,8 @@ mod tests {
             unit_price: Money::new(1990, Currency::parse("c", "BRL").unwrap()),
             reorder_point,
             reorder_quantity: 50,
+            weight_grams: None,
+            dimensions: None,
         }
     }
 

@@ -530,6 +530,11 @@ pub fn to_item<T: serde::Serialize>(record: &T) -> Result<Item, StoreError> {
     serde_dynamo::to_item(record).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
+/// One value as an attribute (a map for a struct).
+pub(crate) fn to_attribute<T: serde::Serialize>(value: &T) -> Result<AttributeValue, StoreError> {
+    serde_dynamo::to_attribute_value(value).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
 /// One item of `body`'s attributes beside `keys`' (keys, index keys, version). Each is
 /// serialised as the struct it is, so its map is sized once; `#[serde(flatten)]` would build one
 /// map grown from empty instead, hashing every attribute again at each doubling.

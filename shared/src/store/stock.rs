@@ -37,6 +37,10 @@ pub struct StockRecord {
     gsi4pk: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     gsi4sk: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    weight_grams: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    dimensions: Option<crate::domain::stock::Dimensions>,
 }
 
 fn record(item: &StockItem, version: u64) -> StockRecord {
@@ -59,6 +63,8 @@ fn record(item: &StockItem, version: u64) -> StockRecord {
         gsi1sk: low.then(|| item.sku.to_string()),
         gsi4pk: Some(keys::CATALOG_GSI4PK.to_owned()),
         gsi4sk: Some(item.sku.to_string()),
+        weight_grams: item.catalog.weight_grams,
+        dimensions: item.catalog.dimensions,
     }
 }
 
@@ -75,6 +81,8 @@ pub fn stock_from_record(r: StockRecord) -> Result<Versioned<StockItem>, StoreEr
             unit_price: Money::parse_price("unit_price", r.price_amount, &r.currency).map_err(corrupt)?,
             reorder_point: r.reorder_point,
             reorder_quantity: r.reorder_quantity,
+            weight_grams: r.weight_grams,
+            dimensions: r.dimensions,
         },
         on_hand: r.on_hand,
         reserved: r.reserved,
@@ -110,10 +118,6 @@ pub fn put_catalog(tx: &mut Tx, table: &str, before: &StockItem, item: &StockIte
     let update = aws_sdk_dynamodb::types::Update::builder()
         .table_name(table)
         .set_key(Some(stock_key(&item.sku)))
-        .update_expression(
-            "SET #name = :name, price_amount = :price, currency = :currency, reorder_point = :rp, \
-             reorder_quantity = :rq, version = version + :one, updated_at = :now, gsi4pk = :catalog, gsi4sk = :sku",
-        )
         .condition_expression("attribute_exists(pk) AND #name = :read_name")
         .expression_attribute_names("#name", "name")
         .expression_attribute_values(":read_name", s(before.catalog.name.to_string()))
@@ -126,7 +130,24 @@ pub fn put_catalog(tx: &mut Tx, table: &str, before: &StockItem, item: &StockIte
         .expression_attribute_values(":rq", n(c.reorder_quantity))
         .expression_attribute_values(":one", n(1))
         .expression_attribute_values(":now", s(item.updated_at.to_rfc3339()))
-        .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+        .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld);
+    // A weight or size given replaces the stored one; one left out is kept (a catalogue import
+    // carries neither, and must not lose what was set).
+    let mut extra = String::new();
+    let mut update = update;
+    if let Some(w) = c.weight_grams {
+        extra.push_str(", weight_grams = :w");
+        update = update.expression_attribute_values(":w", n(w));
+    }
+    if let Some(d) = c.dimensions {
+        extra.push_str(", dimensions = :d");
+        update = update.expression_attribute_values(":d", super::to_attribute(&d)?);
+    }
+    let update = update
+        .update_expression(format!(
+            "SET #name = :name, price_amount = :price, currency = :currency, reorder_point = :rp, \
+             reorder_quantity = :rq, version = version + :one, updated_at = :now, gsi4pk = :catalog, gsi4sk = :sku{extra}"
+        ))
         .build()
         .map_err(|e| StoreError::Corrupt(e.to_string()))?;
     tx.push(TransactWriteItem::builder().update(update).build(), Guard::Version);
@@ -412,6 +433,8 @@ mod tests {
                 unit_price: Money::new(100, Currency::parse("c", "BRL").unwrap()),
                 reorder_point: 0,
                 reorder_quantity: 0,
+                weight_grams: None,
+                dimensions: None,
             },
             on_hand,
             reserved,

@@ -133,3 +133,45 @@ async fn ledger_cursors_are_opaque_and_bound_to_their_sku() {
     assert_eq!(foreign.problem(422)["field"], "cursor");
     assert_eq!(t.get("/stock/PAGE-1/movements?limit=0").await.problem(422)["field"], "limit");
 }
+
+#[tokio::test]
+async fn a_products_weight_and_size_are_kept_for_shipping_and_checked() {
+    let t = spawn_app().await;
+    let put = |body: serde_json::Value| {
+        let t = &t;
+        async move { t.call("PUT", "/stock/HEAVY-1", &[JSON], &body.to_string()).await }
+    };
+    let base = serde_json::json!({"name": "Panela", "unit_price": {"amount": 8990, "currency": "BRL"},
+        "reorder_point": 0, "reorder_quantity": 5});
+    let mut with_weight = base.clone();
+    with_weight["weight_grams"] = 1850.into();
+    with_weight["dimensions"] = serde_json::json!({"length_mm": 300, "width_mm": 300, "height_mm": 150});
+    let created = put(with_weight).await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    assert_eq!(
+        (created.body["weight_grams"].as_u64(), created.body["dimensions"]["height_mm"].as_u64()),
+        (Some(1850), Some(150))
+    );
+    // A later update that leaves them out (a catalogue import, say) keeps them
+    let mut renamed = base.clone();
+    renamed["name"] = "Panela de ferro".into();
+    assert_eq!(put(renamed).await.status, 200);
+    let stock = t.stock("HEAVY-1").await;
+    assert_eq!(
+        (stock["name"].as_str(), stock["weight_grams"].as_u64()),
+        (Some("Panela de ferro"), Some(1850)),
+        "{stock}"
+    );
+    assert_eq!(stock["dimensions"]["length_mm"], 300);
+    // Out of range, refused naming the field, nothing changed
+    for (field, value, named) in [
+        ("weight_grams", serde_json::json!(0), "weight_grams"),
+        ("weight_grams", serde_json::json!(2_000_000), "weight_grams"),
+        ("dimensions", serde_json::json!({"length_mm": 0, "width_mm": 1, "height_mm": 1}), "dimensions.length_mm"),
+    ] {
+        let mut body = base.clone();
+        body[field] = value;
+        assert_eq!(put(body).await.problem(422)["field"], named);
+    }
+    assert_eq!(t.stock("HEAVY-1").await["weight_grams"], 1850);
+}
