@@ -677,6 +677,8 @@ mod tests {
                 unit_price: Money::parse_price("p", price, currency).unwrap(),
                 reorder_point: 2,
                 reorder_quantity: 10,
+                weight_grams: None,
+                dimensions: None,
             },
             on_hand,
             reserved,
