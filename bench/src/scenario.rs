@@ -44,6 +44,18 @@ pub fn catalog_body(sku: &str, reorder_point: u64) -> Value {
            "reorder_point": reorder_point, "reorder_quantity": 50})
 }
 
+/// A carrier's table: the city of São Paulo by CEP, the South and Southeast by state, the rest
+/// of Brazil; free over R$300.00.
+pub fn shipping_method_body() -> Value {
+    let bands = |p: [i64; 3]| json!([{"up_to_grams": 300, "price": p[0]}, {"up_to_grams": 1000, "price": p[1]}, {"up_to_grams": 5000, "price": p[2]}]);
+    json!({"name": "SEDEX", "carrier": "Correios", "service_code": "03220", "currency": "BRL", "free_over": 30000,
+    "rates": [
+        {"zone": {"countries": ["BR"], "postal_codes": [{"from": "01000-000", "to": "05999-999"}]}, "bands": bands([990, 1290, 1990])},
+        {"zone": {"countries": ["BR"], "states": ["SP", "RJ", "MG", "ES", "PR", "SC", "RS"]}, "bands": bands([1490, 1890, 2990])},
+        {"zone": {"countries": ["BR"]}, "bands": bands([2190, 2790, 4490])}
+    ]})
+}
+
 pub fn customer_body(email: &str) -> Value {
     json!({
         "name": "Benchmark Buyer", "email": email,
@@ -139,6 +151,14 @@ pub async fn record(
     if captured["payment_status"] != "paid" {
         return Err(format!("the authorised order was not captured: {captured}").into());
     }
+
+    // A carrier's rate table, then the checkout's quote for two units of a weighed product.
+    let mut weighed = catalog_body("BENCH-W", 0);
+    weighed["weight_grams"] = 850.into();
+    call(app, "PUT", "/stock/BENCH-W", &[JSON], weighed).await?;
+    call(app, "PUT", "/shipping/methods/sedex", &[JSON], shipping_method_body()).await?;
+    call(app, "GET", "/shipping/quote?country=BR&state=PR&postal_code=80000-000&lines=BENCH-W:2", &[], Value::Null)
+        .await?;
 
     // The storefront's contact form, from the customer, about their order.
     let form = json!({"email": "bench@example.com", "name": "Benchmark Buyer", "subject": "Where is my order?",
@@ -258,6 +278,7 @@ fn preferred_route(binary: &str) -> Option<&'static str> {
         "exports" => "POST /exports",
         "payment-webhooks" => "POST /webhooks/payments/{provider}",
         "conversations" => "POST /conversations",
+        "shipping" => "GET /shipping/quote",
         _ => return None,
     })
 }

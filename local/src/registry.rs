@@ -41,6 +41,7 @@ pub fn http(binary: &str, ctx: AppContext) -> Option<HttpFn> {
         "exports" => handler!(ctx, exports::handler),
         "payment-webhooks" => handler!(ctx, payment_webhooks::handler),
         "conversations" => handler!(ctx, conversations::handler),
+        "shipping" => handler!(ctx, shipping::handler),
         _ => return None,
     })
 }

@@ -51,9 +51,9 @@ impl Destination {
 #[serde(deny_unknown_fields)]
 pub struct ZoneInput {
     pub countries: Vec<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub states: Vec<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub postal_codes: Vec<PostalRangeInput>,
 }
 
@@ -65,14 +65,35 @@ pub struct PostalRangeInput {
 }
 
 /// A zone: the destinations in its countries (and, when given, its Brazilian states or CEP
-/// ranges).
+/// ranges). Written and read back in the API's shape, through [`Zone::parse`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(into = "ZoneInput", try_from = "ZoneInput")]
 pub struct Zone {
     countries: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     states: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     postal_ranges: Vec<(u32, u32)>,
+}
+
+impl TryFrom<ZoneInput> for Zone {
+    type Error = FieldError;
+    fn try_from(raw: ZoneInput) -> Result<Self, FieldError> {
+        Zone::parse("zone", &raw)
+    }
+}
+
+impl From<Zone> for ZoneInput {
+    fn from(z: Zone) -> Self {
+        let cep = |n: u32| format!("{:05}-{:03}", n / 1000, n % 1000);
+        ZoneInput {
+            countries: z.countries,
+            states: z.states,
+            postal_codes: z
+                .postal_ranges
+                .into_iter()
+                .map(|(f, t)| PostalRangeInput { from: cep(f), to: cep(t) })
+                .collect(),
+        }
+    }
 }
 
 impl Zone {
@@ -215,6 +236,66 @@ impl RateTable {
     }
 }
 
+/// A shipping method's code in the API and the URL: 1 to 40 lower-case letters, digits, `-`, `_`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct MethodCode(String);
+
+impl MethodCode {
+    pub fn parse(field: &str, raw: &str) -> Result<Self, FieldError> {
+        let ok = !raw.is_empty()
+            && raw.len() <= 40
+            && raw.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+        if ok {
+            Ok(Self(raw.to_owned()))
+        } else {
+            Err(FieldError::new(field, "must be 1 to 40 lower-case letters, digits, '-' or '_'"))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for MethodCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+super::deserialize_by_parse!(MethodCode);
+
+/// A way to ship: a carrier's service and what it costs where.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShippingMethod {
+    pub code: MethodCode,
+    pub name: String,
+    pub carrier: String,
+    /// The carrier's own code for the service (e.g. Correios' `03220` for SEDEX).
+    pub service_code: String,
+    pub active: bool,
+    /// Shown as the method's own `currency`, `rates` and `free_over`: what `PUT` takes.
+    #[serde(flatten)]
+    pub table: RateTable,
+}
+
+/// What a set of lines weighs and comes to: each line's unit weight times its quantity.
+/// `Err`: the index of a line whose product has no weight (it cannot be quoted).
+pub fn parcel(lines: &[(Option<u64>, u64, Money)]) -> Result<(u64, Money), usize> {
+    let mut grams = 0u64;
+    let mut subtotal: Option<Money> = None;
+    for (i, (weight, quantity, line_total)) in lines.iter().enumerate() {
+        let w = weight.ok_or(i)?;
+        grams = grams.saturating_add(w.saturating_mul(*quantity));
+        subtotal = Some(match subtotal {
+            None => *line_total,
+            Some(s) => s.checked_add(*line_total).map_err(|_| i)?,
+        });
+    }
+    Ok((grams, subtotal.ok_or(0usize)?))
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum QuoteError {
     #[error("the method does not ship to this destination")]
@@ -300,6 +381,27 @@ mod tests {
         assert_eq!(t.quote(&to("BR", Some("PE"), None), 5001, r), Err(QuoteError::TooHeavy { max_grams: 5000 }));
         let usd = Money::new(5000, Currency::parse("c", "USD").unwrap());
         assert_eq!(t.quote(&to("BR", Some("PE"), None), 100, usd), Err(QuoteError::Currency(brl())));
+    }
+
+    #[test]
+    fn a_table_reads_back_in_the_shape_it_was_given() {
+        let t = table();
+        let json = serde_json::to_value(&t).unwrap();
+        assert_eq!(
+            json["rates"][0]["zone"],
+            serde_json::json!({"countries": ["BR"], "postal_codes": [{"from": "01000-000", "to": "05999-999"}]})
+        );
+        let back: RateTable = serde_json::from_value(json).unwrap();
+        assert_eq!(back, t);
+    }
+
+    #[test]
+    fn a_parcel_weighs_its_lines_and_needs_every_weight() {
+        let r = |a| Money::new(a, brl());
+        assert_eq!(parcel(&[(Some(250), 2, r(2000)), (Some(1000), 1, r(5000))]), Ok((1500, r(7000))));
+        assert_eq!(parcel(&[(Some(250), 2, r(2000)), (None, 1, r(5000))]), Err(1));
+        assert!(MethodCode::parse("code", "sedex-10").is_ok());
+        assert!(MethodCode::parse("code", "SEDEX").is_err());
     }
 
     #[test]

@@ -188,6 +188,15 @@ impl Changes {
         self.with(|tx, table| super::conversations::put_inbound(tx, table, m, ses_message_id, new_header))
     }
 
+    /// A shipping method's new definition over the one read (`None`: a new method).
+    pub fn shipping_method(
+        &mut self,
+        before: Option<&Versioned<crate::domain::shipping::ShippingMethod>>,
+        next: &crate::domain::shipping::ShippingMethod,
+    ) -> Step<'_> {
+        self.with(|tx, table| super::shipping::put_method(tx, table, next, before.map(Versioned::version)))
+    }
+
     /// A new message of a conversation's thread.
     pub fn message(&mut self, m: &crate::domain::conversation::Message) -> Step<'_> {
         self.with(|tx, table| super::conversations::put_message(tx, table, m))

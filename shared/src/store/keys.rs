@@ -16,6 +16,7 @@
 //! | customer's open-order count | `CUSTOMER#{ulid}` | `OPEN_ORDERS` | — |
 //! | customer name prefix | `NAME#{hash(prefix)}` | `{customer id}` | — |
 //! | e-mail guard | `EMAIL#{sha256(email)}` | `EMAIL` | — |
+//! | shipping method | `SHIPMETHOD#{code}` | `METHOD` | gsi3: `SHIPPING_METHODS` / `{code}` |
 //! | channel reference guard | `CHANNELREF#{channel}#{external reference}` | `GUARD` | — (holds the order id) |
 //! | return (RMA) | `RETURN#{ulid}` | `RETURN` | gsi2: `CUSTOMER#{id}` / `RETURN#{id}`; gsi5: `RETURNS#{status}` / `{requested_at}#{id}` |
 //! | sales report row | `REPORT#SALES` | `{date}#{currency}` | — |

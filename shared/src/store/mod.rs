@@ -22,6 +22,7 @@ pub mod payments;
 pub mod replenishment;
 pub mod reports;
 pub mod returns;
+pub mod shipping;
 pub mod stock;
 pub mod versioned;
 

@@ -72,6 +72,7 @@ const REQUIRED: &[(&str, &[&str])] = &[
         "ConversationsFunction",
         &["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "s3:GetObject"],
     ),
+    ("ShippingFunction", &["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"]),
     ("SalesReportFunction", &["dynamodb:PutItem", "dynamodb:UpdateItem"]),
     (
         "ProcessReturnFunction",
@@ -203,6 +204,15 @@ async fn every_function_calls_only_what_its_policy_grants() {
     assert_eq!(t.get(&format!("/conversations/{cid}")).await.status, 200);
     let noted = t.call("POST", &format!("/conversations/{cid}/notes"), &[JSON], r#"{"text":"n"}"#).await;
     assert_eq!(noted.status, 201, "{}", noted.text);
+    // A shipping method, and a quote for a weighed product.
+    let weighed = json!({"name": "W", "unit_price": {"amount": 100, "currency": "BRL"}, "reorder_point": 0,
+        "reorder_quantity": 1, "weight_grams": 500});
+    assert_eq!(t.call("PUT", "/stock/IAM-W", &[JSON], &weighed.to_string()).await.status, 201);
+    let method = json!({"name": "PAC", "carrier": "Correios", "currency": "BRL",
+        "rates": [{"zone": {"countries": ["BR"]}, "bands": [{"up_to_grams": 1000, "price": 1990}]}]});
+    assert_eq!(t.call("PUT", "/shipping/methods/pac", &[JSON], &method.to_string()).await.status, 201);
+    assert_eq!(t.get("/shipping/methods").await.status, 200);
+    assert_eq!(t.get("/shipping/quote?country=BR&lines=IAM-W:1").await.status, 200);
     // The customer e-mails a photo; staff assign, reply, and read the thread with its link.
     let png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
     let raw = format!(

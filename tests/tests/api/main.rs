@@ -30,5 +30,6 @@ mod returns;
 mod routing;
 mod runner;
 mod sample_events;
+mod shipping;
 mod stock;
 mod stock_levels;
