@@ -142,6 +142,9 @@ async fn quote(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Proble
     let country = http::query_param(req, "country").ok_or_else(|| Problem::invalid("country", "is required"))?;
     let country = backoffice::domain::country::parse_country("country", &country)?;
     let postal = match http::query_param(req, "postal_code") {
+        Some(p) if p.chars().count() > 20 => {
+            return Err(Problem::invalid("postal_code", "must be at most 20 characters"));
+        }
         Some(p) if country == "BR" => Some(shipping::cep("postal_code", &p)?),
         _ => None,
     };
@@ -151,7 +154,7 @@ async fn quote(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Proble
     }
     let lines = parse_lines(&http::query_param(req, "lines").ok_or_else(|| Problem::invalid("lines", "is required"))?)?;
     let skus: Vec<Sku> = lines.iter().map(|(s, _)| s.clone()).collect();
-    let (items, methods) = futures_join(ctx, &skus).await?;
+    let (items, methods) = products_and_methods(ctx, &skus).await?;
     let mut parcel_lines = Vec::with_capacity(lines.len());
     for (sku, quantity) in &lines {
         let item = items
@@ -195,11 +198,13 @@ async fn quote(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Proble
     Ok(http::json(StatusCode::OK, &serde_json::json!({ "weight_grams": grams, "subtotal": subtotal, "items": offers })))
 }
 
-/// The lines' products and the methods, read at once.
-async fn futures_join(
+/// The lines' products and the methods, one after the other: at once, a cold start would open a
+/// second TLS connection to DynamoDB (a handshake costs more than the wait it saves).
+async fn products_and_methods(
     ctx: &AppContext,
     skus: &[Sku],
 ) -> Result<(Vec<backoffice::domain::stock::StockItem>, Vec<ShippingMethod>), StoreError> {
-    let (items, methods) = tokio::join!(ctx.store.stock_items(skus), ctx.store.shipping_methods());
-    Ok((items?, methods?.into_iter().map(|m| m.into_inner()).collect()))
+    let items = ctx.store.stock_items(skus).await?;
+    let methods = ctx.store.shipping_methods().await?;
+    Ok((items, methods.into_iter().map(|m| m.into_inner()).collect()))
 }
