@@ -578,6 +578,63 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/shipping/methods/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Save a shipping method and its rate table (replaced whole)
+         * @description The first zone that serves a destination applies; its first band that holds the parcel's weight gives the price; an order subtotal at or over free_over ships free. 201 when new, 200 when replaced.
+         */
+        put: operations["putShippingMethod"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/shipping/methods": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every shipping method, in code order */
+        get: operations["listShippingMethods"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/shipping/quote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What each offered method charges to ship these lines there, cheapest first
+         * @description From the products' weights (weight_grams) and prices. A destination or parcel no offered method serves is 422 naming country; a product without a weight is 422 naming lines.
+         */
+        get: operations["quoteShipping"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/webhooks/payments/{provider}": {
         parameters: {
             query?: never;
@@ -1136,6 +1193,63 @@ export interface components {
         ConversationPage: {
             items: components["schemas"]["Conversation"][];
             next_cursor: string | null;
+        };
+        /** @description Destinations in these countries; for a zone of Brazil only, narrowed to states or CEP ranges. */
+        ShippingZone: {
+            countries: string[];
+            states?: string[];
+            postal_codes?: {
+                from: string;
+                to: string;
+            }[];
+        };
+        ShippingRate: {
+            zone: components["schemas"]["ShippingZone"];
+            /** @description Up to up_to_grams costs price (minor units), in increasing weight. */
+            bands: {
+                up_to_grams: number;
+                price: number;
+            }[];
+        };
+        ShippingMethodInput: {
+            name: string;
+            carrier: string;
+            /** @description The carrier's code for the service. */
+            service_code?: string;
+            /**
+             * @description Whether quotes offer it.
+             * @default true
+             */
+            active: boolean;
+            currency: string;
+            rates: components["schemas"]["ShippingRate"][];
+            /** @description An order subtotal (minor units) from which it ships free. */
+            free_over?: number;
+        };
+        ShippingMethod: {
+            code: string;
+            name: string;
+            carrier: string;
+            service_code: string;
+            active: boolean;
+            currency: string;
+            rates: components["schemas"]["ShippingRate"][];
+            free_over?: number;
+            version: number;
+        };
+        ShippingMethodList: {
+            items: components["schemas"]["ShippingMethod"][];
+        };
+        ShippingQuote: {
+            weight_grams: number;
+            subtotal: components["schemas"]["Money"];
+            items: {
+                code: string;
+                name: string;
+                carrier: string;
+                price: components["schemas"]["Money"];
+                free: boolean;
+            }[];
         };
         ConversationThread: {
             conversation: components["schemas"]["Conversation"];
@@ -2936,6 +3050,93 @@ export interface operations {
             };
             404: components["responses"]["404"];
             409: components["responses"]["409"];
+            422: components["responses"]["422"];
+            default: components["responses"]["Error"];
+        };
+    };
+    putShippingMethod: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ShippingMethodInput"];
+            };
+        };
+        responses: {
+            /** @description Replaced */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShippingMethod"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShippingMethod"];
+                };
+            };
+            409: components["responses"]["409"];
+            422: components["responses"]["422"];
+            default: components["responses"]["Error"];
+        };
+    };
+    listShippingMethods: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShippingMethodList"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    quoteShipping: {
+        parameters: {
+            query: {
+                country: string;
+                state?: string;
+                postal_code?: string;
+                /** @description SKU:QUANTITY pairs separated by commas, e.g. MUG-1:2,CAP-3:1 */
+                lines: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShippingQuote"];
+                };
+            };
             422: components["responses"]["422"];
             default: components["responses"]["Error"];
         };
