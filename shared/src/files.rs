@@ -91,6 +91,16 @@ impl Bucket {
     /// A link that downloads the file under its name for [`LINK_SECONDS`]. Signed here, with
     /// no call to S3.
     pub async fn link(&self, key: &str, file_name: &str) -> Result<String, FileError> {
+        self.presigned_download(key, file_name, None).await
+    }
+
+    /// A signed `GetObject` that downloads `key` as `file_name` (as `content_type`, when given).
+    async fn presigned_download(
+        &self,
+        key: &str,
+        file_name: &str,
+        content_type: Option<&str>,
+    ) -> Result<String, FileError> {
         let config = PresigningConfig::expires_in(std::time::Duration::from_secs(LINK_SECONDS))
             .map_err(|e| failed("link", e))?;
         let request = self
@@ -99,6 +109,7 @@ impl Bucket {
             .bucket(&self.bucket)
             .key(key)
             .response_content_disposition(attachment(file_name))
+            .set_response_content_type(content_type.map(str::to_owned))
             .presigned(config)
             .await
             .map_err(|e| failed("link", e))?;
@@ -157,19 +168,7 @@ impl Bucket {
     /// A link that downloads a file a customer sent, for [`LINK_SECONDS`], served as the type
     /// its bytes showed and always as a download, so a browser never renders it as a page.
     pub async fn download_link(&self, key: &str, file_name: &str, content_type: &str) -> Result<String, FileError> {
-        let config = PresigningConfig::expires_in(std::time::Duration::from_secs(LINK_SECONDS))
-            .map_err(|e| failed("link", e))?;
-        let request = self
-            .client
-            .get_object()
-            .bucket(&self.bucket)
-            .key(key)
-            .response_content_disposition(attachment(file_name))
-            .response_content_type(content_type)
-            .presigned(config)
-            .await
-            .map_err(|e| failed("link", e))?;
-        Ok(request.uri().to_owned())
+        self.presigned_download(key, file_name, Some(content_type)).await
     }
 }
 

@@ -212,14 +212,8 @@ impl Store {
     /// The open conversations, every one (for the overview's open and overdue counts: a shop
     /// answers its inbox, so the list stays short).
     pub async fn open_conversations(&self) -> Result<Vec<Conversation>, StoreError> {
-        let query = self
-            .client()
-            .query()
-            .table_name(self.table())
-            .index_name(GSI3)
-            .key_condition_expression("gsi3pk = :p")
-            .expression_attribute_values(":p", s(state_gsi3pk(State::Open)));
-        self.query_all(query).await?.into_iter().map(|i| conversation_from_item(i).map(Versioned::into_inner)).collect()
+        let open = self.gsi3_partition(&state_gsi3pk(State::Open)).await?;
+        open.into_iter().map(|i| conversation_from_item(i).map(Versioned::into_inner)).collect()
     }
 
     /// A conversation and its messages, oldest first: one Query on its partition.

@@ -445,6 +445,18 @@ impl Store {
         }
     }
 
+    /// Every item of one gsi3 partition (a list read whole: as long as what it lists).
+    pub(crate) async fn gsi3_partition(&self, partition: &str) -> Result<Vec<Item>, StoreError> {
+        let query = self
+            .client()
+            .query()
+            .table_name(self.table())
+            .index_name(keys::GSI3)
+            .key_condition_expression("gsi3pk = :p")
+            .expression_attribute_values(":p", s(partition));
+        self.query_all(query).await
+    }
+
     pub async fn query_all(
         &self,
         query: aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder,

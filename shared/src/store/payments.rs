@@ -238,15 +238,8 @@ impl Store {
         partition: &str,
         amount: impl Fn(&Order) -> i64,
     ) -> Result<std::collections::BTreeMap<String, i64>, StoreError> {
-        let query = self
-            .client()
-            .query()
-            .table_name(self.table())
-            .index_name(GSI3)
-            .key_condition_expression("gsi3pk = :p")
-            .expression_attribute_values(":p", s(partition));
         let mut totals = std::collections::BTreeMap::new();
-        for item in self.query_all(query).await? {
+        for item in self.gsi3_partition(partition).await? {
             let order = super::orders::order_from_item(item)?;
             *totals.entry(order.currency().code().to_owned()).or_insert(0) += amount(&order);
         }

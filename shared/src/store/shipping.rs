@@ -1,9 +1,8 @@
 //! Shipping methods (`SHIPMETHOD#{code}` / `METHOD`, versioned), listed in code order through
 //! gsi3 (`SHIPPING_METHODS` / `{code}`): a shop has a handful, read whole by a quote.
 
-use super::keys::GSI3;
 use super::versioned::{Versioned, next_version, versioned_from_item};
-use super::{Store, StoreError, Tx, record_item, s};
+use super::{Store, StoreError, Tx, record_item};
 use crate::domain::shipping::{MethodCode, ShippingMethod};
 use serde::Serialize;
 
@@ -48,13 +47,6 @@ impl Store {
 
     /// Every shipping method, in code order.
     pub async fn shipping_methods(&self) -> Result<Vec<Versioned<ShippingMethod>>, StoreError> {
-        let query = self
-            .client()
-            .query()
-            .table_name(self.table())
-            .index_name(GSI3)
-            .key_condition_expression("gsi3pk = :p")
-            .expression_attribute_values(":p", s(LIST_GSI3PK));
-        self.query_all(query).await?.into_iter().map(versioned_from_item::<ShippingMethod>).collect()
+        self.gsi3_partition(LIST_GSI3PK).await?.into_iter().map(versioned_from_item::<ShippingMethod>).collect()
     }
 }
