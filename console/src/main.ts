@@ -14,6 +14,7 @@ import { reports } from "./screens/reports.js";
 import { audit } from "./screens/audit.js";
 import { payments } from "./screens/payments.js";
 import { conversation, inbox } from "./screens/inbox.js";
+import { shipping } from "./screens/shipping.js";
 import { returns } from "./screens/returns.js";
 import { stockItem, stockList } from "./screens/stock.js";
 
@@ -39,6 +40,7 @@ const NAV: [string, MessageKey, string?][] = [
   ["reports", "nav.reports"],
   ["payments", "nav.payments"],
   ["inbox", "nav.inbox", "customers:read"],
+  ["shipping", "nav.shipping"],
   ["audit", "nav.audit", "audit:read"],
 ];
 
@@ -63,6 +65,8 @@ async function route(screen: Screen): Promise<void> {
       return payments(screen);
     case "inbox":
       return second ? conversation(screen, second) : inbox(screen);
+    case "shipping":
+      return shipping(screen);
     default:
       throw new ApiError({ status: 404, title: "Not found", detail: t("app.notFound") });
   }

@@ -502,3 +502,33 @@ test("the inbox: a customer's e-mail with a photo, answered by e-mail, assigned 
   await page.getByLabel("Idioma", { exact: true }).selectOption("en");
   assert.deepEqual(problems, [], "no script error on any screen");
 });
+
+test("shipping: a carrier's method saved from the form, then a checkout's quote tried", async () => {
+  const product = await api(runner.base, "PUT", "/stock/FRETE-1", {
+    name: "Chaleira", unit_price: { amount: 5000, currency: "BRL" }, reorder_point: 0, reorder_quantity: 1, weight_grams: 400,
+  });
+  assert.equal(product.status, 201, JSON.stringify(product.body));
+  await visit("shipping");
+  await page.getByRole("heading", { name: "Shipping", exact: true }).waitFor();
+  const save = page.locator("form.method-form");
+  await save.getByLabel("Code", { exact: true }).fill("pac");
+  await save.getByLabel("Name", { exact: true }).fill("PAC");
+  await save.getByLabel("Carrier", { exact: true }).fill("Correios");
+  await save.getByLabel(/Bands/).fill("300:1590, 1000:1990, 5000:2890");
+  await submit(save);
+  await page.locator('[data-method="pac"]').waitFor();
+  assert.match(await page.locator('[data-method="pac"]').textContent(), /≤ 1000 g: R\$\s?19\.90/);
+  const stored = await api(runner.base, "GET", "/shipping/methods");
+  assert.deepEqual(stored.body.items.map((m) => [m.code, m.rates[0].bands.length]), [["pac", 3]]);
+  const quote = page.locator("form.quote-form");
+  await quote.getByLabel("State").fill("PE");
+  await quote.getByLabel(/Lines/).fill("FRETE-1:1");
+  await submit(quote);
+  await page.locator('[data-offer="pac"]').waitFor();
+  assert.match(await page.locator('[data-offer="pac"]').textContent(), /19\.90/);
+  await screen("shipping");
+  await page.getByLabel("Language", { exact: true }).selectOption("pt-BR");
+  await page.getByRole("heading", { name: "Frete", exact: true }).waitFor();
+  await page.getByLabel("Idioma", { exact: true }).selectOption("en");
+  assert.deepEqual(problems, [], "no script error on any screen");
+});
