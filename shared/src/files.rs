@@ -117,24 +117,32 @@ impl Bucket {
     }
 }
 
+/// What a bounded read found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stored {
+    Missing,
+    /// Larger than the read allows: left unread.
+    TooLarge,
+    Bytes(Vec<u8>),
+}
+
 impl Bucket {
-    /// The object at `key`, refused unread when it is larger than `max` bytes. `None`: no such
-    /// object.
-    pub async fn read(&self, key: &str, max: usize) -> Result<Option<Vec<u8>>, FileError> {
+    /// The object at `key`, refused unread when it is larger than `max` bytes.
+    pub async fn read(&self, key: &str, max: usize) -> Result<Stored, FileError> {
         let got = self.client.get_object().bucket(&self.bucket).key(key).send().await;
         let object = match got {
             Ok(object) => object,
-            Err(e) if e.as_service_error().is_some_and(|s| s.is_no_such_key()) => return Ok(None),
+            Err(e) if e.as_service_error().is_some_and(|s| s.is_no_such_key()) => return Ok(Stored::Missing),
             Err(e) => return Err(failed("reading", DisplayErrorContext(e))),
         };
         if object.content_length.is_some_and(|n| n < 0 || n as u64 > max as u64) {
-            return Err(FileError(format!("{key} is larger than {max} bytes")));
+            return Ok(Stored::TooLarge);
         }
         let bytes = object.body.collect().await.map_err(|e| failed("reading", e))?.into_bytes();
         if bytes.len() > max {
-            return Err(FileError(format!("{key} is larger than {max} bytes")));
+            return Ok(Stored::TooLarge);
         }
-        Ok(Some(bytes.to_vec()))
+        Ok(Stored::Bytes(bytes.to_vec()))
     }
 
     /// Writes a small file (an attachment) in one request.

@@ -21,7 +21,7 @@ use aws_lambda_events::ses::{SimpleEmailEvent, SimpleEmailService, SimpleEmailVe
 use backoffice::AppContext;
 use backoffice::domain::conversation::{self, Attachment, Change, Channel, Conversation, Inbound, Verdicts};
 use backoffice::domain::{ConversationId, CustomerId, MessageId, OrderId};
-use backoffice::files::{ATTACHMENTS_PREFIX, Bucket, INBOUND_PREFIX};
+use backoffice::files::{ATTACHMENTS_PREFIX, Bucket, INBOUND_PREFIX, Stored};
 use backoffice::inbox::{self, InboundError, Read};
 use backoffice::store::audit::{Actor, acting_as};
 use backoffice::store::{Guard, Retry, StoreError, Versioned};
@@ -83,12 +83,11 @@ async fn file(ctx: &AppContext, ses: &SimpleEmailService) -> Result<Filed, Strin
     }
     let bucket = backoffice::files::mail_of(ctx).ok_or("MAIL_BUCKET is not set")?;
     let raw_key = format!("{INBOUND_PREFIX}{ses_id}");
-    let raw = match bucket.read(&raw_key, inbox::MAX_MESSAGE_BYTES).await {
-        Ok(Some(raw)) => raw,
+    let raw = match bucket.read(&raw_key, inbox::MAX_MESSAGE_BYTES).await.map_err(|e| e.to_string())? {
+        Stored::Bytes(raw) => raw,
         // SES stores the message before it invokes us: absent, it is not there yet.
-        Ok(None) => return Err("the e-mail is not in the mail bucket".into()),
-        Err(e) if e.to_string().contains("larger than") => return Ok(Filed::not_filed("too_large")),
-        Err(e) => return Err(e.to_string()),
+        Stored::Missing => return Err("the e-mail is not in the mail bucket".into()),
+        Stored::TooLarge => return Ok(Filed::not_filed("too_large")),
     };
     let read = match inbox::read(&raw) {
         Ok(read) => read,

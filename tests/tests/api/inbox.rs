@@ -339,7 +339,7 @@ async fn erasing_a_customer_erases_their_conversations_and_files_and_the_export_
     let bucket = backoffice::files::mail_of(&t.app.contexts["MailInboundFunction"]).unwrap();
     let key = link.split('?').next().unwrap().rsplit_once(&format!("{}/", bucket.bucket())).unwrap().1.to_owned();
     assert!(key.starts_with("attachments/"), "{key}");
-    assert_eq!(bucket.read(&key, 1 << 20).await.unwrap(), None, "the photo is deleted");
+    assert_eq!(bucket.read(&key, 1 << 20).await.unwrap(), backoffice::files::Stored::Missing, "the photo is deleted");
     // And nobody can reply to an erased conversation
     let r = t.call("POST", &format!("/conversations/{id}/replies"), &[JSON], r#"{"text":"hi"}"#).await;
     assert_eq!(r.status, 409, "{}", r.text);
