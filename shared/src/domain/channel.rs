@@ -34,10 +34,6 @@ impl Channel {
     pub fn web() -> Self {
         Self(Self::WEB.to_owned())
     }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
 impl Default for Channel {
@@ -46,13 +42,7 @@ impl Default for Channel {
     }
 }
 
-impl std::fmt::Display for Channel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-super::deserialize_by_parse!(Channel);
+super::checked_string!(Channel);
 
 /// A channel's own id for an order (a marketplace's order number): 1 to 100 letters, digits and
 /// `.`, `_`, `:`, `/`, `#`, `-`.
@@ -71,13 +61,9 @@ impl ExternalReference {
             Err(FieldError::new(field, "must be 1 to 100 letters, digits or . _ : / # -"))
         }
     }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
-super::deserialize_by_parse!(ExternalReference);
+super::checked_string!(ExternalReference);
 
 #[cfg(test)]
 mod tests {

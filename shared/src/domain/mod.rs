@@ -31,6 +31,27 @@ macro_rules! deserialize_by_parse {
 }
 pub(crate) use deserialize_by_parse;
 
+/// A newtype over a checked `String` (its `parse(field, raw)` the only way in): read back as
+/// text (`as_str`, `Display`) and deserialised through `parse`.
+macro_rules! checked_string {
+    ($name:ident) => {
+        impl $name {
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        super::deserialize_by_parse!($name);
+    };
+}
+pub(crate) use checked_string;
+
 /// The version an aggregate's first save stores. Versions belong to the store
 /// (`store::Versioned`), which moves them on every write; the domain names this one because a
 /// new stock item's first level event carries it.

@@ -102,19 +102,9 @@ impl GatewayReference {
             Err(FieldError::new(field, "must be 1 to 100 visible ASCII characters"))
         }
     }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
-impl std::fmt::Display for GatewayReference {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-super::deserialize_by_parse!(GatewayReference);
+super::checked_string!(GatewayReference);
 
 /// A positive amount.
 pub fn positive(field: &str, amount: Money) -> Result<Money, FieldError> {

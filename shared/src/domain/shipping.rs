@@ -252,19 +252,9 @@ impl MethodCode {
             Err(FieldError::new(field, "must be 1 to 40 lower-case letters, digits, '-' or '_'"))
         }
     }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
-impl std::fmt::Display for MethodCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-super::deserialize_by_parse!(MethodCode);
+super::checked_string!(MethodCode);
 
 /// A way to ship: a carrier's service and what it costs where.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
