@@ -77,6 +77,7 @@ pub mod money;
 pub mod order;
 pub mod overview;
 pub mod payment;
+pub mod promotion;
 pub mod replenishment;
 pub mod returns;
 pub mod search;

@@ -65,6 +65,55 @@ pub struct OrderLine {
     pub quantity: u64,
     pub unit_price: Money,
     pub line_total: Money,
+    /// The line's share of the order's discounts (largest remainder over the lines).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discount: Option<Money>,
+}
+
+impl OrderLine {
+    /// What the customer paid for the line: its total less its share of the discounts.
+    pub fn paid(&self) -> Money {
+        let off = self.discount.map_or(0, |d| d.amount());
+        Money::new(self.line_total.amount() - off, self.line_total.currency())
+    }
+
+    /// What the customer paid for `units` of the line, rounded down (all its units: `paid`).
+    pub fn paid_for(&self, units: u64) -> Money {
+        let paid = self.paid();
+        if units >= self.quantity || self.quantity == 0 {
+            return paid;
+        }
+        let part = i128::from(paid.amount()) * i128::from(units) / i128::from(self.quantity);
+        Money::new(part as i64, paid.currency())
+    }
+}
+
+/// What an order charges for shipping, and by which method.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShippingCharge {
+    pub method: super::shipping::MethodCode,
+    pub name: String,
+    pub carrier: String,
+    /// The charge before any free-shipping promotion.
+    pub amount: Money,
+    /// `given`: the storefront said what it charged; `computed`: the method's rate table did.
+    pub basis: ChargeBasis,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChargeBasis {
+    Computed,
+    Given,
+}
+
+/// An order's money at a glance: `total = lines - discounts + shipping`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Totals {
+    pub lines: Money,
+    pub discounts: Money,
+    pub shipping: Money,
+    pub total: Money,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -140,6 +189,16 @@ pub struct Order {
     /// The channel's own reference for it: one order per reference and channel.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) external_reference: Option<super::channel::ExternalReference>,
+    /// How it ships and what that costs (orders placed without a method carry none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) shipping: Option<ShippingCharge>,
+    /// The promotions it got, in the order they applied.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) discounts: Vec<super::promotion::AppliedDiscount>,
+    /// Lines, discounts, shipping and total (orders placed before these existed carry none:
+    /// their total is their lines).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) totals: Option<Totals>,
 }
 
 /// Reading an order from outside the domain: its fields change only through the domain's
@@ -329,6 +388,14 @@ pub struct OrderRequest {
     pub payment_method: Option<super::payment::PaymentMethod>,
     pub channel: super::channel::Channel,
     pub external_reference: Option<super::channel::ExternalReference>,
+    /// How it ships: the method's rate table prices it, unless `shipping_charge` says what the
+    /// storefront charged (in the order's currency, minor units).
+    pub shipping_method: Option<super::shipping::MethodCode>,
+    pub shipping_charge: Option<i64>,
+    /// The coupon the customer gave, and what to do when it does not apply: refuse the order
+    /// (`false`) or place it without the coupon.
+    pub coupon: Option<super::promotion::PromotionCode>,
+    pub without_coupon_if_refused: bool,
 }
 
 impl OrderRequest {
@@ -370,6 +437,10 @@ impl OrderRequest {
             payment_method: None,
             channel: super::channel::Channel::web(),
             external_reference: None,
+            shipping_method: None,
+            shipping_charge: None,
+            coupon: None,
+            without_coupon_if_refused: false,
         })
     }
 }
@@ -397,6 +468,26 @@ pub enum PlaceError {
     Shortages(Vec<Shortage>),
     #[error("the order total is out of range")]
     TotalOutOfRange,
+    #[error("no shipping method with this code")]
+    UnknownShippingMethod,
+    #[error("shipping: {0}")]
+    Shipping(super::shipping::QuoteError),
+    #[error("a product has no weight, so the shipping cannot be computed")]
+    NoWeight(Sku),
+    #[error("a shipping charge needs a shipping method")]
+    ChargeWithoutMethod,
+    #[error("the coupon does not apply: {0}")]
+    Coupon(super::promotion::CouponError),
+}
+
+/// What an order may be sold with beyond its lines: its shipping method and the promotions on
+/// offer (the coupon the request names, as read, and the automatic ones running).
+#[derive(Debug, Clone, Default)]
+pub struct SaleTerms<'a> {
+    pub method: Option<&'a super::shipping::ShippingMethod>,
+    /// `None` with a coupon in the request: no promotion has that code.
+    pub coupon: Option<super::promotion::Offer<'a>>,
+    pub automatic: Vec<super::promotion::Offer<'a>>,
 }
 
 /// A decision that changes an order and the stock items of its lines.
@@ -417,6 +508,69 @@ pub fn place(
     request: OrderRequest,
     customer: Option<&Customer>,
     stock: &HashMap<Sku, StockItem>,
+    hold: Duration,
+    now: DateTime<Utc>,
+) -> Result<OrderChange, PlaceError> {
+    place_with(id, request, customer, stock, &SaleTerms::default(), hold, now)
+}
+
+/// What shipping the order costs: given by the storefront (the method must still serve the
+/// destination), or computed from the method's rate table for the lines' weight and subtotal.
+fn shipping_charge(
+    request: &OrderRequest,
+    method: Option<&super::shipping::ShippingMethod>,
+    address: &Address,
+    lines: &[OrderLine],
+    stock: &HashMap<Sku, StockItem>,
+    subtotal: Money,
+) -> Result<Option<ShippingCharge>, PlaceError> {
+    use super::shipping::{Destination, QuoteError};
+    let Some(code) = &request.shipping_method else {
+        return match request.shipping_charge {
+            Some(_) => Err(PlaceError::ChargeWithoutMethod),
+            None => Ok(None),
+        };
+    };
+    let method = method.filter(|m| &m.code == code && m.active).ok_or(PlaceError::UnknownShippingMethod)?;
+    let to = Destination::of(address);
+    let amount = match request.shipping_charge {
+        Some(given) => {
+            if method.table.currency != subtotal.currency() {
+                return Err(PlaceError::Shipping(QuoteError::Currency(method.table.currency)));
+            }
+            if !method.table.rates.iter().any(|r| r.zone.serves(&to)) {
+                return Err(PlaceError::Shipping(QuoteError::NotServed));
+            }
+            Money::new(given, subtotal.currency())
+        }
+        None => {
+            let mut grams = 0u64;
+            for line in lines {
+                let weight = stock[&line.sku].catalog.weight_grams.ok_or_else(|| PlaceError::NoWeight(line.sku.clone()))?;
+                grams = grams.saturating_add(weight.saturating_mul(line.quantity));
+            }
+            method.table.quote(&to, grams, subtotal).map_err(PlaceError::Shipping)?
+        }
+    };
+    let basis = if request.shipping_charge.is_some() { ChargeBasis::Given } else { ChargeBasis::Computed };
+    Ok(Some(ShippingCharge {
+        method: method.code.clone(),
+        name: method.name.clone(),
+        carrier: method.carrier.clone(),
+        amount,
+        basis,
+    }))
+}
+
+/// [`place`] with a shipping method and promotions: the order's lines, less what its promotions
+/// take off each (a coupon that does not apply refuses the order, or is left out when the
+/// request says so), plus its shipping charge.
+pub fn place_with(
+    id: OrderId,
+    request: OrderRequest,
+    customer: Option<&Customer>,
+    stock: &HashMap<Sku, StockItem>,
+    terms: &SaleTerms<'_>,
     hold: Duration,
     now: DateTime<Utc>,
 ) -> Result<OrderChange, PlaceError> {
@@ -452,8 +606,37 @@ pub fn place(
             quantity: *quantity,
             unit_price: item.catalog.unit_price,
             line_total,
+            discount: None,
         });
     }
+    let shipping = shipping_charge(&request, terms.method, &shipping_address, &lines, stock, total)?;
+    let shipping_amount = shipping.as_ref().map_or(0, |s| s.amount.amount());
+    let coupon = match (&request.coupon, terms.coupon) {
+        (None, _) => None,
+        (Some(_), None) if request.without_coupon_if_refused => None,
+        (Some(_), None) => return Err(PlaceError::Coupon(super::promotion::CouponError::Unknown)),
+        (Some(_), Some(offer)) => Some(offer),
+    };
+    let pricing = match super::promotion::price(&lines, shipping_amount, coupon, &terms.automatic, now) {
+        Err(_) if request.without_coupon_if_refused => {
+            super::promotion::price(&lines, shipping_amount, None, &terms.automatic, now)
+        }
+        priced => priced,
+    }
+    .map_err(PlaceError::Coupon)?;
+    for (line, off) in lines.iter_mut().zip(&pricing.line_discounts) {
+        if *off > 0 {
+            line.discount = Some(Money::new(*off, currency));
+        }
+    }
+    let discounts = Money::new(pricing.total(), currency);
+    let shipping_money = Money::new(shipping_amount, currency);
+    let lines_total = total;
+    let total = lines_total
+        .checked_sub(discounts)
+        .and_then(|t| t.checked_add(shipping_money))
+        .map_err(|_| PlaceError::TotalOutOfRange)?;
+    let totals = Totals { lines: lines_total, discounts, shipping: shipping_money, total };
     let mut shortages = Vec::new();
     let mut reserved = Vec::with_capacity(items.len());
     for (item, quantity) in &items {
@@ -494,6 +677,9 @@ pub fn place(
         counted_open: true,
         channel: request.channel,
         external_reference: request.external_reference,
+        shipping,
+        discounts: pricing.applied,
+        totals: Some(totals),
     };
     // No level events: reservations are written commutatively, so an order cannot know whether
     // it is the one that takes an item into the low band. `stock-levels` lists the item and
@@ -878,5 +1064,96 @@ mod tests {
         let removed: std::collections::BTreeSet<&str> =
             full.as_object().unwrap().keys().map(String::as_str).filter(|k| without.get(k).is_none()).collect();
         assert_eq!(removed, PERSONAL_DATA.into_iter().collect());
+    }
+
+    fn sedex() -> crate::domain::shipping::ShippingMethod {
+        use crate::domain::shipping::{MethodCode, RateTable, ShippingMethod};
+        let rates: Vec<crate::domain::shipping::RateInput> = serde_json::from_value(serde_json::json!([
+            {"zone": {"countries": ["BR"], "states": ["SP"]}, "bands": [{"up_to_grams": 1000, "price": 1290}]}
+        ]))
+        .unwrap();
+        ShippingMethod {
+            code: MethodCode::parse("m", "sedex").unwrap(),
+            name: "SEDEX".into(),
+            carrier: "Correios".into(),
+            service_code: "03220".into(),
+            active: true,
+            table: RateTable::parse(Currency::parse("c", "BRL").unwrap(), &rates, None).unwrap(),
+        }
+    }
+
+    fn weighing(mut i: StockItem, grams: u64) -> StockItem {
+        i.catalog.weight_grams = Some(grams);
+        i
+    }
+
+    #[test]
+    fn totals_read_lines_less_discounts_plus_shipping_and_a_line_refunds_what_was_paid_for_it() {
+        use crate::domain::promotion::{Offer, Promotion, PromotionCode, PromotionInput, Redemptions};
+        // Given three lines of R$3.33, a R$1.00 coupon and SEDEX to São Paulo state
+        let stock = given(vec![
+            weighing(item("A", 5, 0, 333, "BRL"), 100),
+            weighing(item("B", 5, 0, 333, "BRL"), 100),
+            weighing(item("C", 5, 0, 333, "BRL"), 100),
+        ]);
+        let mut input: PromotionInput = serde_json::from_value(serde_json::json!({
+            "name": "Um real", "benefit": {"kind": "amount_off", "amount": 100}, "currency": "BRL"
+        }))
+        .unwrap();
+        input.combinable = false;
+        let coupon = Promotion::parse(PromotionCode::parse("c", "REAL").unwrap(), &input).unwrap();
+        let method = sedex();
+        let terms = SaleTerms {
+            method: Some(&method),
+            coupon: Some(Offer { promotion: &coupon, redeemed: Redemptions::default() }),
+            automatic: vec![],
+        };
+        let mut r = request(&[("A", 1), ("B", 1), ("C", 1)]).unwrap();
+        r.shipping_address = Some(customer().default_shipping().unwrap());
+        r.shipping_method = Some(crate::domain::shipping::MethodCode::parse("m", "sedex").unwrap());
+        r.coupon = Some(PromotionCode::parse("coupon", "real").unwrap());
+        // When placed
+        let change = place_with(OrderId::new(), r.clone(), Some(&customer()), &stock, &terms, Duration::zero(), now());
+        // Then the address's state is not SP: refused as not served
+        assert_eq!(change.unwrap_err(), PlaceError::Shipping(crate::domain::shipping::QuoteError::NotServed));
+        let sp = customer();
+        let mut address = serde_json::to_value(sp.default_shipping().unwrap()).unwrap();
+        address["region"] = serde_json::json!("SP");
+        r.shipping_address = Some(serde_json::from_value(address).unwrap());
+        let change =
+            place_with(OrderId::new(), r.clone(), Some(&sp), &stock, &terms, Duration::zero(), now()).unwrap();
+        let o = change.order;
+        let totals = o.totals.unwrap();
+        assert_eq!(
+            (totals.lines.amount(), totals.discounts.amount(), totals.shipping.amount(), totals.total.amount()),
+            (999, 100, 1290, 2189)
+        );
+        assert_eq!(o.total.amount(), 2189);
+        let shares: Vec<i64> = o.lines.iter().map(|l| l.discount.unwrap().amount()).collect();
+        assert_eq!(shares, [34, 33, 33]);
+        assert_eq!(o.lines[0].paid().amount(), 299);
+        assert_eq!(o.discounts[0].code.as_str(), "REAL");
+        assert_eq!(o.shipping.as_ref().unwrap().basis, ChargeBasis::Computed);
+        // A charge the storefront gives is recorded as given
+        r.shipping_charge = Some(990);
+        let o = place_with(OrderId::new(), r.clone(), Some(&sp), &stock, &terms, Duration::zero(), now()).unwrap().order;
+        assert_eq!((o.total.amount(), o.shipping.unwrap().basis), (999 - 100 + 990, ChargeBasis::Given));
+        // An exhausted coupon refuses the order, or is left out when the request says so
+        let limited = {
+            let mut i = input.clone();
+            i.limit = Some(50);
+            Promotion::parse(PromotionCode::parse("c", "REAL").unwrap(), &i).unwrap()
+        };
+        let spent = SaleTerms {
+            method: Some(&method),
+            coupon: Some(Offer { promotion: &limited, redeemed: Redemptions { total: 50, by_customer: 0 } }),
+            automatic: vec![],
+        };
+        let refused = place_with(OrderId::new(), r.clone(), Some(&sp), &stock, &spent, Duration::zero(), now());
+        assert_eq!(refused.unwrap_err(), PlaceError::Coupon(crate::domain::promotion::CouponError::Exhausted));
+        r.without_coupon_if_refused = true;
+        let o = place_with(OrderId::new(), r, Some(&sp), &stock, &spent, Duration::zero(), now()).unwrap().order;
+        assert!(o.discounts.is_empty());
+        assert_eq!(o.total.amount(), 999 + 990);
     }
 }

@@ -46,8 +46,9 @@ pub struct Return {
     pub(crate) lines: Vec<ReturnLine>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) note: Option<String>,
-    /// Requested: an estimate (requested units). Received: unit price × received units, capped
-    /// by what the order has paid and not yet refunded.
+    /// Requested: an estimate (requested units). Received: what the customer paid for the
+    /// received units (price less the line's share of discounts), capped by what the order has
+    /// paid and not yet refunded.
     pub(crate) refund_due: Money,
     pub(crate) refunded: Money,
     pub(crate) requested_at: DateTime<Utc>,
@@ -123,9 +124,13 @@ fn refundable(order: &Order) -> Money {
     order.amount_paid.checked_sub(order.amount_refunded).unwrap_or(Money::zero(order.currency()))
 }
 
-fn value_of(order: &Order, lines: impl Iterator<Item = (Money, u64)>) -> Money {
-    let sum = lines.fold(Money::zero(order.currency()), |acc, (price, q)| {
-        price.checked_mul(q).and_then(|v| acc.checked_add(v)).unwrap_or(acc)
+/// What the customer paid for these units: each line's total less its share of the order's
+/// discounts, for the units given (rounded down for part of a line), capped by what is still
+/// refundable.
+fn value_of<'a>(order: &Order, lines: impl Iterator<Item = (&'a Sku, u64)>) -> Money {
+    let sum = lines.fold(Money::zero(order.currency()), |acc, (sku, q)| {
+        let paid = order.lines.iter().find(|l| &l.sku == sku).map(|l| l.paid_for(q));
+        paid.and_then(|v| acc.checked_add(v).ok()).unwrap_or(acc)
     });
     let cap = refundable(order);
     if sum.amount() > cap.amount() { cap } else { sum }
@@ -212,7 +217,7 @@ pub fn request(
         order_id: order.id,
         customer_id: order.customer_id.clone(),
         status: ReturnStatus::Requested,
-        refund_due: value_of(order, out.iter().map(|l| (l.unit_price, l.quantity))),
+        refund_due: value_of(order, out.iter().map(|l| (&l.sku, l.quantity))),
         refunded: Money::zero(order.currency()),
         lines: out,
         note,
@@ -329,7 +334,7 @@ pub fn receive(
         }
         moves.push(CounterMove::on_hand(&line.sku, (received - damaged) as i64));
     }
-    let refund_due = value_of(order, lines.iter().map(|l| (l.unit_price, l.received.unwrap_or(0))));
+    let refund_due = value_of(order, lines.iter().map(|l| (&l.sku, l.received.unwrap_or(0))));
     let next_ret = Return { status: ReturnStatus::Received, lines, refund_due, received_at: Some(now), ..ret.clone() };
     let next_order = Order { returns_requested: requested, ..order.clone() };
     let events = vec![DomainEvent::ReturnReceived(event(&next_ret))];
