@@ -42,6 +42,7 @@ pub fn http(binary: &str, ctx: AppContext) -> Option<HttpFn> {
         "payment-webhooks" => handler!(ctx, payment_webhooks::handler),
         "conversations" => handler!(ctx, conversations::handler),
         "shipping" => handler!(ctx, shipping::handler),
+        "promotions" => handler!(ctx, promotions::handler),
         _ => return None,
     })
 }

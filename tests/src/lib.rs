@@ -452,6 +452,22 @@ impl TestApp {
                 assert!(keys.contains(&(pk.clone(), parent.into())), "orphan {sk} under {pk}");
             }
         }
+        // Every promotion's count is the number of orders that redeemed it and were not cancelled.
+        let mut redeemed: HashMap<String, u64> = HashMap::new();
+        for item in items.iter().filter(|i| s(i, "sk") == "ORDER") {
+            let order = backoffice::store::orders::order_from_item(item.clone()).unwrap();
+            if order.status() != backoffice::domain::order::OrderStatus::Cancelled {
+                for d in order.discounts() {
+                    *redeemed.entry(format!("PROMOTION#{}", d.code)).or_default() += 1;
+                }
+            }
+        }
+        for item in items.iter().filter(|i| s(i, "sk") == "REDEEMED") {
+            let pk = s(item, "pk");
+            let count: u64 = item["redeemed"].as_n().unwrap().parse().unwrap();
+            assert_eq!(count, redeemed.remove(&pk).unwrap_or(0), "{pk}: redeemed = orders holding it");
+        }
+        assert!(redeemed.is_empty(), "orders redeemed promotions no count holds: {redeemed:?}");
         for item in items.iter().filter(|i| s(i, "sk") == "STOCK") {
             let pk = s(item, "pk");
             let on_hand: i64 = item["on_hand"].as_n().unwrap().parse().unwrap();

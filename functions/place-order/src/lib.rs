@@ -16,10 +16,12 @@
 
 use backoffice::AppContext;
 use backoffice::domain::channel::{Channel, ExternalReference};
-use backoffice::domain::order::{self, Address, AddressInput, OrderRequest, PlaceError};
+use backoffice::domain::order::{self, Address, AddressInput, OrderRequest, PlaceError, SaleTerms};
+use backoffice::domain::promotion::{CouponError, Offer, Promotion, PromotionCode};
+use backoffice::domain::shipping::MethodCode;
 use backoffice::domain::payment::PaymentMethod;
 use backoffice::domain::{CustomerId, FieldError, OrderId, Sku};
-use backoffice::http::command::{self, Decision, Idempotency, respond};
+use backoffice::http::command::{self, Decision, Idempotency, Loaded, respond};
 use backoffice::http::{self, Problem, scopes};
 use backoffice::store::loaded::Reads;
 use backoffice::views::OrderView;
@@ -43,7 +45,14 @@ struct PlaceOrderBody {
     payment_method: Option<String>,
     channel: Option<String>,
     external_reference: Option<String>,
+    shipping_method: Option<String>,
+    shipping_charge: Option<i64>,
+    coupon: Option<String>,
+    if_coupon_refused: Option<String>,
 }
+
+/// The largest shipping charge a storefront may give (minor units), far above any real one.
+const MAX_SHIPPING_CHARGE: i64 = 100_000_000;
 
 fn parse(body: PlaceOrderBody) -> Result<OrderRequest, FieldError> {
     let customer_id = CustomerId::parse("customer_id", &body.customer_id)?;
@@ -62,6 +71,23 @@ fn parse(body: PlaceOrderBody) -> Result<OrderRequest, FieldError> {
     }
     request.external_reference =
         body.external_reference.as_deref().map(|r| ExternalReference::parse("external_reference", r)).transpose()?;
+    request.shipping_method =
+        body.shipping_method.as_deref().map(|m| MethodCode::parse("shipping_method", m)).transpose()?;
+    if let Some(charge) = body.shipping_charge
+        && !(0..=MAX_SHIPPING_CHARGE).contains(&charge)
+    {
+        return Err(FieldError::new(
+            "shipping_charge",
+            format!("must be from 0 to {MAX_SHIPPING_CHARGE} minor units of the order's currency"),
+        ));
+    }
+    request.shipping_charge = body.shipping_charge;
+    request.coupon = body.coupon.as_deref().map(|c| PromotionCode::parse("coupon", c)).transpose()?;
+    request.without_coupon_if_refused = match body.if_coupon_refused.as_deref() {
+        None | Some("refuse") => false,
+        Some("place_without") => true,
+        Some(_) => return Err(FieldError::new("if_coupon_refused", "must be refuse or place_without")),
+    };
     Ok(request)
 }
 
@@ -104,16 +130,36 @@ async fn place(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<
         return Ok(answer);
     }
     let idem = Idempotency::of(req, &caller)?;
-    // The SKUs and the customer in one BatchGetItem: still one read and one write in all.
-    let reads = Reads::new().stock(request.lines.iter().map(|(sku, _)| sku.clone())).customer(&request.customer_id);
+    // The SKUs and the customer in one BatchGetItem: still one read and one write in all,
+    // with the shipping method, the coupon and its counts, and the running automatic promotions.
+    let mut reads = Reads::new()
+        .stock(request.lines.iter().map(|(sku, _)| sku.clone()))
+        .customer(&request.customer_id)
+        .automatic_promotions();
+    if let Some(method) = &request.shipping_method {
+        reads = reads.shipping_method(method);
+    }
+    if let Some(coupon) = &request.coupon {
+        reads = reads.promotion(coupon, &request.customer_id);
+    }
     let holds = &ctx.settings.holds;
     let placed = command::execute(&ctx.store, idem.as_ref(), reads, |loaded| {
         let customer = loaded.customer(&request.customer_id)?;
         let stock = order::by_sku(loaded.stock_items()?);
         let now = chrono::Utc::now();
         let hold = holds.due(request.payment_method, now) - now;
-        let change = order::place(OrderId::new(), request.clone(), customer.as_deref(), &stock, hold, now)
-            .map_err(place_problem)?;
+        let method = request.shipping_method.as_ref().map(|m| loaded.shipping_method(m)).transpose()?.flatten();
+        let coupon = request.coupon.as_ref().map(|c| loaded.promotion(c)).transpose()?.flatten();
+        let automatic = loaded.automatic_promotions()?;
+        let customer_id = &request.customer_id;
+        let terms = SaleTerms {
+            method: method.as_ref(),
+            coupon: coupon.as_deref().map(|p| offer(loaded, p, customer_id)),
+            automatic: automatic.iter().map(|p| offer(loaded, p, customer_id)).collect(),
+        };
+        let change =
+            order::place_with(OrderId::new(), request.clone(), customer.as_deref(), &stock, &terms, hold, now)
+                .map_err(place_problem)?;
         let mut changes = ctx.store.changes();
         changes.placement(&change, correlation_id)?;
         let o = &change.order;
@@ -133,6 +179,11 @@ async fn place(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<
         return Ok(answer);
     }
     Ok(placed)
+}
+
+/// A promotion offered to this order, with its redemptions as read.
+fn offer<'a>(loaded: &Loaded, p: &'a Promotion, customer: &CustomerId) -> Offer<'a> {
+    Offer { promotion: p, redeemed: loaded.redemptions(p.code(), customer) }
 }
 
 fn place_problem(error: PlaceError) -> Problem {
@@ -167,5 +218,25 @@ fn place_problem(error: PlaceError) -> Problem {
         )
         .with("shortages", shortages),
         PlaceError::TotalOutOfRange => Problem::invalid("lines", "the order total is out of range"),
+        PlaceError::UnknownShippingMethod => Problem::invalid(
+            "shipping_method",
+            "no shipping method is offered with this code; see GET /shipping/methods",
+        ),
+        PlaceError::Shipping(e) => Problem::invalid("shipping_method", format!("cannot ship this order: {e}")),
+        PlaceError::NoWeight(sku) => Problem::invalid(
+            "lines",
+            format!("{sku} has no weight, so its shipping cannot be computed; give shipping_charge or weigh it"),
+        )
+        .with("skus", [sku]),
+        PlaceError::ChargeWithoutMethod => {
+            Problem::invalid("shipping_charge", "a shipping charge needs the shipping_method it is for")
+        }
+        PlaceError::Coupon(e @ (CouponError::Exhausted | CouponError::CustomerLimit)) => Problem::conflict(
+            "coupon-exhausted",
+            "Coupon used up",
+            format!("{e}; nothing was reserved (send if_coupon_refused: place_without to order without it)"),
+        )
+        .with_field("coupon"),
+        PlaceError::Coupon(e) => Problem::invalid("coupon", e.to_string()),
     }
 }

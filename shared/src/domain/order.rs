@@ -279,6 +279,15 @@ impl Order {
     pub fn notes(&self) -> &[OrderNote] {
         &self.notes
     }
+    pub fn shipping(&self) -> Option<&ShippingCharge> {
+        self.shipping.as_ref()
+    }
+    pub fn discounts(&self) -> &[super::promotion::AppliedDiscount] {
+        &self.discounts
+    }
+    pub fn totals(&self) -> Option<&Totals> {
+        self.totals.as_ref()
+    }
     pub fn counted_open(&self) -> bool {
         self.counted_open
     }
@@ -497,6 +506,8 @@ pub struct OrderChange {
     /// The new state of each stock item touched, in the order's line order.
     pub stock: Vec<StockItem>,
     pub events: Vec<DomainEvent>,
+    /// The promotions the order redeems (each counted against its limits when it is saved).
+    pub redeemed: Vec<super::promotion::Promotion>,
 }
 
 /// Places an order for `customer` (as stored; `None`: no such customer): an erased customer
@@ -637,6 +648,13 @@ pub fn place_with(
         .and_then(|t| t.checked_add(shipping_money))
         .map_err(|_| PlaceError::TotalOutOfRange)?;
     let totals = Totals { lines: lines_total, discounts, shipping: shipping_money, total };
+    let redeemed: Vec<super::promotion::Promotion> = pricing
+        .applied
+        .iter()
+        .filter_map(|d| {
+            coupon.iter().chain(&terms.automatic).find(|o| o.promotion.code() == &d.code).map(|o| o.promotion.clone())
+        })
+        .collect();
     let mut shortages = Vec::new();
     let mut reserved = Vec::with_capacity(items.len());
     for (item, quantity) in &items {
@@ -685,7 +703,7 @@ pub fn place_with(
     // it is the one that takes an item into the low band. `stock-levels` lists the item and
     // raises `stock.low` from the table's stream (`stock::listing_due`).
     let events = vec![DomainEvent::OrderPlaced(placed_event(&order))];
-    Ok(OrderChange { order, stock: reserved, events })
+    Ok(OrderChange { order, stock: reserved, events, redeemed })
 }
 
 /// `order.placed`: what a placed order says to the rest of the shop (no personal data).

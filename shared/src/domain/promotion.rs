@@ -196,6 +196,23 @@ impl Promotion {
     }
 }
 
+/// The running automatic promotions once `next` is saved: it joins them when it is automatic and
+/// active, and leaves them otherwise. `None`: the list does not change.
+pub fn automatic_after(list: &[Promotion], next: &Promotion) -> Result<Option<Vec<Promotion>>, FieldError> {
+    let mut after: Vec<Promotion> = list.iter().filter(|p| p.code != next.code).cloned().collect();
+    if next.automatic && next.active {
+        if after.len() >= MAX_AUTOMATIC {
+            return Err(FieldError::new(
+                "automatic",
+                format!("at most {MAX_AUTOMATIC} automatic promotions run at once; pause one first"),
+            ));
+        }
+        after.push(next.clone());
+        after.sort_by(|a, b| a.code.cmp(&b.code));
+    }
+    Ok((after != list).then_some(after))
+}
+
 /// How often a promotion was redeemed, as read: in all, and by the ordering customer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Redemptions {

@@ -6,7 +6,7 @@ use super::events::EventsOf;
 use super::idempotency::{IdempotencyKey, StoredResponse};
 use super::{Guard, Store, StoreError, Tx, Versioned};
 use crate::domain::customer::Customer;
-use crate::domain::order::{Cancelled, Order};
+use crate::domain::order::{Cancelled, Order, OrderStatus};
 use crate::domain::payment::{Payment, Refund};
 use crate::domain::returns::Return;
 use crate::domain::stock::{CounterMove, Movement, StockItem, StockWrite};
@@ -95,6 +95,9 @@ impl Changes {
         for (item, line) in placed.stock.iter().zip(order.lines()) {
             self.reservation(item, line.quantity)?;
         }
+        for promotion in &placed.redeemed {
+            self.with(|tx, table| super::promotions::redeem(tx, table, promotion, order.customer_id()))?;
+        }
         self.events(EventsOf::Order(&order.id()), &placed.events, correlation_id, order.placed_at())
     }
 
@@ -105,6 +108,12 @@ impl Changes {
             super::orders::put_order(tx, table, next, Some(before.version()))?;
             if before.counted_open() && before.is_open() && !next.is_open() {
                 super::customers::count_closed_order(tx, table, next.customer_id())?;
+            }
+            // A cancelled (or expired) order gives back the promotions it redeemed.
+            if before.status() != OrderStatus::Cancelled && next.status() == OrderStatus::Cancelled {
+                for d in next.discounts() {
+                    super::promotions::give_back(tx, table, d, next.customer_id())?;
+                }
             }
             Ok(())
         })
@@ -195,6 +204,23 @@ impl Changes {
         next: &crate::domain::shipping::ShippingMethod,
     ) -> Step<'_> {
         self.with(|tx, table| super::shipping::put_method(tx, table, next, before.map(Versioned::version)))
+    }
+
+    /// A promotion's new terms over the ones read (`None`: new), and the running automatic
+    /// promotions' list when it changes with them (over the list read).
+    pub fn promotion(
+        &mut self,
+        before: Option<&Versioned<crate::domain::promotion::Promotion>>,
+        next: &crate::domain::promotion::Promotion,
+        automatic: Option<(Option<u64>, &super::promotions::AutomaticList)>,
+    ) -> Step<'_> {
+        self.with(|tx, table| {
+            super::promotions::put_promotion(tx, table, next, before.map(Versioned::version))?;
+            if let Some((version, list)) = automatic {
+                super::promotions::put_automatic(tx, table, list, version)?;
+            }
+            Ok(())
+        })
     }
 
     /// A new message of a conversation's thread.

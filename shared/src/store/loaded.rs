@@ -6,12 +6,14 @@
 use super::idempotency::IdempotencyKey;
 use super::payments::{self, MoneyRecord};
 use super::versioned::Versioned;
-use super::{Item, StoreError, customers, from_item, gateway, item_key, keys, orders, returns, stock};
+use super::{Item, StoreError, customers, from_item, gateway, item_key, keys, orders, promotions, returns, stock};
 use crate::domain::customer::Customer;
 use crate::domain::gateway::{Provider, Review};
 use crate::domain::order::Order;
 use crate::domain::payment::{GatewayReference, Payment, Refund};
+use crate::domain::promotion::{Promotion, PromotionCode, Redemptions};
 use crate::domain::returns::Return;
+use crate::domain::shipping::{MethodCode, ShippingMethod};
 use crate::domain::stock::StockItem;
 use crate::domain::{CustomerId, OrderId, ReturnId, ReviewId, Sku};
 use std::collections::HashMap;
@@ -83,6 +85,26 @@ impl Reads {
 
     pub fn review(mut self, id: &ReviewId) -> Self {
         self.keys.push(gateway::review_key(id));
+        self
+    }
+
+    /// A promotion's terms and its redemptions, everyone's and `customer`'s.
+    pub fn promotion(mut self, code: &PromotionCode, customer: &CustomerId) -> Self {
+        self.keys.push(promotions::terms_key(code));
+        self.keys.push(promotions::redeemed_key(code));
+        self.keys.push(promotions::customer_redeemed_key(code, customer));
+        self
+    }
+
+    /// The running automatic promotions (their counts are not read: a placement that would
+    /// pass a limit is refused by its condition, which returns the count to decide again from).
+    pub fn automatic_promotions(mut self) -> Self {
+        self.keys.push(promotions::automatic_key());
+        self
+    }
+
+    pub fn shipping_method(mut self, code: &MethodCode) -> Self {
+        self.keys.push(super::shipping::method_key(code));
         self
     }
 
@@ -183,6 +205,34 @@ impl Loaded {
 
     pub fn review(&self, id: &ReviewId) -> Result<Option<Versioned<Review>>, StoreError> {
         self.by_key(&gateway::review_key(id)).cloned().map(gateway::review_from_item).transpose()
+    }
+
+    pub fn promotion(&self, code: &PromotionCode) -> Result<Option<Versioned<Promotion>>, StoreError> {
+        self.by_key(&promotions::terms_key(code)).cloned().map(promotions::promotion_from_item).transpose()
+    }
+
+    /// How often `code` was redeemed, in all and by `customer`, as far as was read (an unread
+    /// count is zero until a refused condition returns it).
+    pub fn redemptions(&self, code: &PromotionCode, customer: &CustomerId) -> Redemptions {
+        promotions::redemptions_in(&self.items, code, customer)
+    }
+
+    pub fn automatic_promotions(&self) -> Result<Vec<Promotion>, StoreError> {
+        Ok(self
+            .by_key(&promotions::automatic_key())
+            .cloned()
+            .map(promotions::automatic_from_item)
+            .transpose()?
+            .map(|list| list.into_inner().promotions)
+            .unwrap_or_default())
+    }
+
+    pub fn shipping_method(&self, code: &MethodCode) -> Result<Option<ShippingMethod>, StoreError> {
+        self.by_key(&super::shipping::method_key(code))
+            .cloned()
+            .map(super::shipping::method_from_item)
+            .transpose()
+            .map(|m| m.map(Versioned::into_inner))
     }
 
     fn by_key(&self, key: &Item) -> Option<&Item> {

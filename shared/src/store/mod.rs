@@ -19,6 +19,7 @@ pub mod orders;
 pub mod overview;
 pub mod page;
 pub mod payments;
+pub mod promotions;
 pub mod replenishment;
 pub mod reports;
 pub mod returns;

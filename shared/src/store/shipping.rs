@@ -13,6 +13,14 @@ fn method_pk(code: &MethodCode) -> String {
     format!("SHIPMETHOD#{code}")
 }
 
+pub(crate) fn method_key(code: &MethodCode) -> super::Item {
+    super::key(method_pk(code), METHOD_SK)
+}
+
+pub(crate) fn method_from_item(item: super::Item) -> Result<Versioned<ShippingMethod>, StoreError> {
+    versioned_from_item::<ShippingMethod>(item)
+}
+
 #[derive(Serialize)]
 struct MethodRecord {
     pk: String,

@@ -25,6 +25,7 @@ mod listings;
 mod orders;
 mod overview;
 mod payments;
+mod promotions;
 mod readme;
 mod returns;
 mod routing;
