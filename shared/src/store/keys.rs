@@ -17,6 +17,10 @@
 //! | customer name prefix | `NAME#{hash(prefix)}` | `{customer id}` | — |
 //! | e-mail guard | `EMAIL#{sha256(email)}` | `EMAIL` | — |
 //! | shipping method | `SHIPMETHOD#{code}` | `METHOD` | gsi3: `SHIPPING_METHODS` / `{code}` |
+//! | promotion | `PROMOTION#{code}` | `PROMOTION` | gsi3: `PROMOTIONS` / `{code}` |
+//! | promotion's redemptions | `PROMOTION#{code}` | `REDEEMED` | — |
+//! | a customer's redemptions of a promotion | `PROMOTION#{code}` | `REDEEMED#{customer_id}` | — |
+//! | running automatic promotions | `PROMOTIONS` | `AUTOMATIC` | — |
 //! | channel reference guard | `CHANNELREF#{channel}#{external reference}` | `GUARD` | — (holds the order id) |
 //! | return (RMA) | `RETURN#{ulid}` | `RETURN` | gsi2: `CUSTOMER#{id}` / `RETURN#{id}`; gsi5: `RETURNS#{status}` / `{requested_at}#{id}` |
 //! | sales report row | `REPORT#SALES` | `{date}#{currency}` | — |

@@ -73,6 +73,7 @@ const REQUIRED: &[(&str, &[&str])] = &[
         &["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "s3:GetObject"],
     ),
     ("ShippingFunction", &["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"]),
+    ("PromotionsFunction", &["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"]),
     ("SalesReportFunction", &["dynamodb:PutItem", "dynamodb:UpdateItem"]),
     (
         "ProcessReturnFunction",
@@ -213,6 +214,21 @@ async fn every_function_calls_only_what_its_policy_grants() {
     assert_eq!(t.call("PUT", "/shipping/methods/pac", &[JSON], &method.to_string()).await.status, 201);
     assert_eq!(t.get("/shipping/methods").await.status, 200);
     assert_eq!(t.get("/shipping/quote?country=BR&lines=IAM-W:1").await.status, 200);
+    // A coupon and an automatic promotion, listed, and an order shipped by the method with both.
+    let coupon = json!({"name": "C", "benefit": {"kind": "amount_off", "amount": 10}, "currency": "BRL", "limit": 5,
+        "per_customer_limit": 1, "combinable": true});
+    assert_eq!(t.call("PUT", "/promotions/iam10", &[JSON], &coupon.to_string()).await.status, 201);
+    let auto = json!({"name": "A", "automatic": true, "combinable": true, "benefit": {"kind": "free_shipping"}, "currency": "BRL"});
+    assert_eq!(t.call("PUT", "/promotions/iamfrete", &[JSON], &auto.to_string()).await.status, 201);
+    assert_eq!(t.get("/promotions").await.status, 200);
+    assert_eq!(t.get("/promotions/IAM10").await.status, 200);
+    t.adjust("IAM-W", json!({"delta": 5, "reason": "received"})).await;
+    let promoted = json!({"customer_id": t.customer, "lines": [{"sku": "IAM-W", "quantity": 1}], "coupon": "iam10",
+        "shipping_method": "pac"});
+    let promoted = t.call("POST", "/orders", &[JSON], &promoted.to_string()).await;
+    assert_eq!(promoted.body["discounts"].as_array().map(Vec::len), Some(2), "{}", promoted.text);
+    let pid = promoted.body["id"].as_str().unwrap();
+    assert_eq!(t.call("POST", &format!("/orders/{pid}/cancel"), &[JSON], r#"{"reason":"x"}"#).await.status, 200);
     // The customer e-mails a photo; staff assign, reply, and read the thread with its link.
     let png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
     let raw = format!(
