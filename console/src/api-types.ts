@@ -578,6 +578,44 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/promotions/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A promotion with its redemptions */
+        get: operations["getPromotion"];
+        /**
+         * Save a promotion (replaced whole; active false pauses it)
+         * @description The code is compared as customers type it: after Unicode normalisation (NFKC) and in upper case, 2 to 32 letters, digits, '-' or '_'. An automatic promotion applies to every order it fits without a code. Redemptions are counted in the placing order's own transaction, within limit and per_customer_limit, and given back when the order is cancelled or expires. 201 when new, 200 when replaced.
+         */
+        put: operations["putPromotion"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/promotions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every promotion, in code order, with its redemptions and what is left */
+        get: operations["listPromotions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/shipping/methods/{code}": {
         parameters: {
             query?: never;
@@ -980,6 +1018,17 @@ export interface components {
             channel?: string;
             /** @description The channel's own id for the order. Sent again with the same lines, the order already placed is answered (200); with other lines, 409 naming it. */
             external_reference?: string;
+            /** @description The shipping method's code. Its rate table computes the charge from the products' weights, unless shipping_charge gives it; either way the method must serve the shipping address (422 naming shipping_method otherwise). */
+            shipping_method?: string;
+            /** @description What the storefront charged for shipping, in minor units of the order's currency; recorded as given. Needs shipping_method. */
+            shipping_charge?: number;
+            /** @description A promotion's code, compared after Unicode normalisation (NFKC) and in upper case. */
+            coupon?: string;
+            /**
+             * @description When the coupon does not apply (used up, expired, below its minimum…): refuse the order (the default; 409 coupon-exhausted or 422 naming coupon) or place it without the coupon.
+             * @enum {string}
+             */
+            if_coupon_refused?: "refuse" | "place_without";
         };
         OrderLine: {
             sku: string;
@@ -987,6 +1036,8 @@ export interface components {
             quantity: number;
             unit_price: components["schemas"]["Money"];
             line_total: components["schemas"]["Money"];
+            /** @description The line's share of the order's discounts (largest remainder over the lines, so the shares add up exactly); a return of the line refunds line_total less this. */
+            discount?: components["schemas"]["Money"];
         };
         Order: {
             id: string;
@@ -1039,6 +1090,10 @@ export interface components {
             channel?: string;
             /** @description The channel's own id for the order; one order per reference and channel. */
             external_reference?: string;
+            shipping?: components["schemas"]["ShippingCharge"];
+            /** @description The promotions the order got, in the order they applied. */
+            discounts?: components["schemas"]["AppliedDiscount"][];
+            totals?: components["schemas"]["OrderTotals"];
             version: number;
         };
         GatewayPayment: {
@@ -1237,6 +1292,101 @@ export interface components {
             free_over?: number;
             version: number;
         };
+        /** @description How the order ships and what that costs before any free-shipping promotion. */
+        ShippingCharge: {
+            method: string;
+            name: string;
+            carrier: string;
+            amount: components["schemas"]["Money"];
+            /**
+             * @description computed from the rate table, or given by the storefront
+             * @enum {string}
+             */
+            basis: "computed" | "given";
+        };
+        /** @description total = lines - discounts + shipping. */
+        OrderTotals: {
+            lines: components["schemas"]["Money"];
+            discounts: components["schemas"]["Money"];
+            shipping: components["schemas"]["Money"];
+            total: components["schemas"]["Money"];
+        };
+        AppliedDiscount: {
+            code: string;
+            name: string;
+            /** @description Given by the customer as a coupon (otherwise automatic). */
+            coupon: boolean;
+            amount: components["schemas"]["Money"];
+            counted_per_customer?: boolean;
+        };
+        PromotionBenefit: {
+            /** @enum {string} */
+            kind: "percent_off";
+            percent: number;
+        } | {
+            /** @enum {string} */
+            kind: "amount_off";
+            /** @description Minor units of the promotion's currency. */
+            amount: number;
+        } | {
+            /** @enum {string} */
+            kind: "free_shipping";
+        };
+        PromotionInput: {
+            name: string;
+            /**
+             * @description Applied to every order it fits without a code; otherwise only with its coupon code.
+             * @default false
+             */
+            automatic: boolean;
+            benefit: components["schemas"]["PromotionBenefit"];
+            currency: string;
+            /** @description Only these SKUs' lines are discounted (none given, the whole order). */
+            skus?: string[];
+            /** @description The order's lines must come to at least this much (minor units). */
+            min_subtotal?: number;
+            /** Format: date-time */
+            starts_at?: string;
+            /** Format: date-time */
+            ends_at?: string;
+            /** @description Redemptions in all; a cancelled or expired order gives its redemption back. */
+            limit?: number;
+            per_customer_limit?: number;
+            /**
+             * @description Whether it adds to other promotions; one that does not applies alone.
+             * @default false
+             */
+            combinable: boolean;
+            /**
+             * @description false pauses it.
+             * @default true
+             */
+            active: boolean;
+        };
+        Promotion: {
+            code: string;
+            name: string;
+            automatic: boolean;
+            benefit: components["schemas"]["PromotionBenefit"];
+            currency: string;
+            skus?: string[];
+            min_subtotal?: number;
+            /** Format: date-time */
+            starts_at?: string;
+            /** Format: date-time */
+            ends_at?: string;
+            limit?: number;
+            per_customer_limit?: number;
+            combinable: boolean;
+            active: boolean;
+            version: number;
+            redeemed: number;
+            /** @description Redemptions left under its limit (absent without a limit). */
+            remaining?: number;
+        };
+        PromotionList: {
+            items: components["schemas"]["Promotion"][];
+        };
         ShippingMethodList: {
             items: components["schemas"]["ShippingMethod"][];
         };
@@ -1323,6 +1473,10 @@ export interface components {
             channel?: string;
             /** @description The channel's own id for the order; one order per reference and channel. */
             external_reference?: string;
+            shipping?: components["schemas"]["ShippingCharge"];
+            /** @description The promotions the order got, in the order they applied. */
+            discounts?: components["schemas"]["AppliedDiscount"][];
+            totals?: components["schemas"]["OrderTotals"];
             version: number;
             timeline: components["schemas"]["TimelineEntry"][];
         };
@@ -3051,6 +3205,90 @@ export interface operations {
             404: components["responses"]["404"];
             409: components["responses"]["409"];
             422: components["responses"]["422"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getPromotion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Promotion"];
+                };
+            };
+            404: components["responses"]["404"];
+            422: components["responses"]["422"];
+            default: components["responses"]["Error"];
+        };
+    };
+    putPromotion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PromotionInput"];
+            };
+        };
+        responses: {
+            /** @description Replaced */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Promotion"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Promotion"];
+                };
+            };
+            409: components["responses"]["409"];
+            422: components["responses"]["422"];
+            default: components["responses"]["Error"];
+        };
+    };
+    listPromotions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PromotionList"];
+                };
+            };
             default: components["responses"]["Error"];
         };
     };
