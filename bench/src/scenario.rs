@@ -38,10 +38,22 @@ pub async fn stock(app: &Backoffice, sku: &str, reorder_point: u64, units: i64) 
     Ok(())
 }
 
-/// A catalog entry (`PUT /stock/{sku}`) at 19.90 BRL.
+/// A catalog entry (`PUT /stock/{sku}`) at 19.90 BRL, weighing 300 g.
 pub fn catalog_body(sku: &str, reorder_point: u64) -> Value {
     json!({"name": format!("Benchmark item {sku}"), "unit_price": {"amount": 1990, "currency": "BRL"},
-           "reorder_point": reorder_point, "reorder_quantity": 50})
+           "reorder_point": reorder_point, "reorder_quantity": 50, "weight_grams": 300})
+}
+
+/// Free shipping from R$30.00 for everyone, added to other promotions.
+pub fn automatic_promotion_body() -> Value {
+    json!({"name": "Frete grátis", "automatic": true, "combinable": true, "benefit": {"kind": "free_shipping"},
+           "currency": "BRL", "min_subtotal": 3000})
+}
+
+/// 10 % off, 1,000 uses, 5 per customer, with the automatic ones.
+pub fn coupon_body() -> Value {
+    json!({"name": "Dez por cento", "benefit": {"kind": "percent_off", "percent": 10}, "currency": "BRL",
+           "limit": 1000, "per_customer_limit": 5, "combinable": true})
 }
 
 /// A carrier's table: the city of São Paulo by CEP, the South and Southeast by state, the rest
@@ -82,14 +94,18 @@ pub async fn record(
     stock(app, "BENCH-L", 5, 6).await?;
     let customer = call(app, "POST", "/customers", &[JSON], customer_body("bench@example.com")).await?;
     let customer = customer["id"].as_str().ok_or("customer id")?.to_owned();
-    let order = call(
-        app,
-        "POST",
-        "/orders",
-        &[JSON, ("idempotency-key", "bench-order-1")],
-        order_body(&customer, &[(SKU_A, 1), (SKU_H, 1)]),
-    )
-    .await?;
+    // The order measured ships by a carrier's table, with a coupon and an automatic promotion.
+    call(app, "PUT", "/shipping/methods/sedex", &[JSON], shipping_method_body()).await?;
+    call(app, "PUT", "/promotions/fretegratis", &[JSON], automatic_promotion_body()).await?;
+    call(app, "PUT", "/promotions/bench10", &[JSON], coupon_body()).await?;
+    call(app, "GET", "/promotions", &[], Value::Null).await?;
+    let mut promoted = order_body(&customer, &[(SKU_A, 1), (SKU_H, 1)]);
+    promoted["shipping_method"] = "sedex".into();
+    promoted["coupon"] = "bench10".into();
+    let order = call(app, "POST", "/orders", &[JSON, ("idempotency-key", "bench-order-1")], promoted).await?;
+    if order["discounts"].as_array().map(Vec::len) != Some(2) {
+        return Err(format!("the measured order did not get its promotions: {order}").into());
+    }
     let id = order["id"].as_str().ok_or("order id")?.to_owned();
     let total = order["total"].clone();
     call(app, "GET", &format!("/orders/{id}"), &[], Value::Null).await?;
@@ -152,11 +168,10 @@ pub async fn record(
         return Err(format!("the authorised order was not captured: {captured}").into());
     }
 
-    // A carrier's rate table, then the checkout's quote for two units of a weighed product.
+    // A weighed product, then the checkout's quote for two units of it (the rate table saved above).
     let mut weighed = catalog_body("BENCH-W", 0);
     weighed["weight_grams"] = 850.into();
     call(app, "PUT", "/stock/BENCH-W", &[JSON], weighed).await?;
-    call(app, "PUT", "/shipping/methods/sedex", &[JSON], shipping_method_body()).await?;
     call(app, "GET", "/shipping/quote?country=BR&state=PR&postal_code=80000-000&lines=BENCH-W:2", &[], Value::Null)
         .await?;
 
@@ -279,6 +294,7 @@ fn preferred_route(binary: &str) -> Option<&'static str> {
         "payment-webhooks" => "POST /webhooks/payments/{provider}",
         "conversations" => "POST /conversations",
         "shipping" => "GET /shipping/quote",
+        "promotions" => "PUT /promotions/{code}",
         _ => return None,
     })
 }
