@@ -98,8 +98,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Orders newest first, filtered by state, customer and placement date
-         * @description Filters combine as the indexes serve them: any of status and fulfillment_status, with from/to; customer_id with any other filter; payment_status only with customer_id or with status pending_payment or paid (every other state holds all the orders it ever had; balances are GET /receivables and GET /refunds-owed). Another combination is 422 naming the field. customer_name needs customers:read and is absent once the customer's data is erased.
+         * Orders newest first, filtered by state, customer, channel and placement date
+         * @description Filters combine as the indexes serve them: channel with from/to only; any of status and fulfillment_status, with from/to; customer_id with any other filter; payment_status only with customer_id or with status pending_payment or paid (every other state holds all the orders it ever had; balances are GET /receivables and GET /refunds-owed). Another combination is 422 naming the field. customer_name needs customers:read and is absent once the customer's data is erased.
          */
         get: operations["listOrders"];
         put?: never;
@@ -156,6 +156,26 @@ export interface paths {
         put?: never;
         /** Add an internal note (shown on the order and in its timeline) */
         post: operations["addOrderNote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/orders/{id}/edit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change an order's lines, shipping address or shipping method before it is packed
+         * @description lines replaces the order's lines (a line kept keeps its price; a new one takes the catalogue's). Reservations move by the difference per SKU in one transaction, and a new unit must be available (409 insufficient-stock, nothing changed). The shipping charge and the discounts of the promotions the order redeemed are worked out again; a promotion the new lines no longer qualify for is dropped and its redemption given back. The balance shows as outstanding, or as refund_due when the total fell under what was paid. 409 once the order is packed, shipped, delivered or cancelled, or while a payment is authorised.
+         */
+        post: operations["editOrder"];
         delete?: never;
         options?: never;
         head?: never;
@@ -779,7 +799,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Daily sales per currency */
+        /**
+         * Daily sales per currency, or per channel or promotion
+         * @description gross_sales is the placed orders' lines before discounts, discounts what promotions took off (free shipping included), shipping the shipping charged before free shipping, and net_sales gross_sales less discounts; gross_ordered is the orders' totals (net_sales plus shipping). paid, refunded and net (paid less refunded) are the money that moved that day.
+         */
         get: operations["salesReport"];
         put?: never;
         post?: never;
@@ -1029,6 +1052,15 @@ export interface components {
              * @enum {string}
              */
             if_coupon_refused?: "refuse" | "place_without";
+        };
+        OrderEditInput: {
+            lines?: {
+                sku: string;
+                quantity: number;
+            }[];
+            shipping_address?: components["schemas"]["Address"];
+            shipping_method?: string;
+            shipping_charge?: number;
         };
         OrderLine: {
             sku: string;
@@ -1900,6 +1932,23 @@ export interface components {
             paid: number;
             refunded: number;
             net: number;
+            gross_sales: number;
+            discounts: number;
+            shipping: number;
+            net_sales: number;
+        };
+        SalesGroupRow: {
+            /** Format: date */
+            date: string;
+            currency: string;
+            /** @description The channel's name or the promotion's code. */
+            key: string;
+            orders_placed: number;
+            gross_ordered: number;
+            gross_sales: number;
+            discounts: number;
+            shipping: number;
+            net_sales: number;
         };
         SalesReport: {
             /** Format: date */
@@ -1907,6 +1956,17 @@ export interface components {
             /** Format: date */
             to: string;
             days: components["schemas"]["SalesDay"][];
+        };
+        /** @description Per day and currency (SalesReport), or with group_by per channel or promotion (SalesGroupReport). */
+        SalesAnswer: components["schemas"]["SalesReport"] | components["schemas"]["SalesGroupReport"];
+        SalesGroupReport: {
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            /** @enum {string} */
+            group_by: "channel" | "promotion";
+            rows: components["schemas"]["SalesGroupRow"][];
         };
         FulfillmentShippedInput: {
             carrier: string;
@@ -2221,6 +2281,8 @@ export interface operations {
                 payment_status?: "unpaid" | "partially_paid" | "paid" | "partially_refunded" | "refunded";
                 fulfillment_status?: "unfulfilled" | "picking" | "packed" | "shipped" | "delivered";
                 customer_id?: string;
+                /** @description One channel's orders (web, manual, a marketplace's name); combines with from and to only. */
+                channel?: string;
                 /** @description Placed at or after (a date is its UTC start, or an RFC 3339 instant). */
                 from?: string;
                 /** @description Placed at or before (a date is its UTC end, or an RFC 3339 instant). */
@@ -2370,6 +2432,40 @@ export interface operations {
         };
         responses: {
             /** @description The order with the note. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            404: components["responses"]["404"];
+            409: components["responses"]["409"];
+            422: components["responses"]["422"];
+            default: components["responses"]["Error"];
+        };
+    };
+    editOrder: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and body replays the stored response; another body is 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description A ULID (orders, returns) or customer id. */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrderEditInput"];
+            };
+        };
+        responses: {
+            /** @description The order as edited. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3564,6 +3660,8 @@ export interface operations {
             query: {
                 from: string;
                 to: string;
+                /** @description Rows per day, currency and channel, or per day, currency and promotion (the orders that redeemed it, with its discount alone), instead of per day and currency. */
+                group_by?: "channel" | "promotion";
             };
             header?: never;
             path?: never;
@@ -3577,7 +3675,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SalesReport"];
+                    "application/json": components["schemas"]["SalesAnswer"];
                 };
             };
             422: components["responses"]["422"];

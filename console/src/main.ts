@@ -15,6 +15,7 @@ import { audit } from "./screens/audit.js";
 import { payments } from "./screens/payments.js";
 import { conversation, inbox } from "./screens/inbox.js";
 import { shipping } from "./screens/shipping.js";
+import { promotions } from "./screens/promotions.js";
 import { returns } from "./screens/returns.js";
 import { stockItem, stockList } from "./screens/stock.js";
 
@@ -41,6 +42,7 @@ const NAV: [string, MessageKey, string?][] = [
   ["payments", "nav.payments"],
   ["inbox", "nav.inbox", "customers:read"],
   ["shipping", "nav.shipping"],
+  ["promotions", "nav.promotions"],
   ["audit", "nav.audit", "audit:read"],
 ];
 
@@ -67,6 +69,8 @@ async function route(screen: Screen): Promise<void> {
       return second ? conversation(screen, second) : inbox(screen);
     case "shipping":
       return shipping(screen);
+    case "promotions":
+      return promotions(screen);
     default:
       throw new ApiError({ status: 404, title: "Not found", detail: t("app.notFound") });
   }

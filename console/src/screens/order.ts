@@ -184,10 +184,19 @@ export async function order(screen: Screen, id: string): Promise<void> {
   const actions = offeredActions(o, screen.scopes);
   const lines = table(
     t("order.lines"),
-    [t("order.sku"), t("order.name"), t("order.quantity"), t("order.unitPrice"), t("order.lineTotal")],
-    o.lines.map((l) => [l.sku, l.name, String(l.quantity), money(l.unit_price), money(l.line_total)].map((x) => document.createTextNode(x))),
+    [t("order.sku"), t("order.name"), t("order.quantity"), t("order.unitPrice"), t("order.lineTotal"), t("order.lineDiscount")],
+    o.lines.map((l) => [l.sku, l.name, String(l.quantity), money(l.unit_price), money(l.line_total), l.discount ? `− ${money(l.discount)}` : "—"].map((x) => document.createTextNode(x))),
   );
+  // Orders placed before shipping and discounts existed carry no breakdown: their total is their lines.
+  const breakdown: [MessageKey, Money][] = o.totals
+    ? [
+        ["order.linesTotal", o.totals.lines],
+        ["order.discounts", o.totals.discounts],
+        ["order.shippingCharge", o.totals.shipping],
+      ]
+    : [];
   const totals: [MessageKey, Money][] = [
+    ...breakdown,
     ["order.total", o.total],
     ["order.amountPaid", o.amount_paid],
     ["order.amountRefunded", o.amount_refunded],
@@ -215,6 +224,16 @@ export async function order(screen: Screen, id: string): Promise<void> {
         { class: "panel" },
         h("h2", {}, t("order.totals")),
         h("dl", { class: "totals" }, totals.flatMap(([k, m]) => [h("dt", {}, t(k)), h("dd", { "data-total": k }, money(m))])),
+        o.discounts?.length
+          ? h(
+              "ul",
+              { class: "discounts" },
+              o.discounts.map((d) => h("li", { "data-discount": d.code }, `${d.name} (${d.code}${d.coupon ? `, ${t("promotions.coupon")}` : ""}): − ${money(d.amount)}`)),
+            )
+          : null,
+        o.shipping
+          ? h("p", { "data-shipping": o.shipping.method }, t("order.shippingBy", { name: o.shipping.name, carrier: o.shipping.carrier, amount: money(o.shipping.amount), basis: t(`order.basis.${o.shipping.basis}`) }))
+          : null,
         h("h2", {}, t("order.customer")),
         can(screen, "customers:read") ? link(href(`customers/${o.customer_id}`), customerName ?? o.customer_id) : h("span", {}, o.customer_id),
         h("h2", {}, t("order.shipTo")),

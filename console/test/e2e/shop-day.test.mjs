@@ -532,3 +532,54 @@ test("shipping: a carrier's method saved from the form, then a checkout's quote 
   await page.getByLabel("Idioma", { exact: true }).selectOption("en");
   assert.deepEqual(problems, [], "no script error on any screen");
 });
+
+test("promotions: a coupon created from the form, redeemed by an order that shows its discount and shipping, then paused", async () => {
+  const product = await api(runner.base, "PUT", "/stock/PROMO-1", {
+    name: "Caneca", unit_price: { amount: 5000, currency: "BRL" }, reorder_point: 0, reorder_quantity: 1, weight_grams: 400,
+  });
+  assert.equal(product.status, 201, JSON.stringify(product.body));
+  assert.equal((await api(runner.base, "POST", "/stock/PROMO-1/adjustments", { delta: 5, reason: "received" })).status, 201);
+  const method = await api(runner.base, "PUT", "/shipping/methods/sedex-e2e", {
+    name: "SEDEX", carrier: "Correios", currency: "BRL", rates: [{ zone: { countries: ["BR"] }, bands: [{ up_to_grams: 1000, price: 1290 }] }],
+  });
+  assert.equal(method.status, 201, JSON.stringify(method.body));
+  await visit("promotions");
+  await page.getByRole("heading", { name: "Promotions", exact: true }).waitFor();
+  const create = page.locator("form.promotion-form");
+  await create.getByLabel("Code", { exact: true }).fill("bemvindo");
+  await create.getByLabel("Name", { exact: true }).fill("Bem-vindo");
+  await create.getByLabel("Percentage or amount").fill("10");
+  await create.getByLabel("Uses in all").fill("2");
+  await submit(create);
+  await page.locator('[data-promotion="BEMVINDO"]').waitFor();
+  assert.equal(await page.locator('[data-remaining="BEMVINDO"]').textContent(), "2");
+  // A storefront order with the coupon, shipped by the method
+  const customer = await api(runner.base, "POST", "/customers", {
+    name: "Paula", email: "paula@example.com", marketing_consent: { granted: false },
+    addresses: [{ kind: "shipping", default: true, recipient: "Paula", line1: "Rua D, 4", city: "Recife", postal_code: "50000-000", country: "BR" }],
+  });
+  const placed = await api(runner.base, "POST", "/orders", {
+    customer_id: customer.body.id, lines: [{ sku: "PROMO-1", quantity: 1 }], shipping_method: "sedex-e2e", coupon: "BemVindo",
+  });
+  assert.equal(placed.status, 201, JSON.stringify(placed.body));
+  await visit(`orders/${placed.body.id}`);
+  await page.locator('[data-discount="BEMVINDO"]').waitFor();
+  assert.match(await page.locator('[data-discount="BEMVINDO"]').textContent(), /Bem-vindo.*5\.00/);
+  assert.match(await page.locator('[data-shipping="sedex-e2e"]').textContent(), /SEDEX.*12\.90/);
+  assert.match(await page.locator('[data-total="order.discounts"]').textContent(), /5\.00/);
+  assert.match(await page.locator('[data-total="order.total"]').textContent(), /57\.90/);
+  await screen("order-promoted");
+  // The promotion shows one use left; paused, it says so
+  await visit("promotions");
+  assert.equal(await page.locator('[data-redeemed="BEMVINDO"]').textContent(), "1");
+  assert.equal(await page.locator('[data-remaining="BEMVINDO"]').textContent(), "1");
+  await page.locator('[data-toggle="BEMVINDO"]').click();
+  await page.getByRole("button", { name: "Resume" }).waitFor();
+  const stored = await api(runner.base, "GET", "/promotions/BEMVINDO");
+  assert.equal(stored.body.active, false);
+  await screen("promotions");
+  await page.getByLabel("Language", { exact: true }).selectOption("pt-BR");
+  await page.getByRole("heading", { name: "Promoções", exact: true }).waitFor();
+  await page.getByLabel("Idioma", { exact: true }).selectOption("en");
+  assert.deepEqual(problems, [], "no script error on any screen");
+});

@@ -5,6 +5,13 @@
 //!   nothing written). A paid order records the amount due back to the customer.
 //! * `POST /orders/{id}/notes` with a `text`: an internal note for the shop's staff, shown on the
 //!   order and, as `order.note_added`, in its timeline.
+//! * `POST /orders/{id}/edit` with any of `lines` (the order's lines become these),
+//!   `shipping_address`, `shipping_method`, `shipping_charge`: until the order is packed. One
+//!   transaction moves the reservations by the difference (each new unit only while available),
+//!   works the shipping and the promotions out again, and records `order.edited` with who
+//!   changed what. Packed, shipped, delivered or cancelled: 409.
+
+mod edit;
 
 use backoffice::AppContext;
 use backoffice::domain::ShortText;
@@ -31,6 +38,7 @@ pub async fn handler(ctx: &AppContext, req: Request) -> Response<Body> {
         match http::route_key(&req).as_str() {
             "POST /orders/{id}/cancel" => cancel(ctx, &req, &correlation_id).await,
             "POST /orders/{id}/notes" => note(ctx, &req, &correlation_id).await,
+            "POST /orders/{id}/edit" => edit::edit(ctx, &req, &correlation_id).await,
             _ => Err(http::unknown_route(&req)),
         }
     })

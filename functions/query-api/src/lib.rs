@@ -10,6 +10,7 @@ use backoffice::http::{self, Problem, scopes};
 use backoffice::store::audit::Days;
 use backoffice::store::page::CursorOrStore;
 use backoffice::store::page::{Page, parse_limit};
+use backoffice::store::reports::SalesGroup;
 use backoffice::views::{CustomerView, OrderView, ReturnView, StockView, etag};
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
@@ -452,7 +453,7 @@ async fn payment_reviews(ctx: &AppContext, req: &Request) -> Result<Response<Bod
 
 /// Daily sales per currency between two dates (inclusive, UTC days, at most 366 days).
 async fn sales_report(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Problem> {
-    http::only_query_params(req, &["from", "to"])?;
+    http::only_query_params(req, &["from", "to", "group_by"])?;
     let date = |name: &str| -> Result<chrono::NaiveDate, Problem> {
         let raw = http::query_param(req, name).ok_or_else(|| Problem::invalid(name, "is required (YYYY-MM-DD)"))?;
         chrono::NaiveDate::parse_from_str(&raw, "%Y-%m-%d")
@@ -465,8 +466,19 @@ async fn sales_report(ctx: &AppContext, req: &Request) -> Result<Response<Body>,
     if (to - from).num_days() > 366 {
         return Err(Problem::invalid("to", "at most 366 days per report"));
     }
-    let days = ctx.store.sales_report(from, to).await?;
-    Ok(http::json(StatusCode::OK, &serde_json::json!({ "from": from, "to": to, "days": days })))
+    let group = match http::query_param(req, "group_by").as_deref() {
+        None => None,
+        Some("channel") => Some(SalesGroup::Channel),
+        Some("promotion") => Some(SalesGroup::Promotion),
+        Some(_) => return Err(Problem::invalid("group_by", "must be channel or promotion")),
+    };
+    let Some(group) = group else {
+        let days = ctx.store.sales_report(from, to).await?;
+        return Ok(http::json(StatusCode::OK, &serde_json::json!({ "from": from, "to": to, "days": days })));
+    };
+    let rows = ctx.store.sales_report_by(group, from, to).await?;
+    let by = if group == SalesGroup::Channel { "channel" } else { "promotion" };
+    Ok(http::json(StatusCode::OK, &serde_json::json!({ "from": from, "to": to, "group_by": by, "rows": rows })))
 }
 
 /// Returns in one status (`requested` unless asked), oldest first.

@@ -3,6 +3,7 @@
 use crate::paging;
 use backoffice::AppContext;
 use backoffice::domain::CustomerId;
+use backoffice::domain::channel::Channel;
 use backoffice::http::{self, Problem, scopes};
 use backoffice::store::order_list::{ListError, OrderFilter, OrderSummary};
 use backoffice::store::page::Page;
@@ -11,8 +12,8 @@ use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
 
 /// The query parameters `GET /orders` accepts (openapi.yaml documents each; a test holds them equal).
-pub const PARAMS: [&str; 8] =
-    ["status", "payment_status", "fulfillment_status", "customer_id", "from", "to", "limit", "cursor"];
+pub const PARAMS: [&str; 9] =
+    ["status", "payment_status", "fulfillment_status", "customer_id", "channel", "from", "to", "limit", "cursor"];
 
 pub async fn list(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Problem> {
     http::only_query_params(req, &PARAMS)?;
@@ -59,6 +60,7 @@ fn filter(req: &Request) -> Result<OrderFilter, Problem> {
         customer: param("customer_id").map(|v| CustomerId::parse("customer_id", &v)).transpose()?,
         from: param("from").map(|v| instant("from", &v, NaiveTime::MIN)).transpose()?,
         to: param("to").map(|v| instant("to", &v, end_of_day())).transpose()?,
+        channel: param("channel").map(|v| Channel::parse("channel", &v)).transpose()?,
     };
     if let (Some(from), Some(to)) = (filter.from, filter.to)
         && to < from

@@ -1,5 +1,6 @@
 //! `sales-report`: keeps the daily sales report (per UTC day and currency: orders placed, gross
-//! ordered, paid, refunded) from `order.placed`, `payment.recorded` and `refund.recorded`. Each
+//! ordered, gross sales, discounts, shipping, paid, refunded; and the placed orders' figures per
+//! channel and per promotion) from `order.placed`, `payment.recorded` and `refund.recorded`. Each
 //! event is applied once — a marker named after the event id is written in the same transaction
 //! as the counters — so redeliveries and replays change nothing twice. No order is ever scanned.
 //!
@@ -40,9 +41,23 @@ async fn apply(ctx: &AppContext, envelopes: Vec<Envelope>) -> Vec<Result<(), Str
 }
 
 fn entry(envelope: &Envelope) -> Result<SalesEntry, String> {
+    let (mut channel, mut promotions) = (None, Vec::new());
     let (money, delta) = match envelope.event().map_err(|e| format!("bad payload: {e}"))? {
         DomainEvent::OrderPlaced(p) => {
-            (p.total, SalesDelta { orders_placed: 1, gross_ordered: p.total.amount(), ..Default::default() })
+            let lines = p.lines_total.unwrap_or(p.total).amount();
+            let shipping = p.shipping.map_or(0, |s| s.amount());
+            let discounts: i64 = p.discounts.iter().map(|d| d.amount.amount()).sum();
+            channel = Some(p.channel.clone());
+            promotions = p.discounts.iter().map(|d| (d.code.clone(), d.amount.amount())).collect();
+            let delta = SalesDelta {
+                orders_placed: 1,
+                gross_ordered: p.total.amount(),
+                gross_sales: lines,
+                discounts,
+                shipping,
+                ..Default::default()
+            };
+            (p.total, delta)
         }
         DomainEvent::PaymentRecorded(p) => (p.amount, SalesDelta { paid: p.amount.amount(), ..Default::default() }),
         DomainEvent::RefundRecorded(r) => (r.amount, SalesDelta { refunded: r.amount.amount(), ..Default::default() }),
@@ -53,5 +68,7 @@ fn entry(envelope: &Envelope) -> Result<SalesEntry, String> {
         day: envelope.occurred_at.date_naive(),
         currency: money.currency().code().to_owned(),
         delta,
+        channel,
+        promotions,
     })
 }

@@ -41,6 +41,28 @@ pub struct OrderPlaced {
     pub lines: Vec<LineQuantity>,
     pub total: Money,
     pub payment_due_at: DateTime<Utc>,
+    /// Where the order came from (`web` for events from before channels).
+    #[serde(default = "web")]
+    pub channel: String,
+    /// The lines before discounts, the shipping charge, and each promotion's discount: what
+    /// the sales report sums (absent on events from before them: `total` is then the lines).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lines_total: Option<Money>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shipping: Option<Money>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub discounts: Vec<PromotionAmount>,
+}
+
+fn web() -> String {
+    "web".to_owned()
+}
+
+/// What one promotion took off an order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PromotionAmount {
+    pub code: String,
+    pub amount: Money,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -195,6 +217,8 @@ domain_events! {
     "order.shipped" => OrderShipped(OrderShipped),
     "order.delivered" => OrderDelivered(FulfillmentStep),
     "order.note_added" => OrderNoteAdded(NoteAdded),
+    /// Staff changed its lines, address or shipping before it was packed.
+    "order.edited" => OrderEdited(super::order_edit::OrderEdited),
     "customer.registered" => CustomerRegistered(CustomerChanged),
     "customer.updated" => CustomerUpdated(CustomerChanged),
     "customer.erased" => CustomerErased(CustomerChanged),

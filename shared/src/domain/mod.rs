@@ -75,6 +75,7 @@ pub mod language;
 pub mod mail;
 pub mod money;
 pub mod order;
+pub mod order_edit;
 pub mod overview;
 pub mod payment;
 pub mod promotion;

@@ -141,7 +141,8 @@ pub struct Order {
     pub(crate) total: Money,
     pub(crate) amount_paid: Money,
     pub(crate) amount_refunded: Money,
-    /// What the shop owes back after a cancellation (paid − refunded); zero otherwise.
+    /// What the shop owes back: after a cancellation, paid − refunded; after an edit that
+    /// lowered the total under what was paid, the difference. Zero otherwise.
     pub(crate) refund_due: Money,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) shipping_address: Option<Address>,
@@ -535,16 +536,29 @@ fn shipping_charge(
     stock: &HashMap<Sku, StockItem>,
     subtotal: Money,
 ) -> Result<Option<ShippingCharge>, PlaceError> {
+    match &request.shipping_method {
+        None if request.shipping_charge.is_some() => Err(PlaceError::ChargeWithoutMethod),
+        None => Ok(None),
+        Some(code) => charge_for(code, request.shipping_charge, method, address, lines, stock, subtotal),
+    }
+}
+
+/// The charge for shipping `lines` to `address` by the method `code` (`method`, as read): the
+/// `given` amount if the shop says what it charges (the method must still serve the address),
+/// else the method's rate table for the lines' weight (each product's weight from `stock`).
+pub(crate) fn charge_for(
+    code: &super::shipping::MethodCode,
+    given: Option<i64>,
+    method: Option<&super::shipping::ShippingMethod>,
+    address: &Address,
+    lines: &[OrderLine],
+    stock: &HashMap<Sku, StockItem>,
+    subtotal: Money,
+) -> Result<Option<ShippingCharge>, PlaceError> {
     use super::shipping::{Destination, QuoteError};
-    let Some(code) = &request.shipping_method else {
-        return match request.shipping_charge {
-            Some(_) => Err(PlaceError::ChargeWithoutMethod),
-            None => Ok(None),
-        };
-    };
     let method = method.filter(|m| &m.code == code && m.active).ok_or(PlaceError::UnknownShippingMethod)?;
     let to = Destination::of(address);
-    let amount = match request.shipping_charge {
+    let amount = match given {
         Some(given) => {
             if method.table.currency != subtotal.currency() {
                 return Err(PlaceError::Shipping(QuoteError::Currency(method.table.currency)));
@@ -557,13 +571,16 @@ fn shipping_charge(
         None => {
             let mut grams = 0u64;
             for line in lines {
-                let weight = stock[&line.sku].catalog.weight_grams.ok_or_else(|| PlaceError::NoWeight(line.sku.clone()))?;
+                let weight = stock
+                    .get(&line.sku)
+                    .and_then(|i| i.catalog.weight_grams)
+                    .ok_or_else(|| PlaceError::NoWeight(line.sku.clone()))?;
                 grams = grams.saturating_add(weight.saturating_mul(line.quantity));
             }
             method.table.quote(&to, grams, subtotal).map_err(PlaceError::Shipping)?
         }
     };
-    let basis = if request.shipping_charge.is_some() { ChargeBasis::Given } else { ChargeBasis::Computed };
+    let basis = if given.is_some() { ChargeBasis::Given } else { ChargeBasis::Computed };
     Ok(Some(ShippingCharge {
         method: method.code.clone(),
         name: method.name.clone(),
@@ -718,6 +735,14 @@ fn placed_event(order: &Order) -> super::events::OrderPlaced {
             .collect(),
         total: order.total,
         payment_due_at: order.payment_due_at,
+        channel: order.channel.to_string(),
+        lines_total: order.totals.map(|t| t.lines),
+        shipping: order.totals.map(|t| t.shipping),
+        discounts: order
+            .discounts
+            .iter()
+            .map(|d| super::events::PromotionAmount { code: d.code.to_string(), amount: d.amount })
+            .collect(),
     }
 }
 
@@ -1138,8 +1163,7 @@ mod tests {
         let mut address = serde_json::to_value(sp.default_shipping().unwrap()).unwrap();
         address["region"] = serde_json::json!("SP");
         r.shipping_address = Some(serde_json::from_value(address).unwrap());
-        let change =
-            place_with(OrderId::new(), r.clone(), Some(&sp), &stock, &terms, Duration::zero(), now()).unwrap();
+        let change = place_with(OrderId::new(), r.clone(), Some(&sp), &stock, &terms, Duration::zero(), now()).unwrap();
         let o = change.order;
         let totals = o.totals.unwrap();
         assert_eq!(
@@ -1154,7 +1178,8 @@ mod tests {
         assert_eq!(o.shipping.as_ref().unwrap().basis, ChargeBasis::Computed);
         // A charge the storefront gives is recorded as given
         r.shipping_charge = Some(990);
-        let o = place_with(OrderId::new(), r.clone(), Some(&sp), &stock, &terms, Duration::zero(), now()).unwrap().order;
+        let o =
+            place_with(OrderId::new(), r.clone(), Some(&sp), &stock, &terms, Duration::zero(), now()).unwrap().order;
         assert_eq!((o.total.amount(), o.shipping.unwrap().basis), (999 - 100 + 990, ChargeBasis::Given));
         // An exhausted coupon refuses the order, or is left out when the request says so
         let limited = {

@@ -408,6 +408,36 @@ pub fn price(
     Ok(apply_all(&chosen, coupon_code.as_ref(), lines, shipping))
 }
 
+/// An edited order's promotions: the ones it redeemed (each with whether it came as a coupon),
+/// applied again in their order to its new lines and shipping. One that no longer fits (its
+/// minimum, no eligible line, no shipping to take) is left out, and returned, for its redemption
+/// to be given back. Their window, pause and limits are not checked again: the order redeemed
+/// them when it was placed.
+pub fn reprice(lines: &[OrderLine], shipping: i64, redeemed: &[(&Promotion, bool)]) -> (Pricing, Vec<PromotionCode>) {
+    if lines.is_empty() {
+        return (Pricing::none(0), redeemed.iter().map(|(p, _)| p.code.clone()).collect());
+    }
+    let mut kept = Vec::new();
+    let mut dropped = Vec::new();
+    for (p, _) in redeemed {
+        // As redeemed: running, and nothing counted against its limits.
+        let mut terms = (*p).clone();
+        terms.active = true;
+        (terms.starts_at, terms.ends_at, terms.limit, terms.per_customer_limit) = (None, None, None, None);
+        let fit = fits(
+            &Offer { promotion: &terms, redeemed: Redemptions::default() },
+            lines,
+            shipping,
+            DateTime::<Utc>::MIN_UTC,
+        );
+        if fit.is_ok() { kept.push(*p) } else { dropped.push(p.code.clone()) }
+    }
+    let offers: Vec<Offer<'_>> =
+        kept.iter().map(|p| Offer { promotion: p, redeemed: Redemptions::default() }).collect();
+    let coupon = redeemed.iter().find(|(_, coupon)| *coupon).map(|(p, _)| p.code.clone());
+    (apply_all(&offers, coupon.as_ref(), lines, shipping), dropped)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -544,7 +574,10 @@ mod tests {
         assert_eq!(at(&|i| i.min_subtotal = Some(501), none), CouponError::BelowMinimum(Money::new(501, brl())));
         assert_eq!(at(&|i| i.skus = vec!["B".into()], none), CouponError::NothingToDiscount);
         assert_eq!(at(&|i| i.benefit = Benefit::FreeShipping, none), CouponError::NothingToDiscount);
-        assert_eq!(at(&|i| i.currency = "USD".into(), none), CouponError::Currency(Currency::parse("c", "USD").unwrap()));
+        assert_eq!(
+            at(&|i| i.currency = "USD".into(), none),
+            CouponError::Currency(Currency::parse("c", "USD").unwrap())
+        );
         assert_eq!(at(&|i| i.limit = Some(50), Redemptions { total: 50, by_customer: 0 }), CouponError::Exhausted);
         assert_eq!(
             at(&|i| i.per_customer_limit = Some(1), Redemptions { total: 3, by_customer: 1 }),

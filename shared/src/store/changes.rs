@@ -135,6 +135,29 @@ impl Changes {
         self.events(EventsOf::Order(&change.order.id), &change.events, correlation_id, at)
     }
 
+    /// An edit over the order read: its new state, reservations moved by the difference (each
+    /// new unit only while available), the redemptions of promotions it no longer gets given
+    /// back, and its events.
+    pub fn order_edit(
+        &mut self,
+        before: &Versioned<Order>,
+        edited: &crate::domain::order_edit::Edited,
+        correlation_id: &str,
+        at: DateTime<Utc>,
+    ) -> Step<'_> {
+        self.order(before, &edited.order)?;
+        for (item, units) in &edited.reserved {
+            self.reservation(item, *units)?;
+        }
+        for (sku, units) in &edited.released {
+            self.release(sku, *units, at)?;
+        }
+        for d in &edited.dropped {
+            self.with(|tx, table| super::promotions::give_back(tx, table, d, edited.order.customer_id()))?;
+        }
+        self.events(EventsOf::Order(&edited.order.id()), &edited.events, correlation_id, at)
+    }
+
     /// Units an order held given back to `sku` (commutatively: never conflicts with orders
     /// reserving the same SKU).
     pub fn release(&mut self, sku: &Sku, quantity: u64, at: DateTime<Utc>) -> Step<'_> {

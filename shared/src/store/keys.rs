@@ -24,6 +24,8 @@
 //! | channel reference guard | `CHANNELREF#{channel}#{external reference}` | `GUARD` | — (holds the order id) |
 //! | return (RMA) | `RETURN#{ulid}` | `RETURN` | gsi2: `CUSTOMER#{id}` / `RETURN#{id}`; gsi5: `RETURNS#{status}` / `{requested_at}#{id}` |
 //! | sales report row | `REPORT#SALES` | `{date}#{currency}` | — |
+//! | sales report row by channel | `REPORT#SALES#CHANNEL` | `{date}#{currency}#{channel}` | — |
+//! | sales report row by promotion | `REPORT#SALES#PROMOTION` | `{date}#{currency}#{code}` | — |
 //! | overview counters | `OVERVIEW#{0..3}` | `COUNTERS` | — |
 //! | applied-event marker | `APPLIED#{consumer}#{event or record id}` | `APPLIED` | (expires after 2 or 30 days) |
 //! | gateway payment's order | `GATEWAY#{provider}#{hash(payment)}` | `PAYMENT` | — |
@@ -49,6 +51,9 @@
 //! `{placed_at}#{id}` over [`ORDER_STATE_SHARDS`] shards; and returns by status, oldest first
 //! (`RETURNS#{status}` / `{opened_at}#{id}`). `docs/SCALING.md` gives the write rate each allows.
 //!
+//! `gsi6` lists one channel's orders newest first, over [`ORDER_DATE_SHARDS`] write shards
+//! (`ORDERS#CHANNEL#{channel}#{shard}` / `{placed_at}#{id}`), projecting what a summary shows.
+//!
 //! SKUs and ULIDs cannot contain `#`, so no key can be forged across entity boundaries.
 
 use crate::domain::order::{FulfillmentStatus, OrderStatus};
@@ -59,6 +64,7 @@ pub const GSI2: &str = "gsi2";
 pub const GSI3: &str = "gsi3";
 pub const GSI4: &str = "gsi4";
 pub const GSI5: &str = "gsi5";
+pub const GSI6: &str = "gsi6";
 /// Write shards of the all-orders listing: every write to an order that changes its summary
 /// writes it.
 pub const ORDER_DATE_SHARDS: u8 = 4;
@@ -68,6 +74,8 @@ pub const ORDER_STATE_SHARDS: u8 = 2;
 pub const RECEIVABLE_GSI3PK: &str = "RECEIVABLE";
 pub const REFUND_DUE_GSI3PK: &str = "REFUND_DUE";
 pub const SALES_REPORT_PK: &str = "REPORT#SALES";
+pub const SALES_BY_CHANNEL_PK: &str = "REPORT#SALES#CHANNEL";
+pub const SALES_BY_PROMOTION_PK: &str = "REPORT#SALES#PROMOTION";
 pub const CUSTOMER_SK: &str = "CUSTOMER";
 /// The count of a customer's open orders, in the customer's partition.
 pub const OPEN_ORDERS_SK: &str = "OPEN_ORDERS";
@@ -91,6 +99,11 @@ pub fn order_pk(id: &OrderId) -> String {
 
 pub fn orders_by_date_pk(shard: u8) -> String {
     format!("ORDERS#{shard}")
+}
+
+/// A channel's name is lower-case letters, digits, `-` and `_`: it cannot forge a `#`.
+pub fn orders_by_channel_pk(channel: &crate::domain::channel::Channel, shard: u8) -> String {
+    format!("ORDERS#CHANNEL#{channel}#{shard}")
 }
 
 pub fn orders_by_state_pk(status: OrderStatus, fulfillment: FulfillmentStatus, shard: u8) -> String {

@@ -1,14 +1,14 @@
 //! `GET /orders`: orders newest first, filtered by what an index can serve, a page at a time.
 //!
-//! Three indexes serve it (keys in [`super::keys`]): every order, over write shards (`gsi4`);
+//! Four indexes serve it (keys in [`super::keys`]): every order, over write shards (`gsi4`);
 //! the orders in one (status, fulfillment status) pair, over write shards (`gsi5`); one
-//! customer's orders (`gsi2`). A page queries each partition the filter needs, concurrently,
+//! channel's orders, over write shards (`gsi6`); one customer's orders (`gsi2`). A page queries each partition the filter needs, concurrently,
 //! from where the cursor left it, and merges them newest first: a partition a query touches
 //! is one write shard, so the listing never holds the shop to one partition's write rate. The
 //! cursor keeps each partition's last sort key taken, so an item is listed once however the
 //! others move, and orders placed while paging come before the first page, not into it.
 
-use super::keys::{self, GSI2, GSI4, GSI5};
+use super::keys::{self, GSI2, GSI4, GSI5, GSI6};
 use super::orders::sortable;
 use super::page::CursorOrStore;
 use super::page::Page;
@@ -27,6 +27,7 @@ pub struct OrderFilter {
     pub customer: Option<CustomerId>,
     pub from: Option<DateTime<Utc>>,
     pub to: Option<DateTime<Utc>>,
+    pub channel: Option<crate::domain::channel::Channel>,
 }
 
 /// A filter no index serves without reading past what it asks for.
@@ -70,6 +71,29 @@ impl OrderFilter {
     fn plan(&self) -> Result<Plan, Unserved> {
         let date_low = self.from.map(sortable).unwrap_or_else(|| "0".into());
         let date_high = self.to.map(|t| format!("{}#~", sortable(t))).unwrap_or_else(|| "~".into());
+        if let Some(channel) = &self.channel {
+            let others = self.customer.is_some()
+                || self.status.is_some()
+                || self.payment_status.is_some()
+                || self.fulfillment_status.is_some();
+            if others {
+                return Err(Unserved {
+                    field: "channel",
+                    detail: "is served with from and to only (a channel's orders, newest first)",
+                });
+            }
+            return Ok(Plan {
+                index: GSI6,
+                partition_attribute: "gsi6pk",
+                sort_attribute: "gsi6sk",
+                partitions: (0..keys::ORDER_DATE_SHARDS)
+                    .map(|shard| keys::orders_by_channel_pk(channel, shard))
+                    .collect(),
+                low: date_low,
+                high: date_high,
+                conditions: Vec::new(),
+            });
+        }
         if let Some(customer) = &self.customer {
             // One customer's orders are few: the status filters are applied inside them. Their
             // sort key is the id, a ULID, whose first ten characters are its creation time.

@@ -33,6 +33,9 @@ struct OrderRecord {
     /// Newest first among the orders in its state (a write shard of them).
     gsi5pk: String,
     gsi5sk: String,
+    /// Newest first among its channel's orders (a write shard of them).
+    gsi6pk: String,
+    gsi6sk: String,
     /// What a listing shows without projecting the lines.
     line_count: usize,
     /// Whether the order counts among its customer's open orders (`Order::counted_open`).
@@ -97,6 +100,8 @@ pub fn put_order(tx: &mut Tx, table: &str, order: &Order, expected_version: Opti
             order.id.bucket(keys::ORDER_STATE_SHARDS),
         ),
         gsi5sk: format!("{placed}#{}", order.id),
+        gsi6pk: keys::orders_by_channel_pk(&order.channel, order.id.bucket(keys::ORDER_DATE_SHARDS)),
+        gsi6sk: format!("{placed}#{}", order.id),
         line_count: order.lines.len(),
         counted_open: order.counted_open(),
         version: next_version(expected_version),

@@ -108,8 +108,11 @@ pub(crate) fn put_automatic(
     list: &AutomaticList,
     expected_version: Option<u64>,
 ) -> Result<(), StoreError> {
-    let record =
-        AutomaticRecord { pk: AUTOMATIC_PK.to_owned(), sk: AUTOMATIC_SK.to_owned(), version: next_version(expected_version) };
+    let record = AutomaticRecord {
+        pk: AUTOMATIC_PK.to_owned(),
+        sk: AUTOMATIC_SK.to_owned(),
+        version: next_version(expected_version),
+    };
     tx.put_versioned(table, record_item(&record, list)?, expected_version)
 }
 
@@ -149,7 +152,12 @@ pub(crate) fn redeem(tx: &mut Tx, table: &str, promotion: &Promotion, customer: 
 }
 
 /// A cancelled order's redemption given back.
-pub(crate) fn give_back(tx: &mut Tx, table: &str, d: &AppliedDiscount, customer: &CustomerId) -> Result<(), StoreError> {
+pub(crate) fn give_back(
+    tx: &mut Tx,
+    table: &str,
+    d: &AppliedDiscount,
+    customer: &CustomerId,
+) -> Result<(), StoreError> {
     move_count(tx, table, redeemed_key(&d.code), -1, None)?;
     if d.counted_per_customer {
         move_count(tx, table, customer_redeemed_key(&d.code, customer), -1, None)?;

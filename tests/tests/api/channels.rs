@@ -70,3 +70,35 @@ async fn a_bad_channel_or_reference_is_refused_by_field_and_writes_nothing() {
     let r = t.call("POST", "/orders", &[JSON], &body.to_string()).await;
     assert_eq!((r.status, r.body["channel"].as_str()), (201, Some("manual")), "{}", r.text);
 }
+
+#[tokio::test]
+async fn the_orders_list_filters_by_channel_from_its_own_index() {
+    let t = spawn_app().await;
+    t.stocked("CH-L", 50, 1000, "BRL", 0).await;
+    let mut placed = std::collections::BTreeMap::<&str, Vec<String>>::new();
+    for channel in ["web", "manual", "manual", "mercadolivre", "web", "manual"] {
+        let body = json!({"customer_id": t.customer, "lines": [{"sku": "CH-L", "quantity": 1}], "channel": channel});
+        let r = t.call("POST", "/orders", &[JSON], &body.to_string()).await;
+        assert_eq!(r.status, 201, "{}", r.text);
+        placed.entry(channel).or_default().push(r.body["id"].as_str().unwrap().to_owned());
+    }
+    for (channel, mut ids) in placed {
+        // Newest first, one page of two at a time
+        let listed: Vec<String> = t
+            .all_pages(&format!("/orders?channel={channel}"), 2)
+            .await
+            .iter()
+            .map(|o| o["id"].as_str().unwrap().to_owned())
+            .collect();
+        ids.reverse();
+        assert_eq!(listed, ids, "{channel}");
+    }
+    let today = chrono::Utc::now().date_naive();
+    assert_eq!(
+        t.get(&format!("/orders?channel=manual&from={today}&to={today}")).await.body["items"].as_array().unwrap().len(),
+        3
+    );
+    let mixed = t.get("/orders?channel=manual&status=pending_payment").await;
+    assert_eq!(mixed.problem(422)["field"], "channel");
+    assert_eq!(t.get("/orders?channel=Not%20One").await.problem(422)["field"], "channel");
+}

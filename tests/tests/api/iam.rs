@@ -35,7 +35,10 @@ const REQUIRED: &[(&str, &[&str])] = &[
         "PlaceOrderFunction",
         &["dynamodb:BatchGetItem", "dynamodb:ConditionCheckItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
     ),
-    ("OrderCommandsFunction", &["dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]),
+    (
+        "OrderCommandsFunction",
+        &["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+    ),
     ("ExpireOrdersFunction", &["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"]),
     // The user pool's trigger decides from its event alone.
     ("TokenScopesFunction", &[]),
@@ -228,6 +231,9 @@ async fn every_function_calls_only_what_its_policy_grants() {
     let promoted = t.call("POST", "/orders", &[JSON], &promoted.to_string()).await;
     assert_eq!(promoted.body["discounts"].as_array().map(Vec::len), Some(2), "{}", promoted.text);
     let pid = promoted.body["id"].as_str().unwrap();
+    let edit = json!({"lines": [{"sku": "IAM-W", "quantity": 2}]});
+    let edited = t.call("POST", &format!("/orders/{pid}/edit"), &[JSON], &edit.to_string()).await;
+    assert_eq!(edited.status, 200, "{}", edited.text);
     assert_eq!(t.call("POST", &format!("/orders/{pid}/cancel"), &[JSON], r#"{"reason":"x"}"#).await.status, 200);
     // The customer e-mails a photo; staff assign, reply, and read the thread with its link.
     let png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";

@@ -10,6 +10,7 @@ mod contract;
 mod conversations;
 mod customers;
 mod documents;
+mod edits;
 mod email;
 mod exports;
 mod faults;

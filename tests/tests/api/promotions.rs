@@ -79,10 +79,9 @@ async fn two_hundred_orders_race_for_a_coupon_of_fifty_uses_and_ten_cancellation
     // Then 10 redemptions are back, and exactly 10 more orders get the coupon
     let shown = t.get("/promotions/NATAL50").await.body;
     assert_eq!((shown["redeemed"].as_u64(), shown["remaining"].as_u64()), (Some(40), Some(10)), "{shown}");
-    let more = futures::future::join_all(
-        (0..15).map(|_| order_with(&t, &[("PROMO-RACE", 1)], json!({"coupon": "natal50"}))),
-    )
-    .await;
+    let more =
+        futures::future::join_all((0..15).map(|_| order_with(&t, &[("PROMO-RACE", 1)], json!({"coupon": "natal50"}))))
+            .await;
     assert_eq!(more.iter().filter(|a| a.status == 201).count(), 10);
     assert_eq!(more.iter().filter(|a| a.status == 409).count(), 5);
     t.assert_conserved().await;
@@ -115,9 +114,13 @@ async fn a_real_off_three_lines_is_34_33_33_and_returning_one_line_refunds_what_
         weighed(&t, sku, 333, 100).await;
     }
     assert_eq!(
-        promotion(&t, "UMREAL", json!({"name": "Um real", "benefit": {"kind": "amount_off", "amount": 100}, "currency": "BRL"}))
-            .await
-            .status,
+        promotion(
+            &t,
+            "UMREAL",
+            json!({"name": "Um real", "benefit": {"kind": "amount_off", "amount": 100}, "currency": "BRL"})
+        )
+        .await
+        .status,
         201
     );
     // Given three lines of R$3.33 with the R$1.00 coupon, shipped by SEDEX to São Paulo
@@ -136,7 +139,8 @@ async fn a_real_off_three_lines_is_34_33_33_and_returning_one_line_refunds_what_
         [Some(999), Some(100), Some(1290), Some(2189)]
     );
     assert_eq!(o["total"]["amount"], 2189);
-    let shares: Vec<i64> = o["lines"].as_array().unwrap().iter().map(|l| l["discount"]["amount"].as_i64().unwrap()).collect();
+    let shares: Vec<i64> =
+        o["lines"].as_array().unwrap().iter().map(|l| l["discount"]["amount"].as_i64().unwrap()).collect();
     assert_eq!(shares, [34, 33, 33]);
     assert_eq!(
         (o["shipping"]["method"].as_str(), o["shipping"]["amount"]["amount"].as_i64(), o["shipping"]["basis"].as_str()),
@@ -227,7 +231,10 @@ async fn automatic_promotions_apply_without_a_code_until_paused_or_used_up() {
     assert_eq!(first.body["total"]["amount"], 9500);
     // The second, by the same customer, no longer ships free (its per-customer limit)
     let second = order_with(&t, &[("AUTO-P", 1)], ship.clone()).await;
-    assert_eq!((codes(&second.body), second.body["total"]["amount"].as_i64()), (vec!["CINCO".to_owned()], Some(9500 + 1290)));
+    assert_eq!(
+        (codes(&second.body), second.body["total"]["amount"].as_i64()),
+        (vec!["CINCO".to_owned()], Some(9500 + 1290))
+    );
     // Cancelling the first gives the customer's use back
     let id = first.body["id"].as_str().unwrap();
     assert_eq!(t.call("POST", &format!("/orders/{id}/cancel"), &[JSON], r#"{"reason":"x"}"#).await.status, 200);
@@ -244,7 +251,9 @@ async fn automatic_promotions_apply_without_a_code_until_paused_or_used_up() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|p| (p["code"].as_str().unwrap().to_owned(), p["redeemed"].as_u64().unwrap(), p["active"].as_bool().unwrap()))
+        .map(|p| {
+            (p["code"].as_str().unwrap().to_owned(), p["redeemed"].as_u64().unwrap(), p["active"].as_bool().unwrap())
+        })
         .collect();
     assert_eq!(rows, [("CINCO".to_owned(), 2, false), ("FRETEGRATIS".to_owned(), 1, true)]);
     t.assert_conserved().await;
@@ -288,4 +297,74 @@ async fn bad_promotions_and_coupons_are_refused_naming_the_field_and_write_nothi
     let r = t.call("PUT", "/shipping/methods/neg", &[JSON], &negative.to_string()).await;
     assert_eq!(r.problem(422)["field"], "rates[0].bands[0].price");
     assert_eq!(t.get("/shipping/methods").await.body["items"], json!([]));
+}
+
+#[tokio::test]
+async fn reports_show_gross_sales_discounts_shipping_and_net_per_day_promotion_and_channel() {
+    let t = spawn_app().await;
+    sedex(&t).await;
+    weighed(&t, "REP-P", 10_000, 400).await;
+    let coupon = json!({"name": "Um real", "benefit": {"kind": "amount_off", "amount": 100}, "currency": "BRL", "combinable": true});
+    assert_eq!(promotion(&t, "UMREAL", coupon).await.status, 201);
+    let frete = json!({"name": "Frete", "automatic": true, "combinable": true, "benefit": {"kind": "free_shipping"}, "currency": "BRL"});
+    assert_eq!(promotion(&t, "FRETE", frete).await.status, 201);
+    // Given a web order with the coupon and a manual one without: both ship free
+    let ship = |extra: Value| {
+        let mut body = json!({"shipping_method": "sedex", "shipping_address": to_sao_paulo()});
+        for (k, v) in extra.as_object().unwrap() {
+            body[k] = v.clone();
+        }
+        body
+    };
+    let web = order_with(&t, &[("REP-P", 1)], ship(json!({"coupon": "umreal"}))).await;
+    assert_eq!((web.status, web.body["total"]["amount"].as_i64()), (201, Some(9900)), "{}", web.text);
+    let manual = order_with(&t, &[("REP-P", 1)], ship(json!({"channel": "manual"}))).await;
+    assert_eq!((manual.status, manual.body["total"]["amount"].as_i64()), (201, Some(10_000)), "{}", manual.text);
+    t.app.settle().await.unwrap();
+    let today = chrono::Utc::now().date_naive();
+    let t = &t;
+    let report = |group: &str| {
+        let path = format!("/reports/sales?from={today}&to={today}{group}");
+        async move { t.get(&path).await.body }
+    };
+    // Then the day reads gross sales 200.00, discounts 26.80 (1.00 + two free shippings), shipping
+    // 25.80, net sales 173.20, and the orders' totals 199.00
+    let day = &report("").await["days"][0];
+    let figures = |r: &Value| {
+        ["orders_placed", "gross_sales", "discounts", "shipping", "net_sales", "gross_ordered"]
+            .map(|k| r[k].as_i64().unwrap())
+    };
+    assert_eq!(figures(day), [2, 20_000, 2680, 2580, 17_320, 19_900], "{day}");
+    // Per promotion: the orders that redeemed each, with that promotion's discount alone
+    let by_promotion = report("&group_by=promotion").await;
+    let rows: Vec<(String, [i64; 6])> = by_promotion["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["key"].as_str().unwrap().to_owned(), figures(r)))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("FRETE".to_owned(), [2, 20_000, 2580, 2580, 17_420, 19_900]),
+            ("UMREAL".to_owned(), [1, 10_000, 100, 1290, 9900, 9900])
+        ]
+    );
+    // Per channel
+    let by_channel = report("&group_by=channel").await;
+    let rows: Vec<(String, [i64; 6])> = by_channel["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["key"].as_str().unwrap().to_owned(), figures(r)))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("manual".to_owned(), [1, 10_000, 1290, 1290, 8710, 10_000]),
+            ("web".to_owned(), [1, 10_000, 1390, 1290, 8610, 9900])
+        ]
+    );
+    let bad = t.get(&format!("/reports/sales?from={today}&to={today}&group_by=sku")).await;
+    assert_eq!(bad.problem(422)["field"], "group_by");
 }
