@@ -10,11 +10,12 @@ export type OrderState = Pick<
 >;
 
 
-export type OrderAction = "payment" | "refund" | "pack" | "ship" | "deliver" | "cancel" | "return";
+export type OrderAction = "payment" | "refund" | "edit" | "pack" | "ship" | "deliver" | "cancel" | "return";
 
 export const ACTION_SCOPES: Record<OrderAction, string> = {
   payment: "payments:write",
   refund: "payments:write",
+  edit: "orders:write",
   pack: "fulfillment:write",
   ship: "fulfillment:write",
   deliver: "fulfillment:write",
@@ -37,6 +38,8 @@ export function legalActions(order: OrderState): OrderAction[] {
   const f = order.fulfillment_status;
   if (!cancelled && outstanding(order).amount > 0) actions.push("payment");
   if (refundable(order).amount > 0) actions.push("refund");
+  // Until it is packed (the API also refuses while a gateway holds an authorisation).
+  if (!cancelled && order.status !== "completed" && (f === "unfulfilled" || f === "picking")) actions.push("edit");
   if (!cancelled && f === "picking") actions.push("pack");
   if (!cancelled && f === "packed") actions.push("ship");
   if (!cancelled && f === "shipped") actions.push("deliver");

@@ -47,13 +47,14 @@ export function field(
   name: string,
   label: MessageKey,
   control: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement,
+  params?: Record<string, string | number>,
 ): HTMLElement {
   const id = uid(name);
   control.id = id;
   control.name = name;
   const error = h("p", { class: "field-error", id: `${id}-error`, "data-error-for": name, role: "alert" });
   control.setAttribute("aria-describedby", error.id);
-  return h("div", { class: "field" }, h("label", { for: id }, t(label)), control, error);
+  return h("div", { class: "field" }, h("label", { for: id }, t(label, params)), control, error);
 }
 
 export function input(attrs: Attrs = {}): HTMLInputElement {

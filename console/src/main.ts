@@ -16,6 +16,7 @@ import { payments } from "./screens/payments.js";
 import { conversation, inbox } from "./screens/inbox.js";
 import { shipping } from "./screens/shipping.js";
 import { promotions } from "./screens/promotions.js";
+import { newOrder } from "./screens/new-order.js";
 import { returns } from "./screens/returns.js";
 import { stockItem, stockList } from "./screens/stock.js";
 
@@ -52,6 +53,7 @@ async function route(screen: Screen): Promise<void> {
     case "overview":
       return overview(screen);
     case "orders":
+      if (second === "new") return newOrder(screen);
       return second ? order(screen, second) : orders(screen);
     case "stock":
       return second ? stockItem(screen, second) : stockList(screen);

@@ -31,5 +31,6 @@ export type EmailStatus = NonNullable<Notification["email"]>["status"];
 export type ExportJob = Schemas["ExportJob"];
 export type SalesDay = Schemas["SalesDay"];
 export type SalesReport = Schemas["SalesReport"];
+export type SalesGroupReport = Schemas["SalesGroupReport"];
 export type Overview = Schemas["Overview"];
 export type AuditRecord = Schemas["AuditRecords"]["items"][number];

@@ -12,6 +12,7 @@ import type { Address, EmailStatus, GatewayPayment, Notification, OrderReturns, 
 const ACTION_LABELS: Record<OrderAction, MessageKey> = {
   payment: "action.payment",
   refund: "action.refund",
+  edit: "action.edit",
   pack: "action.pack",
   ship: "action.ship",
   deliver: "action.deliver",
@@ -22,6 +23,35 @@ const ACTION_LABELS: Record<OrderAction, MessageKey> = {
 export function addressLines(a: Address): HTMLElement {
   const parts = [a.recipient, a.line1, a.line2, `${a.postal_code} ${a.city}${a.region ? ` – ${a.region}` : ""}`, a.country];
   return h("address", {}, ...parts.filter(Boolean).flatMap((p, i) => (i ? [h("br"), p] : [p])));
+}
+
+/** Edits before packing: each line's quantity (0 removes it), a new line, the shipping method. */
+function editForm(order: Order, path: string, done: () => Promise<void>): HTMLElement {
+  return form(
+    "action-form edit-form",
+    [
+      ...order.lines.map((l) =>
+        field(`qty-${l.sku}`, "field.quantityOf", input({ type: "number", min: 0, max: 1000, value: String(l.quantity), name: `qty-${l.sku}` }), { sku: l.sku }),
+      ),
+      field("add_sku", "field.addSku", input({})),
+      field("add_quantity", "field.addQuantity", input({ type: "number", min: 1, max: 1000 })),
+      field("shipping_method", "field.shippingMethod", input({ value: order.shipping?.method ?? "", pattern: "[a-z0-9_-]{1,40}" })),
+    ],
+    "action.edit",
+    async (f) => {
+      const lines = order.lines
+        .map((l) => ({ sku: l.sku, quantity: Number(value(f, `qty-${l.sku}`)) }))
+        .filter((l) => l.quantity > 0);
+      const added = value(f, "add_sku").trim();
+      if (added) lines.push({ sku: added, quantity: Number(value(f, "add_quantity") || "1") });
+      const method = value(f, "shipping_method");
+      await post(`${path}/edit`, {
+        lines,
+        ...(method && method !== order.shipping?.method ? { shipping_method: method } : {}),
+      });
+      await done();
+    },
+  );
 }
 
 function actionForm(screen: Screen, order: Order, action: OrderAction, returns: Return[]): HTMLElement {
@@ -60,6 +90,8 @@ function actionForm(screen: Screen, order: Order, action: OrderAction, returns: 
         await done();
       });
     }
+    case "edit":
+      return editForm(order, path, done);
     case "pack":
       return form("action-form", [], "action.pack", async () => {
         await post(`${path}/fulfillment/packed`);

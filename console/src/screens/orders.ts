@@ -1,5 +1,5 @@
 import { get, query, type Page } from "../api.js";
-import type { Screen } from "../context.js";
+import { can, type Screen } from "../context.js";
 import { badge, empty, field, h, input, link, replace, select, table } from "../dom.js";
 import { pager } from "../pager.js";
 import { dateTime, money, type Money } from "../format.js";
@@ -10,7 +10,7 @@ import type { OrderSummary } from "../schema.js";
 
 const STATUSES = ["pending_payment", "paid", "completed", "cancelled"];
 const FULFILLMENT = ["unfulfilled", "picking", "packed", "shipped", "delivered"];
-const FILTERS = ["status", "fulfillment_status", "from", "to"] as const;
+const FILTERS = ["status", "fulfillment_status", "channel", "from", "to"] as const;
 
 export function statusBadge(status: string): HTMLElement {
   const tone = status === "cancelled" ? "bad" : status === "pending_payment" ? "warn" : "ok";
@@ -26,6 +26,7 @@ export async function orders(screen: Screen): Promise<void> {
     [["", t("common.all")], ...FULFILLMENT.map((s): [string, string] => [s, tKnown("fulfillment", s)])],
     filters.fulfillment_status,
   );
+  const channel = input({ value: filters.channel, maxlength: 32, placeholder: "manual" });
   const from = input({ type: "date", value: filters.from });
   const to = input({ type: "date", value: filters.to });
   const filterForm = h(
@@ -33,13 +34,14 @@ export async function orders(screen: Screen): Promise<void> {
     { class: "filters", role: "search" },
     field("status", "orders.status", status),
     field("fulfillment_status", "orders.fulfillment", fulfillment),
+    field("channel", "order.channel", channel),
     field("from", "orders.from", from),
     field("to", "orders.to", to),
     h("button", { type: "submit" }, t("common.filter")),
   );
   filterForm.addEventListener("submit", (e) => {
     e.preventDefault();
-    go("orders", { status: status.value, fulfillment_status: fulfillment.value, from: from.value, to: to.value });
+    go("orders", { status: status.value, fulfillment_status: fulfillment.value, channel: channel.value, from: from.value, to: to.value });
   });
   const rows = page.items.map((o) => [
     link(href(`orders/${o.id}`), o.id),
@@ -53,6 +55,7 @@ export async function orders(screen: Screen): Promise<void> {
   replace(
     screen.main,
     h("h1", {}, t("orders.title")),
+    can(screen, "orders:write") ? h("p", {}, link(href("orders/new"), t("newOrder.title"))) : null,
     filterForm,
     rows.length
       ? table(

@@ -1,11 +1,11 @@
 import { get, post, query, type Page } from "../api.js";
 import { can, type Screen } from "../context.js";
-import { describe, empty, field, form, h, input, link, replace, table, value } from "../dom.js";
+import { describe, empty, field, form, h, input, link, replace, select, table, value } from "../dom.js";
 import { count, day, money, type Money } from "../format.js";
 import { t, type MessageKey } from "../i18n.js";
 import { go, href } from "../router.js";
 import type { SalesDay } from "./overview.js";
-import type { ExportJob, Receivables, SalesReport } from "../schema.js";
+import type { ExportJob, Receivables, SalesGroupReport, SalesReport } from "../schema.js";
 
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -31,14 +31,18 @@ export async function reports(screen: Screen): Promise<void> {
   const today = new Date().toISOString().slice(0, 10);
   const from = p.get("from") ?? `${today.slice(0, 8)}01`;
   const to = p.get("to") ?? today;
-  const [sales, receivables] = await Promise.all([
+  const group = p.get("group_by") === "channel" || p.get("group_by") === "promotion" ? (p.get("group_by") as "channel" | "promotion") : "";
+  const [sales, receivables, grouped] = await Promise.all([
     get<SalesReport>(`/reports/sales${query({ from, to })}`),
     get<Receivables>("/receivables?limit=50"),
+    group ? get<SalesGroupReport>(`/reports/sales${query({ from, to, group_by: group })}`) : Promise.resolve(null),
   ]);
   const range = form("filters", [
     field("from", "reports.from", input({ type: "date", value: from })),
     field("to", "reports.to", input({ type: "date", value: to })),
-  ], "common.filter", async (f) => go("reports", { from: value(f, "from"), to: value(f, "to") }));
+    field("group_by", "reports.groupBy", select([["", t("reports.byDay")], ["channel", t("reports.byChannel")], ["promotion", t("reports.byPromotion")]], group)),
+  ], "common.filter", async (f) => go("reports", { from: value(f, "from"), to: value(f, "to"), group_by: value(f, "group_by") }));
+  const m = (amount: number, currency: string) => money({ amount, currency });
   const exportsPanel = can(screen, "backoffice:read")
     ? (["orders", "catalog", "receivables"] as const).map((kind) => {
         const status = h("span", { class: "export-status", role: "status" });
@@ -67,10 +71,27 @@ export async function reports(screen: Screen): Promise<void> {
       sales.days.length
         ? table(
             t("reports.sales"),
-            [t("reports.day"), t("reports.currency"), t("reports.orders"), t("reports.gross"), t("reports.refunded"), t("reports.net")],
-            sales.days.map((d) => [day(d.date), d.currency, count(d.orders_placed), money({ amount: d.gross_ordered, currency: d.currency }), money({ amount: d.refunded, currency: d.currency }), money({ amount: d.net, currency: d.currency })].map((x) => document.createTextNode(x))),
+            [t("reports.day"), t("reports.currency"), t("reports.orders"), t("reports.grossSales"), t("reports.discounts"), t("reports.shipping"), t("reports.netSales"), t("reports.gross"), t("reports.refunded"), t("reports.net")],
+            sales.days.map((d) =>
+              [day(d.date), d.currency, count(d.orders_placed), m(d.gross_sales, d.currency), m(d.discounts, d.currency), m(d.shipping, d.currency), m(d.net_sales, d.currency), m(d.gross_ordered, d.currency), m(d.refunded, d.currency), m(d.net, d.currency)].map((x) => document.createTextNode(x)),
+            ),
           )
         : empty(),
+      grouped
+        ? h(
+            "div",
+            { "data-grouped": grouped.group_by },
+            grouped.rows.length
+              ? table(
+                  t(grouped.group_by === "channel" ? "reports.byChannel" : "reports.byPromotion"),
+                  [t("reports.day"), t(grouped.group_by === "channel" ? "order.channel" : "promotions.code"), t("reports.orders"), t("reports.grossSales"), t("reports.discounts"), t("reports.shipping"), t("reports.netSales")],
+                  grouped.rows.map((r) =>
+                    [day(r.date), r.key, count(r.orders_placed), m(r.gross_sales, r.currency), m(r.discounts, r.currency), m(r.shipping, r.currency), m(r.net_sales, r.currency)].map((x) => document.createTextNode(x)),
+                  ),
+                )
+              : empty(),
+          )
+        : null,
     ),
     h(
       "section",

@@ -1,6 +1,7 @@
 // Shipping: the methods the shop offers with their rate tables (zones and weight bands), a
-// simple method saved from a form (one zone; a table with several zones goes through the API),
-// and a quote tried as the storefront's checkout would ask for it.
+// method saved from a form (its zones one per line, as text: "countries; states; CEP ranges;
+// bands"; "Edit" loads a method into it), and a quote tried as the storefront's checkout would
+// ask for it.
 
 import { call, get, query } from "../api.js";
 import { can, type Screen } from "../context.js";
@@ -42,6 +43,42 @@ function methodSection(m: Method): HTMLElement {
   );
 }
 
+/** A zone as one line of the form: `BR; SP, RJ; 01000-000..05999-999; 300:990, 1000:1290`. */
+function zoneLine(r: Method["rates"][number]): string {
+  const z = r.zone;
+  return [
+    z.countries.join(", "),
+    (z.states ?? []).join(", "),
+    (z.postal_codes ?? []).map((p) => `${p.from}..${p.to}`).join(", "),
+    r.bands.map((b) => `${b.up_to_grams}:${b.price}`).join(", "),
+  ].join("; ");
+}
+
+const list = (text: string | undefined) => (text ?? "").split(",").map((x) => x.trim()).filter(Boolean);
+
+/** The form's zone lines into rates (the API says which field is wrong, by index). */
+function rates(text: string): Method["rates"] {
+  return text
+    .split("\n")
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .map((line) => {
+      const [countries, states, ceps, bandText] = line.split(";").map((part) => part.trim());
+      const postal_codes = list(ceps).map((range) => {
+        const [from = "", to = ""] = range.split("..").map((x) => x.trim());
+        return { from, to };
+      });
+      return {
+        zone: {
+          countries: list(countries),
+          ...(list(states).length ? { states: list(states) } : {}),
+          ...(postal_codes.length ? { postal_codes } : {}),
+        },
+        bands: bands(bandText ?? ""),
+      };
+    });
+}
+
 /** "300:990, 1000:1290" into weight bands. */
 function bands(text: string): { up_to_grams: number; price: number }[] {
   return text
@@ -81,6 +118,7 @@ export async function shipping(screen: Screen): Promise<void> {
       );
     },
   );
+  const zones = h("textarea", { rows: 4, required: true, placeholder: "BR; SP, RJ; ; 300:990, 1000:1290\nBR; ; ; 300:1590, 1000:1990" }, "BR; ; ; ");
   const saveForm = form(
     "method-form",
     [
@@ -89,8 +127,7 @@ export async function shipping(screen: Screen): Promise<void> {
       field("carrier", "shipping.carrier", input({ required: true })),
       field("service_code", "shipping.serviceCode", input({})),
       field("currency", "shipping.currency", input({ value: "BRL", maxlength: 3, required: true })),
-      field("countries", "shipping.countries", input({ value: "BR", required: true })),
-      field("bands", "shipping.bandsInput", input({ placeholder: "300:990, 1000:1290, 5000:1990", required: true })),
+      field("zones", "shipping.zonesInput", zones),
       field("free_over", "shipping.freeOverInput", input({ type: "number", min: 0 })),
     ],
     "common.save",
@@ -101,16 +138,36 @@ export async function shipping(screen: Screen): Promise<void> {
         carrier: value(f, "carrier"),
         service_code: value(f, "service_code"),
         currency: value(f, "currency"),
-        rates: [{ zone: { countries: value(f, "countries").split(",").map((c) => c.trim()).filter(Boolean) }, bands: bands(value(f, "bands")) }],
+        rates: rates(zones.value),
         ...(free ? { free_over: Number(free) } : {}),
       });
       screen.refresh();
     },
   );
+  /** Loads a method into the form, to change it and save it again. */
+  const load = (m: Method) => {
+    const set = (name: string, v: string) => ((saveForm.elements.namedItem(name) as HTMLInputElement).value = v);
+    set("code", m.code);
+    set("name", m.name);
+    set("carrier", m.carrier);
+    set("service_code", m.service_code);
+    set("currency", m.currency);
+    set("free_over", m.free_over === undefined ? "" : String(m.free_over));
+    zones.value = m.rates.map(zoneLine).join("\n");
+    saveForm.scrollIntoView();
+  };
   replace(
     screen.main,
     h("h1", {}, t("shipping.title")),
-    items.length ? items.map(methodSection) : empty(),
+    items.length
+      ? items.map((m) => {
+          const section = methodSection(m);
+          if (can(screen, "stock:write")) {
+            section.append(h("button", { type: "button", "data-edit-method": m.code, onclick: () => load(m) }, t("shipping.edit")));
+          }
+          return section;
+        })
+      : empty(),
     h("section", { class: "panel" }, h("h2", {}, t("shipping.quote")), quoteForm, result),
     can(screen, "stock:write") ? h("section", { class: "panel" }, h("h2", {}, t("shipping.save")), saveForm) : null,
   );

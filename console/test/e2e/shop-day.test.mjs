@@ -514,12 +514,16 @@ test("shipping: a carrier's method saved from the form, then a checkout's quote 
   await save.getByLabel("Code", { exact: true }).fill("pac");
   await save.getByLabel("Name", { exact: true }).fill("PAC");
   await save.getByLabel("Carrier", { exact: true }).fill("Correios");
-  await save.getByLabel(/Bands/).fill("300:1590, 1000:1990, 5000:2890");
+  // Two zones: São Paulo state cheaper, the rest of Brazil
+  await save.getByLabel(/Zones/).fill("BR; SP; ; 300:990, 1000:1290\nBR; ; ; 300:1590, 1000:1990, 5000:2890");
   await submit(save);
   await page.locator('[data-method="pac"]').waitFor();
   assert.match(await page.locator('[data-method="pac"]').textContent(), /≤ 1000 g: R\$\s?19\.90/);
   const stored = await api(runner.base, "GET", "/shipping/methods");
-  assert.deepEqual(stored.body.items.map((m) => [m.code, m.rates[0].bands.length]), [["pac", 3]]);
+  assert.deepEqual(stored.body.items.map((m) => [m.code, m.rates.map((r) => r.bands.length)]), [["pac", [2, 3]]]);
+  // "Edit" loads the method back into the form, both zones
+  await page.locator('[data-edit-method="pac"]').click();
+  assert.match(await save.getByLabel(/Zones/).inputValue(), /^BR; SP; ; 300:990, 1000:1290\nBR; ; ; 300:1590/);
   const quote = page.locator("form.quote-form");
   await quote.getByLabel("State").fill("PE");
   await quote.getByLabel(/Lines/).fill("FRETE-1:1");
@@ -580,6 +584,58 @@ test("promotions: a coupon created from the form, redeemed by an order that show
   await screen("promotions");
   await page.getByLabel("Language", { exact: true }).selectOption("pt-BR");
   await page.getByRole("heading", { name: "Promoções", exact: true }).waitFor();
+  await page.getByLabel("Idioma", { exact: true }).selectOption("en");
+  assert.deepEqual(problems, [], "no script error on any screen");
+});
+
+test("a new order taken by staff: customer, products with availability, shipping quoted, placed as manual, then edited before packing", async () => {
+  const product = await api(runner.base, "PUT", "/stock/NOVO-1", {
+    name: "Garrafa térmica", unit_price: { amount: 8000, currency: "BRL" }, reorder_point: 0, reorder_quantity: 1, weight_grams: 600,
+  });
+  assert.equal(product.status, 201, JSON.stringify(product.body));
+  assert.equal((await api(runner.base, "POST", "/stock/NOVO-1/adjustments", { delta: 5, reason: "received" })).status, 201);
+  const method = await api(runner.base, "PUT", "/shipping/methods/motoboy", {
+    name: "Motoboy", carrier: "Loja", currency: "BRL", rates: [{ zone: { countries: ["BR"] }, bands: [{ up_to_grams: 2000, price: 1500 }] }],
+  });
+  assert.equal(method.status, 201, JSON.stringify(method.body));
+  const customer = await api(runner.base, "POST", "/customers", {
+    name: "Joana Telefone", email: "joana@example.com", marketing_consent: { granted: false },
+    addresses: [{ kind: "shipping", default: true, recipient: "Joana", line1: "Rua E, 5", city: "Olinda", region: "PE", postal_code: "53000-000", country: "BR" }],
+  });
+  assert.equal(customer.status, 201, JSON.stringify(customer.body));
+  await visit("orders");
+  await page.getByRole("link", { name: "New order" }).click();
+  await page.getByRole("heading", { name: "New order", exact: true }).waitFor();
+  await page.locator("form.customer-search").getByLabel(/Find the customer/).fill("Joana");
+  await submit(page.locator("form.customer-search"));
+  await page.locator(`[data-pick-customer="${customer.body.id}"]`).click();
+  assert.match(await page.locator("[data-customer]").textContent(), /Joana Telefone/);
+  await page.locator("form.product-search").getByLabel(/Find products/).fill("garrafa");
+  await submit(page.locator("form.product-search"));
+  assert.equal(await page.locator('[data-available="NOVO-1"]').textContent(), "5");
+  await page.locator('[data-add="NOVO-1"]').click();
+  await page.locator('[data-add="NOVO-1"]').click();
+  await page.locator("[data-quote-shipping]").click();
+  const place = page.locator("form.place-order");
+  await place.getByLabel("Shipping method").selectOption("motoboy");
+  await screen("new-order");
+  await submit(place);
+  await page.locator('[data-channel="manual"]').waitFor();
+  assert.match(await page.locator('[data-total="order.total"]').textContent(), /175\.00/, "2 × 80.00 + 15.00");
+  const orderId = page.url().split("/").pop();
+  // Edited before packing: one bottle instead of two
+  const edit = await openAction("edit");
+  await edit.getByLabel("Quantity of NOVO-1 (0 removes it)").fill("1");
+  await submit(edit);
+  await page.locator('[data-type="order.edited"]').waitFor();
+  assert.match(await page.locator('[data-total="order.total"]').textContent(), /95\.00/);
+  const stock = await api(runner.base, "GET", "/stock/NOVO-1");
+  assert.equal(stock.body.reserved, 1, "the edit gave one unit back");
+  const stored = await api(runner.base, "GET", `/orders/${orderId}`);
+  assert.equal(stored.body.channel, "manual");
+  await page.getByLabel("Language", { exact: true }).selectOption("pt-BR");
+  await page.getByRole("heading", { name: /Pedido/ }).first().waitFor();
+  assert.match(await page.locator('[data-type="order.edited"]').textContent(), /Pedido alterado/);
   await page.getByLabel("Idioma", { exact: true }).selectOption("en");
   assert.deepEqual(problems, [], "no script error on any screen");
 });

@@ -15,14 +15,14 @@ const order = (over) => ({
 });
 const ALL = ["payments:write", "fulfillment:write", "orders:write", "returns:write"];
 
-test("an unpaid order can be paid or cancelled, nothing else", () => {
-  assert.deepEqual(legalActions(order({})), ["payment", "cancel"]);
+test("an unpaid order can be paid, edited or cancelled, nothing else", () => {
+  assert.deepEqual(legalActions(order({})), ["payment", "edit", "cancel"]);
   assert.deepEqual(outstanding(order({ amount_paid: brl(5000) })), brl(12970));
 });
 
-test("a paid order being picked can be packed, refunded or cancelled", () => {
+test("a paid order being picked can be packed, refunded, edited or cancelled", () => {
   const o = order({ status: "paid", payment_status: "paid", fulfillment_status: "picking", amount_paid: brl(17970) });
-  assert.deepEqual(legalActions(o), ["refund", "pack", "cancel"]);
+  assert.deepEqual(legalActions(o), ["refund", "edit", "pack", "cancel"]);
 });
 
 test("a packed order ships; a shipped one is delivered or returned, never cancelled", () => {
@@ -40,7 +40,7 @@ test("a cancelled order only refunds what it still holds", () => {
 
 test("actions the user's scopes do not allow are not offered", () => {
   const o = order({ status: "paid", fulfillment_status: "picking", amount_paid: brl(17970) });
-  assert.deepEqual(offeredActions(o, ALL), ["refund", "pack", "cancel"]);
+  assert.deepEqual(offeredActions(o, ALL), ["refund", "edit", "pack", "cancel"]);
   assert.deepEqual(offeredActions(o, ["fulfillment:write"]), ["pack"]);
   assert.deepEqual(offeredActions(o, ["backoffice:read"]), []);
 });

@@ -5,6 +5,7 @@
 //! the promotions' discounts are worked out again on the new lines, and the balance shows what
 //! is outstanding or owed back.
 
+use super::events::DomainEvent;
 use super::order::{
     self, Address, ChargeBasis, FulfillmentStatus, Order, OrderLine, OrderStatus, PaymentStatus, PlaceError, Shortage,
     Totals,
@@ -13,7 +14,6 @@ use super::promotion::{self, AppliedDiscount, Promotion};
 use super::shipping::{MethodCode, ShippingMethod};
 use super::stock::{self, StockItem};
 use super::{FieldError, Money, Sku};
-use crate::events::DomainEvent;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};

@@ -340,7 +340,7 @@ async fn bad_orders_are_problems_naming_the_field_and_write_nothing() {
         ("quantity 1001", line(json!(1001)), 422, "lines[0].quantity"),
         ("quantity \"3\"", line(json!("3")), 422, "lines[0].quantity"),
         ("negative quantity", line(json!(-1)), 422, "lines[0].quantity"),
-        ("unknown field", json!({"customer_id": c, "lines": [], "coupon": "X"}).to_string(), 422, "coupon"),
+        ("unknown field", json!({"customer_id": c, "lines": [], "voucher": "X"}).to_string(), 422, "voucher"),
         ("client-sent price", json!({"customer_id": c, "lines": [{"sku": "OK-1", "quantity": 1, "unit_price": 1}]}).to_string(), 422, "lines[0].unit_price"),
         ("missing customer", json!({"lines": [{"sku": "OK-1", "quantity": 1}]}).to_string(), 422, "customer_id"),
         ("unknown customer", json!({"customer_id": "nobody", "lines": [{"sku": "OK-1", "quantity": 1}]}).to_string(), 422, "customer_id"),

@@ -368,3 +368,27 @@ async fn reports_show_gross_sales_discounts_shipping_and_net_per_day_promotion_a
     let bad = t.get(&format!("/reports/sales?from={today}&to={today}&group_by=sku")).await;
     assert_eq!(bad.problem(422)["field"], "group_by");
 }
+
+#[tokio::test]
+async fn an_order_that_expires_unpaid_gives_its_coupon_back_once() {
+    let t = backoffice_tests::spawn_app_with(&[("PAYMENT_HOLD_SECONDS", "2")]).await;
+    t.stocked("PROMO-EXP", 10, 1000, "BRL", 0).await;
+    let coupon = json!({"name": "Um", "benefit": {"kind": "amount_off", "amount": 100}, "currency": "BRL", "limit": 1, "per_customer_limit": 1});
+    assert_eq!(promotion(&t, "UMUSO", coupon).await.status, 201);
+    // Given the coupon's one use taken by an order left unpaid
+    let placed = order_with(&t, &[("PROMO-EXP", 1)], json!({"coupon": "umuso"})).await;
+    assert_eq!((placed.status, codes(&placed.body)), (201, vec!["UMUSO".to_owned()]), "{}", placed.text);
+    assert_eq!(order_with(&t, &[("PROMO-EXP", 1)], json!({"coupon": "umuso"})).await.problem(409)["field"], "coupon");
+    // When its hold runs out and expiry runs twice
+    let due: chrono::DateTime<chrono::Utc> = placed.body["payment_due_at"].as_str().unwrap().parse().unwrap();
+    tokio::time::sleep((due - chrono::Utc::now()).to_std().unwrap_or_default() + std::time::Duration::from_millis(300))
+        .await;
+    let run = t.app.run_schedules().await;
+    assert_eq!(run[0].1["expired"], 1, "{run:?}");
+    assert_eq!(t.app.run_schedules().await[0].1["expired"], 0);
+    // Then the use is back once: everyone's and the customer's
+    assert_eq!(t.get("/promotions/UMUSO").await.body["redeemed"], 0);
+    let again = order_with(&t, &[("PROMO-EXP", 1)], json!({"coupon": "umuso"})).await;
+    assert_eq!((again.status, codes(&again.body)), (201, vec!["UMUSO".to_owned()]), "{}", again.text);
+    t.assert_conserved().await;
+}
