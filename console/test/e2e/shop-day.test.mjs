@@ -154,7 +154,7 @@ test("an order placed through the API shows in the list", async () => {
 test("record payment, then the order reaches 'to pack' on its own", async () => {
   await visit(`orders/${state.order}`);
   assert.equal(await page.locator(`main a[href="#/customers/${state.customer}"]`).textContent(), "João Araújo");
-  assert.deepEqual(await page.locator("details[data-action]").evaluateAll((els) => els.map((e) => e.dataset.action)), ["payment", "cancel"]);
+  assert.deepEqual(await page.locator("details[data-action]").evaluateAll((els) => els.map((e) => e.dataset.action)), ["payment", "edit", "cancel"]);
   const pay = await openAction("payment");
   assert.equal(await pay.getByLabel("Amount").inputValue(), "99.80");
   // More than is owed: the API's 422 is shown beside the amount, in words.
