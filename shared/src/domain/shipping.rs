@@ -101,11 +101,13 @@ impl Zone {
         if raw.countries.is_empty() || raw.countries.len() > 250 {
             return Err(FieldError::new(format!("{field}.countries"), "must name 1 to 250 countries"));
         }
+        // Field names are spelt out only for an error: a stored zone is parsed again on every read.
+        let named = |path: String| move |e: FieldError| FieldError::new(path, e.reason);
         let countries = raw
             .countries
             .iter()
             .enumerate()
-            .map(|(i, c)| super::country::parse_country(&format!("{field}.countries[{i}]"), c))
+            .map(|(i, c)| super::country::parse_country("", c).map_err(|e| named(format!("{field}.countries[{i}]"))(e)))
             .collect::<Result<Vec<_>, _>>()?;
         let only_brazil = countries == ["BR"];
         if (!raw.states.is_empty() || !raw.postal_codes.is_empty()) && !only_brazil {
@@ -135,8 +137,8 @@ impl Zone {
             .iter()
             .enumerate()
             .map(|(i, r)| {
-                let from = cep(&format!("{field}.postal_codes[{i}].from"), &r.from)?;
-                let to = cep(&format!("{field}.postal_codes[{i}].to"), &r.to)?;
+                let from = cep("", &r.from).map_err(|e| named(format!("{field}.postal_codes[{i}].from"))(e))?;
+                let to = cep("", &r.to).map_err(|e| named(format!("{field}.postal_codes[{i}].to"))(e))?;
                 if from > to {
                     return Err(FieldError::new(format!("{field}.postal_codes[{i}].to"), "must not be before from"));
                 }
@@ -258,6 +260,7 @@ super::checked_string!(MethodCode);
 
 /// A way to ship: a carrier's service and what it costs where.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "MethodFields", into = "MethodFields")]
 pub struct ShippingMethod {
     pub code: MethodCode,
     pub name: String,
@@ -266,8 +269,45 @@ pub struct ShippingMethod {
     pub service_code: String,
     pub active: bool,
     /// Shown as the method's own `currency`, `rates` and `free_over`: what `PUT` takes.
-    #[serde(flatten)]
     pub table: RateTable,
+}
+
+/// A method as it is written and read: its table's fields beside its own. (Not `#[serde(flatten)]`,
+/// which buffers every field of the item before reading it: placing an order reads a method.)
+#[derive(Serialize, Deserialize)]
+struct MethodFields {
+    code: MethodCode,
+    name: String,
+    carrier: String,
+    service_code: String,
+    active: bool,
+    currency: Currency,
+    rates: Vec<Rate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    free_over: Option<i64>,
+}
+
+impl From<MethodFields> for ShippingMethod {
+    fn from(f: MethodFields) -> Self {
+        let MethodFields { code, name, carrier, service_code, active, currency, rates, free_over } = f;
+        Self { code, name, carrier, service_code, active, table: RateTable { currency, rates, free_over } }
+    }
+}
+
+impl From<ShippingMethod> for MethodFields {
+    fn from(m: ShippingMethod) -> Self {
+        let ShippingMethod { code, name, carrier, service_code, active, table } = m;
+        Self {
+            code,
+            name,
+            carrier,
+            service_code,
+            active,
+            currency: table.currency,
+            rates: table.rates,
+            free_over: table.free_over,
+        }
+    }
 }
 
 /// What a set of lines weighs and comes to: each line's unit weight times its quantity.

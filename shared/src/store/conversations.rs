@@ -55,7 +55,7 @@ fn inbound_pk(ses_message_id: &str) -> String {
     format!("CONVIN#{ses_message_id}")
 }
 
-pub fn conversation_from_item(item: Item) -> Result<Versioned<Conversation>, StoreError> {
+pub fn conversation_from_item(item: impl super::ItemSource) -> Result<Versioned<Conversation>, StoreError> {
     versioned_from_item::<Conversation>(item)
 }
 

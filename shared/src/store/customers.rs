@@ -39,7 +39,7 @@ pub fn email_guard_key(email: &str) -> Item {
     super::key(keys::email_pk(email), EMAIL_SK)
 }
 
-pub fn customer_from_item(item: Item) -> Result<Versioned<Customer>, StoreError> {
+pub fn customer_from_item(item: impl super::ItemSource) -> Result<Versioned<Customer>, StoreError> {
     versioned_from_item::<Customer>(item)
 }
 

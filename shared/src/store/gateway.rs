@@ -38,7 +38,7 @@ pub fn review_key(id: &ReviewId) -> Item {
     super::key(review_pk(id), REVIEW_SK)
 }
 
-pub fn review_from_item(item: Item) -> Result<Versioned<Review>, StoreError> {
+pub fn review_from_item(item: impl super::ItemSource) -> Result<Versioned<Review>, StoreError> {
     versioned_from_item::<Review>(item)
 }
 

@@ -142,7 +142,7 @@ impl Loaded {
     }
 
     pub fn order(&self, id: &OrderId) -> Result<Option<Versioned<Order>>, StoreError> {
-        self.get(keys::order_pk(id), keys::ORDER_SK).cloned().map(orders::order_from_item).transpose()
+        self.get(keys::order_pk(id), keys::ORDER_SK).map(orders::order_from_item).transpose()
     }
 
     /// Every stock item that was read (without versions: reservations and releases are
@@ -151,20 +151,20 @@ impl Loaded {
         self.items
             .iter()
             .filter(|((_, sk), _)| sk == keys::STOCK_SK)
-            .map(|(_, item)| stock::stock_from_item(item.clone()).map(Versioned::into_inner))
+            .map(|(_, item)| stock::stock_from_item(item).map(Versioned::into_inner))
             .collect()
     }
 
     pub fn stock_item(&self, sku: &Sku) -> Result<Option<Versioned<StockItem>>, StoreError> {
-        self.get(keys::sku_pk(sku), keys::STOCK_SK).cloned().map(stock::stock_from_item).transpose()
+        self.get(keys::sku_pk(sku), keys::STOCK_SK).map(stock::stock_from_item).transpose()
     }
 
     pub fn customer(&self, id: &CustomerId) -> Result<Option<Versioned<Customer>>, StoreError> {
-        self.get(keys::customer_pk(id), keys::CUSTOMER_SK).cloned().map(customers::customer_from_item).transpose()
+        self.get(keys::customer_pk(id), keys::CUSTOMER_SK).map(customers::customer_from_item).transpose()
     }
 
     pub fn return_of(&self, id: &ReturnId) -> Result<Option<Versioned<Return>>, StoreError> {
-        self.get(returns::return_pk(id), keys::RETURN_SK).cloned().map(returns::return_from_item).transpose()
+        self.get(returns::return_pk(id), keys::RETURN_SK).map(returns::return_from_item).transpose()
     }
 
     /// The payment recorded on the order under this gateway reference, with its response.
@@ -173,7 +173,7 @@ impl Loaded {
         order: &OrderId,
         reference: &GatewayReference,
     ) -> Result<Option<MoneyRecord<Payment>>, StoreError> {
-        self.by_key(&payments::payment_key(order, reference)).cloned().map(from_item).transpose()
+        self.by_key(&payments::payment_key(order, reference)).map(from_item).transpose()
     }
 
     /// The refund recorded on the order under this gateway reference, with its response.
@@ -182,7 +182,7 @@ impl Loaded {
         order: &OrderId,
         reference: &GatewayReference,
     ) -> Result<Option<MoneyRecord<Refund>>, StoreError> {
-        self.by_key(&payments::refund_key(order, reference)).cloned().map(from_item).transpose()
+        self.by_key(&payments::refund_key(order, reference)).map(from_item).transpose()
     }
 
     pub fn gateway_event_applied(&self, provider: Provider, event_id: &str) -> bool {
@@ -198,17 +198,16 @@ impl Loaded {
         id: &crate::domain::ConversationId,
     ) -> Result<Option<Versioned<crate::domain::conversation::Conversation>>, StoreError> {
         self.by_key(&super::conversations::conversation_key(id))
-            .cloned()
             .map(super::conversations::conversation_from_item)
             .transpose()
     }
 
     pub fn review(&self, id: &ReviewId) -> Result<Option<Versioned<Review>>, StoreError> {
-        self.by_key(&gateway::review_key(id)).cloned().map(gateway::review_from_item).transpose()
+        self.by_key(&gateway::review_key(id)).map(gateway::review_from_item).transpose()
     }
 
     pub fn promotion(&self, code: &PromotionCode) -> Result<Option<Versioned<Promotion>>, StoreError> {
-        self.by_key(&promotions::terms_key(code)).cloned().map(promotions::promotion_from_item).transpose()
+        self.by_key(&promotions::terms_key(code)).map(promotions::promotion_from_item).transpose()
     }
 
     /// How often `code` was redeemed, in all and by `customer`, as far as was read (an unread
@@ -220,7 +219,6 @@ impl Loaded {
     pub fn automatic_promotions(&self) -> Result<Vec<Promotion>, StoreError> {
         Ok(self
             .by_key(&promotions::automatic_key())
-            .cloned()
             .map(promotions::automatic_from_item)
             .transpose()?
             .map(|list| list.into_inner().promotions)
@@ -229,7 +227,6 @@ impl Loaded {
 
     pub fn shipping_method(&self, code: &MethodCode) -> Result<Option<ShippingMethod>, StoreError> {
         self.by_key(&super::shipping::method_key(code))
-            .cloned()
             .map(super::shipping::method_from_item)
             .transpose()
             .map(|m| m.map(Versioned::into_inner))

@@ -561,9 +561,59 @@ pub(crate) fn record_item<K: serde::Serialize, B: serde::Serialize>(keys: &K, bo
 }
 
 /// Converts an item into a mapping struct.
-pub fn from_item<T: serde::de::DeserializeOwned>(item: Item) -> Result<T, StoreError> {
-    // One conversion of the SDK's map, not two (see `stream::decode`).
-    crate::stream::decode(serde_dynamo::Item::from(item)).map_err(|e| StoreError::Corrupt(e.to_string()))
+pub fn from_item<T: serde::de::DeserializeOwned>(item: impl ItemSource) -> Result<T, StoreError> {
+    serde_dynamo::from_attribute_value(serde_dynamo::AttributeValue::M(item.into_map()))
+        .map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+/// An item to read: owned (its values are moved into the deserializer's) or borrowed from what a
+/// command loaded, which may decide more than once (its values are copied once, not the whole
+/// map cloned and then converted).
+pub trait ItemSource {
+    fn item(&self) -> &Item;
+    fn into_map(self) -> HashMap<String, serde_dynamo::AttributeValue>;
+}
+
+impl ItemSource for Item {
+    fn item(&self) -> &Item {
+        self
+    }
+
+    fn into_map(self) -> HashMap<String, serde_dynamo::AttributeValue> {
+        // One conversion of the SDK's map, not two (see `stream::decode`).
+        serde_dynamo::Item::from(self).into_inner()
+    }
+}
+
+impl ItemSource for &Item {
+    fn item(&self) -> &Item {
+        self
+    }
+
+    fn into_map(self) -> HashMap<String, serde_dynamo::AttributeValue> {
+        self.iter().map(|(k, v)| (k.clone(), copied(v))).collect()
+    }
+}
+
+/// The SDK's attribute value as serde_dynamo's, from a reference (serde_dynamo converts only owned
+/// values).
+fn copied(v: &AttributeValue) -> serde_dynamo::AttributeValue {
+    use serde_dynamo::AttributeValue as D;
+    match v {
+        AttributeValue::S(s) => D::S(s.clone()),
+        AttributeValue::N(n) => D::N(n.clone()),
+        AttributeValue::Bool(b) => D::Bool(*b),
+        AttributeValue::Null(n) => D::Null(*n),
+        AttributeValue::M(m) => D::M(m.iter().map(|(k, v)| (k.clone(), copied(v))).collect()),
+        AttributeValue::L(l) => D::L(l.iter().map(copied).collect()),
+        AttributeValue::Ss(ss) => D::Ss(ss.clone()),
+        AttributeValue::Ns(ns) => D::Ns(ns.clone()),
+        AttributeValue::B(b) => D::B(b.as_ref().to_vec()),
+        AttributeValue::Bs(bs) => D::Bs(bs.iter().map(|b| b.as_ref().to_vec()).collect()),
+        // A type this SDK version does not know: serde_dynamo's own conversion panics; reading
+        // it as NULL lets the aggregate's deserialisation say what is missing.
+        _ => D::Null(true),
+    }
 }
 
 #[cfg(test)]
@@ -575,6 +625,18 @@ mod tests {
             .behavior_version(aws_config::BehaviorVersion::latest())
             .region(aws_config::Region::new("eu-west-1"))
             .build()
+    }
+
+    #[test]
+    fn an_item_reads_the_same_borrowed_as_owned() {
+        let value = serde_json::json!({"s": "x", "n": 12, "b": true, "null": null, "m": {"k": [1, "two", {"deep": false}]},
+                                       "l": [], "empty": {}});
+        let mut item: Item = serde_dynamo::to_item(&value).unwrap();
+        item.insert("ss".into(), AttributeValue::Ss(vec!["a".into(), "b".into()]));
+        let borrowed: serde_json::Value = from_item(&item).unwrap();
+        let owned: serde_json::Value = from_item(item).unwrap();
+        assert_eq!(borrowed, owned);
+        assert_eq!(borrowed["m"]["k"][2]["deep"], false);
     }
 
     #[test]

@@ -58,7 +58,7 @@ pub fn order_key(id: &OrderId) -> Item {
 /// Read straight into the order, its version beside it: the record's own attributes (keys,
 /// index keys) are not `Order` fields and are skipped. Reading the record would buffer the
 /// flattened order first (serde's `flatten`) for nothing.
-pub fn order_from_item(item: Item) -> Result<Versioned<Order>, StoreError> {
+pub fn order_from_item(item: impl super::ItemSource) -> Result<Versioned<Order>, StoreError> {
     versioned_from_item::<Order>(item)
 }
 

@@ -73,11 +73,11 @@ struct AutomaticRecord {
     version: u64,
 }
 
-pub(crate) fn promotion_from_item(item: Item) -> Result<Versioned<Promotion>, StoreError> {
+pub(crate) fn promotion_from_item(item: impl super::ItemSource) -> Result<Versioned<Promotion>, StoreError> {
     versioned_from_item::<Promotion>(item)
 }
 
-pub(crate) fn automatic_from_item(item: Item) -> Result<Versioned<AutomaticList>, StoreError> {
+pub(crate) fn automatic_from_item(item: impl super::ItemSource) -> Result<Versioned<AutomaticList>, StoreError> {
     versioned_from_item::<AutomaticList>(item)
 }
 

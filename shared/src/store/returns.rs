@@ -30,7 +30,7 @@ pub fn return_key(id: &ReturnId) -> Item {
     super::key(return_pk(id), keys::RETURN_SK)
 }
 
-pub fn return_from_item(item: Item) -> Result<Versioned<Return>, StoreError> {
+pub fn return_from_item(item: impl super::ItemSource) -> Result<Versioned<Return>, StoreError> {
     versioned_from_item::<Return>(item)
 }
 

@@ -17,7 +17,7 @@ pub(crate) fn method_key(code: &MethodCode) -> super::Item {
     super::key(method_pk(code), METHOD_SK)
 }
 
-pub(crate) fn method_from_item(item: super::Item) -> Result<Versioned<ShippingMethod>, StoreError> {
+pub(crate) fn method_from_item(item: impl super::ItemSource) -> Result<Versioned<ShippingMethod>, StoreError> {
     versioned_from_item::<ShippingMethod>(item)
 }
 

@@ -68,7 +68,7 @@ fn record(item: &StockItem, version: u64) -> StockRecord {
     }
 }
 
-pub fn stock_from_item(item: Item) -> Result<Versioned<StockItem>, StoreError> {
+pub fn stock_from_item(item: impl super::ItemSource) -> Result<Versioned<StockItem>, StoreError> {
     stock_from_record(from_item(item)?)
 }
 

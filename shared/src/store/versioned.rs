@@ -60,8 +60,10 @@ pub(crate) fn version_of(item: &Item) -> Result<u64, StoreError> {
 }
 
 /// An aggregate's item read into the aggregate, its version held beside it.
-pub(crate) fn versioned_from_item<T: DeserializeOwned>(item: Item) -> Result<Versioned<T>, StoreError> {
-    let version = version_of(&item)?;
+pub(crate) fn versioned_from_item<T: DeserializeOwned>(
+    item: impl super::ItemSource,
+) -> Result<Versioned<T>, StoreError> {
+    let version = version_of(item.item())?;
     Ok(Versioned::new(from_item(item)?, version))
 }
 
