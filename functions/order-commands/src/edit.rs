@@ -6,6 +6,7 @@ use backoffice::domain::order_edit::{self, EditError, EditRequest};
 use backoffice::domain::shipping::MethodCode;
 use backoffice::domain::{FieldError, OrderId, Sku};
 use backoffice::http::command::{self, Decision, Idempotency, respond};
+use backoffice::http::order_input::{self, LineInput};
 use backoffice::http::order_problems::place_problem;
 use backoffice::http::{self, Problem, scopes};
 use backoffice::store::loaded::Reads;
@@ -16,43 +17,18 @@ use serde::Deserialize;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct LineBody {
-    sku: String,
-    quantity: u64,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct EditBody {
-    lines: Option<Vec<LineBody>>,
+    lines: Option<Vec<LineInput>>,
     shipping_address: Option<AddressInput>,
     shipping_method: Option<String>,
     shipping_charge: Option<i64>,
 }
 
-/// The largest shipping charge staff may give (minor units), as for a new order.
-const MAX_SHIPPING_CHARGE: i64 = 100_000_000;
-
 fn parse(body: EditBody) -> Result<EditRequest, FieldError> {
-    let lines = body
-        .lines
-        .map(|lines| {
-            lines
-                .into_iter()
-                .enumerate()
-                .map(|(i, l)| Ok((Sku::parse(&format!("lines[{i}].sku"), &l.sku)?, l.quantity)))
-                .collect::<Result<Vec<_>, FieldError>>()
-        })
-        .transpose()?;
+    let lines = body.lines.map(order_input::lines).transpose()?;
     let address = body.shipping_address.map(|a| Address::parse("shipping_address", &a)).transpose()?;
     let method = body.shipping_method.as_deref().map(|m| MethodCode::parse("shipping_method", m)).transpose()?;
-    if body.shipping_charge.is_some_and(|c| !(0..=MAX_SHIPPING_CHARGE).contains(&c)) {
-        return Err(FieldError::new(
-            "shipping_charge",
-            format!("must be from 0 to {MAX_SHIPPING_CHARGE} minor units of the order's currency"),
-        ));
-    }
-    EditRequest::new(lines, address, method, body.shipping_charge)
+    EditRequest::new(lines, address, method, order_input::shipping_charge(body.shipping_charge)?)
 }
 
 fn edit_problem(error: EditError) -> Problem {

@@ -20,8 +20,9 @@ use backoffice::domain::order::{self, Address, AddressInput, OrderRequest, SaleT
 use backoffice::domain::payment::PaymentMethod;
 use backoffice::domain::promotion::{Offer, Promotion, PromotionCode};
 use backoffice::domain::shipping::MethodCode;
-use backoffice::domain::{CustomerId, FieldError, OrderId, Sku};
+use backoffice::domain::{CustomerId, FieldError, OrderId};
 use backoffice::http::command::{self, Decision, Idempotency, Loaded, respond};
+use backoffice::http::order_input::{self, LineInput};
 use backoffice::http::order_problems::place_problem;
 use backoffice::http::{self, Problem, scopes};
 use backoffice::store::loaded::Reads;
@@ -32,16 +33,9 @@ use serde::Deserialize;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct LineBody {
-    sku: String,
-    quantity: u64,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct PlaceOrderBody {
     customer_id: String,
-    lines: Vec<LineBody>,
+    lines: Vec<LineInput>,
     shipping_address: Option<AddressInput>,
     payment_method: Option<String>,
     channel: Option<String>,
@@ -52,17 +46,9 @@ struct PlaceOrderBody {
     if_coupon_refused: Option<String>,
 }
 
-/// The largest shipping charge a storefront may give (minor units), far above any real one.
-const MAX_SHIPPING_CHARGE: i64 = 100_000_000;
-
 fn parse(body: PlaceOrderBody) -> Result<OrderRequest, FieldError> {
     let customer_id = CustomerId::parse("customer_id", &body.customer_id)?;
-    let lines = body
-        .lines
-        .into_iter()
-        .enumerate()
-        .map(|(i, l)| Ok((Sku::parse(&format!("lines[{i}].sku"), &l.sku)?, l.quantity)))
-        .collect::<Result<Vec<_>, FieldError>>()?;
+    let lines = order_input::lines(body.lines)?;
     let address = body.shipping_address.map(|a| Address::parse("shipping_address", &a)).transpose()?;
     let mut request = OrderRequest::new(customer_id, lines, address)?;
     request.payment_method =
@@ -74,15 +60,7 @@ fn parse(body: PlaceOrderBody) -> Result<OrderRequest, FieldError> {
         body.external_reference.as_deref().map(|r| ExternalReference::parse("external_reference", r)).transpose()?;
     request.shipping_method =
         body.shipping_method.as_deref().map(|m| MethodCode::parse("shipping_method", m)).transpose()?;
-    if let Some(charge) = body.shipping_charge
-        && !(0..=MAX_SHIPPING_CHARGE).contains(&charge)
-    {
-        return Err(FieldError::new(
-            "shipping_charge",
-            format!("must be from 0 to {MAX_SHIPPING_CHARGE} minor units of the order's currency"),
-        ));
-    }
-    request.shipping_charge = body.shipping_charge;
+    request.shipping_charge = order_input::shipping_charge(body.shipping_charge)?;
     request.coupon = body.coupon.as_deref().map(|c| PromotionCode::parse("coupon", c)).transpose()?;
     request.without_coupon_if_refused = match body.if_coupon_refused.as_deref() {
         None | Some("refuse") => false,

@@ -539,7 +539,7 @@ fn shipping_charge(
     match &request.shipping_method {
         None if request.shipping_charge.is_some() => Err(PlaceError::ChargeWithoutMethod),
         None => Ok(None),
-        Some(code) => charge_for(code, request.shipping_charge, method, address, lines, stock, subtotal),
+        Some(code) => charge_for(code, request.shipping_charge, method, address, lines, stock, subtotal).map(Some),
     }
 }
 
@@ -554,7 +554,7 @@ pub(crate) fn charge_for(
     lines: &[OrderLine],
     stock: &HashMap<Sku, StockItem>,
     subtotal: Money,
-) -> Result<Option<ShippingCharge>, PlaceError> {
+) -> Result<ShippingCharge, PlaceError> {
     use super::shipping::{Destination, QuoteError};
     let method = method.filter(|m| &m.code == code && m.active).ok_or(PlaceError::UnknownShippingMethod)?;
     let to = Destination::of(address);
@@ -581,13 +581,13 @@ pub(crate) fn charge_for(
         }
     };
     let basis = if given.is_some() { ChargeBasis::Given } else { ChargeBasis::Computed };
-    Ok(Some(ShippingCharge {
+    Ok(ShippingCharge {
         method: method.code.clone(),
         name: method.name.clone(),
         carrier: method.carrier.clone(),
         amount,
         basis,
-    }))
+    })
 }
 
 /// [`place`] with a shipping method and promotions: the order's lines, less what its promotions

@@ -214,7 +214,7 @@ pub fn edit(
         (None, _) => None,
         (Some(_), None) => return Err(invalid(PlaceError::NoShippingAddress)),
         (Some(code), Some(address)) => {
-            order::charge_for(code, given, method, address, &lines, stock, lines_total).map_err(invalid)?
+            Some(order::charge_for(code, given, method, address, &lines, stock, lines_total).map_err(invalid)?)
         }
     };
     let shipping_amount = shipping.as_ref().map_or(0, |s| s.amount.amount());

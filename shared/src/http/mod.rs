@@ -5,6 +5,7 @@ pub mod command;
 pub mod identity;
 pub mod merge_patch;
 pub mod order_command;
+pub mod order_input;
 pub mod order_problems;
 pub mod problem;
 
