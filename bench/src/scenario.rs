@@ -168,6 +168,14 @@ pub async fn record(
         return Err(format!("the authorised order was not captured: {captured}").into());
     }
 
+    // A supplier, and what it charges for a SKU.
+    let supplier = json!({"name": "Cerâmica Sul", "email": "vendas@ceramica.example", "currency": "BRL",
+        "lead_time_days": 10, "tax_id": {"country": "BR", "number": "11.222.333/0001-81"}});
+    call(app, "PUT", "/suppliers/ceramica-sul", &[JSON], supplier).await?;
+    let terms = json!({"unit_cost": 850, "minimum_order_quantity": 24, "pack_size": 12});
+    call(app, "PUT", &format!("/stock/{SKU_A}/suppliers/ceramica-sul"), &[JSON], terms).await?;
+    call(app, "GET", &format!("/stock/{SKU_A}/suppliers"), &[], Value::Null).await?;
+
     // A weighed product, then the checkout's quote for two units of it (the rate table saved above).
     let mut weighed = catalog_body("BENCH-W", 0);
     weighed["weight_grams"] = 850.into();
@@ -295,6 +303,7 @@ fn preferred_route(binary: &str) -> Option<&'static str> {
         "conversations" => "POST /conversations",
         "shipping" => "GET /shipping/quote",
         "promotions" => "PUT /promotions/{code}",
+        "purchasing" => "PUT /stock/{sku}/suppliers/{supplier_id}",
         _ => return None,
     })
 }

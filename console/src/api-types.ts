@@ -598,6 +598,81 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/suppliers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A supplier */
+        get: operations["getSupplier"];
+        /**
+         * Save a supplier (replaced whole)
+         * @description 201 when new, 200 when replaced. A Brazilian tax id must be a CPF or CNPJ with valid check digits.
+         */
+        put: operations["putSupplier"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/suppliers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every supplier, in id order */
+        get: operations["listSuppliers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stock/{sku}/suppliers/{supplier_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * What a supplier charges for a SKU (replaced whole)
+         * @description unit_cost is in minor units of the supplier's currency; lead_time_days defaults to the supplier's. The first supplier of a SKU is its preferred one; preferred true makes this one preferred instead. 201 when new, 200 when replaced; an unknown supplier is 422 naming supplier_id, an unknown SKU 404.
+         */
+        put: operations["putSkuSupplier"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stock/{sku}/suppliers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A SKU's terms from each supplier, the preferred one first */
+        get: operations["listSkuSuppliers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/promotions/{code}": {
         parameters: {
             query?: never;
@@ -1415,6 +1490,52 @@ export interface components {
             redeemed: number;
             /** @description Redemptions left under its limit (absent without a limit). */
             remaining?: number;
+        };
+        SupplierInput: {
+            name: string;
+            email: string;
+            tax_id?: components["schemas"]["TaxId"];
+            currency: string;
+            lead_time_days: number;
+            notes?: string;
+        };
+        Supplier: {
+            id: string;
+            name: string;
+            email: string;
+            tax_id?: components["schemas"]["TaxId"];
+            currency: string;
+            lead_time_days: number;
+            notes?: string;
+            version: number;
+        };
+        SupplierList: {
+            items: components["schemas"]["Supplier"][];
+        };
+        SupplierTermsInput: {
+            /** @description Minor units of the supplier's currency. */
+            unit_cost: number;
+            lead_time_days?: number;
+            /** @default 1 */
+            minimum_order_quantity: number;
+            /** @default 1 */
+            pack_size: number;
+            /** @default false */
+            preferred: boolean;
+        };
+        SupplierTerms: {
+            sku: string;
+            supplier_id: string;
+            unit_cost: components["schemas"]["Money"];
+            lead_time_days: number;
+            minimum_order_quantity: number;
+            pack_size: number;
+            preferred: boolean;
+            version: number;
+        };
+        SkuSuppliers: {
+            sku: string;
+            items: components["schemas"]["SupplierTerms"][];
         };
         PromotionList: {
             items: components["schemas"]["Promotion"][];
@@ -3300,6 +3421,154 @@ export interface operations {
             };
             404: components["responses"]["404"];
             409: components["responses"]["409"];
+            422: components["responses"]["422"];
+            default: components["responses"]["Error"];
+        };
+    };
+    getSupplier: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Supplier"];
+                };
+            };
+            404: components["responses"]["404"];
+            422: components["responses"]["422"];
+            default: components["responses"]["Error"];
+        };
+    };
+    putSupplier: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SupplierInput"];
+            };
+        };
+        responses: {
+            /** @description Replaced */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Supplier"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Supplier"];
+                };
+            };
+            409: components["responses"]["409"];
+            422: components["responses"]["422"];
+            default: components["responses"]["Error"];
+        };
+    };
+    listSuppliers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupplierList"];
+                };
+            };
+            default: components["responses"]["Error"];
+        };
+    };
+    putSkuSupplier: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sku: components["parameters"]["Sku"];
+                supplier_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SupplierTermsInput"];
+            };
+        };
+        responses: {
+            /** @description Replaced */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupplierTerms"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupplierTerms"];
+                };
+            };
+            404: components["responses"]["404"];
+            409: components["responses"]["409"];
+            422: components["responses"]["422"];
+            default: components["responses"]["Error"];
+        };
+    };
+    listSkuSuppliers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sku: components["parameters"]["Sku"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SkuSuppliers"];
+                };
+            };
             422: components["responses"]["422"];
             default: components["responses"]["Error"];
         };

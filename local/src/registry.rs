@@ -43,6 +43,7 @@ pub fn http(binary: &str, ctx: AppContext) -> Option<HttpFn> {
         "conversations" => handler!(ctx, conversations::handler),
         "shipping" => handler!(ctx, shipping::handler),
         "promotions" => handler!(ctx, promotions::handler),
+        "purchasing" => handler!(ctx, purchasing::handler),
         _ => return None,
     })
 }

@@ -62,6 +62,7 @@ async fn invoke(binary: &str, ctx: &AppContext, event: &str) -> Result<String, E
         "conversations" => http(conversations::handler(ctx, lambda_http::request::from_str(event)?).await),
         "shipping" => http(shipping::handler(ctx, lambda_http::request::from_str(event)?).await),
         "promotions" => http(promotions::handler(ctx, lambda_http::request::from_str(event)?).await),
+        "purchasing" => http(purchasing::handler(ctx, lambda_http::request::from_str(event)?).await),
         "payment-events" => failures(payment_events::handler(ctx, sqs(event)?).await),
         "payment-settlements" => failures(payment_settlements::handler(ctx, sqs(event)?).await),
         "mail-events" => failures(mail_events::handler(ctx, sqs(event)?).await),

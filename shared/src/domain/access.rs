@@ -17,8 +17,11 @@ pub mod scopes {
     pub const AUDIT_READ: &str = "audit:read";
     /// A storefront's contact form: opens conversations, reads nothing.
     pub const CONVERSATIONS_WRITE: &str = "conversations:write";
+    /// Suppliers, their terms and purchase orders.
+    pub const PURCHASING_READ: &str = "purchasing:read";
+    pub const PURCHASING_WRITE: &str = "purchasing:write";
 
-    pub const ALL: [&str; 10] = [
+    pub const ALL: [&str; 12] = [
         READ,
         STOCK_WRITE,
         ORDERS_WRITE,
@@ -29,6 +32,8 @@ pub mod scopes {
         RETURNS_WRITE,
         AUDIT_READ,
         CONVERSATIONS_WRITE,
+        PURCHASING_READ,
+        PURCHASING_WRITE,
     ];
 }
 
@@ -57,10 +62,13 @@ pub enum Role {
     CustomerService,
     /// Money: records payments and refunds.
     Finance,
+    /// Purchasing: suppliers, their terms, purchase orders.
+    Buyer,
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [Role::Owner, Role::StockKeeper, Role::Packer, Role::CustomerService, Role::Finance];
+    pub const ALL: [Role; 6] =
+        [Role::Owner, Role::StockKeeper, Role::Packer, Role::CustomerService, Role::Finance, Role::Buyer];
 
     /// The group's name in the user pool.
     pub fn group(self) -> &'static str {
@@ -70,6 +78,7 @@ impl Role {
             Role::Packer => "packer",
             Role::CustomerService => "customer-service",
             Role::Finance => "finance",
+            Role::Buyer => "buyer",
         }
     }
 
@@ -87,6 +96,7 @@ impl Role {
             Role::Packer => &[READ, FULFILLMENT_WRITE],
             Role::CustomerService => &[READ, CUSTOMERS_READ, CUSTOMERS_WRITE, ORDERS_WRITE, RETURNS_WRITE],
             Role::Finance => &[READ, PAYMENTS_WRITE],
+            Role::Buyer => &[READ, PURCHASING_READ, PURCHASING_WRITE],
         }
     }
 }
@@ -127,6 +137,15 @@ mod tests {
             assert!(role.scopes().contains(&scopes::READ), "{role:?} reads");
             assert_eq!(Role::of_group(role.group()), Some(role));
         }
+    }
+
+    #[test]
+    fn a_buyer_purchases_and_reads_but_neither_adjusts_stock_nor_touches_money() {
+        let granted = staff_scopes(["buyer"]);
+        assert_eq!(
+            granted.into_iter().collect::<Vec<_>>(),
+            vec![scopes::READ, scopes::PURCHASING_READ, scopes::PURCHASING_WRITE]
+        );
     }
 
     #[test]

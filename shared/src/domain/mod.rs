@@ -79,6 +79,7 @@ pub mod order_edit;
 pub mod overview;
 pub mod payment;
 pub mod promotion;
+pub mod purchasing;
 pub mod replenishment;
 pub mod returns;
 pub mod search;

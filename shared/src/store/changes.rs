@@ -246,6 +246,32 @@ impl Changes {
         })
     }
 
+    /// A supplier's new details over the ones read (`None`: new).
+    pub fn supplier(
+        &mut self,
+        before: Option<&Versioned<crate::domain::purchasing::Supplier>>,
+        next: &crate::domain::purchasing::Supplier,
+    ) -> Step<'_> {
+        self.with(|tx, table| super::suppliers::put_supplier(tx, table, next, before.map(Versioned::version)))
+    }
+
+    /// A supplier's terms for a SKU over the ones read (`before`: their version), and, when
+    /// `preferred`, that supplier as the SKU's preferred one.
+    pub fn supplier_terms(
+        &mut self,
+        before: Option<u64>,
+        terms: &crate::domain::purchasing::SupplierTerms,
+        preferred: bool,
+    ) -> Step<'_> {
+        self.with(|tx, table| {
+            super::suppliers::put_terms(tx, table, terms, before)?;
+            if preferred {
+                super::suppliers::put_preferred(tx, table, terms.sku(), terms.supplier_id())?;
+            }
+            Ok(())
+        })
+    }
+
     /// A new message of a conversation's thread.
     pub fn message(&mut self, m: &crate::domain::conversation::Message) -> Step<'_> {
         self.with(|tx, table| super::conversations::put_message(tx, table, m))

@@ -21,6 +21,9 @@
 //! | promotion's redemptions | `PROMOTION#{code}` | `REDEEMED` | — |
 //! | a customer's redemptions of a promotion | `PROMOTION#{code}` | `REDEEMED#{customer_id}` | — |
 //! | running automatic promotions | `PROMOTIONS` | `AUTOMATIC` | — |
+//! | supplier | `SUPPLIER#{id}` | `SUPPLIER` | gsi3: `SUPPLIERS` / `{id}` |
+//! | a supplier's terms for a SKU | `SKU#{sku}` | `SUPPLIER#{id}` | — |
+//! | a SKU's preferred supplier | `SKU#{sku}` | `PREFERRED_SUPPLIER` | — |
 //! | channel reference guard | `CHANNELREF#{channel}#{external reference}` | `GUARD` | — (holds the order id) |
 //! | return (RMA) | `RETURN#{ulid}` | `RETURN` | gsi2: `CUSTOMER#{id}` / `RETURN#{id}`; gsi5: `RETURNS#{status}` / `{requested_at}#{id}` |
 //! | sales report row | `REPORT#SALES` | `{date}#{currency}` | — |

@@ -25,6 +25,7 @@ pub mod reports;
 pub mod returns;
 pub mod shipping;
 pub mod stock;
+pub mod suppliers;
 pub mod versioned;
 
 use aws_sdk_dynamodb::Client;

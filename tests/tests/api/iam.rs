@@ -77,6 +77,7 @@ const REQUIRED: &[(&str, &[&str])] = &[
     ),
     ("ShippingFunction", &["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"]),
     ("PromotionsFunction", &["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"]),
+    ("PurchasingFunction", &["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"]),
     ("SalesReportFunction", &["dynamodb:PutItem", "dynamodb:UpdateItem"]),
     (
         "ProcessReturnFunction",
@@ -217,6 +218,15 @@ async fn every_function_calls_only_what_its_policy_grants() {
     assert_eq!(t.call("PUT", "/shipping/methods/pac", &[JSON], &method.to_string()).await.status, 201);
     assert_eq!(t.get("/shipping/methods").await.status, 200);
     assert_eq!(t.get("/shipping/quote?country=BR&lines=IAM-W:1").await.status, 200);
+    // A supplier, its terms for the weighed product, and the lists.
+    let supplier =
+        json!({"name": "Fornecedor", "email": "compras@fornecedor.example", "currency": "BRL", "lead_time_days": 7});
+    assert_eq!(t.call("PUT", "/suppliers/forn-1", &[JSON], &supplier.to_string()).await.status, 201);
+    assert_eq!(t.get("/suppliers").await.status, 200);
+    assert_eq!(t.get("/suppliers/forn-1").await.status, 200);
+    let terms = json!({"unit_cost": 450, "minimum_order_quantity": 10, "pack_size": 5});
+    assert_eq!(t.call("PUT", "/stock/IAM-W/suppliers/forn-1", &[JSON], &terms.to_string()).await.status, 201);
+    assert_eq!(t.get("/stock/IAM-W/suppliers").await.status, 200);
     // A coupon and an automatic promotion, listed, and an order shipped by the method with both.
     let coupon = json!({"name": "C", "benefit": {"kind": "amount_off", "amount": 10}, "currency": "BRL", "limit": 5,
         "per_customer_limit": 1, "combinable": true});

@@ -27,6 +27,7 @@ mod orders;
 mod overview;
 mod payments;
 mod promotions;
+mod purchasing;
 mod readme;
 mod returns;
 mod routing;
