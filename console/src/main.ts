@@ -17,6 +17,7 @@ import { conversation, inbox } from "./screens/inbox.js";
 import { shipping } from "./screens/shipping.js";
 import { promotions } from "./screens/promotions.js";
 import { newOrder } from "./screens/new-order.js";
+import { suppliers } from "./screens/suppliers.js";
 import { returns } from "./screens/returns.js";
 import { stockItem, stockList } from "./screens/stock.js";
 
@@ -44,6 +45,7 @@ const NAV: [string, MessageKey, string?][] = [
   ["inbox", "nav.inbox", "customers:read"],
   ["shipping", "nav.shipping"],
   ["promotions", "nav.promotions"],
+  ["suppliers", "nav.suppliers", "purchasing:read"],
   ["audit", "nav.audit", "audit:read"],
 ];
 
@@ -73,6 +75,8 @@ async function route(screen: Screen): Promise<void> {
       return shipping(screen);
     case "promotions":
       return promotions(screen);
+    case "suppliers":
+      return suppliers(screen);
     default:
       throw new ApiError({ status: 404, title: "Not found", detail: t("app.notFound") });
   }

@@ -1,4 +1,5 @@
 import { call, get, idempotencyKey, post, query, type Page } from "../api.js";
+import { skuSuppliersPanel } from "./suppliers.js";
 import { can, type Screen } from "../context.js";
 import { badge, empty, field, form, h, input, link, moneyField, readAmount, replace, select, table, value } from "../dom.js";
 import { count, dateTime, money, type Money } from "../format.js";
@@ -106,9 +107,10 @@ export async function stockList(screen: Screen): Promise<void> {
 export async function stockItem(screen: Screen, sku: string): Promise<void> {
   const path = `/stock/${encodeURIComponent(sku)}`;
   const p = screen.location.params;
-  const [answer, movements] = await Promise.all([
+  const [answer, movements, suppliersPanel] = await Promise.all([
     call<StockItem>("GET", path),
     get<Page<Movement>>(`${path}/movements${query({ limit: 20, cursor: p.get("cursor") })}`),
+    skuSuppliersPanel(screen, sku),
   ]);
   const item = answer.body;
   const writable = can(screen, "stock:write");
@@ -192,6 +194,7 @@ export async function stockItem(screen: Screen, sku: string): Promise<void> {
           ),
         )
       : null,
+    suppliersPanel,
     h(
       "section",
       { class: "panel" },

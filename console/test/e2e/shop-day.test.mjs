@@ -639,3 +639,32 @@ test("a new order taken by staff: customer, products with availability, shipping
   await page.getByLabel("Idioma", { exact: true }).selectOption("en");
   assert.deepEqual(problems, [], "no script error on any screen");
 });
+
+test("suppliers: one created from the form, its terms recorded on the product's page, preferred", async () => {
+  const product = await api(runner.base, "PUT", "/stock/COMPRA-1", {
+    name: "Prato fundo", unit_price: { amount: 3500, currency: "BRL" }, reorder_point: 2, reorder_quantity: 10,
+  });
+  assert.equal(product.status, 201, JSON.stringify(product.body));
+  await visit("suppliers");
+  await page.getByRole("heading", { name: "Suppliers", exact: true }).waitFor();
+  const create = page.locator("form.supplier-form");
+  await create.getByLabel("Id", { exact: true }).fill("ceramica-sul");
+  await create.getByLabel("Name", { exact: true }).fill("Cerâmica Sul");
+  await create.getByLabel("E-mail", { exact: true }).fill("vendas@ceramica.example");
+  await submit(create);
+  await page.locator('[data-supplier="ceramica-sul"]').waitFor();
+  await screen("suppliers");
+  await visit("stock/COMPRA-1");
+  const terms = page.locator("form.terms-form");
+  await terms.getByLabel("Unit cost (cents)").fill("1800");
+  await terms.getByLabel("Pack size").fill("6");
+  await submit(terms);
+  await page.locator('[data-terms="ceramica-sul"]').waitFor();
+  assert.match(await page.locator("[data-sku-suppliers]").textContent(), /R\$\s?18\.00.*Preferred/);
+  const stored = await api(runner.base, "GET", "/stock/COMPRA-1/suppliers");
+  assert.deepEqual(stored.body.items.map((r) => [r.supplier_id, r.pack_size, r.preferred]), [["ceramica-sul", 6, true]]);
+  await page.getByLabel("Language", { exact: true }).selectOption("pt-BR");
+  await page.getByRole("heading", { name: "Fornecedores", exact: true }).waitFor();
+  await page.getByLabel("Idioma", { exact: true }).selectOption("en");
+  assert.deepEqual(problems, [], "no script error on any screen");
+});
