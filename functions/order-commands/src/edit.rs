@@ -71,11 +71,7 @@ pub async fn edit(ctx: &AppContext, req: &Request, correlation_id: &str) -> Resu
         if order.discounts().iter().any(|d| !codes.contains(&d.code)) {
             // Only an edit changes an order's promotions, and only by dropping some: a
             // concurrent edit that did not may have changed its method too. Ask again.
-            return Err(Problem::conflict(
-                "concurrent-change",
-                "Changed meanwhile",
-                "the order changed; send the edit again",
-            ));
+            return Err(Problem::changed_meanwhile("the order changed; send the edit again"));
         }
         let stock = backoffice::domain::order::by_sku(loaded.stock_items()?);
         let code = request.shipping_method.as_ref().or(order.shipping().map(|s| &s.method));

@@ -13,7 +13,6 @@ use backoffice::AppContext;
 use backoffice::domain::promotion::{self, Promotion, PromotionCode, PromotionInput};
 use backoffice::http::{self, Problem, scopes};
 use backoffice::store::promotions::{AutomaticList, PromotionWithCount};
-use backoffice::store::{Guard, StoreError};
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
 use serde::Serialize;
@@ -48,14 +47,6 @@ impl<'a> PromotionView<'a> {
     }
 }
 
-fn changed_meanwhile() -> Problem {
-    Problem::conflict(
-        "concurrent-change",
-        "Changed meanwhile",
-        "another change to the promotions was saved first; read them and send yours again",
-    )
-}
-
 async fn put(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Problem> {
     http::require(req, scopes::STOCK_WRITE)?;
     let code = http::path_id(req, "code", PromotionCode::parse)?;
@@ -74,11 +65,7 @@ async fn put(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Problem>
         &promotion,
         list.as_ref().map(|l| (running_version, l)),
     )?;
-    match ctx.store.commit(changes).await {
-        Ok(()) => {}
-        Err(StoreError::Conflict(Guard::Version)) => return Err(changed_meanwhile()),
-        Err(e) => return Err(e.into()),
-    }
+    http::save_replaced(&ctx.store, changes, "promotion (or the running automatic ones)").await?;
     let (status, version, redeemed) = match &before {
         Some(b) => (StatusCode::OK, b.promotion.next_version(), b.redeemed),
         None => (StatusCode::CREATED, 1, 0),

@@ -11,7 +11,6 @@ use backoffice::AppContext;
 use backoffice::domain::Sku;
 use backoffice::domain::purchasing::{Supplier, SupplierId, SupplierInput, SupplierTerms, TermsInput};
 use backoffice::http::{self, Problem, scopes};
-use backoffice::store::{Guard, StoreError};
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
 use serde::Serialize;
@@ -37,22 +36,6 @@ struct Versioned<'a, T> {
     version: u64,
 }
 
-fn changed_meanwhile(what: &str) -> Problem {
-    Problem::conflict(
-        "concurrent-change",
-        "Changed meanwhile",
-        format!("another change to this {what} was saved first; read it and send yours again"),
-    )
-}
-
-async fn commit(ctx: &AppContext, changes: backoffice::store::Changes, what: &str) -> Result<(), Problem> {
-    match ctx.store.commit(changes).await {
-        Ok(()) => Ok(()),
-        Err(StoreError::Conflict(Guard::Version)) => Err(changed_meanwhile(what)),
-        Err(e) => Err(e.into()),
-    }
-}
-
 async fn put_supplier(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Problem> {
     http::require(req, scopes::PURCHASING_WRITE)?;
     let id = http::path_id(req, "id", SupplierId::parse)?;
@@ -61,7 +44,7 @@ async fn put_supplier(ctx: &AppContext, req: &Request) -> Result<Response<Body>,
     let before = ctx.store.supplier(supplier.id()).await?;
     let mut changes = ctx.store.changes();
     changes.supplier(before.as_ref(), &supplier)?;
-    commit(ctx, changes, "supplier").await?;
+    http::save_replaced(&ctx.store, changes, "supplier").await?;
     let (status, version) = match &before {
         Some(b) => (StatusCode::OK, b.next_version()),
         None => (StatusCode::CREATED, 1),
@@ -111,7 +94,7 @@ async fn put_terms(ctx: &AppContext, req: &Request) -> Result<Response<Body>, Pr
     let preferred = body.preferred || current.preferred.is_none();
     let mut changes = ctx.store.changes();
     changes.supplier_terms(before, &terms, preferred)?;
-    commit(ctx, changes, "SKU's terms").await?;
+    http::save_replaced(&ctx.store, changes, "SKU's terms").await?;
     let status = if before.is_some() { StatusCode::OK } else { StatusCode::CREATED };
     let preferred = preferred || current.preferred.as_ref() == Some(&supplier_id);
     tracing::info!(%sku, supplier = %supplier_id, preferred, "supplier terms saved");

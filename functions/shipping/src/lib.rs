@@ -13,7 +13,7 @@ use backoffice::domain::order::MAX_LINES;
 use backoffice::domain::shipping::{self, Destination, MethodCode, QuoteError, RateInput, RateTable, ShippingMethod};
 use backoffice::domain::{Currency, FieldError, Money, ShortText, Sku};
 use backoffice::http::{self, Problem, scopes};
-use backoffice::store::{Guard, StoreError};
+use backoffice::store::StoreError;
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
 use serde::{Deserialize, Serialize};
@@ -80,17 +80,7 @@ async fn put_method(ctx: &AppContext, req: &Request) -> Result<Response<Body>, P
     let before = ctx.store.shipping_method(&method.code).await?;
     let mut changes = ctx.store.changes();
     changes.shipping_method(before.as_ref(), &method)?;
-    match ctx.store.commit(changes).await {
-        Ok(()) => {}
-        Err(StoreError::Conflict(Guard::Version)) => {
-            return Err(Problem::conflict(
-                "concurrent-change",
-                "Changed meanwhile",
-                "another change to this shipping method was saved first; read it and send yours again",
-            ));
-        }
-        Err(e) => return Err(e.into()),
-    }
+    http::save_replaced(&ctx.store, changes, "shipping method").await?;
     let (status, version) = match &before {
         Some(b) => (StatusCode::OK, b.next_version()),
         None => (StatusCode::CREATED, 1),

@@ -172,11 +172,7 @@ async fn erase(ctx: &AppContext, req: &Request, correlation_id: &str) -> Result<
                 return Err(erasure_problem(ErasureError::OpenOrders(ctx.store.open_orders_of(&id).await?)));
             }
             Err(StoreError::Conflict(Guard::Version)) => {
-                return Err(Problem::conflict(
-                    "concurrent-change",
-                    "Changed meanwhile",
-                    "the customer changed; erase again",
-                ));
+                return Err(Problem::changed_meanwhile("the customer changed; erase again"));
             }
             Err(e) => return Err(e.into()),
         }

@@ -173,3 +173,19 @@ where
 pub fn unknown_route(req: &Request) -> Problem {
     Problem::not_found(format!("no route {}", route_key(req)))
 }
+
+/// Saves a definition replaced whole over the version read (a shipping method, a promotion, a
+/// supplier): a lost race is 409, naming `what` changed meanwhile.
+pub async fn save_replaced(
+    store: &crate::store::Store,
+    changes: crate::store::Changes,
+    what: &str,
+) -> Result<(), Problem> {
+    match store.commit(changes).await {
+        Ok(()) => Ok(()),
+        Err(crate::store::StoreError::Conflict(crate::store::Guard::Version)) => Err(Problem::changed_meanwhile(
+            format!("another change to this {what} was saved first; read it and send yours again"),
+        )),
+        Err(e) => Err(e.into()),
+    }
+}

@@ -95,6 +95,12 @@ impl Problem {
         Self::new(409, slug, title, detail)
     }
 
+    /// Someone else's change to the same thing was saved between this request's read and its
+    /// write (a version condition failed): read again and send again.
+    pub fn changed_meanwhile(detail: impl Into<String>) -> Self {
+        Self::conflict("concurrent-change", "Changed meanwhile", detail)
+    }
+
     pub fn unavailable(detail: impl Into<String>) -> Self {
         Self::new(503, "unavailable", "Temporarily unavailable, retry", detail).retry_after(1)
     }
