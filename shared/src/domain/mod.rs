@@ -52,6 +52,19 @@ macro_rules! checked_string {
 }
 pub(crate) use checked_string;
 
+/// An identifier staff choose and URLs carry (a shipping method's code, a supplier's id): 1 to 40
+/// lower-case letters, digits, `-` and `_`.
+pub(crate) fn slug(field: &str, raw: &str) -> Result<String, FieldError> {
+    let ok = !raw.is_empty()
+        && raw.len() <= 40
+        && raw.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+    if ok {
+        Ok(raw.to_owned())
+    } else {
+        Err(FieldError::new(field, "must be 1 to 40 lower-case letters, digits, '-' or '_'"))
+    }
+}
+
 /// The version an aggregate's first save stores. Versions belong to the store
 /// (`store::Versioned`), which moves them on every write; the domain names this one because a
 /// new stock item's first level event carries it.

@@ -245,14 +245,7 @@ pub struct MethodCode(String);
 
 impl MethodCode {
     pub fn parse(field: &str, raw: &str) -> Result<Self, FieldError> {
-        let ok = !raw.is_empty()
-            && raw.len() <= 40
-            && raw.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
-        if ok {
-            Ok(Self(raw.to_owned()))
-        } else {
-            Err(FieldError::new(field, "must be 1 to 40 lower-case letters, digits, '-' or '_'"))
-        }
+        super::slug(field, raw).map(Self)
     }
 }
 
